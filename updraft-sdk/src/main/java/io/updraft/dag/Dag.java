@@ -1,0 +1,62 @@
+package io.updraft.dag;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A DAG as the scheduler sees it: pure, immutable, with {@code default_args} resolved into its
+ * tasks. Built from a YAML file by the DAG processor or from Java through {@code updraft-sdk}; both
+ * produce equal values and the same serialized JSON.
+ *
+ * @param startDate null only for a manual-only DAG ({@code schedule: null}) without one
+ * @param endDate inclusive; null: none
+ * @param dagrunTimeout null: none
+ * @param tasks in the order they were declared; task_ids are unique
+ */
+public record Dag(
+    String dagId,
+    String description,
+    Schedule schedule,
+    ZoneId timezone,
+    Instant startDate,
+    Instant endDate,
+    boolean catchup,
+    int maxActiveRuns,
+    int maxActiveTasks,
+    Duration dagrunTimeout,
+    List<String> tags,
+    Map<String, Object> params,
+    List<Task> tasks) {
+
+  public static final int DEFAULT_MAX_ACTIVE_RUNS = 16;
+  public static final int DEFAULT_MAX_ACTIVE_TASKS = 16;
+
+  public Dag {
+    Objects.requireNonNull(dagId, "dagId");
+    schedule = schedule == null ? new Schedule.Manual() : schedule;
+    timezone = timezone == null ? ZoneOffset.UTC : timezone;
+    tags = tags == null ? List.of() : List.copyOf(tags);
+    params = Task.frozen(params);
+    tasks = tasks == null ? List.of() : List.copyOf(tasks);
+  }
+
+  public Optional<Task> task(String taskId) {
+    return tasks.stream().filter(t -> t.taskId().equals(taskId)).findFirst();
+  }
+
+  /** The tasks by task_id, in declaration order. */
+  public Map<String, Task> tasksById() {
+    Map<String, Task> byId = new LinkedHashMap<>();
+    for (Task t : tasks) {
+      byId.putIfAbsent(t.taskId(), t);
+    }
+    return byId;
+  }
+}

@@ -1,0 +1,135 @@
+package io.updraft.dag;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One task of a DAG, with {@code default_args} already applied: every value here is the effective
+ * one. Operator-specific keys ({@code command}, {@code url}, ...) are in {@link #args}.
+ *
+ * @param upstream the task_ids of the direct upstream tasks, as written
+ * @param args the operator's own keys and values (strings, numbers, booleans, lists, maps)
+ * @param maxRetryDelay null: no cap but Airflow's 24 h
+ * @param executionTimeout null: no timeout
+ * @param maxActiveTisPerDag null: no limit
+ * @param startDate null: the DAG's
+ * @param endDate null: the DAG's
+ */
+public record Task(
+    String taskId,
+    String operator,
+    Map<String, Object> args,
+    List<String> upstream,
+    TriggerRule triggerRule,
+    int retries,
+    Duration retryDelay,
+    boolean retryExponentialBackoff,
+    Duration maxRetryDelay,
+    Duration executionTimeout,
+    String pool,
+    int poolSlots,
+    int priorityWeight,
+    WeightRule weightRule,
+    String queue,
+    Integer maxActiveTisPerDag,
+    boolean dependsOnPast,
+    boolean waitForDownstream,
+    Instant startDate,
+    Instant endDate,
+    Map<String, String> env,
+    String owner,
+    String doc) {
+
+  public static final int DEFAULT_RETRIES = 0;
+  public static final Duration DEFAULT_RETRY_DELAY = Duration.ofMinutes(5);
+  public static final String DEFAULT_POOL = "default_pool";
+  public static final String DEFAULT_QUEUE = "default";
+  public static final String DEFAULT_OWNER = "updraft";
+
+  public Task {
+    Objects.requireNonNull(taskId, "taskId");
+    Objects.requireNonNull(operator, "operator");
+    args = frozen(args);
+    upstream = upstream == null ? List.of() : List.copyOf(upstream);
+    triggerRule = triggerRule == null ? TriggerRule.ALL_SUCCESS : triggerRule;
+    retryDelay = retryDelay == null ? DEFAULT_RETRY_DELAY : retryDelay;
+    pool = pool == null ? DEFAULT_POOL : pool;
+    weightRule = weightRule == null ? WeightRule.DOWNSTREAM : weightRule;
+    queue = queue == null ? DEFAULT_QUEUE : queue;
+    // As in Airflow: waiting for the downstream of the previous run implies depending on it.
+    dependsOnPast = dependsOnPast || waitForDownstream;
+    env = env == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
+    owner = owner == null ? DEFAULT_OWNER : owner;
+  }
+
+  /** A task with every optional value at its default. */
+  public static Task of(String taskId, String operator, Map<String, Object> args) {
+    return new Task(
+        taskId,
+        operator,
+        args,
+        List.of(),
+        null,
+        DEFAULT_RETRIES,
+        null,
+        false,
+        null,
+        null,
+        null,
+        1,
+        1,
+        null,
+        null,
+        null,
+        false,
+        false,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /** The value of an operator key, or null. */
+  public Object arg(String key) {
+    return args.get(key);
+  }
+
+  /** The same task with other direct upstream tasks. */
+  public Task withUpstream(List<String> newUpstream) {
+    return new Task(
+        taskId,
+        operator,
+        args,
+        newUpstream,
+        triggerRule,
+        retries,
+        retryDelay,
+        retryExponentialBackoff,
+        maxRetryDelay,
+        executionTimeout,
+        pool,
+        poolSlots,
+        priorityWeight,
+        weightRule,
+        queue,
+        maxActiveTisPerDag,
+        dependsOnPast,
+        waitForDownstream,
+        startDate,
+        endDate,
+        env,
+        owner,
+        doc);
+  }
+
+  static Map<String, Object> frozen(Map<String, Object> map) {
+    // Values may be null or nested (YAML), so Map.copyOf will not do.
+    return map == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
+  }
+}
