@@ -1,0 +1,187 @@
+package io.updraft.dag;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The operators Updraft ships (SPEC §1.3) and the keys each accepts. The DAG validator uses this
+ * registry to reject unknown operators and misspelt or mistyped operator keys before a DAG is
+ * accepted, so a typo is an import error instead of a failure at run time.
+ */
+public final class BuiltinOperators {
+
+  /** The kinds of condition a sensor's {@code wait} may name. */
+  public static final List<String> SENSOR_CONDITIONS =
+      List.of("file", "sql", "http", "time", "time_delta", "external_task", "command");
+
+  /** A sensor's {@code mode} values; {@code defer} is the default. */
+  public static final List<String> SENSOR_MODES = List.of("defer", "reschedule", "poke");
+
+  private static final Map<String, OperatorSpec> SPECS = build();
+
+  private BuiltinOperators() {}
+
+  /** The names of the built-in operators, in documentation order. */
+  public static Set<String> names() {
+    return SPECS.keySet();
+  }
+
+  public static Optional<OperatorSpec> get(String name) {
+    return Optional.ofNullable(SPECS.get(name));
+  }
+
+  private static Map<String, OperatorSpec> build() {
+    Map<String, OperatorSpec> specs = new LinkedHashMap<>();
+    add(
+        specs,
+        "shell",
+        ordered(
+            "command", ValueType.TEXT, "cwd", ValueType.TEXT, "skip_on_exit_code", ValueType.INT),
+        Set.of("command"),
+        null);
+    add(specs, "empty", Map.of(), Set.of(), null);
+    add(
+        specs,
+        "http",
+        ordered(
+            "method", ValueType.TEXT,
+            "url", ValueType.TEXT,
+            "headers", ValueType.STRING_MAP,
+            "body", ValueType.ANY,
+            "expect_status", ValueType.INT_OR_INT_LIST),
+        Set.of("url"),
+        null);
+    add(specs, "sql", ordered("conn", ValueType.TEXT, "sql", ValueType.TEXT), Set.of("sql"), null);
+    add(specs, "branch", ordered("command", ValueType.TEXT), Set.of("command"), null);
+    add(specs, "short_circuit", ordered("command", ValueType.TEXT), Set.of("command"), null);
+    add(
+        specs,
+        "trigger_dag",
+        ordered("dag_id", ValueType.TEXT, "conf", ValueType.MAP, "wait", ValueType.BOOL),
+        Set.of("dag_id"),
+        null);
+    add(
+        specs,
+        "sensor",
+        ordered(
+            "wait", ValueType.ANY,
+            "mode", ValueType.TEXT,
+            "poke_interval", ValueType.DURATION,
+            "timeout", ValueType.DURATION,
+            "soft_fail", ValueType.BOOL),
+        Set.of("wait"),
+        BuiltinOperators::checkSensor);
+    return java.util.Collections.unmodifiableMap(specs);
+  }
+
+  private static void add(
+      Map<String, OperatorSpec> specs,
+      String name,
+      Map<String, ValueType> keys,
+      Set<String> required,
+      java.util.function.BiConsumer<Map<String, Object>, List<Problem>> extra) {
+    specs.put(name, new OperatorSpec(name, keys, required, extra));
+  }
+
+  private static Map<String, ValueType> ordered(Object... pairs) {
+    Map<String, ValueType> m = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      m.put((String) pairs[i], (ValueType) pairs[i + 1]);
+    }
+    return m;
+  }
+
+  private static void checkSensor(Map<String, Object> args, List<Problem> out) {
+    Object mode = args.get("mode");
+    if (mode instanceof String m && !m.contains("{{") && !SENSOR_MODES.contains(m)) {
+      out.add(
+          new Problem(
+              "mode",
+              "unknown sensor mode '"
+                  + m
+                  + "' — use one of "
+                  + String.join(", ", SENSOR_MODES)
+                  + Suggestions.didYouMean(m, SENSOR_MODES, "; ")));
+    }
+    Object wait = args.get("wait");
+    if (wait == null) {
+      return; // reported as a missing required key
+    }
+    if (wait instanceof Map<?, ?> one) {
+      checkCondition(one, "wait", out);
+    } else if (wait instanceof List<?> list && !list.isEmpty()) {
+      for (int i = 0; i < list.size(); i++) {
+        String path = "wait[" + i + "]";
+        if (list.get(i) instanceof Map<?, ?> c) {
+          checkCondition(c, path, out);
+        } else {
+          out.add(new Problem(path, "a wait condition must be a map — " + CONDITION_HINT));
+        }
+      }
+    } else {
+      out.add(
+          new Problem(
+              "wait", "wait must be a condition or a non-empty list of them — " + CONDITION_HINT));
+    }
+  }
+
+  private static final String CONDITION_HINT =
+      "write e.g. {file: /data/ready.csv}; kinds are " + String.join(", ", SENSOR_CONDITIONS);
+
+  /**
+   * A condition names exactly one kind; its other keys are options of that kind, checked by the
+   * sensor when it runs.
+   */
+  private static void checkCondition(Map<?, ?> condition, String path, List<Problem> out) {
+    List<String> kinds = new ArrayList<>();
+    for (Object key : condition.keySet()) {
+      if (SENSOR_CONDITIONS.contains(String.valueOf(key))) {
+        kinds.add(String.valueOf(key));
+      }
+    }
+    if (kinds.isEmpty()) {
+      String hint = "";
+      for (Object key : condition.keySet()) {
+        hint = Suggestions.didYouMean(String.valueOf(key), SENSOR_CONDITIONS, "; ");
+        if (!hint.isEmpty()) {
+          break;
+        }
+      }
+      out.add(
+          new Problem(
+              path,
+              "a wait condition must name one of " + String.join(", ", SENSOR_CONDITIONS) + hint));
+    } else if (kinds.size() > 1) {
+      out.add(
+          new Problem(
+              path,
+              "a wait condition names several kinds ("
+                  + String.join(", ", kinds)
+                  + ") — make each its own item of a wait list"));
+    } else {
+      String kind = kinds.get(0);
+      Object value = condition.get(kind);
+      ValueType type =
+          switch (kind) {
+            case "time_delta" -> ValueType.DURATION;
+            case "time" -> ValueType.TIME_OF_DAY;
+            default -> ValueType.ANY;
+          };
+      if (!type.accepts(value)) {
+        out.add(
+            new Problem(
+                path + "." + kind,
+                kind
+                    + " must be "
+                    + type.description()
+                    + ", not "
+                    + OperatorSpec.describe(value)
+                    + " — fix the value"));
+      }
+    }
+  }
+}

@@ -1,0 +1,406 @@
+package io.updraft.dag;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DagValidatorTest {
+  private static final Instant START = Instant.parse("2024-01-01T00:00:00Z");
+
+  private static Task shell(String id, String... upstream) {
+    return Task.of(id, "shell", Map.of("command", "echo " + id)).withUpstream(List.of(upstream));
+  }
+
+  private static Dag dag(Schedule schedule, Task... tasks) {
+    return new Dag(
+        "d", null, schedule, null, START, null, false, 16, 16, null, null, null, List.of(tasks));
+  }
+
+  private static Dag dag(Task... tasks) {
+    return dag(Schedule.Cron.of("@daily", false), tasks);
+  }
+
+  @Test
+  void aValidDagHasNoProblems() {
+    assertThat(DagValidator.validate(dag(shell("a"), shell("b", "a"), shell("c", "a", "b"))))
+        .isEmpty();
+  }
+
+  @Test
+  void dagIdMustMatchThePattern() {
+    Dag bad =
+        new Dag("my dag", null, null, null, null, null, false, 1, 1, null, null, null, List.of());
+    assertThat(DagValidator.validate(bad))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isEqualTo("dag_id");
+              assertThat(p.message()).contains("'my dag'").contains("my_dag");
+            });
+    Dag longId =
+        new Dag("x".repeat(251), null, null, null, null, null, false, 1, 1, null, null, null, null);
+    assertThat(DagValidator.validate(longId)).extracting(Problem::path).containsExactly("dag_id");
+    Dag okId =
+        new Dag("a-b.c_D9", null, null, null, null, null, false, 1, 1, null, null, null, null);
+    assertThat(DagValidator.validate(okId)).isEmpty();
+  }
+
+  @Test
+  void taskIdsMustBeValidAndUnique() {
+    List<Problem> problems = DagValidator.validate(dag(shell("a"), shell("b c"), shell("a")));
+    assertThat(problems)
+        .extracting(Problem::path)
+        .containsExactly("tasks[1].task_id", "tasks[2].task_id");
+    assertThat(problems.get(1).message()).contains("'a'").contains("tasks[0]");
+  }
+
+  @Test
+  void unknownUpstreamNamesTheTaskAndSuggests() {
+    List<Problem> problems = DagValidator.validate(dag(shell("extract"), shell("load", "extrct")));
+    assertThat(problems)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isEqualTo("tasks[1].upstream[0]");
+              assertThat(p.message())
+                  .contains("task 'load'")
+                  .contains("'extrct'")
+                  .contains("did you mean extract?");
+            });
+    List<Problem> far = DagValidator.validate(dag(shell("a"), shell("b", "zzzzzz")));
+    assertThat(far.get(0).message()).contains("the tasks are a, b");
+  }
+
+  @Test
+  void selfDependency() {
+    assertThat(DagValidator.validate(dag(shell("a", "a"))))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isEqualTo("tasks[0].upstream[0]");
+              assertThat(p.message()).contains("itself");
+            });
+  }
+
+  @Test
+  void cycleIsNamedInOrder() {
+    // a -> b -> c -> a, plus an unrelated d downstream of c.
+    List<Problem> problems =
+        DagValidator.validate(
+            dag(shell("a", "c"), shell("b", "a"), shell("c", "b"), shell("d", "c")));
+    assertThat(problems)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.message()).startsWith("cycle: a -> b -> c -> a");
+              assertThat(p.path()).isEqualTo("tasks[0].upstream[0]");
+            });
+  }
+
+  @Test
+  void twoSeparateCyclesAreBothReported() {
+    List<Problem> problems =
+        DagValidator.validate(
+            dag(shell("x", "y"), shell("y", "x"), shell("p", "q"), shell("q", "p"), shell("z")));
+    assertThat(problems)
+        .extracting(Problem::message)
+        .anySatisfy(m -> assertThat(m).startsWith("cycle: x -> y -> x"))
+        .anySatisfy(m -> assertThat(m).startsWith("cycle: p -> q -> p"))
+        .hasSize(2);
+  }
+
+  @Test
+  void shortestCycleThroughTheFirstTask() {
+    // a -> b -> a and a -> c -> d -> a; the shorter one is reported.
+    List<Problem> problems =
+        DagValidator.validate(
+            dag(shell("a", "d", "b"), shell("b", "a"), shell("c", "a"), shell("d", "c")));
+    assertThat(problems)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.message()).startsWith("cycle: a -> b -> a");
+              assertThat(p.path()).isEqualTo("tasks[0].upstream[1]");
+            });
+  }
+
+  @Test
+  void longChainDoesNotOverflow() {
+    List<Task> tasks = new ArrayList<>();
+    tasks.add(shell("t0"));
+    for (int i = 1; i < 20_000; i++) {
+      tasks.add(shell("t" + i, "t" + (i - 1)));
+    }
+    assertThat(DagValidator.validate(dag(tasks.toArray(Task[]::new)))).isEmpty();
+  }
+
+  @Test
+  void startDateRequiredUnlessManual() {
+    Dag noStart =
+        new Dag(
+            "d",
+            null,
+            Schedule.Cron.of("@daily", false),
+            null,
+            null,
+            null,
+            false,
+            1,
+            1,
+            null,
+            null,
+            null,
+            null);
+    assertThat(DagValidator.validate(noStart))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isEqualTo("start_date");
+              assertThat(p.message()).contains("schedule: null");
+            });
+    Dag manual =
+        new Dag(
+            "d",
+            null,
+            new Schedule.Manual(),
+            null,
+            null,
+            null,
+            false,
+            1,
+            1,
+            null,
+            null,
+            null,
+            null);
+    assertThat(DagValidator.validate(manual)).isEmpty();
+  }
+
+  @Test
+  void endDateBeforeStartDate() {
+    Dag d =
+        new Dag(
+            "d",
+            null,
+            null,
+            null,
+            START,
+            START.minusSeconds(1),
+            false,
+            1,
+            1,
+            null,
+            null,
+            null,
+            null);
+    assertThat(DagValidator.validate(d)).extracting(Problem::path).containsExactly("end_date");
+  }
+
+  @Test
+  void badCronNamesTheScheduleAndItsText() {
+    for (String cron : List.of("* * *", "0 2 * *")) {
+      assertThat(DagValidator.validate(dag(Schedule.Cron.of(cron, false), shell("a"))))
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.path()).isEqualTo("schedule");
+                assertThat(p.message()).contains(cron);
+              });
+    }
+  }
+
+  @Test
+  void continuousNeedsOneActiveRun() {
+    assertThat(DagValidator.validate(dag(new Schedule.Continuous(), shell("a"))))
+        .extracting(Problem::path)
+        .containsExactly("max_active_runs");
+  }
+
+  @Test
+  void limitsMustBePositive() {
+    Dag d =
+        new Dag(
+            "d",
+            null,
+            null,
+            null,
+            null,
+            null,
+            false,
+            0,
+            -1,
+            Duration.ofSeconds(-1),
+            null,
+            null,
+            List.of(
+                new Task(
+                    "a",
+                    "empty",
+                    null,
+                    null,
+                    null,
+                    -1,
+                    Duration.ofSeconds(-5),
+                    false,
+                    null,
+                    null,
+                    null,
+                    0,
+                    1,
+                    null,
+                    null,
+                    0,
+                    false,
+                    false,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null)));
+    assertThat(DagValidator.validate(d))
+        .extracting(Problem::path)
+        .containsExactlyInAnyOrder(
+            "max_active_runs",
+            "max_active_tasks",
+            "dagrun_timeout",
+            "tasks[0].retries",
+            "tasks[0].pool_slots",
+            "tasks[0].max_active_tis_per_dag",
+            "tasks[0].retry_delay");
+  }
+
+  @Test
+  void unknownOperatorSuggests() {
+    List<Problem> problems =
+        DagValidator.validate(dag(Task.of("a", "shel", Map.of("command", "x"))));
+    assertThat(problems)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isEqualTo("tasks[0].operator");
+              assertThat(p.message())
+                  .contains("unknown operator 'shel'")
+                  .contains("shell, empty, http, sql, branch, short_circuit, trigger_dag, sensor")
+                  .contains("did you mean shell?");
+            });
+  }
+
+  @Test
+  void operatorKeysAreChecked() {
+    Map<String, Object> args = new LinkedHashMap<>();
+    args.put("comand", "x");
+    args.put("skip_on_exit_code", "ninety");
+    List<Problem> problems = DagValidator.validate(dag(Task.of("a", "shell", args)));
+    assertThat(problems)
+        .extracting(Problem::path)
+        .containsExactlyInAnyOrder(
+            "tasks[0].operator", "tasks[0].comand", "tasks[0].skip_on_exit_code");
+    assertThat(problems)
+        .extracting(Problem::message)
+        .anySatisfy(m -> assertThat(m).contains("needs the key 'command'"))
+        .anySatisfy(
+            m -> assertThat(m).contains("unknown key 'comand'").contains("did you mean command?"))
+        .anySatisfy(m -> assertThat(m).contains("skip_on_exit_code must be a whole number"));
+  }
+
+  @Test
+  void requiredKeysOfEveryOperator() {
+    Map<String, String> required =
+        Map.of(
+            "http",
+            "url",
+            "sql",
+            "sql",
+            "branch",
+            "command",
+            "short_circuit",
+            "command",
+            "trigger_dag",
+            "dag_id",
+            "sensor",
+            "wait");
+    required.forEach(
+        (op, key) ->
+            assertThat(DagValidator.validate(dag(Task.of("a", op, Map.of()))))
+                .as(op)
+                .singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("'" + key + "'")));
+    assertThat(DagValidator.validate(dag(Task.of("a", "empty", Map.of())))).isEmpty();
+    assertThat(DagValidator.validate(dag(Task.of("a", "empty", Map.of("command", "x")))))
+        .singleElement()
+        .satisfies(p -> assertThat(p.message()).contains("takes no keys"));
+  }
+
+  @Test
+  void templatesAreAcceptedForScalarKeys() {
+    assertThat(
+            DagValidator.validate(
+                dag(
+                    Task.of(
+                        "a",
+                        "shell",
+                        Map.of("command", "x", "skip_on_exit_code", "{{ params.code }}")))))
+        .isEmpty();
+  }
+
+  @Test
+  void sensorConditions() {
+    Map<String, Object> ok =
+        Map.of(
+            "wait",
+            List.of(
+                Map.of("file", "/data/x"),
+                Map.of("time_delta", "5m"),
+                Map.of("time", "06:30"),
+                Map.of("sql", "select 1", "conn", "db")),
+            "mode",
+            "reschedule",
+            "poke_interval",
+            "30s",
+            "timeout",
+            600);
+    assertThat(DagValidator.validate(dag(Task.of("s", "sensor", ok)))).isEmpty();
+    assertThat(
+            DagValidator.validate(dag(Task.of("s", "sensor", Map.of("wait", Map.of("file", "x"))))))
+        .isEmpty();
+
+    Map<String, Object> bad =
+        Map.of(
+            "wait",
+            List.of(
+                Map.of("fiel", "/x"),
+                Map.of("file", "a", "sql", "b"),
+                "text",
+                Map.of("time_delta", "soon")),
+            "mode",
+            "pokes");
+    List<Problem> problems = DagValidator.validate(dag(Task.of("s", "sensor", bad)));
+    assertThat(problems)
+        .extracting(Problem::path)
+        .containsExactlyInAnyOrder(
+            "tasks[0].mode",
+            "tasks[0].wait[0]",
+            "tasks[0].wait[1]",
+            "tasks[0].wait[2]",
+            "tasks[0].wait[3].time_delta");
+    assertThat(problems)
+        .extracting(Problem::message)
+        .anySatisfy(m -> assertThat(m).contains("did you mean file?"))
+        .anySatisfy(m -> assertThat(m).contains("did you mean poke?"));
+  }
+
+  @Test
+  void suggestionsToleratesTypos() {
+    assertThat(Suggestions.closest("retires", Arrays.asList("retries", "retry_delay")))
+        .containsExactly("retries");
+    assertThat(Suggestions.closest("SHELL", List.of("shell"))).containsExactly("shell");
+    assertThat(Suggestions.closest("xyz", List.of("shell"))).isEmpty();
+  }
+}
