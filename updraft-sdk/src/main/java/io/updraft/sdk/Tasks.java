@@ -1,0 +1,92 @@
+package io.updraft.sdk;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts a task: {@link #task} for any operator by name, and one factory per built-in operator of
+ * SPEC §1.3 taking that operator's required keys. Optional operator keys are set with {@link
+ * TaskBuilder#arg}, common task keys with the builder's setters:
+ *
+ * <pre>{@code
+ * Tasks.shell("load", "./load.sh {{ ds }}").arg("cwd", "/opt/etl").upstream("extract").retries(3)
+ * }</pre>
+ */
+public final class Tasks {
+  public static final String SHELL = "shell";
+  public static final String EMPTY = "empty";
+  public static final String HTTP = "http";
+  public static final String SQL = "sql";
+  public static final String BRANCH = "branch";
+  public static final String SHORT_CIRCUIT = "short_circuit";
+  public static final String TRIGGER_DAG = "trigger_dag";
+  public static final String SENSOR = "sensor";
+
+  private Tasks() {}
+
+  /** A task of any operator, built-in or custom; its keys are set with {@link TaskBuilder#arg}. */
+  public static TaskBuilder task(String taskId, String operator) {
+    return new TaskBuilder(taskId, operator);
+  }
+
+  /**
+   * Runs {@code bash -c command}; exit 0 succeeds, {@code skip_on_exit_code} (default 99) skips.
+   * Optional args: {@code cwd}, {@code skip_on_exit_code}.
+   */
+  public static TaskBuilder shell(String taskId, String command) {
+    return task(taskId, SHELL).arg("command", command);
+  }
+
+  /** Succeeds at once without taking a worker slot. */
+  public static TaskBuilder empty(String taskId) {
+    return task(taskId, EMPTY);
+  }
+
+  /** An HTTP request with the operator's default method. Optional args: headers, body... */
+  public static TaskBuilder http(String taskId, String url) {
+    return task(taskId, HTTP).arg("url", url);
+  }
+
+  /** An HTTP request. Optional args: {@code headers}, {@code body}, {@code expect_status}. */
+  public static TaskBuilder http(String taskId, String method, String url) {
+    return task(taskId, HTTP).arg("method", method).arg("url", url);
+  }
+
+  /** Runs SQL on the default connection. */
+  public static TaskBuilder sql(String taskId, String sql) {
+    return task(taskId, SQL).arg("sql", sql);
+  }
+
+  /** Runs SQL on the named connection. */
+  public static TaskBuilder sql(String taskId, String conn, String sql) {
+    return task(taskId, SQL).arg("conn", conn).arg("sql", sql);
+  }
+
+  /** Runs a command whose last stdout line names the downstream task_ids to follow. */
+  public static TaskBuilder branch(String taskId, String command) {
+    return task(taskId, BRANCH).arg("command", command);
+  }
+
+  /** Runs a command: exit 0 continues, anything else skips all downstream tasks. */
+  public static TaskBuilder shortCircuit(String taskId, String command) {
+    return task(taskId, SHORT_CIRCUIT).arg("command", command);
+  }
+
+  /** Triggers a run of another DAG. Optional args: {@code conf} (a map), {@code wait}. */
+  public static TaskBuilder triggerDag(String taskId, String dagId) {
+    return task(taskId, TRIGGER_DAG).arg("dag_id", dagId);
+  }
+
+  /**
+   * Waits for one condition, e.g. {@code Map.of("file", "/data/ready.csv")}. Optional args: {@code
+   * mode}, {@code poke_interval}, {@code timeout}, {@code soft_fail}.
+   */
+  public static TaskBuilder sensor(String taskId, Map<String, ?> condition) {
+    return task(taskId, SENSOR).arg("wait", condition);
+  }
+
+  /** Waits on several conditions (a {@code wait} list). */
+  public static TaskBuilder sensor(String taskId, List<? extends Map<String, ?>> conditions) {
+    return task(taskId, SENSOR).arg("wait", conditions);
+  }
+}
