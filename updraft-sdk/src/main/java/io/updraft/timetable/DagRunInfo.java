@@ -13,6 +13,16 @@ public record DagRunInfo(Instant runAfter, DataInterval dataInterval) {
     Objects.requireNonNull(dataInterval, "dataInterval");
   }
 
+  /** A run for [start, end), created at {@code end} (Airflow's {@code DagRunInfo.interval}). */
+  public static DagRunInfo interval(Instant start, Instant end) {
+    return new DagRunInfo(end, new DataInterval(start, end));
+  }
+
+  /** A run whose interval is the single instant {@code at}, created then. */
+  public static DagRunInfo exact(Instant at) {
+    return new DagRunInfo(at, DataInterval.exact(at));
+  }
+
   public Instant logicalDate() {
     return dataInterval.start();
   }

@@ -13,4 +13,9 @@ public record DataInterval(Instant start, Instant end) {
           "data interval ends before it starts: " + start + " > " + end);
     }
   }
+
+  /** The zero-length interval [at, at]. */
+  public static DataInterval exact(Instant at) {
+    return new DataInterval(at, at);
+  }
 }
