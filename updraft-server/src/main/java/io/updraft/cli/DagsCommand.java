@@ -1,0 +1,18 @@
+package io.updraft.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code updraft dags ...}: the DAG commands. */
+@Command(
+    name = "dags",
+    description = "List, show and inspect DAGs.",
+    subcommands = {DagsListCommand.class, DagsShowCommand.class, DagsNextRunsCommand.class})
+final class DagsCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}
