@@ -1,15 +1,18 @@
 package io.updraft.cli;
 
+import io.updraft.config.ConfigKey;
+import io.updraft.config.UpdraftConfig;
+import io.updraft.store.Database;
+import io.updraft.store.DatabaseConfig;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Where Updraft keeps its things, from command-line options, then environment variables, then
- * defaults (SPEC §2). Resolved once per command; immutable.
- *
- * @param dbUrl the metadata database URL; null until the metadata database exists
+ * What one CLI command runs with: the home folder (option, then {@code UPDRAFT_HOME}, then {@code
+ * ~/updraft}) and the configuration of that home, with the global options applied on top.
  */
-record Settings(Path home, String dbUrl, Path dagsFolder) {
+record Settings(Path home, UpdraftConfig config) {
 
   static Settings resolve(Path homeOpt, String dbUrlOpt, Path dagsOpt, Map<String, String> env) {
     Path home =
@@ -18,15 +21,30 @@ record Settings(Path home, String dbUrl, Path dagsFolder) {
             : nonEmpty(env.get("UPDRAFT_HOME")) != null
                 ? Path.of(env.get("UPDRAFT_HOME"))
                 : Path.of(System.getProperty("user.home"), "updraft");
-    String dbUrl = dbUrlOpt != null ? dbUrlOpt : nonEmpty(env.get("UPDRAFT_DB_URL"));
-    Path dags =
-        dagsOpt != null
-            ? dagsOpt
-            : nonEmpty(env.get("UPDRAFT_DAGS_FOLDER")) != null
-                ? Path.of(env.get("UPDRAFT_DAGS_FOLDER"))
-                : home.resolve("dags");
-    return new Settings(
-        home.toAbsolutePath().normalize(), dbUrl, dags.toAbsolutePath().normalize());
+    home = home.toAbsolutePath().normalize();
+    Map<ConfigKey, String> options = new LinkedHashMap<>();
+    if (dbUrlOpt != null) {
+      options.put(ConfigKey.DB_URL, dbUrlOpt);
+    }
+    if (dagsOpt != null) {
+      options.put(ConfigKey.DAGS_FOLDER, dagsOpt.toString());
+    }
+    return new Settings(home, UpdraftConfig.load(home, env, options));
+  }
+
+  Path dagsFolder() {
+    return config.dagsFolder();
+  }
+
+  /** The database URL: as configured, else the embedded H2 file in the home. */
+  String dbUrl() {
+    String url = config.dbUrl();
+    return url != null ? url : DatabaseConfig.defaultUrl(home);
+  }
+
+  /** Opens the metadata database; the caller closes it. */
+  Database openDatabase() {
+    return Database.open(dbUrl());
   }
 
   private static String nonEmpty(String s) {

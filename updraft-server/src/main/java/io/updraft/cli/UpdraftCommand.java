@@ -19,7 +19,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Updraft: a workflow scheduler for the JVM.",
-    subcommands = {VersionCommand.class, DagsCommand.class},
+    subcommands = {
+      VersionCommand.class,
+      DagsCommand.class,
+      DbCommand.class,
+      PoolsCommand.class,
+      ConfigCommand.class
+    },
     footer = {
       "",
       "Environment: UPDRAFT_HOME (default ~/updraft), UPDRAFT_DB_URL,"

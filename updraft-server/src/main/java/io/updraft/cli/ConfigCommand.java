@@ -1,0 +1,83 @@
+package io.updraft.cli;
+
+import io.updraft.config.ConfigKey;
+import io.updraft.config.UpdraftConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code updraft config list}: every setting, its value and where the value came from. */
+@Command(
+    name = "config",
+    description = "Show the configuration.",
+    subcommands = {ConfigCommand.ListConfig.class})
+final class ConfigCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(
+      name = "list",
+      description = "List every setting with its value and source (default, file, environment).")
+  static final class ListConfig implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table",
+        description = "table or json.")
+    OutputFormat output;
+
+    @Override
+    public Integer call() {
+      Settings settings = Commands.settings(spec);
+      UpdraftConfig config = settings.config();
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (Map.Entry<ConfigKey, UpdraftConfig.Value> e : config.entries()) {
+        ConfigKey k = e.getKey();
+        Object value =
+            k == ConfigKey.DB_URL
+                ? io.updraft.store.DatabaseConfig.of(settings.dbUrl()).displayUrl()
+                : e.getValue().value();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("key", k.name());
+        row.put("value", text(value));
+        row.put("source", e.getValue().source());
+        row.put("env", k.env());
+        row.put("description", k.description());
+        rows.add(row);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      if (output == OutputFormat.json) {
+        out.println(JsonOutput.write(rows));
+      } else {
+        out.println("home: " + settings.home());
+        TextTable table = new TextTable("key", "value", "source", "env");
+        rows.forEach(r -> table.row(r.get("key"), r.get("value"), r.get("source"), r.get("env")));
+        table.print(out);
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+
+    private static String text(Object value) {
+      return switch (value) {
+        case null -> null;
+        case Duration d -> io.updraft.dag.Durations.format(d);
+        case Path p -> p.toString();
+        default -> value.toString();
+      };
+    }
+  }
+}

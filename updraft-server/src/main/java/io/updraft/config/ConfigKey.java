@@ -1,0 +1,139 @@
+package io.updraft.config;
+
+import io.updraft.dag.Durations;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * One setting Updraft knows: {@code section.key}, its type, its default and the environment
+ * variable that sets it ({@code UPDRAFT_<SECTION>_<KEY>} unless SPEC names another).
+ *
+ * @param defaultText the default as text; "" for a default that depends on the home folder
+ */
+public record ConfigKey(
+    String section, String key, Kind kind, String defaultText, String env, String description) {
+
+  /** The types a setting can have, each with its parser. */
+  public enum Kind {
+    BOOLEAN,
+    POSITIVE_INT,
+    DURATION,
+    TEXT,
+    PATH;
+
+    /** Parses a value, or returns empty with nothing said; the caller names the source. */
+    Optional<Object> parse(String text) {
+      String t = text.trim();
+      return switch (this) {
+        case BOOLEAN ->
+            switch (t.toLowerCase(Locale.ROOT)) {
+              case "true" -> Optional.of(Boolean.TRUE);
+              case "false" -> Optional.of(Boolean.FALSE);
+              default -> Optional.empty();
+            };
+        case POSITIVE_INT -> {
+          try {
+            int n = Integer.parseInt(t);
+            yield n >= 1 ? Optional.of(n) : Optional.empty();
+          } catch (NumberFormatException e) {
+            yield Optional.empty();
+          }
+        }
+        case DURATION -> Durations.parse(t).filter(d -> !d.isZero()).map(d -> (Object) d);
+        case TEXT -> t.isEmpty() ? Optional.empty() : Optional.of(t);
+        case PATH -> t.isEmpty() ? Optional.empty() : Optional.of(Path.of(t));
+      };
+    }
+
+    String expected() {
+      return switch (this) {
+        case BOOLEAN -> "true or false";
+        case POSITIVE_INT -> "a whole number of at least 1";
+        case DURATION -> "a duration such as 30s, 5m, PT10M";
+        case TEXT -> "some text";
+        case PATH -> "a path";
+      };
+    }
+  }
+
+  public static final ConfigKey DAGS_FOLDER =
+      new ConfigKey(
+          "core",
+          "dags_folder",
+          Kind.PATH,
+          "",
+          "UPDRAFT_DAGS_FOLDER",
+          "the folder of DAG files (default $UPDRAFT_HOME/dags)");
+  public static final ConfigKey DB_URL =
+      new ConfigKey(
+          "database",
+          "url",
+          Kind.TEXT,
+          "",
+          "UPDRAFT_DB_URL",
+          "the metadata database's JDBC URL (default an H2 file in the home)");
+  public static final ConfigKey DAGS_ARE_PAUSED_AT_CREATION =
+      of(
+          "core",
+          "dags_are_paused_at_creation",
+          Kind.BOOLEAN,
+          "true",
+          "whether a DAG seen for the first time starts paused");
+  public static final ConfigKey PARALLELISM =
+      of(
+          "core",
+          "parallelism",
+          Kind.POSITIVE_INT,
+          "32",
+          "task instances running at once per scheduler/executor");
+  public static final ConfigKey TASK_INSTANCE_HEARTBEAT_TIMEOUT =
+      of(
+          "scheduler",
+          "task_instance_heartbeat_timeout",
+          Kind.DURATION,
+          "5m",
+          "a running task whose heartbeat is older is failed (and retried if it has retries left)");
+  public static final ConfigKey SCHEDULER_HEALTH_CHECK_THRESHOLD =
+      of(
+          "scheduler",
+          "scheduler_health_check_threshold",
+          Kind.DURATION,
+          "30s",
+          "a scheduler whose heartbeat is older is dead; its tasks are adopted");
+  public static final ConfigKey TASK_QUEUED_TIMEOUT =
+      of(
+          "scheduler",
+          "task_queued_timeout",
+          Kind.DURATION,
+          "10m",
+          "a task queued longer is put back to scheduled");
+
+  /** Every setting, in the order {@code config list} shows them. */
+  public static final List<ConfigKey> ALL =
+      List.of(
+          DAGS_FOLDER,
+          DB_URL,
+          DAGS_ARE_PAUSED_AT_CREATION,
+          PARALLELISM,
+          TASK_INSTANCE_HEARTBEAT_TIMEOUT,
+          SCHEDULER_HEALTH_CHECK_THRESHOLD,
+          TASK_QUEUED_TIMEOUT);
+
+  private static ConfigKey of(
+      String section, String key, Kind kind, String defaultText, String description) {
+    String env = ("UPDRAFT_" + section + "_" + key).toUpperCase(Locale.ROOT);
+    return new ConfigKey(section, key, kind, defaultText, env, description);
+  }
+
+  /** {@code section.key}. */
+  public String name() {
+    return section + "." + key;
+  }
+
+  /** The typed default; unused for the keys whose default depends on the home folder. */
+  Object defaultValue() {
+    return defaultText.isEmpty() ? null : kind.parse(defaultText).orElseThrow();
+  }
+}
