@@ -13,14 +13,21 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Architecture rule: the model ({@code io.updraft.dag}, {@code io.updraft.timetable}) is plain Java.
- * It imports only the JDK and itself, never the authoring API or anything that does I/O.
+ * Architecture rule: the model ({@code io.updraft.dag}, {@code io.updraft.timetable}) is plain
+ * Java. It imports only the JDK and itself, never the authoring API or anything that does I/O.
  */
 class ModelPurityTest {
-  private static final Pattern IMPORT = Pattern.compile("^import (static )?([\\w.]+)", Pattern.MULTILINE);
+  private static final Pattern IMPORT =
+      Pattern.compile("^import (static )?([\\w.]+)", Pattern.MULTILINE);
   private static final List<String> ALLOWED =
-      List.of("java.time.", "java.util.", "java.lang.", "java.math.", "io.updraft.dag.",
-          "io.updraft.timetable.", "io.updraft.UpdraftException");
+      List.of(
+          "java.time.",
+          "java.util.",
+          "java.lang.",
+          "java.math.",
+          "io.updraft.dag.",
+          "io.updraft.timetable.",
+          "io.updraft.UpdraftException");
 
   @Test
   void modelImportsOnlyTheJdkAndItself() throws IOException {
