@@ -1,9 +1,9 @@
 package io.updraft.sdk;
 
+import io.updraft.dag.DateValue;
 import io.updraft.dag.Task;
 import io.updraft.dag.TriggerRule;
 import io.updraft.dag.WeightRule;
-import io.updraft.sdk.Texts.DateValue;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
