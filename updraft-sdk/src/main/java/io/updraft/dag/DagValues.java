@@ -3,14 +3,15 @@ package io.updraft.dag;
 import io.updraft.timetable.CronExpression;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
+import java.time.zone.ZoneRules;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -46,6 +47,9 @@ public final class DagValues {
   public static final String DATE_FORMS =
       "write 2024-01-01 or 2024-01-01T06:00 (local time in the DAG's timezone), or add an offset:"
           + " 2024-01-01T06:00:00Z";
+
+  /** The time zone of a DAG that names none, and of every zone fixed at offset zero. */
+  public static final ZoneId UTC = ZoneId.of("UTC");
 
   private static final Pattern SPACED = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) +(\\d.*)");
 
@@ -106,10 +110,10 @@ public final class DagValues {
   /** An IANA zone name such as {@code Europe/Amsterdam} or {@code UTC}; null means UTC. */
   public static ZoneId zone(String text) {
     if (text == null) {
-      return ZoneOffset.UTC;
+      return UTC;
     }
     try {
-      return ZoneId.of(text);
+      return canonical(ZoneId.of(text));
     } catch (DateTimeException e) {
       throw new IllegalArgumentException(
           "unknown time zone '"
@@ -118,6 +122,22 @@ public final class DagValues {
               + Suggestions.didYouMean(text, ZoneId.getAvailableZoneIds(), "; "),
           e);
     }
+  }
+
+  /**
+   * One name for UTC: {@code UTC}, {@code Etc/UTC}, {@code Z}, {@code GMT}, {@code +00:00} (any
+   * zone whose rules are fixed at offset zero) become {@link #UTC}, so DAGs that mean the same zone
+   * are equal and serialize alike (Airflow, through pendulum, also shows such a zone as UTC); null
+   * also means UTC. Other zones are returned as they are: a zone with rules of its own, such as
+   * {@code Europe/London}, is not UTC even in winter.
+   */
+  public static ZoneId canonical(ZoneId zone) {
+    if (zone == null) {
+      return UTC;
+    }
+    ZoneRules rules = zone.getRules();
+    boolean utc = rules.isFixedOffset() && rules.getOffset(Instant.EPOCH).getTotalSeconds() == 0;
+    return utc ? UTC : zone;
   }
 
   /**

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -40,7 +39,7 @@ public final class DagBuilder {
   private String description;
   private Schedule schedule = new Schedule.Manual();
   private boolean trigger;
-  private ZoneId timezone = ZoneOffset.UTC;
+  private ZoneId timezone = DagValues.UTC;
   private DateValue startDate;
   private DateValue endDate;
   private boolean catchup;
@@ -133,7 +132,7 @@ public final class DagBuilder {
   }
 
   public DagBuilder timezone(ZoneId zone) {
-    this.timezone = zone == null ? ZoneOffset.UTC : zone;
+    this.timezone = DagValues.canonical(zone);
     return this;
   }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The text forms of SPEC §1 values, as both the YAML loader and the Java builder read them. */
@@ -46,6 +47,33 @@ class DagValuesTest {
         () -> DagValues.zone("Europe/Amsterdm"),
         "unknown time zone 'Europe/Amsterdm' — use an IANA zone name such as Europe/Amsterdam or"
             + " UTC; did you mean Europe/Amsterdam?");
+  }
+
+  @Test
+  void everyZoneFixedAtOffsetZeroIsUtc() {
+    for (String utc : List.of("UTC", "Etc/UTC", "Z", "GMT", "Etc/GMT", "UTC+00:00", "+00:00")) {
+      assertThat(DagValues.zone(utc)).as(utc).isEqualTo(DagValues.UTC);
+      assertThat(DagValues.canonical(ZoneId.of(utc))).as(utc).isEqualTo(DagValues.UTC);
+    }
+    assertThat(DagValues.zone(null)).isEqualTo(DagValues.UTC);
+    assertThat(DagValues.canonical(null)).isEqualTo(DagValues.UTC);
+    assertThat(DagValues.UTC.getId()).isEqualTo("UTC");
+    // Zones with rules of their own, or another fixed offset, stay as they are.
+    assertThat(DagValues.zone("Europe/London")).isEqualTo(ZoneId.of("Europe/London"));
+    assertThat(DagValues.zone("+05:30")).isEqualTo(ZoneId.of("+05:30"));
+  }
+
+  @Test
+  void theDagNormalizesItsZone() {
+    Dag z =
+        new Dag("d", null, null, ZoneId.of("Z"), null, null, false, 1, 1, null, null, null, null);
+    Dag none = new Dag("d", null, null, null, null, null, false, 1, 1, null, null, null, null);
+    Dag etc =
+        new Dag(
+            "d", null, null, ZoneId.of("Etc/UTC"), null, null, false, 1, 1, null, null, null, null);
+
+    assertThat(z).isEqualTo(none).isEqualTo(etc);
+    assertThat(z.timezone().getId()).isEqualTo("UTC");
   }
 
   @Test

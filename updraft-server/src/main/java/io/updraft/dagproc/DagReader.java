@@ -13,7 +13,6 @@ import io.updraft.dag.WeightRule;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -104,7 +103,7 @@ final class DagReader {
   private final List<Err> errors = new ArrayList<>();
   private final Set<String> reported = new HashSet<>();
   private Map<String, NodeTuple> defaultArgNodes = Map.of();
-  private ZoneId zone = ZoneOffset.UTC;
+  private ZoneId zone = DagValues.UTC;
 
   private DagReader(MappingNode root) {
     this.root = root;
@@ -362,13 +361,13 @@ final class DagReader {
   private ZoneId readZone(NodeTuple t) {
     Node n = t.getValueNode();
     if (YamlValues.isNull(n)) {
-      return ZoneOffset.UTC;
+      return DagValues.UTC;
     }
     try {
       return DagValues.zone(n instanceof ScalarNode s ? s.getValue() : "");
     } catch (IllegalArgumentException e) {
       error(t.getKeyNode(), "timezone", e.getMessage());
-      return ZoneOffset.UTC;
+      return DagValues.UTC;
     }
   }
 

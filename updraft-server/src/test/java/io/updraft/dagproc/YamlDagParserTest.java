@@ -366,6 +366,16 @@ class YamlDagParserTest {
   }
 
   @Test
+  void everyNameForUtcGivesTheSameDag() throws IOException {
+    Dag none = parse(HEAD).dags().get(0);
+
+    assertThat(none.timezone()).isEqualTo(ZoneId.of("UTC"));
+    for (String utc : List.of("UTC", "Etc/UTC", "Z", "null")) {
+      assertThat(parse(HEAD + "timezone: " + utc + "\n").dags()).as(utc).containsExactly(none);
+    }
+  }
+
+  @Test
   void datesAreLocalToTheDagsTimezone() throws IOException {
     assertThat(startOf("2024-07-01", "Europe/Amsterdam"))
         .isEqualTo(Instant.parse("2024-06-30T22:00:00Z"));
