@@ -12,9 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The SPEC §1 example DAG written with the Java builder serializes to the checked-in JSON. */
-class SdkSerializationTest {
+public class SdkSerializationTest {
 
-  static Dag specExample() {
+  /** Also used by the YAML/SDK parity test. */
+  public static Dag specExample() {
     return Dags.dag("orders_daily")
         .description("Load yesterday's orders")
         .schedule("0 2 * * *")
