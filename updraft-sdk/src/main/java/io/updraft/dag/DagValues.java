@@ -37,6 +37,35 @@ public final class DagValues {
           "@quarterly",
           "@yearly");
 
+  /**
+   * The keys of a task in a DAG file (SPEC §1.2), in the spec's order; every other key of a task is
+   * one of its operator's own keys.
+   */
+  public static final List<String> TASK_KEYS =
+      List.of(
+          "task_id",
+          "operator",
+          "upstream",
+          "trigger_rule",
+          "retries",
+          "retry_delay",
+          "retry_exponential_backoff",
+          "max_retry_delay",
+          "execution_timeout",
+          "pool",
+          "pool_slots",
+          "priority_weight",
+          "weight_rule",
+          "queue",
+          "max_active_tis_per_dag",
+          "depends_on_past",
+          "wait_for_downstream",
+          "start_date",
+          "end_date",
+          "env",
+          "owner",
+          "doc");
+
   /** What a {@code schedule} may be, for messages: starts with " — ". */
   public static final String SCHEDULE_FORMS =
       " — use a cron expression (\"0 2 * * *\"), a preset ("

@@ -58,30 +58,7 @@ final class DagReader {
           "default_args",
           "tasks");
 
-  static final List<String> TASK_KEYS =
-      List.of(
-          "task_id",
-          "operator",
-          "upstream",
-          "trigger_rule",
-          "retries",
-          "retry_delay",
-          "retry_exponential_backoff",
-          "max_retry_delay",
-          "execution_timeout",
-          "pool",
-          "pool_slots",
-          "priority_weight",
-          "weight_rule",
-          "queue",
-          "max_active_tis_per_dag",
-          "depends_on_past",
-          "wait_for_downstream",
-          "start_date",
-          "end_date",
-          "env",
-          "owner",
-          "doc");
+  static final List<String> TASK_KEYS = DagValues.TASK_KEYS;
 
   /** The task keys default_args may set: all but the ones that identify or place a task. */
   static final List<String> DEFAULT_ARG_KEYS =
