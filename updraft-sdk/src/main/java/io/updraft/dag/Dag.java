@@ -3,7 +3,6 @@ package io.updraft.dag;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +14,7 @@ import java.util.Optional;
  * tasks. Built from a YAML file by the DAG processor or from Java through {@code updraft-sdk}; both
  * produce equal values and the same serialized JSON.
  *
+ * @param timezone null, or any zone fixed at offset zero, becomes {@link DagValues#UTC}
  * @param startDate null only for a manual-only DAG ({@code schedule: null}) without one
  * @param endDate inclusive; null: none
  * @param dagrunTimeout null: none
@@ -41,7 +41,8 @@ public record Dag(
   public Dag {
     Objects.requireNonNull(dagId, "dagId");
     schedule = schedule == null ? new Schedule.Manual() : schedule;
-    timezone = timezone == null ? ZoneOffset.UTC : timezone;
+    // UTC, Etc/UTC, Z, GMT... are one zone: equal DAGs and the same JSON whichever was written.
+    timezone = DagValues.canonical(timezone);
     tags = tags == null ? List.of() : List.copyOf(tags);
     params = Task.frozen(params);
     tasks = tasks == null ? List.of() : List.copyOf(tasks);

@@ -1,6 +1,5 @@
 package io.updraft.dag;
 
-import io.updraft.timetable.CronExpression;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -80,15 +79,9 @@ public final class DagValidator {
   private static void checkSchedule(Dag dag, List<Problem> out) {
     if (dag.schedule() instanceof Schedule.Cron cron) {
       try {
-        CronExpression.parse(cron.expression());
+        DagValues.checkCron(cron.text(), cron.expression());
       } catch (IllegalArgumentException e) {
-        out.add(
-            new Problem(
-                "schedule",
-                "schedule '"
-                    + cron.text()
-                    + "' is not a valid cron expression: "
-                    + e.getMessage()));
+        out.add(new Problem("schedule", e.getMessage()));
       }
     }
     if (dag.schedule() instanceof Schedule.Continuous && dag.maxActiveRuns() > 1) {

@@ -2,17 +2,17 @@ package io.updraft.sdk;
 
 import io.updraft.dag.Dag;
 import io.updraft.dag.DagValidator;
+import io.updraft.dag.DagValues;
+import io.updraft.dag.DateValue;
 import io.updraft.dag.InvalidDagException;
 import io.updraft.dag.Problem;
 import io.updraft.dag.Schedule;
 import io.updraft.dag.Task;
-import io.updraft.sdk.Texts.DateValue;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -39,7 +39,7 @@ public final class DagBuilder {
   private String description;
   private Schedule schedule = new Schedule.Manual();
   private boolean trigger;
-  private ZoneId timezone = ZoneOffset.UTC;
+  private ZoneId timezone = DagValues.UTC;
   private DateValue startDate;
   private DateValue endDate;
   private boolean catchup;
@@ -75,7 +75,7 @@ public final class DagBuilder {
    */
   public DagBuilder schedule(String schedule) {
     try {
-      this.schedule = Texts.schedule(schedule);
+      this.schedule = DagValues.schedule(schedule);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(key(e.getMessage()), e);
     }
@@ -124,7 +124,7 @@ public final class DagBuilder {
   /** An IANA zone name, e.g. {@code Europe/Amsterdam}; null means UTC. */
   public DagBuilder timezone(String zone) {
     try {
-      this.timezone = Texts.zone(zone);
+      this.timezone = DagValues.zone(zone);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(key("timezone") + ": " + e.getMessage(), e);
     }
@@ -132,13 +132,13 @@ public final class DagBuilder {
   }
 
   public DagBuilder timezone(ZoneId zone) {
-    this.timezone = zone == null ? ZoneOffset.UTC : zone;
+    this.timezone = DagValues.canonical(zone);
     return this;
   }
 
   /** {@code 2024-01-01}, {@code 2024-01-01T06:00} (in the DAG's time zone) or with an offset. */
   public DagBuilder startDate(String date) {
-    this.startDate = Texts.date(key("start_date"), date);
+    this.startDate = DagValues.date(key("start_date"), date);
     return this;
   }
 
@@ -161,7 +161,7 @@ public final class DagBuilder {
 
   /** Inclusive; same forms as {@link #startDate(String)}. */
   public DagBuilder endDate(String date) {
-    this.endDate = Texts.date(key("end_date"), date);
+    this.endDate = DagValues.date(key("end_date"), date);
     return this;
   }
 
@@ -199,12 +199,12 @@ public final class DagBuilder {
   }
 
   public DagBuilder dagrunTimeout(Duration timeout) {
-    this.dagrunTimeout = Texts.duration(key("dagrun_timeout"), timeout);
+    this.dagrunTimeout = DagValues.duration(key("dagrun_timeout"), timeout);
     return this;
   }
 
   public DagBuilder dagrunTimeout(String timeout) {
-    this.dagrunTimeout = Texts.duration(key("dagrun_timeout"), timeout);
+    this.dagrunTimeout = DagValues.duration(key("dagrun_timeout"), timeout);
     return this;
   }
 

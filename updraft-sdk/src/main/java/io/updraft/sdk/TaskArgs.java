@@ -1,8 +1,9 @@
 package io.updraft.sdk;
 
+import io.updraft.dag.DagValues;
+import io.updraft.dag.DateValue;
 import io.updraft.dag.TriggerRule;
 import io.updraft.dag.WeightRule;
-import io.updraft.sdk.Texts.DateValue;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -76,11 +77,11 @@ public abstract sealed class TaskArgs<B extends TaskArgs<B>> permits TaskBuilder
   }
 
   public B retryDelay(Duration delay) {
-    return set("retry_delay", Texts.duration(key("retry_delay"), delay));
+    return set("retry_delay", DagValues.duration(key("retry_delay"), delay));
   }
 
   public B retryDelay(String delay) {
-    return set("retry_delay", Texts.duration(key("retry_delay"), delay));
+    return set("retry_delay", DagValues.duration(key("retry_delay"), delay));
   }
 
   public B retryExponentialBackoff(boolean backoff) {
@@ -88,19 +89,19 @@ public abstract sealed class TaskArgs<B extends TaskArgs<B>> permits TaskBuilder
   }
 
   public B maxRetryDelay(Duration delay) {
-    return set("max_retry_delay", Texts.duration(key("max_retry_delay"), delay));
+    return set("max_retry_delay", DagValues.duration(key("max_retry_delay"), delay));
   }
 
   public B maxRetryDelay(String delay) {
-    return set("max_retry_delay", Texts.duration(key("max_retry_delay"), delay));
+    return set("max_retry_delay", DagValues.duration(key("max_retry_delay"), delay));
   }
 
   public B executionTimeout(Duration timeout) {
-    return set("execution_timeout", Texts.duration(key("execution_timeout"), timeout));
+    return set("execution_timeout", DagValues.duration(key("execution_timeout"), timeout));
   }
 
   public B executionTimeout(String timeout) {
-    return set("execution_timeout", Texts.duration(key("execution_timeout"), timeout));
+    return set("execution_timeout", DagValues.duration(key("execution_timeout"), timeout));
   }
 
   public B pool(String pool) {
@@ -154,7 +155,7 @@ public abstract sealed class TaskArgs<B extends TaskArgs<B>> permits TaskBuilder
   }
 
   public B startDate(String date) {
-    return set("start_date", Texts.date(key("start_date"), date));
+    return set("start_date", DagValues.date(key("start_date"), date));
   }
 
   /** Midnight of that day in the DAG's time zone. */
@@ -172,7 +173,7 @@ public abstract sealed class TaskArgs<B extends TaskArgs<B>> permits TaskBuilder
   }
 
   public B endDate(String date) {
-    return set("end_date", Texts.date(key("end_date"), date));
+    return set("end_date", DagValues.date(key("end_date"), date));
   }
 
   /** Midnight of that day in the DAG's time zone. */

@@ -1,9 +1,10 @@
 package io.updraft.sdk;
 
+import io.updraft.dag.DagValues;
+import io.updraft.dag.DateValue;
 import io.updraft.dag.Task;
 import io.updraft.dag.TriggerRule;
 import io.updraft.dag.WeightRule;
-import io.updraft.sdk.Texts.DateValue;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -21,30 +22,7 @@ import java.util.Set;
  */
 public final class TaskBuilder extends TaskArgs<TaskBuilder> {
   /** Keys that are not operator args: the common task keys and the task's identity. */
-  static final Set<String> COMMON_KEYS =
-      Set.of(
-          "task_id",
-          "operator",
-          "upstream",
-          "trigger_rule",
-          "retries",
-          "retry_delay",
-          "retry_exponential_backoff",
-          "max_retry_delay",
-          "execution_timeout",
-          "pool",
-          "pool_slots",
-          "priority_weight",
-          "weight_rule",
-          "queue",
-          "max_active_tis_per_dag",
-          "depends_on_past",
-          "wait_for_downstream",
-          "start_date",
-          "end_date",
-          "env",
-          "owner",
-          "doc");
+  static final Set<String> COMMON_KEYS = Set.copyOf(DagValues.TASK_KEYS);
 
   private final String taskId;
   private final String operator;

@@ -2,6 +2,7 @@ package io.updraft.dagproc;
 
 import io.updraft.dag.Dag;
 import io.updraft.dag.DagValidator;
+import io.updraft.dag.DagValues;
 import io.updraft.dag.Durations;
 import io.updraft.dag.Problem;
 import io.updraft.dag.Schedule;
@@ -9,17 +10,9 @@ import io.updraft.dag.Suggestions;
 import io.updraft.dag.Task;
 import io.updraft.dag.TriggerRule;
 import io.updraft.dag.WeightRule;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -65,30 +58,7 @@ final class DagReader {
           "default_args",
           "tasks");
 
-  static final List<String> TASK_KEYS =
-      List.of(
-          "task_id",
-          "operator",
-          "upstream",
-          "trigger_rule",
-          "retries",
-          "retry_delay",
-          "retry_exponential_backoff",
-          "max_retry_delay",
-          "execution_timeout",
-          "pool",
-          "pool_slots",
-          "priority_weight",
-          "weight_rule",
-          "queue",
-          "max_active_tis_per_dag",
-          "depends_on_past",
-          "wait_for_downstream",
-          "start_date",
-          "end_date",
-          "env",
-          "owner",
-          "doc");
+  static final List<String> TASK_KEYS = DagValues.TASK_KEYS;
 
   /** The task keys default_args may set: all but the ones that identify or place a task. */
   static final List<String> DEFAULT_ARG_KEYS =
@@ -110,7 +80,7 @@ final class DagReader {
   private final List<Err> errors = new ArrayList<>();
   private final Set<String> reported = new HashSet<>();
   private Map<String, NodeTuple> defaultArgNodes = Map.of();
-  private ZoneId zone = ZoneOffset.UTC;
+  private ZoneId zone = DagValues.UTC;
 
   private DagReader(MappingNode root) {
     this.root = root;
@@ -368,20 +338,13 @@ final class DagReader {
   private ZoneId readZone(NodeTuple t) {
     Node n = t.getValueNode();
     if (YamlValues.isNull(n)) {
-      return ZoneOffset.UTC;
+      return DagValues.UTC;
     }
-    String text = n instanceof ScalarNode s ? s.getValue() : "";
     try {
-      return ZoneId.of(text);
-    } catch (DateTimeException e) {
-      error(
-          t.getKeyNode(),
-          "timezone",
-          "unknown time zone '"
-              + text
-              + "' — use an IANA zone name such as Europe/Amsterdam or UTC"
-              + Suggestions.didYouMean(text, ZoneId.getAvailableZoneIds(), "; "));
-      return ZoneOffset.UTC;
+      return DagValues.zone(n instanceof ScalarNode s ? s.getValue() : "");
+    } catch (IllegalArgumentException e) {
+      error(t.getKeyNode(), "timezone", e.getMessage());
+      return DagValues.UTC;
     }
   }
 
@@ -422,51 +385,22 @@ final class DagReader {
       return new Schedule.Manual();
     }
     Node n = t.getValueNode();
-    String text =
-        n instanceof ScalarNode s && Tag.STR.equals(s.getTag()) ? s.getValue().trim() : null;
-    String forms =
-        " — use a cron expression (\"0 2 * * *\"), a preset ("
-            + presets()
-            + "), a duration (1h, P1D) or null";
-    if (text == null) {
-      error(t.getKeyNode(), "schedule", "schedule must be text, not " + describe(n) + forms);
-      return new Schedule.Once(); // a placeholder that still needs a start_date
-    }
-    if (text.equals("@once")) {
-      return new Schedule.Once();
-    }
-    if (text.equals("@continuous")) {
-      return new Schedule.Continuous();
-    }
-    if (text.startsWith("@")) {
-      if (Schedule.CRON_PRESETS.containsKey(text)) {
-        return Schedule.Cron.of(text, trigger);
-      }
-      List<String> all = new ArrayList<>(Schedule.CRON_PRESETS.keySet());
-      all.addAll(List.of("@once", "@continuous"));
+    if (!(n instanceof ScalarNode s && Tag.STR.equals(s.getTag()))) {
       error(
           t.getKeyNode(),
           "schedule",
-          "unknown schedule preset '"
-              + text
-              + "' — use one of "
-              + presets()
-              + Suggestions.didYouMean(text, all, "; "));
+          "schedule must be text, not " + describe(n) + DagValues.SCHEDULE_FORMS);
+      return new Schedule.Once(); // a placeholder that still needs a start_date
+    }
+    try {
+      Schedule schedule = DagValues.schedule(s.getValue());
+      return trigger && schedule instanceof Schedule.Cron c
+          ? Schedule.Cron.of(c.text(), true)
+          : schedule;
+    } catch (IllegalArgumentException e) {
+      error(t.getKeyNode(), "schedule", e.getMessage());
       return new Schedule.Once();
     }
-    if (text.chars().anyMatch(Character::isWhitespace)) {
-      return Schedule.Cron.of(text, trigger); // the validator checks the cron expression
-    }
-    Optional<Duration> d = Durations.parse(text);
-    if (d.isPresent() && !d.get().isZero()) {
-      return new Schedule.Delta(text, d.get());
-    }
-    error(t.getKeyNode(), "schedule", "schedule '" + text + "' is not valid" + forms);
-    return new Schedule.Once();
-  }
-
-  private static String presets() {
-    return "@once, @continuous, @hourly, @daily, @weekly, @monthly, @quarterly, @yearly";
   }
 
   private Map<String, Object> params(Map<String, NodeTuple> f) {
@@ -558,18 +492,18 @@ final class DagReader {
       return null;
     }
     Node n = t.getValueNode();
-    Optional<Duration> d =
-        n instanceof ScalarNode s && Tag.STR.equals(s.getTag())
-            ? Durations.parse(s.getValue())
-            : Optional.empty();
-    if (d.isEmpty()) {
-      error(
-          t.getKeyNode(),
-          prefix + key,
-          key + " " + describe(n) + " is not a duration — " + Durations.FORMS);
-      return null;
+    if (n instanceof ScalarNode s && Tag.STR.equals(s.getTag())) {
+      try {
+        return DagValues.duration(key, s.getValue());
+      } catch (IllegalArgumentException e) {
+        // reported below, showing the value as YAML read it
+      }
     }
-    return d.get();
+    error(
+        t.getKeyNode(),
+        prefix + key,
+        key + " " + describe(n) + " is not a duration — " + Durations.FORMS);
+    return null;
   }
 
   private <T> T choice(
@@ -598,9 +532,6 @@ final class DagReader {
     return of.apply(text);
   }
 
-  private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ISO_DATE_TIME;
-  private static final Pattern SPACED = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) +(\\d.*)");
-
   /** A date or date-time; without an offset it is local time in the DAG's time zone. */
   private Instant date(Map<String, NodeTuple> f, String key, String prefix) {
     NodeTuple t = f.get(key);
@@ -609,32 +540,16 @@ final class DagReader {
     }
     Node n = t.getValueNode();
     if (n instanceof ScalarNode s) {
-      String text = s.getValue().trim();
-      Matcher m = SPACED.matcher(text);
-      if (m.matches()) {
-        text = m.group(1) + "T" + m.group(2).replace(" ", "");
-      }
       try {
-        if (text.length() == 10) {
-          return LocalDate.parse(text).atStartOfDay(zone).toInstant();
-        }
-        TemporalAccessor parsed =
-            DATE_TIME.parseBest(text, ZonedDateTime::from, LocalDateTime::from);
-        return parsed instanceof ZonedDateTime z
-            ? z.toInstant()
-            : ((LocalDateTime) parsed).atZone(zone).toInstant();
-      } catch (DateTimeParseException e) {
-        // reported below
+        return DagValues.date(key, s.getValue()).in(zone);
+      } catch (IllegalArgumentException e) {
+        // reported below, showing the value as YAML read it
       }
     }
     error(
         t.getKeyNode(),
         prefix + key,
-        key
-            + " "
-            + describe(n)
-            + " is not a date — write 2024-01-01 or 2024-01-01T06:00 (local time in the DAG's"
-            + " timezone), or add an offset: 2024-01-01T06:00:00Z");
+        key + " " + describe(n) + " is not a date — " + DagValues.DATE_FORMS);
     return null;
   }
 

@@ -25,9 +25,25 @@ final class YamlValues {
     void error(Node node, String message);
   }
 
+  /**
+   * The value of a node; problems go to {@code sink} and leave a placeholder (the entry is left
+   * out, or null). {@code .nan}, {@code .inf} and {@code -.inf} are refused here, where their
+   * position is known: a DAG value must have a JSON form, and JSON has no NaN or infinity.
+   */
   static Object toJava(Node node, Sink sink) {
     if (node instanceof ScalarNode s) {
-      return scalar(s);
+      Object v = scalar(s);
+      if (v instanceof Double d && !Double.isFinite(d)) {
+        sink.error(
+            s,
+            s.getValue()
+                + " is not a finite number — DAG values must have a JSON form, which has no NaN"
+                + " or infinity; write a number, or quote it (\""
+                + s.getValue()
+                + "\") for text");
+        return null;
+      }
+      return v;
     }
     if (node instanceof SequenceNode seq) {
       List<Object> list = new ArrayList<>();

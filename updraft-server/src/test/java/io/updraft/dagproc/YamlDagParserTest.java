@@ -366,6 +366,38 @@ class YamlDagParserTest {
   }
 
   @Test
+  void nanAndInfinityAreRefusedWhereTheyAreWritten() throws IOException {
+    assertThat(onlyError(parse(HEAD + "params:\n  x: .nan\n")))
+        .isEqualTo(
+            "4:6: .nan is not a finite number — DAG values must have a JSON form, which has no NaN"
+                + " or infinity; write a number, or quote it (\".nan\") for text");
+    assertThat(onlyError(parse(HEAD + "params:\n  x: {y: [1, .Inf]}\n")))
+        .startsWith("4:14: .Inf is not a finite number — ");
+    assertThat(
+            onlyError(
+                parse(
+                    HEAD
+                        + "tasks:\n"
+                        + "  - task_id: a\n"
+                        + "    operator: http\n"
+                        + "    url: https://example.com\n"
+                        + "    body: {ratio: -.inf}\n")))
+        .startsWith("7:19: -.inf is not a finite number — ");
+    assertThat(parse(HEAD + "params:\n  x: \".nan\"\n  y: 1.5\n").dags().get(0).params())
+        .isEqualTo(Map.of("x", ".nan", "y", 1.5));
+  }
+
+  @Test
+  void everyNameForUtcGivesTheSameDag() throws IOException {
+    Dag none = parse(HEAD).dags().get(0);
+
+    assertThat(none.timezone()).isEqualTo(ZoneId.of("UTC"));
+    for (String utc : List.of("UTC", "Etc/UTC", "Z", "null")) {
+      assertThat(parse(HEAD + "timezone: " + utc + "\n").dags()).as(utc).containsExactly(none);
+    }
+  }
+
+  @Test
   void datesAreLocalToTheDagsTimezone() throws IOException {
     assertThat(startOf("2024-07-01", "Europe/Amsterdam"))
         .isEqualTo(Instant.parse("2024-06-30T22:00:00Z"));

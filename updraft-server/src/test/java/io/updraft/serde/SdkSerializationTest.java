@@ -7,12 +7,15 @@ import io.updraft.dag.TriggerRule;
 import io.updraft.sdk.Dags;
 import io.updraft.sdk.Tasks;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The SPEC §1 example DAG written with the Java builder serializes to the checked-in JSON. */
-class SdkSerializationTest {
+public class SdkSerializationTest {
 
-  static Dag specExample() {
+  /** Also used by the YAML/SDK parity test. */
+  public static Dag specExample() {
     return Dags.dag("orders_daily")
         .description("Load yesterday's orders")
         .schedule("0 2 * * *")
@@ -52,5 +55,22 @@ class SdkSerializationTest {
     Dag dag = specExample();
 
     assertThat(DagSerializer.fromJson(DagSerializer.toJson(dag))).isEqualTo(dag);
+  }
+
+  @Test
+  void everyNameForUtcGivesTheSameDagAndJson() {
+    Dag none = Dags.dag("d").task(Tasks.empty("t")).build();
+    String json = DagSerializer.toJson(none);
+
+    assertThat(json).contains("\"timezone\":\"UTC\"");
+    for (String utc : List.of("UTC", "Etc/UTC", "Z", "GMT")) {
+      Dag dag = Dags.dag("d").timezone(utc).task(Tasks.empty("t")).build();
+      assertThat(dag).as(utc).isEqualTo(none);
+      assertThat(DagSerializer.toJson(dag)).as(utc).isEqualTo(json);
+    }
+    Dag offset = Dags.dag("d").timezone(ZoneOffset.UTC).task(Tasks.empty("t")).build();
+    assertThat(DagSerializer.toJson(offset)).isEqualTo(json);
+    // JSON written before normalization ("Z") reads back as the normalized DAG.
+    assertThat(DagSerializer.fromJson(json.replace("\"UTC\"", "\"Z\""))).isEqualTo(none);
   }
 }
