@@ -196,4 +196,38 @@ class CliTest {
       assertThat(run.err().lines()).as(String.join(" ", args)).hasSize(1);
     }
   }
+
+  @Test
+  void nextRunsFollowLocalTimeAcrossDaylightSavingTime() throws IOException {
+    // 02:00 Amsterdam does not exist on 2024-03-31: Airflow moves it forward to 03:00 CEST.
+    write(
+        "ams.yaml",
+        """
+        dag_id: ams
+        schedule: "0 2 * * *"
+        timezone: Europe/Amsterdam
+        start_date: 2024-03-29
+        tasks: [{task_id: a, operator: empty}]
+        """);
+    CliRun run =
+        CliRun.of(
+            "--dags-folder",
+            dags.toString(),
+            "dags",
+            "next-runs",
+            "ams",
+            "--count",
+            "4",
+            "-o",
+            "json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<String> runAfter = new ArrayList<>();
+    JSON.readTree(run.out()).forEach(n -> runAfter.add(n.get("run_after").asText()));
+    assertThat(runAfter)
+        .containsExactly(
+            "2024-03-30T01:00:00.000Z", // 02:00 CET
+            "2024-03-31T01:00:00.000Z", // 03:00 CEST: 02:00 did not exist
+            "2024-04-01T00:00:00.000Z", // 02:00 CEST
+            "2024-04-02T00:00:00.000Z");
+  }
 }
