@@ -17,11 +17,14 @@ import io.updraft.dag.Task;
 import io.updraft.dag.TriggerRule;
 import io.updraft.rules.PastFacts;
 import io.updraft.rules.PastRun;
+import io.updraft.sdk.DagBuilder;
+import io.updraft.sdk.Dags;
+import io.updraft.sdk.TaskBuilder;
+import io.updraft.sdk.Tasks;
 import io.updraft.state.DagRunState;
 import io.updraft.state.TaskInstanceState;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,59 +39,24 @@ class RunDecisionsTest {
    * A DAG from "id<-up1,up2:operator:rule" specs; operator defaults to shell, rule to all_success.
    */
   private static Dag dag(Duration timeout, String... specs) {
-    List<Task> tasks = new ArrayList<>();
+    DagBuilder dag = Dags.dag("d").startDate("2024-01-01").dagrunTimeout(timeout);
     for (String spec : specs) {
       String[] parts = spec.split(":");
       String[] idAndUp = parts[0].split("<-");
       String operator = parts.length > 1 && !parts[1].isEmpty() ? parts[1] : "shell";
-      TriggerRule rule =
-          parts.length > 2 ? TriggerRule.fromId(parts[2]).orElseThrow() : TriggerRule.ALL_SUCCESS;
-      List<String> up = idAndUp.length > 1 ? List.of(idAndUp[1].split(",")) : List.of();
-      Task t =
-          Task.of(
-              idAndUp[0],
-              operator,
-              operator.equals("shell") ? Map.of("command", "true") : Map.of());
-      tasks.add(
-          new Task(
-              t.taskId(),
-              t.operator(),
-              t.args(),
-              up,
-              rule,
-              t.retries(),
-              t.retryDelay(),
-              t.retryExponentialBackoff(),
-              t.maxRetryDelay(),
-              t.executionTimeout(),
-              t.pool(),
-              t.poolSlots(),
-              t.priorityWeight(),
-              t.weightRule(),
-              t.queue(),
-              t.maxActiveTisPerDag(),
-              t.dependsOnPast(),
-              t.waitForDownstream(),
-              t.startDate(),
-              t.endDate(),
-              t.env(),
-              t.owner(),
-              t.doc()));
+      TaskBuilder task =
+          operator.equals("shell")
+              ? Tasks.shell(idAndUp[0], "true")
+              : Tasks.task(idAndUp[0], operator);
+      if (idAndUp.length > 1) {
+        task.upstream(idAndUp[1].split(","));
+      }
+      if (parts.length > 2) {
+        task.triggerRule(parts[2]);
+      }
+      dag.task(task);
     }
-    return new Dag(
-        "d",
-        null,
-        null,
-        null,
-        Instant.parse("2024-01-01T00:00:00Z"),
-        null,
-        false,
-        16,
-        16,
-        timeout,
-        null,
-        null,
-        tasks);
+    return dag.build();
   }
 
   private static Dag dag(String... specs) {
@@ -208,46 +176,11 @@ class RunDecisionsTest {
 
   @Test
   void dependsOnPastHoldsATaskWithoutDeadlockingTheRun() {
-    Task base = dag("a").tasks().get(0);
     Dag dag =
-        new Dag(
-            "d",
-            null,
-            null,
-            null,
-            Instant.parse("2024-01-01T00:00:00Z"),
-            null,
-            false,
-            16,
-            16,
-            null,
-            null,
-            null,
-            List.of(
-                new Task(
-                    "a",
-                    "shell",
-                    base.args(),
-                    List.of(),
-                    null,
-                    0,
-                    null,
-                    false,
-                    null,
-                    null,
-                    null,
-                    1,
-                    1,
-                    null,
-                    null,
-                    null,
-                    true,
-                    false,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null)));
+        Dags.dag("d")
+            .startDate("2024-01-01")
+            .task(Tasks.shell("a", "true").dependsOnPast(true))
+            .build();
     PastRun previousFailed = new PastRun(NOW.minus(Duration.ofDays(1)), FAILED, List.of());
     Function<Task, PastFacts> past = t -> new PastFacts(false, null, previousFailed, true);
     RunDecision d = RunDecisions.decide(dag, NOW, tis("a", NONE), NOW, past);
