@@ -98,6 +98,9 @@ public final class Database implements AutoCloseable {
     }
     pool.setMaximumPoolSize(config.maxPoolSize());
     pool.setMinimumIdle(1);
+    // The default of PostgreSQL and H2; MySQL's REPEATABLE READ would add gap locks to every
+    // FOR UPDATE range scan, blocking inserts of new task instances behind a claim.
+    pool.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     dialect.connectionInitSql().ifPresent(pool::setConnectionInitSql);
     try {
       HikariDataSource dataSource = new HikariDataSource(pool);
@@ -197,6 +200,19 @@ public final class Database implements AutoCloseable {
   /** Plain JDBC with this database's error translation; repositories use it. */
   public Jdbc jdbc() {
     return jdbc;
+  }
+
+  /**
+   * Runs {@code work} in one transaction (see {@link Jdbc#inTransaction}): every repository call it
+   * makes on this thread joins it; committed on return, rolled back if it throws.
+   */
+  public <T> T inTransaction(java.util.function.Supplier<T> work) {
+    return jdbc.inTransaction(work);
+  }
+
+  /** {@link #inTransaction} without a result. */
+  public void runInTransaction(Runnable work) {
+    jdbc.runInTransaction(work);
   }
 
   /** The URL with passwords removed: what messages and logs show. */

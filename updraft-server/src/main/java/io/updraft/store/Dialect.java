@@ -63,7 +63,10 @@ public sealed interface Dialect permits Dialect.H2, Dialect.Postgres, Dialect.My
 
   /**
    * The index hint that makes a claim query ({@code FOR UPDATE SKIP LOCKED}) walk the primary key,
-   * placed right after the table name; empty where the planner needs no help.
+   * placed right after the table name; empty where the planner needs no help. It helps only a claim
+   * in primary key order: a claim with an ORDER BY on other columns locks every matching row on H2
+   * even with the hint (and on MySQL/MariaDB too), so those read in order without locks and lock by
+   * id ({@link LockByIds}).
    */
   default String primaryKeyScanHint() {
     return "";

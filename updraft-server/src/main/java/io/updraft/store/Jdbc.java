@@ -7,11 +7,18 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * A thin helper over JDBC for repositories: every statement is a prepared statement on a pooled
- * connection (auto-commit), and a {@link SQLException} becomes a one-line {@link DatabaseException}
- * naming the database and what was being done.
+ * A thin helper over JDBC for repositories: every statement is a prepared statement, and a {@link
+ * SQLException} becomes a one-line {@link DatabaseException} naming the database and what was being
+ * done.
+ *
+ * <p>Outside a transaction each call takes a pooled connection in auto-commit mode. Inside {@link
+ * #inTransaction} every call on the same thread uses that transaction's connection, so repository
+ * methods compose into one transaction without passing a connection around; a nested {@code
+ * inTransaction} joins the outer one. The connection is bound to the thread, which is what the
+ * scheduler's loop and a worker's supervisor thread (virtual or not) are.
  */
 public final class Jdbc {
   /** Binds the parameters of a statement. */
@@ -28,27 +35,125 @@ public final class Jdbc {
     T map(ResultSet rs) throws SQLException;
   }
 
+  /** Binds the parameters of one item of a batch. */
+  @FunctionalInterface
+  public interface BatchBinder<T> {
+    void bind(PreparedStatement ps, T item) throws SQLException;
+  }
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
   private final Database database;
+  private final ThreadLocal<Connection> transaction = new ThreadLocal<>();
 
   Jdbc(Database database) {
     this.database = database;
   }
 
-  /** All rows; {@code what} says what is being read, for the error message. */
-  public <T> List<T> query(String what, String sql, Binder binder, RowMapper<T> mapper) {
-    try (Connection c = database.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      binder.bind(ps);
-      try (ResultSet rs = ps.executeQuery()) {
-        List<T> rows = new ArrayList<>();
-        while (rs.next()) {
-          rows.add(mapper.map(rs));
-        }
-        return rows;
+  /**
+   * Runs {@code work} in one transaction and returns its result: committed when it returns, rolled
+   * back when it throws (the exception goes on unchanged). Inside an outer transaction it simply
+   * runs as part of it.
+   */
+  public <T> T inTransaction(Supplier<T> work) {
+    if (transaction.get() != null) {
+      return work.get();
+    }
+    Connection c;
+    try {
+      c = database.dataSource().getConnection();
+    } catch (SQLException e) {
+      throw failed("starting a transaction", e);
+    }
+    transaction.set(c);
+    try {
+      c.setAutoCommit(false);
+      T result = work.get();
+      c.commit();
+      return result;
+    } catch (SQLException e) {
+      rollback(c, e);
+      throw failed("committing a transaction", e);
+    } catch (RuntimeException | Error e) {
+      rollback(c, e);
+      throw e;
+    } finally {
+      transaction.remove();
+      try {
+        c.setAutoCommit(true);
+        c.close();
+      } catch (SQLException e) {
+        // The pool discards a connection it cannot reset; nothing of ours is lost.
+      }
+    }
+  }
+
+  /** {@link #inTransaction(Supplier)} for work without a result. */
+  public void runInTransaction(Runnable work) {
+    inTransaction(
+        () -> {
+          work.run();
+          return null;
+        });
+  }
+
+  /** True when this thread is inside {@link #inTransaction}. */
+  public boolean inTransaction() {
+    return transaction.get() != null;
+  }
+
+  /**
+   * Fails unless this thread is in a transaction: row locks ({@code FOR UPDATE}) last until commit,
+   * so in auto-commit mode they would be gone before the caller acts on the rows.
+   */
+  public void requireTransaction(String what) {
+    if (!inTransaction()) {
+      throw new IllegalStateException(
+          what + " locks rows and must run inside Database.inTransaction(...)");
+    }
+  }
+
+  private static void rollback(Connection c, Throwable cause) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private <T> T withConnection(String what, Work<T> work) {
+    Connection current = transaction.get();
+    try {
+      if (current != null) {
+        return work.run(current);
+      }
+      try (Connection c = database.dataSource().getConnection()) {
+        return work.run(c);
       }
     } catch (SQLException e) {
       throw failed(what, e);
     }
+  }
+
+  /** All rows; {@code what} says what is being read, for the error message. */
+  public <T> List<T> query(String what, String sql, Binder binder, RowMapper<T> mapper) {
+    return withConnection(
+        what,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+              List<T> rows = new ArrayList<>();
+              while (rs.next()) {
+                rows.add(mapper.map(rs));
+              }
+              return rows;
+            }
+          }
+        });
   }
 
   /** The only row, if any; more than one is a bug in the query. */
@@ -62,13 +167,63 @@ public final class Jdbc {
 
   /** Runs an INSERT, UPDATE, DELETE or MERGE; returns the update count. */
   public int update(String what, String sql, Binder binder) {
-    try (Connection c = database.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      binder.bind(ps);
-      return ps.executeUpdate();
-    } catch (SQLException e) {
-      throw failed(what, e);
+    return withConnection(
+        what,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  /** Runs an INSERT into a table with a generated {@code id}; returns that id. */
+  public long insertReturningId(String what, String sql, Binder binder) {
+    return withConnection(
+        what,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
+            binder.bind(ps);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+              if (!keys.next()) {
+                throw new IllegalStateException(what + ": the database returned no generated id");
+              }
+              return keys.getLong(1);
+            }
+          }
+        });
+  }
+
+  /**
+   * One statement executed for every item in one JDBC batch (one round trip on every driver we
+   * use); returns the update count of each item, in order. Outside a transaction the batch runs in
+   * auto-commit mode, item by item on the server.
+   */
+  public <T> int[] batch(String what, String sql, List<T> items, BatchBinder<T> binder) {
+    if (items.isEmpty()) {
+      return new int[0];
     }
+    return withConnection(
+        what,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (T item : items) {
+              binder.bind(ps, item);
+              ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int count : counts) {
+              if (count == java.sql.Statement.SUCCESS_NO_INFO) {
+                // Callers branch on each count (0 = lost a race); a driver that hides them would
+                // make every guarded write look successful.
+                throw new IllegalStateException(
+                    what + ": the JDBC driver did not report the update count of a batch item");
+              }
+            }
+            return counts;
+          }
+        });
   }
 
   DatabaseException failed(String what, SQLException e) {

@@ -1,0 +1,437 @@
+package io.updraft.store;
+
+import io.updraft.state.DagRunState;
+import io.updraft.state.DagRunTransitions;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code dag_run} table.
+ *
+ * <p>Every state change goes through {@link DagRunTransitions} and is guarded in SQL by the state
+ * the caller expects ({@code WHERE id = ? AND state = ?}): an update count of 0 means another
+ * scheduler or a user changed the run first. That is a lost race the caller skips, not an error.
+ */
+public final class DagRunRepository {
+  private static final String COLUMNS =
+      """
+      id, dag_id, run_id, run_type, state, logical_date, data_interval_start, data_interval_end,
+      run_after, queued_at, start_date, end_date, external_trigger, conf, dag_hash,
+      last_scheduling_decision, creating_job_id, clear_number
+      """;
+
+  private static final String INSERT =
+      """
+      INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, data_interval_start,
+                           data_interval_end, run_after, queued_at, start_date, external_trigger,
+                           conf, dag_hash, creating_job_id, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """;
+
+  private static final String GET_BY_RUN_ID =
+      "SELECT " + COLUMNS + " FROM dag_run WHERE dag_id = ? AND run_id = ?";
+
+  private static final String GET_BY_ID = "SELECT " + COLUMNS + " FROM dag_run WHERE id = ?";
+
+  private static final String GET_BY_LOGICAL_DATE =
+      "SELECT " + COLUMNS + " FROM dag_run WHERE dag_id = ? AND logical_date = ?";
+
+  private static final String LIST =
+      "SELECT "
+          + COLUMNS
+          + """
+          FROM dag_run
+          WHERE dag_id = ?
+          ORDER BY run_after DESC, id DESC
+          LIMIT ?
+          """;
+
+  private static final String COUNT_ACTIVE =
+      """
+      SELECT COUNT(*)
+      FROM dag_run
+      WHERE dag_id = ? AND state IN ('queued', 'running')
+      """;
+
+  private static final String COUNT_RUNNING_BY_DAG =
+      """
+      SELECT dag_id, COUNT(*) AS running
+      FROM dag_run
+      WHERE state = 'running'
+      GROUP BY dag_id
+      """;
+
+  /** Step 2 of the loop: candidates, unlocked; {@link #lockQueued} locks them. */
+  private static final String QUEUED_CANDIDATES =
+      """
+      SELECT id
+      FROM dag_run
+      WHERE state = 'queued'
+      ORDER BY run_after, id
+      LIMIT ?
+      """;
+
+  /** Step 3 of the loop: candidates, unlocked; {@link #lockRunning} locks them. */
+  private static final String RUNNING_CANDIDATES =
+      """
+      SELECT id
+      FROM dag_run
+      WHERE state = 'running'
+      ORDER BY CASE WHEN last_scheduling_decision IS NULL THEN 0 ELSE 1 END,
+               last_scheduling_decision, id
+      LIMIT ?
+      """;
+
+  private static final String LOCK =
+      "SELECT "
+          + COLUMNS
+          + """
+          FROM dag_run
+          WHERE id IN (%s) AND state = ?
+          FOR UPDATE SKIP LOCKED
+          """;
+
+  private static final String TO_QUEUED =
+      """
+      UPDATE dag_run
+      SET state = 'queued', queued_at = ?, start_date = NULL, end_date = NULL,
+          last_scheduling_decision = NULL, clear_number = clear_number + 1, updated_at = ?
+      WHERE id = ? AND state = ?
+      """;
+
+  private static final String TO_RUNNING =
+      """
+      UPDATE dag_run
+      SET state = 'running', start_date = ?, end_date = NULL, updated_at = ?
+      WHERE id = ? AND state = ?
+      """;
+
+  private static final String TO_FINISHED =
+      """
+      UPDATE dag_run
+      SET state = ?, end_date = ?, updated_at = ?
+      WHERE id = ? AND state = ?
+      """;
+
+  private static final String TOUCH_DECISION =
+      """
+      UPDATE dag_run
+      SET last_scheduling_decision = ?
+      WHERE id = ?
+      """;
+
+  private static final String PREVIOUS_SCHEDULED =
+      "SELECT "
+          + COLUMNS
+          + """
+          FROM dag_run
+          WHERE dag_id = ? AND logical_date < ? AND run_type = 'scheduled'
+          ORDER BY logical_date DESC
+          LIMIT 1
+          """;
+
+  private static final String PREVIOUS_ANY =
+      "SELECT "
+          + COLUMNS
+          + """
+          FROM dag_run
+          WHERE dag_id = ? AND logical_date < ?
+          ORDER BY logical_date DESC
+          LIMIT 1
+          """;
+
+  private final Jdbc jdbc;
+  private final Dialect dialect;
+  private final LockByIds lock = new LockByIds(LOCK);
+
+  public DagRunRepository(Database database) {
+    this.jdbc = database.jdbc();
+    this.dialect = database.dialect();
+  }
+
+  /**
+   * Creates a run; returns its id. {@code queued_at} is {@code now} (and {@code start_date} too for
+   * a run created running).
+   *
+   * @throws DuplicateDagRunException when the DAG already has a run with this run_id or logical
+   *     date; nothing is written
+   */
+  public long create(NewDagRun run, Instant now) {
+    checkNotDuplicate(run);
+    try {
+      return jdbc.insertReturningId(
+          "creating DAG run " + describe(run.dagId(), run.runId()),
+          INSERT,
+          ps -> {
+            ps.setString(1, run.dagId());
+            ps.setString(2, run.runId());
+            ps.setString(3, run.runType().id());
+            ps.setString(4, run.state().id());
+            dialect.setInstant(ps, 5, run.logicalDate());
+            dialect.setInstant(ps, 6, run.dataIntervalStart());
+            dialect.setInstant(ps, 7, run.dataIntervalEnd());
+            dialect.setInstant(ps, 8, run.runAfter());
+            dialect.setInstant(ps, 9, now);
+            dialect.setInstant(ps, 10, run.state() == DagRunState.RUNNING ? now : null);
+            ps.setBoolean(11, run.runType() == RunType.MANUAL);
+            ps.setString(12, run.conf());
+            ps.setString(13, run.dagHash());
+            if (run.creatingJobId() == null) {
+              ps.setNull(14, java.sql.Types.BIGINT);
+            } else {
+              ps.setLong(14, run.creatingJobId());
+            }
+            dialect.setInstant(ps, 15, now);
+          });
+    } catch (DatabaseException e) {
+      if (e.getCause() instanceof SQLException sql && dialect.isUniqueViolation(sql)) {
+        // Created by someone else between our check and our insert.
+        throw new DuplicateDagRunException(
+            "DAG "
+                + run.dagId()
+                + " already has a run with run_id "
+                + run.runId()
+                + (run.logicalDate() == null ? "" : " or logical date " + run.logicalDate())
+                + ": choose another run_id (or logical date)",
+            e);
+      }
+      throw e;
+    }
+  }
+
+  private void checkNotDuplicate(NewDagRun run) {
+    if (get(run.dagId(), run.runId()).isPresent()) {
+      throw new DuplicateDagRunException(
+          "DAG "
+              + run.dagId()
+              + " already has a run with run_id "
+              + run.runId()
+              + ": choose another run_id",
+          null);
+    }
+    if (run.logicalDate() != null) {
+      Optional<DagRunRow> same =
+          jdbc.queryOne(
+              "reading the run of DAG '" + run.dagId() + "' at " + run.logicalDate(),
+              GET_BY_LOGICAL_DATE,
+              ps -> {
+                ps.setString(1, run.dagId());
+                dialect.setInstant(ps, 2, run.logicalDate());
+              },
+              this::row);
+      if (same.isPresent()) {
+        throw new DuplicateDagRunException(
+            "DAG "
+                + run.dagId()
+                + " already has a run with logical date "
+                + run.logicalDate()
+                + " (run_id "
+                + same.get().runId()
+                + "): choose another logical date",
+            null);
+      }
+    }
+  }
+
+  public Optional<DagRunRow> get(String dagId, String runId) {
+    return jdbc.queryOne(
+        "reading DAG run " + describe(dagId, runId),
+        GET_BY_RUN_ID,
+        ps -> {
+          ps.setString(1, dagId);
+          ps.setString(2, runId);
+        },
+        this::row);
+  }
+
+  public Optional<DagRunRow> get(long id) {
+    return jdbc.queryOne("reading DAG run id=" + id, GET_BY_ID, ps -> ps.setLong(1, id), this::row);
+  }
+
+  /** The runs of a DAG, newest ({@code run_after}) first, at most {@code limit}. */
+  public List<DagRunRow> list(String dagId, int limit) {
+    return jdbc.query(
+        "listing the runs of DAG '" + dagId + "'",
+        LIST,
+        ps -> {
+          ps.setString(1, dagId);
+          ps.setInt(2, limit);
+        },
+        this::row);
+  }
+
+  /** Queued plus running runs of a DAG: what {@code max_active_runs} limits. */
+  public int countActive(String dagId) {
+    return jdbc.queryOne(
+            "counting the active runs of DAG '" + dagId + "'",
+            COUNT_ACTIVE,
+            ps -> ps.setString(1, dagId),
+            rs -> rs.getInt(1))
+        .orElse(0);
+  }
+
+  /**
+   * Running runs per DAG (DAGs with none are absent): step 2 starts queued runs up to the limit.
+   */
+  public Map<String, Integer> countRunningByDag() {
+    Map<String, Integer> counts = new HashMap<>();
+    jdbc.query(
+        "counting running DAG runs",
+        COUNT_RUNNING_BY_DAG,
+        Jdbc.Binder.NONE,
+        rs -> counts.put(rs.getString("dag_id"), rs.getInt("running")));
+    return counts;
+  }
+
+  /**
+   * Queued runs, oldest ({@code run_after}) first, locked {@code FOR UPDATE SKIP LOCKED}: runs
+   * another scheduler is starting are left out. Must run inside {@link Database#inTransaction}.
+   */
+  public List<DagRunRow> queuedOldestFirst(int limit) {
+    jdbc.requireTransaction("DagRunRepository.queuedOldestFirst");
+    return claim("queued", QUEUED_CANDIDATES, limit);
+  }
+
+  /**
+   * Running runs for the scheduler to examine: never examined first, then the longest ago, then by
+   * id; locked {@code FOR UPDATE SKIP LOCKED} so two schedulers examine different runs. Must run
+   * inside {@link Database#inTransaction}.
+   */
+  public List<DagRunRow> runningForScheduling(int limit) {
+    jdbc.requireTransaction("DagRunRepository.runningForScheduling");
+    return claim("running", RUNNING_CANDIDATES, limit);
+  }
+
+  /** Ordered candidates without locks, then a lock by id (see {@link LockByIds}), same order. */
+  private List<DagRunRow> claim(String state, String candidatesSql, int limit) {
+    String what = "claiming " + state + " DAG runs";
+    List<Long> ids =
+        jdbc.query(what, candidatesSql, ps -> ps.setInt(1, limit), rs -> rs.getLong("id"));
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    Map<Long, Integer> order = new HashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      order.put(ids.get(i), i);
+    }
+    List<DagRunRow> locked =
+        jdbc.query(
+            what,
+            lock.sql(ids.size()),
+            ps -> ps.setString(lock.bind(ps, 1, ids), state),
+            this::row);
+    return locked.stream().sorted(Comparator.comparing(r -> order.get(r.id()))).toList();
+  }
+
+  /**
+   * Moves run {@code id} from {@code from} to {@code to}; false when it was not in {@code from}
+   * (someone else changed it). Going running sets {@code start_date}; finishing sets {@code
+   * end_date}; going back to queued (a clear) resets the dates and the last scheduling decision and
+   * counts the clear.
+   *
+   * @throws io.updraft.state.IllegalTransitionException when the table does not allow it
+   */
+  public boolean setState(long id, DagRunState from, DagRunState to, Instant now) {
+    DagRunTransitions.check(from, to, "dag_run id=" + id);
+    String what = "setting DAG run id=" + id + " " + from.id() + " -> " + to.id();
+    int changed =
+        switch (to) {
+          case QUEUED ->
+              jdbc.update(
+                  what,
+                  TO_QUEUED,
+                  ps -> {
+                    dialect.setInstant(ps, 1, now);
+                    dialect.setInstant(ps, 2, now);
+                    ps.setLong(3, id);
+                    ps.setString(4, from.id());
+                  });
+          case RUNNING ->
+              jdbc.update(
+                  what,
+                  TO_RUNNING,
+                  ps -> {
+                    dialect.setInstant(ps, 1, now);
+                    dialect.setInstant(ps, 2, now);
+                    ps.setLong(3, id);
+                    ps.setString(4, from.id());
+                  });
+          case SUCCESS, FAILED ->
+              jdbc.update(
+                  what,
+                  TO_FINISHED,
+                  ps -> {
+                    ps.setString(1, to.id());
+                    dialect.setInstant(ps, 2, now);
+                    dialect.setInstant(ps, 3, now);
+                    ps.setLong(4, id);
+                    ps.setString(5, from.id());
+                  });
+        };
+    return changed > 0;
+  }
+
+  /** Sets {@code last_scheduling_decision} of many runs in one batch. */
+  public void touchSchedulingDecision(Collection<Long> ids, Instant now) {
+    jdbc.batch(
+        "recording scheduling decisions",
+        TOUCH_DECISION,
+        List.copyOf(ids),
+        (ps, id) -> {
+          dialect.setInstant(ps, 1, now);
+          ps.setLong(2, id);
+        });
+  }
+
+  /**
+   * The run {@code depends_on_past} looks at (decision 0018): the latest run of the DAG with an
+   * earlier logical date; only scheduled runs count when {@code catchup} is on.
+   */
+  public Optional<DagRunRow> previous(String dagId, Instant logicalDate, boolean catchup) {
+    return jdbc.queryOne(
+        "finding the run of DAG '" + dagId + "' before " + logicalDate,
+        catchup ? PREVIOUS_SCHEDULED : PREVIOUS_ANY,
+        ps -> {
+          ps.setString(1, dagId);
+          dialect.setInstant(ps, 2, logicalDate);
+        },
+        this::row);
+  }
+
+  static String describe(String dagId, String runId) {
+    return "dag_id=" + dagId + " run_id=" + runId;
+  }
+
+  private DagRunRow row(ResultSet rs) throws SQLException {
+    long creatingJob = rs.getLong("creating_job_id");
+    Long creatingJobId = rs.wasNull() ? null : creatingJob;
+    String state = rs.getString("state");
+    return new DagRunRow(
+        rs.getLong("id"),
+        rs.getString("dag_id"),
+        rs.getString("run_id"),
+        RunType.fromId(rs.getString("run_type")),
+        DagRunState.fromId(state)
+            .orElseThrow(() -> new IllegalStateException("unknown dag_run state " + state)),
+        dialect.getInstant(rs, "logical_date"),
+        dialect.getInstant(rs, "data_interval_start"),
+        dialect.getInstant(rs, "data_interval_end"),
+        dialect.getInstant(rs, "run_after"),
+        dialect.getInstant(rs, "queued_at"),
+        dialect.getInstant(rs, "start_date"),
+        dialect.getInstant(rs, "end_date"),
+        rs.getBoolean("external_trigger"),
+        rs.getString("conf"),
+        rs.getString("dag_hash"),
+        dialect.getInstant(rs, "last_scheduling_decision"),
+        creatingJobId,
+        rs.getInt("clear_number"));
+  }
+}

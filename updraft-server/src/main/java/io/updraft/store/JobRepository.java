@@ -1,0 +1,129 @@
+package io.updraft.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The {@code job} table: every scheduler, triggerer, worker and DAG processor registers at start
+ * and heartbeats while it runs, so others can tell whether it is alive (and adopt its work when it
+ * is not).
+ */
+public final class JobRepository {
+  public static final String RUNNING = "running";
+  public static final String SUCCESS = "success";
+  public static final String FAILED = "failed";
+
+  private static final String COLUMNS =
+      "id, job_type, state, hostname, pid, latest_heartbeat, start_date, end_date";
+
+  private static final String INSERT =
+      """
+      INSERT INTO job (job_type, state, hostname, pid, latest_heartbeat, start_date)
+      VALUES (?, 'running', ?, ?, ?, ?)
+      """;
+
+  private static final String HEARTBEAT =
+      """
+      UPDATE job
+      SET latest_heartbeat = ?
+      WHERE id = ? AND state = 'running'
+      """;
+
+  private static final String FINISH =
+      """
+      UPDATE job
+      SET state = ?, end_date = ?
+      WHERE id = ? AND state = 'running'
+      """;
+
+  private static final String GET = "SELECT " + COLUMNS + " FROM job WHERE id = ?";
+
+  private static final String ALIVE =
+      "SELECT "
+          + COLUMNS
+          + """
+           FROM job
+          WHERE job_type = ? AND state = 'running' AND latest_heartbeat >= ?
+          ORDER BY id
+          """;
+
+  private final Jdbc jdbc;
+  private final Dialect dialect;
+
+  public JobRepository(Database database) {
+    this.jdbc = database.jdbc();
+    this.dialect = database.dialect();
+  }
+
+  /** Records a starting process (state running, first heartbeat now); returns its job id. */
+  public long register(JobType type, String hostname, int pid, Instant now) {
+    return jdbc.insertReturningId(
+        "registering a " + type.id() + " job",
+        INSERT,
+        ps -> {
+          ps.setString(1, type.id());
+          ps.setString(2, hostname);
+          ps.setInt(3, pid);
+          dialect.setInstant(ps, 4, now);
+          dialect.setInstant(ps, 5, now);
+        });
+  }
+
+  /**
+   * Records a heartbeat; false when the job is no longer running (it was finished, possibly by
+   * another process that judged it dead): the caller should stop.
+   */
+  public boolean heartbeat(long id, Instant now) {
+    return jdbc.update(
+            "recording the heartbeat of job " + id,
+            HEARTBEAT,
+            ps -> {
+              dialect.setInstant(ps, 1, now);
+              ps.setLong(2, id);
+            })
+        > 0;
+  }
+
+  /** Ends a running job as success or failed; false when it was not running. */
+  public boolean finish(long id, boolean success, Instant now) {
+    return jdbc.update(
+            "finishing job " + id,
+            FINISH,
+            ps -> {
+              ps.setString(1, success ? SUCCESS : FAILED);
+              dialect.setInstant(ps, 2, now);
+              ps.setLong(3, id);
+            })
+        > 0;
+  }
+
+  public java.util.Optional<JobRow> get(long id) {
+    return jdbc.queryOne("reading job " + id, GET, ps -> ps.setLong(1, id), this::row);
+  }
+
+  /** Running jobs of a type whose latest heartbeat is at or after {@code threshold}. */
+  public List<JobRow> aliveSince(JobType type, Instant threshold) {
+    return jdbc.query(
+        "listing live " + type.id() + " jobs",
+        ALIVE,
+        ps -> {
+          ps.setString(1, type.id());
+          dialect.setInstant(ps, 2, threshold);
+        },
+        this::row);
+  }
+
+  private JobRow row(ResultSet rs) throws SQLException {
+    return new JobRow(
+        rs.getLong("id"),
+        JobType.fromId(rs.getString("job_type")),
+        rs.getString("state"),
+        rs.getString("hostname"),
+        rs.getInt("pid"),
+        dialect.getInstant(rs, "latest_heartbeat"),
+        dialect.getInstant(rs, "start_date"),
+        dialect.getInstant(rs, "end_date"));
+  }
+}

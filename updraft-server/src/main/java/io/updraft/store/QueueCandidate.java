@@ -1,0 +1,11 @@
+package io.updraft.store;
+
+import java.time.Instant;
+
+/**
+ * A scheduled task instance the critical section may queue, locked by the caller's transaction.
+ *
+ * @param logicalDate its run's logical date (its {@code run_after} when it has none): the second
+ *     key of the queueing order
+ */
+public record QueueCandidate(TaskInstanceRow ti, Instant logicalDate) {}

@@ -1,0 +1,260 @@
+package io.updraft.store;
+
+import static io.updraft.state.DagRunState.FAILED;
+import static io.updraft.state.DagRunState.QUEUED;
+import static io.updraft.state.DagRunState.RUNNING;
+import static io.updraft.state.DagRunState.SUCCESS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.updraft.state.IllegalTransitionException;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+abstract class DagRunRepositoryContractTest extends RepositoryContractTest {
+
+  DagRunRepository runs() {
+    return new DagRunRepository(db);
+  }
+
+  static NewDagRun manual(String dagId, String runId, Instant logicalDate, Instant runAfter) {
+    return new NewDagRun(
+        dagId,
+        runId,
+        RunType.MANUAL,
+        QUEUED,
+        logicalDate,
+        null,
+        null,
+        runAfter,
+        "{\"k\":1}",
+        "h2",
+        42L);
+  }
+
+  @Test
+  void createsAndReadsARun() {
+    Instant logical = Instant.parse("2024-11-03T05:30:00Z");
+    long id = runs().create(manual("d", "manual__1", logical, logical), T0);
+
+    DagRunRow row = runs().get("d", "manual__1").orElseThrow();
+    assertThat(row)
+        .isEqualTo(
+            new DagRunRow(
+                id,
+                "d",
+                "manual__1",
+                RunType.MANUAL,
+                QUEUED,
+                logical,
+                null,
+                null,
+                logical,
+                T0,
+                null,
+                null,
+                true,
+                "{\"k\":1}",
+                "h2",
+                null,
+                42L,
+                0));
+    assertThat(runs().get(id)).contains(row);
+    assertThat(runs().get("d", "other")).isEmpty();
+  }
+
+  @Test
+  void aRunCreatedRunningHasAStartDate() {
+    long id = run("d", "r", RUNNING, 0);
+    DagRunRow row = runs().get(id).orElseThrow();
+    assertThat(row.startDate()).isEqualTo(T0);
+    assertThat(row.externalTrigger()).isFalse();
+    assertThat(row.creatingJobId()).isNull();
+  }
+
+  @Test
+  void refusesADuplicateRunIdWithAClearMessage() {
+    run("d", "r1", QUEUED, 0);
+    assertThatThrownBy(() -> run("d", "r1", QUEUED, 1))
+        .isInstanceOf(DuplicateDagRunException.class)
+        .hasMessage("DAG d already has a run with run_id r1: choose another run_id");
+    run("e", "r1", QUEUED, 0); // another DAG may reuse it
+  }
+
+  @Test
+  void refusesADuplicateLogicalDateWithAClearMessage() {
+    run("d", "r1", QUEUED, 0);
+    assertThatThrownBy(() -> run("d", "r2", QUEUED, 0))
+        .isInstanceOf(DuplicateDagRunException.class)
+        .hasMessage(
+            "DAG d already has a run with logical date "
+                + T0
+                + " (run_id r1): choose another logical date");
+    assertThat(runs().list("d", 10)).hasSize(1);
+  }
+
+  @Test
+  void runsWithoutALogicalDateDoNotCollide() {
+    runs().create(manual("d", "a", null, T0), T0);
+    runs().create(manual("d", "b", null, T0), T0);
+    assertThat(runs().list("d", 10)).hasSize(2);
+  }
+
+  @Test
+  void listsNewestFirstAndCountsActive() {
+    long first = run("d", "r0", QUEUED, 0);
+    run("d", "r1", RUNNING, 1);
+    long third = run("d", "r2", QUEUED, 2);
+    run("other", "r0", RUNNING, 0);
+    runs().setState(first, QUEUED, FAILED, T0);
+
+    assertThat(runs().list("d", 10)).extracting(DagRunRow::runId).containsExactly("r2", "r1", "r0");
+    assertThat(runs().list("d", 2)).extracting(DagRunRow::runId).containsExactly("r2", "r1");
+    assertThat(runs().countActive("d")).isEqualTo(2);
+    assertThat(runs().countActive("none")).isZero();
+    assertThat(runs().countRunningByDag())
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("d", 1, "other", 1));
+    assertThat(third).isGreaterThan(first);
+  }
+
+  @Test
+  void setStateIsGuardedByTheExpectedState() {
+    long id = run("d", "r", QUEUED, 0);
+    Instant start = T0.plusSeconds(5);
+    assertThat(runs().setState(id, QUEUED, RUNNING, start)).isTrue();
+    assertThat(runs().get(id).orElseThrow().startDate()).isEqualTo(start);
+
+    // Someone else already started it: a lost race, nothing changes.
+    assertThat(runs().setState(id, QUEUED, RUNNING, start.plusSeconds(1))).isFalse();
+    assertThat(runs().setState(id, QUEUED, FAILED, start.plusSeconds(1))).isFalse();
+    DagRunRow row = runs().get(id).orElseThrow();
+    assertThat(row.state()).isEqualTo(RUNNING);
+    assertThat(row.startDate()).isEqualTo(start);
+    assertThat(row.endDate()).isNull();
+
+    Instant end = T0.plusSeconds(9);
+    assertThat(runs().setState(id, RUNNING, SUCCESS, end)).isTrue();
+    row = runs().get(id).orElseThrow();
+    assertThat(row.state()).isEqualTo(SUCCESS);
+    assertThat(row.endDate()).isEqualTo(end);
+  }
+
+  @Test
+  void anIllegalTransitionThrowsAndWritesNothing() {
+    long id = run("d", "r", RUNNING, 0);
+    runs().setState(id, RUNNING, SUCCESS, T0);
+    assertThatThrownBy(() -> runs().setState(id, SUCCESS, RUNNING, T0))
+        .isInstanceOf(IllegalTransitionException.class);
+    assertThatThrownBy(() -> runs().setState(id, SUCCESS, SUCCESS, T0))
+        .isInstanceOf(IllegalTransitionException.class);
+    assertThat(runs().get(id).orElseThrow().state()).isEqualTo(SUCCESS);
+  }
+
+  @Test
+  void clearingToQueuedResetsTheRun() {
+    long id = run("d", "r", RUNNING, 0);
+    runs().touchSchedulingDecision(List.of(id), T0);
+    runs().setState(id, RUNNING, FAILED, T0.plusSeconds(1));
+
+    Instant cleared = T0.plusSeconds(2);
+    assertThat(runs().setState(id, FAILED, QUEUED, cleared)).isTrue();
+
+    DagRunRow row = runs().get(id).orElseThrow();
+    assertThat(row.state()).isEqualTo(QUEUED);
+    assertThat(row.queuedAt()).isEqualTo(cleared);
+    assertThat(row.startDate()).isNull();
+    assertThat(row.endDate()).isNull();
+    assertThat(row.lastSchedulingDecision()).isNull();
+    assertThat(row.clearNumber()).isEqualTo(1);
+  }
+
+  @Test
+  void touchesManyRunsInOneBatch() {
+    long a = run("d", "a", RUNNING, 0);
+    long b = run("d", "b", RUNNING, 1);
+    long c = run("d", "c", RUNNING, 2);
+    Instant now = Instant.parse("2024-10-27T01:30:00Z");
+    runs().touchSchedulingDecision(List.of(a, c), now);
+    assertThat(runs().get(a).orElseThrow().lastSchedulingDecision()).isEqualTo(now);
+    assertThat(runs().get(b).orElseThrow().lastSchedulingDecision()).isNull();
+    assertThat(runs().get(c).orElseThrow().lastSchedulingDecision()).isEqualTo(now);
+    runs().touchSchedulingDecision(List.of(), now);
+  }
+
+  @Test
+  void runningForSchedulingNeverExaminedFirstThenOldestDecision() {
+    long a = run("d", "a", RUNNING, 0);
+    long b = run("d", "b", RUNNING, 1);
+    long c = run("d", "c", RUNNING, 2);
+    long d = run("d", "d", RUNNING, 3);
+    run("d", "q", QUEUED, 4);
+    runs().touchSchedulingDecision(List.of(a), T0.plusSeconds(20));
+    runs().touchSchedulingDecision(List.of(c), T0.plusSeconds(10));
+
+    List<Long> order =
+        db.inTransaction(
+            () -> runs().runningForScheduling(10).stream().map(DagRunRow::id).toList());
+    assertThat(order).containsExactly(b, d, c, a);
+    assertThat(db.inTransaction(() -> runs().runningForScheduling(2)))
+        .extracting(DagRunRow::id)
+        .containsExactly(b, d);
+  }
+
+  @Test
+  void runningForSchedulingSkipsRunsAnotherSchedulerHolds() {
+    long a = run("d", "a", RUNNING, 0);
+    long b = run("d", "b", RUNNING, 1);
+    long c = run("d", "c", RUNNING, 2);
+    db.runInTransaction(
+        () -> {
+          assertThat(runs().runningForScheduling(1)).extracting(DagRunRow::id).containsExactly(a);
+          List<Long> seen =
+              onOtherThread(
+                  () ->
+                      db.inTransaction(
+                          () ->
+                              runs().runningForScheduling(10).stream()
+                                  .map(DagRunRow::id)
+                                  .toList()));
+          assertThat(seen).containsExactly(b, c);
+        });
+  }
+
+  @Test
+  void queuedOldestFirstLocksToo() {
+    long a = run("d", "a", QUEUED, 0);
+    long b = run("d", "b", QUEUED, 1);
+    run("d", "r", RUNNING, 2);
+    assertThat(db.inTransaction(() -> runs().queuedOldestFirst(10)))
+        .extracting(DagRunRow::id)
+        .containsExactly(a, b);
+    db.runInTransaction(
+        () -> {
+          runs().queuedOldestFirst(1);
+          List<Long> seen =
+              onOtherThread(
+                  () ->
+                      db.inTransaction(
+                          () -> runs().queuedOldestFirst(10).stream().map(DagRunRow::id).toList()));
+          assertThat(seen).containsExactly(b);
+        });
+    assertThatThrownBy(() -> runs().queuedOldestFirst(1)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void previousRunFollowsTheCatchupRule() {
+    run("d", "s0", QUEUED, 0); // scheduled, day 0
+    Instant day1 = T0.plusSeconds(86_400);
+    runs().create(manual("d", "m1", day1, day1), T0); // manual, day 1
+    Instant day2 = T0.plusSeconds(2 * 86_400);
+    run("d", "s3", QUEUED, 3);
+
+    // catchup on: only scheduled runs count
+    assertThat(runs().previous("d", day2, true)).map(DagRunRow::runId).contains("s0");
+    // catchup off: any run
+    assertThat(runs().previous("d", day2, false)).map(DagRunRow::runId).contains("m1");
+    assertThat(runs().previous("d", T0, false)).isEmpty();
+    assertThat(runs().previous("other", day2, false)).isEmpty();
+  }
+}

@@ -1,0 +1,8 @@
+package io.updraft.store;
+
+class MySqlClaimMeasurementTest extends ClaimMeasurement {
+  @Override
+  TestBackend backend() {
+    return TestBackend.mysql();
+  }
+}

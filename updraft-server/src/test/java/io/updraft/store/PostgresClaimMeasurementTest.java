@@ -1,0 +1,8 @@
+package io.updraft.store;
+
+class PostgresClaimMeasurementTest extends ClaimMeasurement {
+  @Override
+  TestBackend backend() {
+    return TestBackend.postgres();
+  }
+}

@@ -1,0 +1,8 @@
+package io.updraft.store;
+
+class PostgresSerializedDagRepositoryTest extends SerializedDagRepositoryContractTest {
+  @Override
+  TestBackend backend() {
+    return TestBackend.postgres();
+  }
+}
