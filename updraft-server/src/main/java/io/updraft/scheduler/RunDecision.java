@@ -15,7 +15,7 @@ import java.util.List;
  *     arrives; null when nothing is time-based
  */
 public record RunDecision(
-    List<StateChange> changes, DagRunState runState, String reason, Instant nextCheckAt) {
+    List<TaskDecision> changes, DagRunState runState, String reason, Instant nextCheckAt) {
   public RunDecision {
     changes = List.copyOf(changes);
   }

@@ -76,7 +76,7 @@ public final class RunDecisions {
       TaskInstanceView ti = instances.get(t.taskId());
       state.put(t.taskId(), ti == null ? NONE : ti.state());
     }
-    List<StateChange> changes = new ArrayList<>();
+    List<TaskDecision> changes = new ArrayList<>();
     Instant timeoutAt =
         dag.dagrunTimeout() == null || runStartDate == null
             ? null
@@ -126,7 +126,7 @@ public final class RunDecisions {
   }
 
   private static RunDecision timedOut(
-      Dag dag, Map<String, TaskInstanceState> state, List<StateChange> changes) {
+      Dag dag, Map<String, TaskInstanceState> state, List<TaskDecision> changes) {
     for (Task t : dag.tasks()) {
       TaskInstanceState s = state.get(t.taskId());
       if (!s.isFinished()) {
@@ -144,7 +144,7 @@ public final class RunDecisions {
   private static RunDecision finish(
       Dag dag,
       Map<String, TaskInstanceState> state,
-      List<StateChange> changes,
+      List<TaskDecision> changes,
       boolean waitingOnPast,
       Instant nextCheckAt) {
     boolean allFinished = true;
@@ -176,7 +176,7 @@ public final class RunDecisions {
   }
 
   private static void change(
-      List<StateChange> changes,
+      List<TaskDecision> changes,
       Map<String, TaskInstanceState> state,
       String taskId,
       TaskInstanceState from,
@@ -184,7 +184,7 @@ public final class RunDecisions {
       String reason) {
     TaskInstanceTransitions.check(from, to, taskId);
     state.put(taskId, to);
-    changes.add(new StateChange(taskId, from, to, reason));
+    changes.add(new TaskDecision(taskId, from, to, reason));
   }
 
   /** Tasks that no task lists as upstream (a removed leaf is finished and never failed). */

@@ -1,5 +1,6 @@
 package io.updraft.scheduler;
 
+import io.updraft.store.RunType;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

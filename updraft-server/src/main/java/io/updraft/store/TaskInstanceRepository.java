@@ -341,7 +341,7 @@ public final class TaskInstanceRepository {
    * scheduled row on H2 and InnoDB. A candidate another transaction holds, or that left scheduled
    * in between, is left out, so fewer than {@code limit} may come back while more wait.
    */
-  public List<QueueCandidate> scheduledForQueueing(int limit) {
+  public List<ScheduledTaskInstance> scheduledForQueueing(int limit) {
     jdbc.requireTransaction("TaskInstanceRepository.scheduledForQueueing");
     String what = "reading scheduled task instances";
     Map<Long, Instant> runDates = new java.util.LinkedHashMap<>();
@@ -363,11 +363,11 @@ public final class TaskInstanceRepository {
           TaskInstanceRow ti = row(rs);
           return locked.put(ti.id(), ti);
         });
-    List<QueueCandidate> candidates = new ArrayList<>(locked.size());
+    List<ScheduledTaskInstance> candidates = new ArrayList<>(locked.size());
     for (Long id : ids) {
       TaskInstanceRow ti = locked.get(id);
       if (ti != null) {
-        candidates.add(new QueueCandidate(ti, runDates.get(id)));
+        candidates.add(new ScheduledTaskInstance(ti, runDates.get(id)));
       }
     }
     return candidates;

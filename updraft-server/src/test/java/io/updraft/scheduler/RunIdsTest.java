@@ -2,6 +2,7 @@ package io.updraft.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.updraft.store.RunType;
 import java.time.Instant;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

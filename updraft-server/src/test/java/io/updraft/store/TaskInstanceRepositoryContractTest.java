@@ -144,7 +144,7 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
     List<Long> all = Stream.concat(day0.stream(), day1.stream()).toList();
     moveTo(all, SCHEDULED);
 
-    List<QueueCandidate> candidates = db.inTransaction(() -> tis().scheduledForQueueing(10));
+    List<ScheduledTaskInstance> candidates = db.inTransaction(() -> tis().scheduledForQueueing(10));
 
     assertThat(candidates)
         .extracting(c -> c.ti().runId() + "." + c.ti().taskId())

@@ -2,6 +2,6 @@ package io.updraft.scheduler;
 
 import io.updraft.state.TaskInstanceState;
 
-/** One task-instance state change a scheduling decision asks for, and why. */
-public record StateChange(
+/** A state change the scheduler decided for one task of a run, and why. */
+public record TaskDecision(
     String taskId, TaskInstanceState from, TaskInstanceState to, String reason) {}

@@ -8,4 +8,4 @@ import java.time.Instant;
  * @param logicalDate its run's logical date (its {@code run_after} when it has none): the second
  *     key of the queueing order
  */
-public record QueueCandidate(TaskInstanceRow ti, Instant logicalDate) {}
+public record ScheduledTaskInstance(TaskInstanceRow ti, Instant logicalDate) {}
