@@ -1,0 +1,58 @@
+package io.updraft.scheduler;
+
+import io.updraft.UpdraftException;
+import io.updraft.dag.Dag;
+import io.updraft.serde.DagSerializer;
+import io.updraft.store.SerializedDagRepository;
+import io.updraft.store.StoredDag;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The DAG versions the scheduler works on, read from {@code serialized_dag} only — never from DAG
+ * files. A version is immutable (it is named by its content hash), so each is parsed from JSON once
+ * and cached for the life of the process.
+ */
+public final class DagVersions {
+  private record Key(String dagId, String hash) {}
+
+  private final SerializedDagRepository serialized;
+  private final Map<Key, Dag> cache = new ConcurrentHashMap<>();
+
+  public DagVersions(SerializedDagRepository serialized) {
+    this.serialized = serialized;
+  }
+
+  /** The version a run was created with. */
+  public Dag get(String dagId, String hash) {
+    return cache.computeIfAbsent(
+        new Key(dagId, hash),
+        k ->
+            serialized
+                .get(dagId, hash)
+                .map(s -> DagSerializer.fromJson(s.json()))
+                .orElseThrow(
+                    () ->
+                        new UpdraftException(
+                            "DAG "
+                                + dagId
+                                + " has no serialized version "
+                                + hash
+                                + " — was the metadata database edited by hand?")));
+  }
+
+  /** The newest version of a DAG, with its hash. */
+  public Versioned latest(String dagId) {
+    StoredDag s =
+        serialized
+            .latest(dagId)
+            .orElseThrow(
+                () ->
+                    new UpdraftException(
+                        "DAG " + dagId + " has never been parsed — is it in the dags folder?"));
+    return new Versioned(get(dagId, s.hash()), s.hash());
+  }
+
+  /** A DAG and the hash of its version. */
+  public record Versioned(Dag dag, String hash) {}
+}

@@ -1,0 +1,109 @@
+package io.updraft.scheduler;
+
+import io.updraft.dag.Dag;
+import io.updraft.dag.Task;
+import io.updraft.store.ActiveTaskCounts;
+import io.updraft.store.DagRunRow;
+import io.updraft.store.Pool;
+import io.updraft.store.PoolOccupancy;
+import io.updraft.store.ScheduledTaskInstance;
+import io.updraft.store.TaskInstanceRow;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Step 4, the critical section: picks scheduled task instances with {@link QueueSelection} against
+ * the pools and limits, marks them queued, and hands them to the executor once the transaction has
+ * committed (an executor never sees an instance the database does not show queued).
+ */
+final class EnqueueTaskInstances {
+  private static final int MAX_CANDIDATES = 512;
+
+  private final SchedulerContext ctx;
+
+  EnqueueTaskInstances(SchedulerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** Returns how many task instances it queued. */
+  int run(Instant now) {
+    int open = ctx.executor().openSlots();
+    if (open <= 0) {
+      return 0;
+    }
+    List<TaskInstanceRow> queued =
+        ctx.database()
+            .inTransaction(
+                () -> {
+                  List<ScheduledTaskInstance> scheduled =
+                      ctx.taskInstances().scheduledForQueueing(Math.min(open, MAX_CANDIDATES));
+                  if (scheduled.isEmpty()) {
+                    return List.<TaskInstanceRow>of();
+                  }
+                  Map<Long, TaskInstanceRow> byId = new HashMap<>();
+                  List<QueueCandidate> candidates = new ArrayList<>(scheduled.size());
+                  Map<String, Dag> runDags = new HashMap<>();
+                  for (ScheduledTaskInstance s : scheduled) {
+                    TaskInstanceRow ti = s.ti();
+                    byId.put(ti.id(), ti);
+                    Dag dag =
+                        runDags.computeIfAbsent(ti.dagId() + "\n" + ti.runId(), k -> dagOf(ti));
+                    Integer perTask =
+                        dag.task(ti.taskId()).map(Task::maxActiveTisPerDag).orElse(null);
+                    candidates.add(
+                        new QueueCandidate(
+                            ti.id(),
+                            ti.dagId(),
+                            ti.runId(),
+                            ti.taskId(),
+                            ti.pool(),
+                            ti.poolSlots(),
+                            ti.priorityWeight(),
+                            s.logicalDate(),
+                            dag.maxActiveTasks(),
+                            perTask));
+                  }
+                  List<QueueCandidate> chosen = QueueSelection.select(candidates, occupancy(open));
+                  List<Long> ids = chosen.stream().map(QueueCandidate::id).toList();
+                  Set<Long> done = ctx.taskInstances().queue(ids, ctx.jobId(), now);
+                  List<TaskInstanceRow> out = new ArrayList<>(done.size());
+                  ids.stream().filter(done::contains).forEach(id -> out.add(byId.get(id)));
+                  return out;
+                });
+    ctx.executor().queue(queued);
+    return queued.size();
+  }
+
+  private Dag dagOf(TaskInstanceRow ti) {
+    DagRunRow run =
+        ctx.runs()
+            .get(ti.dagId(), ti.runId())
+            .orElseThrow(() -> new IllegalStateException("no run for " + ti));
+    return ctx.versions().get(run.dagId(), run.dagHash());
+  }
+
+  private Occupancy occupancy(int executorOpen) {
+    Map<String, Integer> sizes = new HashMap<>();
+    Map<String, Boolean> includeDeferred = new HashMap<>();
+    for (Pool p : ctx.pools().list()) {
+      sizes.put(p.name(), p.slots());
+      includeDeferred.put(p.name(), p.includeDeferred());
+    }
+    Map<String, Integer> occupied = new HashMap<>();
+    for (PoolOccupancy o : ctx.taskInstances().poolOccupancy().values()) {
+      occupied.put(o.pool(), o.occupied(includeDeferred.getOrDefault(o.pool(), false)));
+    }
+    ActiveTaskCounts active = ctx.taskInstances().activeCounts();
+    Map<Occupancy.RunKey, Integer> byRun = new HashMap<>();
+    active.byRun().forEach((k, v) -> byRun.put(new Occupancy.RunKey(k.dagId(), k.runId()), v));
+    Map<Occupancy.TaskKey, Integer> byTask = new HashMap<>();
+    active
+        .byDagTask()
+        .forEach((k, v) -> byTask.put(new Occupancy.TaskKey(k.dagId(), k.taskId()), v));
+    return new Occupancy(sizes, occupied, byRun, byTask, executorOpen);
+  }
+}

@@ -1,0 +1,107 @@
+package io.updraft.scheduler;
+
+import io.updraft.dag.Dag;
+import io.updraft.dag.Task;
+import io.updraft.rules.PastFacts;
+import io.updraft.rules.PastRun;
+import io.updraft.state.DagRunState;
+import io.updraft.state.TaskInstanceState;
+import io.updraft.store.DagRunRow;
+import io.updraft.store.StateChange;
+import io.updraft.store.TaskInstanceRow;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Step 3: examines running DagRuns, the longest unexamined first (claimed {@code SKIP LOCKED}, so
+ * schedulers share them): asks {@link RunDecisions} what changes and writes it with guarded,
+ * batched updates. Returns the earliest time-based deadline it saw, so the loop can sleep until
+ * then.
+ */
+final class ScheduleDagRuns {
+  private static final int RUNS_PER_LOOP = 64;
+
+  /** What one pass did. */
+  record Result(int changes, int runsFinished, Instant nextCheckAt) {}
+
+  private final SchedulerContext ctx;
+
+  ScheduleDagRuns(SchedulerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  Result run(Instant now) {
+    return ctx.database()
+        .inTransaction(
+            () -> {
+              int changes = 0;
+              int finished = 0;
+              Instant nextCheckAt = null;
+              List<Long> examined = new ArrayList<>();
+              for (DagRunRow run : ctx.runs().runningForScheduling(RUNS_PER_LOOP)) {
+                examined.add(run.id());
+                Dag dag = ctx.versions().get(run.dagId(), run.dagHash());
+                List<TaskInstanceRow> rows =
+                    ctx.taskInstances().listForRun(run.dagId(), run.runId());
+                Map<String, TaskInstanceView> views = new HashMap<>();
+                Map<String, Long> ids = new HashMap<>();
+                for (TaskInstanceRow ti : rows) {
+                  views.put(
+                      ti.taskId(), new TaskInstanceView(ti.taskId(), ti.state(), ti.nextRetryAt()));
+                  ids.put(ti.taskId(), ti.id());
+                }
+                RunDecision d =
+                    RunDecisions.decide(
+                        dag, run.startDate(), views, now, task -> pastFacts(dag, run, task));
+                List<StateChange> writes = new ArrayList<>(d.changes().size());
+                for (TaskDecision c : d.changes()) {
+                  writes.add(new StateChange(ids.get(c.taskId()), c.from(), c.to()));
+                }
+                changes += ctx.taskInstances().setStates(writes, now).size();
+                if (d.runState() != null
+                    && ctx.runs().setState(run.id(), DagRunState.RUNNING, d.runState(), now)) {
+                  finished++;
+                }
+                if (d.nextCheckAt() != null
+                    && (nextCheckAt == null || d.nextCheckAt().isBefore(nextCheckAt))) {
+                  nextCheckAt = d.nextCheckAt();
+                }
+              }
+              ctx.runs().touchSchedulingDecision(examined, now);
+              return new Result(changes, finished, nextCheckAt);
+            });
+  }
+
+  /** The previous run's facts for a depends_on_past task (Airflow's prev_dagrun_dep). */
+  private PastFacts pastFacts(Dag dag, DagRunRow run, Task task) {
+    Instant taskStart = task.startDate() != null ? task.startDate() : dag.startDate();
+    if (run.logicalDate() == null) {
+      return PastFacts.firstRun(dag.catchup());
+    }
+    Optional<DagRunRow> previous =
+        ctx.runs().previous(dag.dagId(), run.logicalDate(), dag.catchup());
+    if (previous.isEmpty()) {
+      return new PastFacts(dag.catchup(), taskStart, null, false);
+    }
+    Map<String, TaskInstanceState> states = new HashMap<>();
+    for (TaskInstanceRow ti : ctx.taskInstances().listForRun(dag.dagId(), previous.get().runId())) {
+      states.put(ti.taskId(), ti.state());
+    }
+    List<TaskInstanceState> downstream = new ArrayList<>();
+    for (Task t : dag.tasks()) {
+      if (t.upstream().contains(task.taskId()) && states.containsKey(t.taskId())) {
+        downstream.add(states.get(t.taskId()));
+      }
+    }
+    TaskInstanceState own = states.get(task.taskId());
+    return new PastFacts(
+        dag.catchup(),
+        taskStart,
+        new PastRun(previous.get().logicalDate(), own, downstream),
+        own != null);
+  }
+}

@@ -1,0 +1,50 @@
+package io.updraft.scheduler;
+
+import io.updraft.dag.Dag;
+import io.updraft.state.DagRunState;
+import io.updraft.store.DagRow;
+import io.updraft.store.DagRunRow;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Step 2: starts queued DagRuns, oldest first, while their DAG has fewer than {@code
+ * max_active_runs} running. Runs of paused DAGs wait, as in Airflow.
+ */
+final class StartQueuedRuns {
+  private static final int RUNS_PER_LOOP = 100;
+
+  private final SchedulerContext ctx;
+
+  StartQueuedRuns(SchedulerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** Returns how many runs it started. */
+  int run(Instant now) {
+    return ctx.database()
+        .inTransaction(
+            () -> {
+              Map<String, Integer> running = new HashMap<>(ctx.runs().countRunningByDag());
+              Map<String, Boolean> paused = new HashMap<>();
+              int started = 0;
+              for (DagRunRow r : ctx.runs().queuedOldestFirst(RUNS_PER_LOOP)) {
+                boolean isPaused =
+                    paused.computeIfAbsent(
+                        r.dagId(), id -> ctx.dags().get(id).map(DagRow::paused).orElse(false));
+                if (isPaused) {
+                  continue;
+                }
+                Dag dag = ctx.versions().get(r.dagId(), r.dagHash());
+                int n = running.getOrDefault(r.dagId(), 0);
+                if (n < dag.maxActiveRuns()
+                    && ctx.runs().setState(r.id(), DagRunState.QUEUED, DagRunState.RUNNING, now)) {
+                  running.put(r.dagId(), n + 1);
+                  started++;
+                }
+              }
+              return started;
+            });
+  }
+}

@@ -1,0 +1,244 @@
+package io.updraft.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.updraft.dag.Dag;
+import io.updraft.executor.Executor;
+import io.updraft.executor.NullExecutor;
+import io.updraft.sdk.Dags;
+import io.updraft.sdk.Tasks;
+import io.updraft.serde.DagSerializer;
+import io.updraft.state.DagRunState;
+import io.updraft.state.TaskInstanceState;
+import io.updraft.store.DagRepository;
+import io.updraft.store.DagRunRow;
+import io.updraft.store.Database;
+import io.updraft.store.NewDagRun;
+import io.updraft.store.Pool;
+import io.updraft.store.PoolRepository;
+import io.updraft.store.RunType;
+import io.updraft.store.SerializedDagRepository;
+import io.updraft.store.TaskInstanceRepository;
+import io.updraft.store.TaskInstanceRow;
+import io.updraft.timetable.TimeRestriction;
+import io.updraft.timetable.Timetables;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The loop's steps together, on a real H2 database, with executors that run nothing. */
+class SchedulerLoopTest {
+  private static final Instant NOW = Instant.parse("2024-01-04T12:00:00Z");
+
+  @TempDir Path tmp;
+  private Database db;
+  private final Wakeup wakeup = new Wakeup();
+  private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+
+  @BeforeEach
+  void open() {
+    db = Database.open("jdbc:h2:file:" + tmp.resolve("db"));
+    db.migrate();
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  private void register(Dag dag) {
+    new SerializedDagRepository(db).store(dag.dagId(), DagSerializer.serialize(dag), "t.yaml", NOW);
+    DagRepository dags = new DagRepository(db);
+    dags.upsert(dag, "t.yaml", false, NOW);
+    dags.setNextRun(
+        dag.dagId(),
+        Timetables.of(dag)
+            .nextDagRunInfo(null, TimeRestriction.of(dag), NOW)
+            .map(CreateDagRuns::nextOf)
+            .orElse(null));
+  }
+
+  private SchedulerLoop loop(Executor executor) {
+    return new SchedulerLoop(
+        SchedulerContext.create(db, executor, wakeup, clock, 1), Duration.ofSeconds(1));
+  }
+
+  /** Runs passes until one does nothing; returns how many it took. */
+  private static int drain(SchedulerLoop loop) {
+    for (int i = 1; i <= 200; i++) {
+      if (!loop.runOnce().didWork()) {
+        return i;
+      }
+    }
+    throw new AssertionError("the scheduler never settled");
+  }
+
+  private Map<String, TaskInstanceState> states(String dagId, String runId) {
+    Map<String, TaskInstanceState> m = new TreeMap<>();
+    new TaskInstanceRepository(db)
+        .listForRun(dagId, runId)
+        .forEach(t -> m.put(t.taskId(), t.state()));
+    return m;
+  }
+
+  private static Dag seed000(String dagId, boolean catchup) {
+    var b = Dags.dag(dagId).schedule("@daily").startDate("2024-01-01").catchup(catchup);
+    b.task(Tasks.shell("t1", "true"));
+    b.task(Tasks.shell("t2", "true").upstream("t1"));
+    b.task(Tasks.shell("t3", "true").upstream("t2"));
+    for (int i = 4; i <= 8; i++) {
+      b.task(Tasks.shell("t" + i, "true").upstream("t3"));
+    }
+    for (int i = 9; i <= 12; i++) {
+      b.task(Tasks.shell("t" + i, "true").upstream("t8"));
+    }
+    return b.build();
+  }
+
+  @Test
+  void catchupCreatesEveryMissedRunAndTheyAllSucceed() {
+    register(seed000("d", true));
+    drain(loop(new NullExecutor(db, clock, wakeup)));
+    List<DagRunRow> runs =
+        new ArrayList<>(new io.updraft.store.DagRunRepository(db).list("d", 100));
+    // Intervals starting Jan 1, 2 and 3 are complete at Jan 4 12:00; Jan 4's is not.
+    assertThat(runs).hasSize(3);
+    assertThat(runs).allMatch(r -> r.state() == DagRunState.SUCCESS);
+    assertThat(runs).extracting(DagRunRow::runId).contains("scheduled__2024-01-01T00:00:00+00:00");
+    for (DagRunRow r : runs) {
+      assertThat(states("d", r.runId()).values())
+          .hasSize(12)
+          .containsOnly(TaskInstanceState.SUCCESS);
+    }
+    assertThat(new DagRepository(db).get("d").orElseThrow().next().logicalDate())
+        .isEqualTo(Instant.parse("2024-01-04T00:00:00Z"));
+  }
+
+  @Test
+  void withoutCatchupOnlyTheNewestIntervalRuns() {
+    register(seed000("d", false));
+    drain(loop(new NullExecutor(db, clock, wakeup)));
+    assertThat(new io.updraft.store.DagRunRepository(db).list("d", 100))
+        .extracting(DagRunRow::runId)
+        .containsExactly("scheduled__2024-01-03T00:00:00+00:00");
+  }
+
+  @Test
+  void aFailurePropagatesAndFailsTheRun() {
+    register(seed000("d", false));
+    Function<TaskInstanceRow, TaskInstanceState> t3Fails =
+        ti -> ti.taskId().equals("t3") ? TaskInstanceState.FAILED : TaskInstanceState.SUCCESS;
+    drain(loop(new NullExecutor(db, clock, wakeup, t3Fails)));
+    String run = "scheduled__2024-01-03T00:00:00+00:00";
+    Map<String, TaskInstanceState> s = states("d", run);
+    assertThat(s)
+        .containsEntry("t2", TaskInstanceState.SUCCESS)
+        .containsEntry("t3", TaskInstanceState.FAILED);
+    for (String t : List.of("t4", "t8", "t9", "t12")) {
+      assertThat(s).containsEntry(t, TaskInstanceState.UPSTREAM_FAILED);
+    }
+    assertThat(new io.updraft.store.DagRunRepository(db).get("d", run).orElseThrow().state())
+        .isEqualTo(DagRunState.FAILED);
+  }
+
+  /** An executor that takes work and keeps it, so what is queued can be counted. */
+  private static final class Holding implements Executor {
+    final List<TaskInstanceRow> held = new ArrayList<>();
+    int open = 100;
+
+    @Override
+    public int openSlots() {
+      return open - held.size();
+    }
+
+    @Override
+    public void queue(List<TaskInstanceRow> tis) {
+      held.addAll(tis);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void aPoolIsNeverOverItsSlotsAndFreedSlotsAreReused() {
+    new PoolRepository(db).set(new Pool("two", 2, null, false));
+    var b = Dags.dag("p").schedule((String) null);
+    for (int i = 0; i < 5; i++) {
+      b.task(Tasks.shell("t" + i, "true").pool("two"));
+    }
+    Dag dag = b.build();
+    register(dag);
+    SchedulerContext ctx = SchedulerContext.create(db, new Holding(), wakeup, clock, 1);
+    db.runInTransaction(
+        () ->
+            CreateDagRuns.createRun(
+                ctx,
+                dag,
+                new NewDagRun(
+                    "p",
+                    "manual__x",
+                    RunType.MANUAL,
+                    DagRunState.QUEUED,
+                    NOW,
+                    NOW,
+                    NOW,
+                    NOW,
+                    null,
+                    DagSerializer.hash(dag),
+                    null),
+                NOW));
+    Holding executor = new Holding();
+    SchedulerLoop loop = loop(executor);
+    drain(loop);
+    assertThat(executor.held).hasSize(2);
+    assertThat(states("p", "manual__x").values())
+        .filteredOn(s -> s == TaskInstanceState.QUEUED)
+        .hasSize(2);
+    TaskInstanceRepository tis = new TaskInstanceRepository(db);
+    for (TaskInstanceRow ti : List.copyOf(executor.held)) {
+      tis.start(ti.id(), "h", 1, NOW);
+      tis.finish(ti.id(), TaskInstanceState.RUNNING, TaskInstanceState.SUCCESS, NOW, null);
+    }
+    executor.held.clear();
+    drain(loop);
+    assertThat(executor.held).hasSize(2);
+  }
+
+  @Test
+  void maxActiveRunsHoldsBackQueuedRuns() {
+    Dag dag =
+        Dags.dag("m")
+            .schedule("@daily")
+            .startDate("2024-01-01")
+            .catchup(true)
+            .maxActiveRuns(1)
+            .task(Tasks.shell("a", "true"))
+            .build();
+    register(dag);
+    Holding executor = new Holding();
+    drain(loop(executor));
+    var runs = new io.updraft.store.DagRunRepository(db).list("m", 10);
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0).state()).isEqualTo(DagRunState.RUNNING);
+    assertThat(executor.held).hasSize(1);
+  }
+
+  @Test
+  void aWakeupSignalIsNotLostWhileTheLoopIsBusy() throws Exception {
+    wakeup.signal();
+    assertThat(wakeup.await(Duration.ofSeconds(5))).isTrue();
+    assertThat(wakeup.await(Duration.ZERO)).isFalse();
+  }
+}
