@@ -7,7 +7,15 @@ import picocli.CommandLine.Command;
 @Command(
     name = "dags",
     description = "List, show and inspect DAGs.",
-    subcommands = {DagsListCommand.class, DagsShowCommand.class, DagsNextRunsCommand.class})
+    subcommands = {
+      DagsListCommand.class,
+      DagsShowCommand.class,
+      DagsNextRunsCommand.class,
+      DagsRunCommands.Trigger.class,
+      DagsRunCommands.Pause.class,
+      DagsRunCommands.Unpause.class,
+      DagsRunCommands.ListRuns.class
+    })
 final class DagsCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       DagsCommand.class,
       DbCommand.class,
       PoolsCommand.class,
+      TasksCommand.class,
       ConfigCommand.class
     },
     footer = {

@@ -5,11 +5,13 @@ import io.updraft.dag.Task;
 import io.updraft.rules.PriorityWeights;
 import io.updraft.state.DagRunState;
 import io.updraft.store.DagRow;
+import io.updraft.store.DagRunRepository;
 import io.updraft.store.DuplicateDagRunException;
 import io.updraft.store.NewDagRun;
 import io.updraft.store.NewTaskInstance;
 import io.updraft.store.NextDagRun;
 import io.updraft.store.RunType;
+import io.updraft.store.TaskInstanceRepository;
 import io.updraft.timetable.DagRunInfo;
 import io.updraft.timetable.DataInterval;
 import io.updraft.timetable.TimeRestriction;
@@ -62,7 +64,8 @@ final class CreateDagRuns {
     boolean created = false;
     try {
       createRun(
-          ctx,
+          ctx.runs(),
+          ctx.taskInstances(),
           dag,
           new NewDagRun(
               dag.dagId(),
@@ -90,8 +93,13 @@ final class CreateDagRuns {
   }
 
   /** Creates a run and its task instances (all none), in the caller's transaction. */
-  static long createRun(SchedulerContext ctx, Dag dag, NewDagRun run, Instant now) {
-    long id = ctx.runs().create(run, now);
+  static long createRun(
+      DagRunRepository runs,
+      TaskInstanceRepository taskInstances,
+      Dag dag,
+      NewDagRun run,
+      Instant now) {
+    long id = runs.create(run, now);
     Map<String, Integer> weights = PriorityWeights.compute(dag);
     List<NewTaskInstance> tis = new ArrayList<>(dag.tasks().size());
     for (Task t : dag.tasks()) {
@@ -106,7 +114,7 @@ final class CreateDagRuns {
               t.operator(),
               t.retries()));
     }
-    ctx.taskInstances().createForRun(run.dagId(), run.runId(), tis, now);
+    taskInstances.createForRun(run.dagId(), run.runId(), tis, now);
     return id;
   }
 

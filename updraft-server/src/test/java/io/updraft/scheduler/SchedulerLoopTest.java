@@ -184,7 +184,8 @@ class SchedulerLoopTest {
     db.runInTransaction(
         () ->
             CreateDagRuns.createRun(
-                ctx,
+                ctx.runs(),
+                ctx.taskInstances(),
                 dag,
                 new NewDagRun(
                     "p",

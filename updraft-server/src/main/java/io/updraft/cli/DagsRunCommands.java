@@ -1,0 +1,228 @@
+package io.updraft.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.updraft.UpdraftException;
+import io.updraft.dag.Dag;
+import io.updraft.scheduler.DagVersions;
+import io.updraft.scheduler.ManualRuns;
+import io.updraft.store.DagRepository;
+import io.updraft.store.DagRunRepository;
+import io.updraft.store.DagRunRow;
+import io.updraft.store.Database;
+import io.updraft.store.LogRepository;
+import io.updraft.store.SerializedDagRepository;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The DAG commands that work on the metadata database: trigger, pause, unpause, list-runs. */
+final class DagsRunCommands {
+  private DagsRunCommands() {}
+
+  /** The row of a DAG the database knows, or a one-line error saying how to get it there. */
+  static void requireKnown(Database db, String dagId) {
+    if (new DagRepository(db).get(dagId).isEmpty()) {
+      throw new UpdraftException(
+          "DAG '"
+              + dagId
+              + "' is not in the metadata database — is it in the dags folder, and has"
+              + " 'updraft standalone' or 'updraft dag-processor' read it? ('updraft dags list'"
+              + " shows the folder's DAGs)");
+    }
+  }
+
+  @Command(name = "trigger", description = "Create a manual run of a DAG; the scheduler starts it.")
+  static final class Trigger implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")
+    String dagId;
+
+    @Option(names = "--conf", paramLabel = "JSON", description = "The run's conf: a JSON object.")
+    String conf;
+
+    @Option(
+        names = "--logical-date",
+        paramLabel = "T",
+        description =
+            "The run's logical date (default: now); an ISO instant, or a date/date-time"
+                + " in the DAG's time zone.")
+    String logicalDate;
+
+    @Option(
+        names = "--run-id",
+        paramLabel = "ID",
+        description = "The run_id (default manual__<logical date>).")
+    String runId;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table",
+        description = "table or json.")
+    OutputFormat output;
+
+    @Override
+    public Integer call() {
+      String confJson = conf == null ? null : objectJson(conf);
+      Instant now = Clock.systemUTC().instant();
+      DagRunRow run;
+      try (Database db = PoolsCommand.open(spec)) {
+        requireKnown(db, dagId);
+        DagVersions.Versioned latest =
+            new DagVersions(new SerializedDagRepository(db)).latest(dagId);
+        Dag dag = latest.dag();
+        Instant logical =
+            logicalDate == null
+                ? now
+                : DagsNextRunsCommand.parseInstant(logicalDate, dag.timezone());
+        run = ManualRuns.trigger(db, latest, logical, runId, confJson, now);
+        new LogRepository(db)
+            .record(
+                "trigger",
+                dagId,
+                null,
+                run.runId(),
+                System.getProperty("user.name"),
+                confJson,
+                now);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      if (output == OutputFormat.json) {
+        out.println(JsonOutput.write(RunJson.run(run)));
+      } else {
+        out.println(
+            "created run "
+                + run.runId()
+                + " of "
+                + dagId
+                + " (queued; data interval "
+                + JsonOutput.instant(run.dataIntervalStart())
+                + " – "
+                + JsonOutput.instant(run.dataIntervalEnd())
+                + ")");
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+
+    private static String objectJson(String text) {
+      try {
+        JsonNode node = new ObjectMapper().readTree(text);
+        if (node == null || !node.isObject()) {
+          throw new UpdraftException(
+              "--conf must be a JSON object such as '{\"table\": \"orders\"}', not " + text);
+        }
+        return node.toString();
+      } catch (JsonProcessingException e) {
+        throw new UpdraftException(
+            "--conf is not valid JSON ("
+                + e.getOriginalMessage()
+                + ") — write a JSON object such as '{\"table\": \"orders\"}'");
+      }
+    }
+  }
+
+  /** {@code dags pause} and {@code dags unpause}. */
+  abstract static class SetPaused implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")
+    String dagId;
+
+    abstract boolean paused();
+
+    @Override
+    public Integer call() {
+      try (Database db = PoolsCommand.open(spec)) {
+        requireKnown(db, dagId);
+        new DagRepository(db).setPaused(dagId, paused());
+        new LogRepository(db)
+            .record(
+                paused() ? "pause" : "unpause",
+                dagId,
+                null,
+                null,
+                System.getProperty("user.name"),
+                null,
+                Clock.systemUTC().instant());
+      }
+      spec.commandLine().getOut().println((paused() ? "paused " : "unpaused ") + dagId);
+      spec.commandLine().getOut().flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "pause", description = "Pause a DAG: no new runs are created or started.")
+  static final class Pause extends SetPaused {
+    @Override
+    boolean paused() {
+      return true;
+    }
+  }
+
+  @Command(name = "unpause", description = "Unpause a DAG: its schedule runs again.")
+  static final class Unpause extends SetPaused {
+    @Override
+    boolean paused() {
+      return false;
+    }
+  }
+
+  @Command(name = "list-runs", description = "List a DAG's runs, newest first.")
+  static final class ListRuns implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")
+    String dagId;
+
+    @Option(
+        names = "--limit",
+        defaultValue = "100",
+        description = "At most this many (default 100).")
+    int limit;
+
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "table",
+        description = "table or json.")
+    OutputFormat output;
+
+    @Override
+    public Integer call() {
+      List<DagRunRow> runs;
+      try (Database db = PoolsCommand.open(spec)) {
+        requireKnown(db, dagId);
+        runs = new DagRunRepository(db).list(dagId, limit);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      List<Map<String, Object>> rows = runs.stream().map(RunJson::run).toList();
+      if (output == OutputFormat.json) {
+        out.println(JsonOutput.write(rows));
+      } else {
+        TextTable table =
+            new TextTable("run_id", "run_type", "state", "logical_date", "start_date", "end_date");
+        rows.forEach(
+            r ->
+                table.row(
+                    r.get("run_id"),
+                    r.get("run_type"),
+                    r.get("state"),
+                    r.get("logical_date"),
+                    r.get("start_date"),
+                    r.get("end_date")));
+        table.print(out);
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+}

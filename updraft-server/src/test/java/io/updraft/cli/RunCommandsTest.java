@@ -1,0 +1,130 @@
+package io.updraft.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.updraft.dag.Dag;
+import io.updraft.sdk.Dags;
+import io.updraft.sdk.Tasks;
+import io.updraft.serde.DagSerializer;
+import io.updraft.store.DagRepository;
+import io.updraft.store.Database;
+import io.updraft.store.DatabaseConfig;
+import io.updraft.store.SerializedDagRepository;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** trigger, pause, unpause, list-runs and tasks states against the embedded database of a home. */
+class RunCommandsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path home;
+
+  private CliRun run(String... args) {
+    String[] all = new String[args.length + 2];
+    all[0] = "--home";
+    all[1] = home.toString();
+    System.arraycopy(args, 0, all, 2, args.length);
+    return CliRun.of(all);
+  }
+
+  @BeforeEach
+  void dagInTheDatabase() {
+    Dag dag =
+        Dags.dag("orders")
+            .schedule("@daily")
+            .startDate("2024-01-01")
+            .task(Tasks.shell("extract", "true"))
+            .task(Tasks.shell("load", "true").upstream("extract"))
+            .build();
+    try (Database db = Database.open(DatabaseConfig.defaultUrl(home))) {
+      db.migrate();
+      Instant now = Instant.parse("2024-01-05T00:00:00Z");
+      new SerializedDagRepository(db).store("orders", DagSerializer.serialize(dag), "o.yaml", now);
+      new DagRepository(db).upsert(dag, "o.yaml", true, now);
+    }
+  }
+
+  @Test
+  void triggerCreatesAQueuedManualRunWithItsTasks() throws Exception {
+    CliRun trigger =
+        run(
+            "dags",
+            "trigger",
+            "orders",
+            "--logical-date",
+            "2024-01-03T00:00:00Z",
+            "--conf",
+            "{\"table\": \"x\"}",
+            "-o",
+            "json");
+    assertThat(trigger.exitCode()).as(trigger.err()).isZero();
+    JsonNode created = JSON.readTree(trigger.out());
+    assertThat(created.toString())
+        .isEqualTo(
+            "{\"dag_id\":\"orders\",\"run_id\":\"manual__2024-01-03T00:00:00+00:00\","
+                + "\"run_type\":\"manual\",\"state\":\"queued\","
+                + "\"logical_date\":\"2024-01-03T00:00:00.000Z\","
+                + "\"data_interval_start\":\"2024-01-03T00:00:00.000Z\","
+                + "\"data_interval_end\":\"2024-01-04T00:00:00.000Z\","
+                + "\"start_date\":null,\"end_date\":null}");
+
+    JsonNode runs = JSON.readTree(run("dags", "list-runs", "orders", "-o", "json").out());
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0).get("run_id").asText()).isEqualTo("manual__2024-01-03T00:00:00+00:00");
+
+    CliRun states =
+        run("tasks", "states", "orders", "manual__2024-01-03T00:00:00+00:00", "-o", "json");
+    assertThat(states.exitCode()).as(states.err()).isZero();
+    JsonNode tis = JSON.readTree(states.out());
+    assertThat(tis).hasSize(2);
+    assertThat(tis.get(0).fieldNames())
+        .toIterable()
+        .containsExactly("task_id", "state", "try_number", "start_date", "end_date", "duration");
+    assertThat(tis.findValuesAsText("state")).containsOnly("none");
+  }
+
+  @Test
+  void triggerWithARunIdAndTheDuplicatesItRefuses() {
+    assertThat(run("dags", "trigger", "orders", "--run-id", "mine").exitCode()).isZero();
+    CliRun again = run("dags", "trigger", "orders", "--run-id", "mine");
+    assertThat(again.exitCode()).isEqualTo(2);
+    assertThat(again.err()).contains("already has a run").contains("mine");
+    assertThat(again.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void badInputIsOneLineAndChangesNothing() throws Exception {
+    for (String[] args :
+        new String[][] {
+          {"dags", "trigger", "orders", "--conf", "[1,2]"},
+          {"dags", "trigger", "orders", "--conf", "{nope"},
+          {"dags", "trigger", "orders", "--logical-date", "tomorrow"},
+          {"dags", "trigger", "nosuch"},
+          {"dags", "pause", "nosuch"},
+          {"dags", "list-runs", "nosuch"},
+          {"tasks", "states", "orders", "no_such_run"},
+        }) {
+      CliRun r = run(args);
+      assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(r.err().lines()).as(String.join(" ", args) + ": " + r.err()).hasSize(1);
+    }
+    assertThat(JSON.readTree(run("dags", "list-runs", "orders", "-o", "json").out())).isEmpty();
+  }
+
+  @Test
+  void pauseAndUnpause() {
+    assertThat(run("dags", "unpause", "orders").out()).contains("unpaused orders");
+    try (Database db = Database.open(DatabaseConfig.defaultUrl(home))) {
+      assertThat(new DagRepository(db).get("orders").orElseThrow().paused()).isFalse();
+    }
+    assertThat(run("dags", "pause", "orders").out()).contains("paused orders");
+    try (Database db = Database.open(DatabaseConfig.defaultUrl(home))) {
+      assertThat(new DagRepository(db).get("orders").orElseThrow().paused()).isTrue();
+    }
+  }
+}
