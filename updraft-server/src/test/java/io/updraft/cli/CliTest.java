@@ -16,6 +16,16 @@ class CliTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dags;
+  @TempDir Path home;
+
+  /** The CLI with a home of its own, so no developer's ~/updraft database is read. */
+  private CliRun cli(String... args) {
+    String[] all = new String[args.length + 2];
+    all[0] = "--home";
+    all[1] = home.toString();
+    System.arraycopy(args, 0, all, 2, args.length);
+    return CliRun.of(all);
+  }
 
   private void write(String name, String yaml) throws IOException {
     Path file = dags.resolve(name);
@@ -37,7 +47,7 @@ class CliTest {
 
   @Test
   void versionPrintsTheBuildVersion() {
-    CliRun run = CliRun.of("version");
+    CliRun run = cli("version");
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).startsWith("updraft ").doesNotContain("unknown").doesNotContain("${");
   }
@@ -48,7 +58,7 @@ class CliTest {
     write(
         "sub/manual.yml",
         "dag_id: manual\nschedule: null\ntasks:\n  - {task_id: a, operator: empty}\n");
-    CliRun run = CliRun.of("--dags-folder", dags.toString(), "dags", "list", "--output", "json");
+    CliRun run = cli("--dags-folder", dags.toString(), "dags", "list", "--output", "json");
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode list = JSON.readTree(run.out());
     assertThat(list).hasSize(2);
@@ -71,7 +81,7 @@ class CliTest {
     write(
         "broken.yaml",
         "dag_id: broken\nschedule: null\ntasks:\n  - {task_id: a, operator: nope}\n");
-    CliRun run = CliRun.of("dags", "list", "--dags-folder", dags.toString());
+    CliRun run = cli("dags", "list", "--dags-folder", dags.toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.out()).contains("daily").doesNotContain("broken");
     assertThat(run.err()).contains(dags.resolve("broken.yaml") + ":4:").contains("nope");
@@ -79,7 +89,7 @@ class CliTest {
 
   @Test
   void dagsListWithoutAFolderSaysHowToSetOne() {
-    CliRun run = CliRun.of("dags", "list", "--dags-folder", dags.resolve("missing").toString());
+    CliRun run = cli("dags", "list", "--dags-folder", dags.resolve("missing").toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("missing").contains("--dags-folder");
     assertThat(run.err().lines()).hasSize(1);
@@ -88,7 +98,7 @@ class CliTest {
   @Test
   void dagsShowDrawsTheTaskTree() throws IOException {
     write("daily.yaml", DAILY);
-    CliRun run = CliRun.of("--dags-folder", dags.toString(), "dags", "show", "daily");
+    CliRun run = cli("--dags-folder", dags.toString(), "dags", "show", "daily");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out())
         .contains("DAG daily")
@@ -101,7 +111,7 @@ class CliTest {
   @Test
   void unknownDagIsOneClearLine() throws IOException {
     write("daily.yaml", DAILY);
-    CliRun run = CliRun.of("--dags-folder", dags.toString(), "dags", "show", "dialy");
+    CliRun run = cli("--dags-folder", dags.toString(), "dags", "show", "dialy");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err().strip())
         .startsWith("updraft: DAG 'dialy' not found")
@@ -113,7 +123,7 @@ class CliTest {
   void nextRunsAsJson() throws IOException {
     write("daily.yaml", DAILY);
     CliRun run =
-        CliRun.of(
+        cli(
             "--dags-folder",
             dags.toString(),
             "dags",
@@ -147,7 +157,7 @@ class CliTest {
         tasks: [{task_id: a, operator: empty}]
         """);
     CliRun run =
-        CliRun.of(
+        cli(
             "--dags-folder",
             dags.toString(),
             "dags",
@@ -172,7 +182,7 @@ class CliTest {
   void nextRunsTextTableShowsLocalTime() throws IOException {
     write("daily.yaml", DAILY.replace("start_date", "timezone: Asia/Kolkata\nstart_date"));
     CliRun run =
-        CliRun.of("--dags-folder", dags.toString(), "dags", "next-runs", "daily", "--count", "1");
+        cli("--dags-folder", dags.toString(), "dags", "next-runs", "daily", "--count", "1");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("run_after (Asia/Kolkata)").contains("2024-01-02T00:00+05:30");
   }
@@ -190,7 +200,7 @@ class CliTest {
             new String[] {"--dags-folder", folder, "dags", "next-runs", "daily", "--output", "xml"},
             new String[] {"dags", "lst"},
             new String[] {"--bogus"})) {
-      CliRun run = CliRun.of(args);
+      CliRun run = cli(args);
       assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(run.err()).as(String.join(" ", args)).startsWith("updraft: ");
       assertThat(run.err().lines()).as(String.join(" ", args)).hasSize(1);
@@ -210,7 +220,7 @@ class CliTest {
         tasks: [{task_id: a, operator: empty}]
         """);
     CliRun run =
-        CliRun.of(
+        cli(
             "--dags-folder",
             dags.toString(),
             "dags",

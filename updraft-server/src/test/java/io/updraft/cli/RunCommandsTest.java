@@ -127,4 +127,24 @@ class RunCommandsTest {
       assertThat(new DagRepository(db).get("orders").orElseThrow().paused()).isTrue();
     }
   }
+
+  @Test
+  void dagsListAddsThePausedFlagAndNextRunFromTheDatabase() throws Exception {
+    java.nio.file.Path dags = home.resolve("dags");
+    java.nio.file.Files.createDirectories(dags);
+    java.nio.file.Files.writeString(
+        dags.resolve("o.yaml"),
+        "dag_id: orders\nschedule: \"@daily\"\nstart_date: 2024-01-01\ntasks:\n"
+            + "  - {task_id: extract, operator: shell, command: \"true\"}\n"
+            + "  - {task_id: load, operator: shell, command: \"true\", upstream: [extract]}\n");
+    JsonNode list = JSON.readTree(run("dags", "list", "-o", "json").out());
+    assertThat(list.get(0).get("is_paused").asBoolean()).isTrue();
+    // The row was stored without next-run fields: the database's answer wins over a computed one.
+    assertThat(list.get(0).get("next_dagrun").isNull()).isTrue();
+    CliRun unreachable =
+        run("--db-url", "jdbc:postgresql://127.0.0.1:1/x", "dags", "list", "-o", "json");
+    assertThat(unreachable.exitCode()).isZero();
+    assertThat(unreachable.err()).contains("warning").contains("127.0.0.1:1");
+    assertThat(JSON.readTree(unreachable.out()).get(0).get("is_paused").isNull()).isTrue();
+  }
 }
