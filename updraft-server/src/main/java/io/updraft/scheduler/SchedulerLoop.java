@@ -28,12 +28,32 @@ public final class SchedulerLoop {
   private final StartQueuedRuns startQueuedRuns;
   private final ScheduleDagRuns scheduleDagRuns;
   private final EnqueueTaskInstances enqueue;
+  private final DetectStuckTasks detectStuck;
   private final Duration idleTimeout;
+
+  /** Detectors look at slow timeouts (minutes): every few seconds is often enough. */
+  private static final Duration DETECT_EVERY = Duration.ofSeconds(5);
+
+  private Instant lastDetect;
   private volatile boolean stopping;
   private long errors;
 
+  /** A loop with Airflow's default timeouts (5 min heartbeat, 10 min queued). */
   public SchedulerLoop(SchedulerContext ctx, Duration idleTimeout) {
+    this(ctx, idleTimeout, Duration.ofMinutes(5), Duration.ofMinutes(10));
+  }
+
+  /**
+   * @param heartbeatTimeout {@code scheduler.task_instance_heartbeat_timeout}
+   * @param queuedTimeout {@code scheduler.task_queued_timeout}
+   */
+  public SchedulerLoop(
+      SchedulerContext ctx,
+      Duration idleTimeout,
+      Duration heartbeatTimeout,
+      Duration queuedTimeout) {
     this.ctx = ctx;
+    this.detectStuck = new DetectStuckTasks(ctx, heartbeatTimeout, queuedTimeout);
     this.createDagRuns = new CreateDagRuns(ctx);
     this.startQueuedRuns = new StartQueuedRuns(ctx);
     this.scheduleDagRuns = new ScheduleDagRuns(ctx);
@@ -44,6 +64,11 @@ public final class SchedulerLoop {
   /** One pass of every step, at the clock's current instant. */
   public Pass runOnce() {
     Instant now = ctx.clock().instant();
+    int recovered = 0;
+    if (lastDetect == null || !now.isBefore(lastDetect.plus(DETECT_EVERY))) {
+      recovered = detectStuck.run(now);
+      lastDetect = now;
+    }
     int created = createDagRuns.run(now);
     int started = startQueuedRuns.run(now);
     ScheduleDagRuns.Result examined = scheduleDagRuns.run(now);

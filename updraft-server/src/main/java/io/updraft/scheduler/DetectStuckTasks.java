@@ -1,0 +1,86 @@
+package io.updraft.scheduler;
+
+import io.updraft.dag.Dag;
+import io.updraft.dag.Task;
+import io.updraft.state.TaskInstanceState;
+import io.updraft.store.DagRunRow;
+import io.updraft.store.TaskInstanceRow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Step 5's detectors, so that no task instance stays stuck (DESIGN: "every non-final state has an
+ * owner with a heartbeat or a timeout that moves it on"):
+ *
+ * <ul>
+ *   <li>a running try whose heartbeat is older than {@code task_instance_heartbeat_timeout} lost
+ *       its worker (killed, crashed, the machine died): it fails, and is retried if it has tries
+ *       left — Airflow's zombie detection;
+ *   <li>an instance queued longer than {@code task_queued_timeout} was never picked up: it goes
+ *       back to scheduled and will be queued again.
+ * </ul>
+ */
+final class DetectStuckTasks {
+  private static final Logger log = LoggerFactory.getLogger(DetectStuckTasks.class);
+  private static final int LIMIT = 256;
+
+  private final SchedulerContext ctx;
+  private final Duration heartbeatTimeout;
+  private final Duration queuedTimeout;
+
+  DetectStuckTasks(SchedulerContext ctx, Duration heartbeatTimeout, Duration queuedTimeout) {
+    this.ctx = ctx;
+    this.heartbeatTimeout = heartbeatTimeout;
+    this.queuedTimeout = queuedTimeout;
+  }
+
+  /** Returns how many task instances it moved on. */
+  int run(Instant now) {
+    int moved = 0;
+    for (TaskInstanceRow ti :
+        ctx.taskInstances().staleRunning(now.minus(heartbeatTimeout), LIMIT)) {
+      moved += failLostTry(ti, now) ? 1 : 0;
+    }
+    List<Long> stuck =
+        ctx.taskInstances().stuckQueued(now.minus(queuedTimeout), LIMIT).stream()
+            .map(TaskInstanceRow::id)
+            .toList();
+    if (!stuck.isEmpty()) {
+      int requeued = ctx.taskInstances().resetToScheduled(stuck, now).size();
+      log.warn("{} task instance(s) queued longer than {}: rescheduled", requeued, queuedTimeout);
+      moved += requeued;
+    }
+    return moved;
+  }
+
+  private boolean failLostTry(TaskInstanceRow ti, Instant now) {
+    DagRunRow run = ctx.runs().get(ti.dagId(), ti.runId()).orElse(null);
+    if (run == null) {
+      return false;
+    }
+    Dag dag = ctx.versions().get(run.dagId(), run.dagHash());
+    Task task = dag.task(ti.taskId()).orElse(null);
+    if (task == null) {
+      return false;
+    }
+    FailedTries.Ending end = FailedTries.of(task, ti, now, run.logicalDate());
+    boolean changed =
+        ctx.taskInstances()
+            .finish(ti.id(), TaskInstanceState.RUNNING, end.state(), now, end.nextRetryAt());
+    if (changed) {
+      log.warn(
+          "{}.{} in {} try {}: no heartbeat since {} (timeout {}): {}",
+          ti.dagId(),
+          ti.taskId(),
+          ti.runId(),
+          ti.tryNumber(),
+          ti.lastHeartbeatAt(),
+          heartbeatTimeout,
+          end.state().id());
+    }
+    return changed;
+  }
+}

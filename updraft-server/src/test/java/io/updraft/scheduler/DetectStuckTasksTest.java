@@ -1,0 +1,172 @@
+package io.updraft.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.updraft.dag.Dag;
+import io.updraft.executor.Executor;
+import io.updraft.sdk.Dags;
+import io.updraft.sdk.Tasks;
+import io.updraft.serde.DagSerializer;
+import io.updraft.state.DagRunState;
+import io.updraft.state.TaskInstanceState;
+import io.updraft.store.DagRepository;
+import io.updraft.store.Database;
+import io.updraft.store.NewDagRun;
+import io.updraft.store.RunType;
+import io.updraft.store.SerializedDagRepository;
+import io.updraft.store.TaskInstanceRepository;
+import io.updraft.store.TaskInstanceRow;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Lost tries are failed or retried; instances stuck in queued are queued again. */
+class DetectStuckTasksTest {
+  private static final Instant T0 = Instant.parse("2024-01-04T12:00:00Z");
+
+  /** A clock the test moves. */
+  private static final class MovableClock extends Clock {
+    Instant now = T0;
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  /** Takes work and never runs it: the worker "died". */
+  private static final class Lost implements Executor {
+    final List<TaskInstanceRow> held = new ArrayList<>();
+
+    @Override
+    public int openSlots() {
+      return 100;
+    }
+
+    @Override
+    public void queue(List<TaskInstanceRow> tis) {
+      held.addAll(tis);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @TempDir Path tmp;
+  private Database db;
+  private final MovableClock clock = new MovableClock();
+  private final Lost executor = new Lost();
+  private SchedulerLoop loop;
+  private TaskInstanceRepository tis;
+
+  @BeforeEach
+  void setUp() {
+    db = Database.open("jdbc:h2:file:" + tmp.resolve("db"));
+    db.migrate();
+    tis = new TaskInstanceRepository(db);
+    SchedulerContext ctx = SchedulerContext.create(db, executor, new Wakeup(), clock, 1);
+    loop =
+        new SchedulerLoop(
+            ctx, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(10));
+  }
+
+  @AfterEach
+  void tearDown() {
+    db.close();
+  }
+
+  private void trigger(Dag dag) {
+    new SerializedDagRepository(db).store(dag.dagId(), DagSerializer.serialize(dag), "t.yaml", T0);
+    new DagRepository(db).upsert(dag, "t.yaml", false, T0);
+    SchedulerContext ctx = SchedulerContext.create(db, executor, new Wakeup(), clock, 1);
+    db.runInTransaction(
+        () ->
+            CreateDagRuns.createRun(
+                ctx.runs(),
+                ctx.taskInstances(),
+                dag,
+                new NewDagRun(
+                    dag.dagId(),
+                    "r",
+                    RunType.MANUAL,
+                    DagRunState.QUEUED,
+                    T0,
+                    T0,
+                    T0,
+                    T0,
+                    null,
+                    DagSerializer.hash(dag),
+                    null),
+                T0));
+  }
+
+  private TaskInstanceRow only(String dagId) {
+    return tis.listForRun(dagId, "r").get(0);
+  }
+
+  @Test
+  void aTryWhoseHeartbeatStoppedIsRetriedThenFailed() {
+    trigger(Dags.dag("z").task(Tasks.shell("a", "true").retries(1).retryDelay("1m")).build());
+    loop.runOnce();
+    TaskInstanceRow queued = only("z");
+    assertThat(queued.state()).isEqualTo(TaskInstanceState.QUEUED);
+    tis.start(queued.id(), "host", 42, clock.now); // the worker starts, then dies: no heartbeat
+
+    clock.now = T0.plus(Duration.ofMinutes(4));
+    loop.runOnce();
+    assertThat(only("z").state())
+        .as("heartbeat still fresh enough")
+        .isEqualTo(TaskInstanceState.RUNNING);
+
+    clock.now = T0.plus(Duration.ofMinutes(6));
+    loop.runOnce();
+    TaskInstanceRow lost = only("z");
+    assertThat(lost.state()).isEqualTo(TaskInstanceState.UP_FOR_RETRY);
+    assertThat(lost.nextRetryAt()).isEqualTo(clock.now.plus(Duration.ofMinutes(1)));
+    assertThat(tis.history(lost.id())).hasSize(1);
+
+    clock.now = clock.now.plus(Duration.ofMinutes(2));
+    loop.runOnce();
+    TaskInstanceRow again = only("z");
+    assertThat(again.state()).isEqualTo(TaskInstanceState.QUEUED);
+    tis.start(again.id(), "host", 43, clock.now);
+    clock.now = clock.now.plus(Duration.ofMinutes(6));
+    loop.runOnce();
+    loop.runOnce();
+    assertThat(only("z").state()).as("no tries left").isEqualTo(TaskInstanceState.FAILED);
+    assertThat(tis.history(again.id())).hasSize(2);
+  }
+
+  @Test
+  void anInstanceStuckInQueuedIsQueuedAgain() {
+    trigger(Dags.dag("q").task(Tasks.shell("a", "true")).build());
+    loop.runOnce();
+    assertThat(only("q").state()).isEqualTo(TaskInstanceState.QUEUED);
+    assertThat(executor.held).hasSize(1);
+
+    clock.now = T0.plus(Duration.ofMinutes(11));
+    loop.runOnce();
+    // Back to scheduled, then queued again in the same pass: handed to the executor a second time.
+    assertThat(only("q").state()).isEqualTo(TaskInstanceState.QUEUED);
+    assertThat(executor.held).hasSize(2);
+  }
+}
