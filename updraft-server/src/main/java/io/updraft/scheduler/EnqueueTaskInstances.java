@@ -39,6 +39,9 @@ final class EnqueueTaskInstances {
         ctx.database()
             .inTransaction(
                 () -> {
+                  if (!ctx.pools().tryLockAll()) {
+                    return List.<TaskInstanceRow>of(); // another scheduler is in its section
+                  }
                   List<ScheduledTaskInstance> scheduled =
                       ctx.taskInstances().scheduledForQueueing(Math.min(open, MAX_CANDIDATES));
                   if (scheduled.isEmpty()) {

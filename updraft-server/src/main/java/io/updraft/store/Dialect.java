@@ -83,6 +83,11 @@ public sealed interface Dialect permits Dialect.H2, Dialect.Postgres, Dialect.My
     return "23505".equals(e.getSQLState());
   }
 
+  /** Whether a {@code FOR UPDATE NOWAIT} failed because another transaction holds the rows. */
+  default boolean isLockNotAvailable(SQLException e) {
+    return "55P03".equals(e.getSQLState()); // PostgreSQL: lock_not_available
+  }
+
   /** Binds an instant (null: SQL NULL), truncated to microseconds. */
   default void setInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
     if (value == null) {
@@ -113,6 +118,11 @@ public sealed interface Dialect permits Dialect.H2, Dialect.Postgres, Dialect.My
 
   /** H2 2.x, the embedded default. */
   record H2() implements Dialect {
+    @Override
+    public boolean isLockNotAvailable(SQLException e) {
+      return e.getErrorCode() == 50200 || "HYT00".equals(e.getSQLState()); // LOCK_TIMEOUT_1
+    }
+
     @Override
     public String name() {
       return "h2";
@@ -184,6 +194,12 @@ public sealed interface Dialect permits Dialect.H2, Dialect.Postgres, Dialect.My
    * passes through unconverted, and every session is pinned to UTC so SQL time functions agree.
    */
   record MySql() implements Dialect {
+    @Override
+    public boolean isLockNotAvailable(SQLException e) {
+      // MySQL 8: ER_LOCK_NOWAIT; MariaDB reports NOWAIT as a lock wait timeout.
+      return e.getErrorCode() == 3572 || e.getErrorCode() == 1205;
+    }
+
     @Override
     public String name() {
       return "mysql";

@@ -30,11 +30,21 @@ public final class PoolRepository {
       WHERE pool = ?
       """;
 
+  private static final String LOCK_ALL =
+      """
+      SELECT pool
+      FROM pool
+      ORDER BY pool
+      FOR UPDATE NOWAIT
+      """;
+
   private final Jdbc jdbc;
+  private final Dialect dialect;
   private final String upsert;
 
   public PoolRepository(Database database) {
     this.jdbc = database.jdbc();
+    this.dialect = database.dialect();
     this.upsert =
         database
             .dialect()
@@ -88,5 +98,23 @@ public final class PoolRepository {
         rs.getInt("slots"),
         rs.getString("description"),
         rs.getBoolean("include_deferred"));
+  }
+
+  /**
+   * Locks every pool row for the caller's transaction without waiting: the scheduler's critical
+   * section. Returns false at once when another transaction (another scheduler's critical section)
+   * holds them — the caller skips its turn rather than queue past the other's count of free slots.
+   */
+  public boolean tryLockAll() {
+    jdbc.requireTransaction("locking the pools");
+    try {
+      jdbc.query("locking the pools", LOCK_ALL, Jdbc.Binder.NONE, rs -> rs.getString(1));
+      return true;
+    } catch (DatabaseException e) {
+      if (e.getCause() instanceof SQLException sql && dialect.isLockNotAvailable(sql)) {
+        return false;
+      }
+      throw e;
+    }
   }
 }

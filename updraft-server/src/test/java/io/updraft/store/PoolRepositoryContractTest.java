@@ -97,4 +97,42 @@ abstract class PoolRepositoryContractTest {
     pools.set(new Pool(name, 5, description, false));
     assertThat(pools.get(name)).contains(new Pool(name, 5, description, false));
   }
+
+  @Test
+  void aSecondCriticalSectionDoesNotWaitForTheFirst() throws Exception {
+    java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean firstGotIt =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread other =
+        new Thread(
+            () ->
+                db.runInTransaction(
+                    () -> {
+                      firstGotIt.set(pools.tryLockAll());
+                      locked.countDown();
+                      try {
+                        release.await();
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                    }));
+    other.start();
+    assertThat(locked.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    try {
+      assertThat(firstGotIt).isTrue();
+      boolean second = db.inTransaction(pools::tryLockAll);
+      assertThat(second).as("the pools are held by the other transaction").isFalse();
+
+    } finally {
+      release.countDown();
+      other.join();
+    }
+    assertThat(db.inTransaction(pools::tryLockAll)).as("free again").isTrue();
+  }
+
+  @Test
+  void lockingThePoolsNeedsATransaction() {
+    assertThatThrownBy(() -> pools.tryLockAll()).isInstanceOf(IllegalStateException.class);
+  }
 }
