@@ -59,15 +59,10 @@ final class ConfigCommand implements Runnable {
         rows.add(row);
       }
       PrintWriter out = spec.commandLine().getOut();
-      if (output == OutputFormat.json) {
-        out.println(JsonOutput.write(rows));
-      } else {
+      if (output == OutputFormat.table) {
         out.println("home: " + settings.home());
-        TextTable table = new TextTable("key", "value", "source", "env");
-        rows.forEach(r -> table.row(r.get("key"), r.get("value"), r.get("source"), r.get("env")));
-        table.print(out);
       }
-      out.flush();
+      Listing.print(out, output, rows, "key", "value", "source", "env");
       return ExitCodes.OK;
     }
 

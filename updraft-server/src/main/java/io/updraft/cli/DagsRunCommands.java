@@ -17,7 +17,6 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -203,25 +202,16 @@ final class DagsRunCommands {
         requireKnown(db, dagId);
         runs = new DagRunRepository(db).list(dagId, limit);
       }
-      PrintWriter out = spec.commandLine().getOut();
-      List<Map<String, Object>> rows = runs.stream().map(RunJson::run).toList();
-      if (output == OutputFormat.json) {
-        out.println(JsonOutput.write(rows));
-      } else {
-        TextTable table =
-            new TextTable("run_id", "run_type", "state", "logical_date", "start_date", "end_date");
-        rows.forEach(
-            r ->
-                table.row(
-                    r.get("run_id"),
-                    r.get("run_type"),
-                    r.get("state"),
-                    r.get("logical_date"),
-                    r.get("start_date"),
-                    r.get("end_date")));
-        table.print(out);
-      }
-      out.flush();
+      Listing.print(
+          spec.commandLine().getOut(),
+          output,
+          runs.stream().map(RunJson::run).toList(),
+          "run_id",
+          "run_type",
+          "state",
+          "logical_date",
+          "start_date",
+          "end_date");
       return ExitCodes.OK;
     }
   }

@@ -5,9 +5,7 @@ import io.updraft.store.DagRunRepository;
 import io.updraft.store.Database;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
-import java.io.PrintWriter;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,25 +61,16 @@ final class TasksCommand implements Runnable {
         }
         tis = new TaskInstanceRepository(db).listForRun(dagId, runId);
       }
-      PrintWriter out = spec.commandLine().getOut();
-      List<Map<String, Object>> rows = tis.stream().map(RunJson::task).toList();
-      if (output == OutputFormat.json) {
-        out.println(JsonOutput.write(rows));
-      } else {
-        TextTable table =
-            new TextTable("task_id", "state", "try_number", "start_date", "end_date", "duration");
-        rows.forEach(
-            r ->
-                table.row(
-                    r.get("task_id"),
-                    r.get("state"),
-                    r.get("try_number"),
-                    r.get("start_date"),
-                    r.get("end_date"),
-                    r.get("duration")));
-        table.print(out);
-      }
-      out.flush();
+      Listing.print(
+          spec.commandLine().getOut(),
+          output,
+          tis.stream().map(RunJson::task).toList(),
+          "task_id",
+          "state",
+          "try_number",
+          "start_date",
+          "end_date",
+          "duration");
       return ExitCodes.OK;
     }
   }
