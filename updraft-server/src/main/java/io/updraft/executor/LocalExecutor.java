@@ -1,0 +1,174 @@
+package io.updraft.executor;
+
+import io.updraft.dag.Dag;
+import io.updraft.dag.Task;
+import io.updraft.scheduler.DagVersions;
+import io.updraft.scheduler.FailedTries;
+import io.updraft.scheduler.Wakeup;
+import io.updraft.state.TaskInstanceState;
+import io.updraft.store.DagRunRepository;
+import io.updraft.store.DagRunRow;
+import io.updraft.store.Database;
+import io.updraft.store.TaskInstanceRepository;
+import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.XComRepository;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs task instances on threads of this JVM, at most {@code parallelism} at once (the embedded
+ * default). Each try is supervised: marked running (which counts the try), heartbeated while it
+ * runs, its outcome recorded — a failure becomes up_for_retry or failed by the task's retries —
+ * with its return value as XCom, and then the scheduler is woken so the downstream starts at once.
+ */
+public final class LocalExecutor implements Executor {
+  private static final Logger log = LoggerFactory.getLogger(LocalExecutor.class);
+
+  private final Database database;
+  private final TaskInstanceRepository taskInstances;
+  private final DagRunRepository runs;
+  private final XComRepository xcoms;
+  private final DagVersions versions;
+  private final TryRunner runner;
+  private final int parallelism;
+  private final Clock clock;
+  private final Wakeup wakeup;
+  private final Duration heartbeatEvery;
+  private final ExecutorService threads;
+  private final ScheduledExecutorService heartbeats;
+  private final AtomicInteger running = new AtomicInteger();
+  private final String hostname;
+  private final int pid = (int) ProcessHandle.current().pid();
+
+  public LocalExecutor(
+      Database database,
+      DagVersions versions,
+      TryRunner runner,
+      int parallelism,
+      Clock clock,
+      Wakeup wakeup,
+      Duration heartbeatEvery) {
+    this.database = database;
+    this.taskInstances = new TaskInstanceRepository(database);
+    this.runs = new DagRunRepository(database);
+    this.xcoms = new XComRepository(database);
+    this.versions = versions;
+    this.runner = runner;
+    this.parallelism = parallelism;
+    this.clock = clock;
+    this.wakeup = wakeup;
+    this.heartbeatEvery = heartbeatEvery;
+    this.threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("try-", 0).factory());
+    this.heartbeats =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("heartbeats").factory());
+    this.hostname = hostname();
+  }
+
+  @Override
+  public int openSlots() {
+    return parallelism - running.get();
+  }
+
+  @Override
+  public void queue(List<TaskInstanceRow> tis) {
+    for (TaskInstanceRow ti : tis) {
+      running.incrementAndGet();
+      threads.execute(() -> supervise(ti));
+    }
+  }
+
+  private void supervise(TaskInstanceRow queued) {
+    try {
+      DagRunRow run = runs.get(queued.dagId(), queued.runId()).orElse(null);
+      if (run == null || !taskInstances.start(queued.id(), hostname, pid, clock.instant())) {
+        return; // the run was deleted or the instance moved on (cleared, rescheduled)
+      }
+      TaskInstanceRow ti = taskInstances.get(queued.id()).orElseThrow();
+      Dag dag = versions.get(run.dagId(), run.dagHash());
+      Task task = dag.task(ti.taskId()).orElseThrow();
+      ScheduledFuture<?> beat =
+          heartbeats.scheduleAtFixedRate(
+              () -> heartbeat(ti.id()),
+              heartbeatEvery.toMillis(),
+              heartbeatEvery.toMillis(),
+              TimeUnit.MILLISECONDS);
+      TryRunner.Result result;
+      try {
+        result = runner.run(new TryRunner.Request(dag, task, run, ti));
+      } catch (Exception e) {
+        result = TryRunner.Result.failed(e.toString());
+      } finally {
+        beat.cancel(false);
+      }
+      record(task, run, ti, result);
+    } catch (RuntimeException e) {
+      log.error(
+          "supervising {}.{} in {} failed", queued.dagId(), queued.taskId(), queued.runId(), e);
+    } finally {
+      running.decrementAndGet();
+      wakeup.signal();
+    }
+  }
+
+  private void record(Task task, DagRunRow run, TaskInstanceRow ti, TryRunner.Result result) {
+    Instant end = clock.instant();
+    database.runInTransaction(
+        () -> {
+          if (result.state() == TaskInstanceState.FAILED) {
+            FailedTries.Ending e = FailedTries.of(task, ti, end, run.logicalDate());
+            taskInstances.finish(
+                ti.id(), TaskInstanceState.RUNNING, e.state(), end, e.nextRetryAt());
+          } else {
+            taskInstances.finish(ti.id(), TaskInstanceState.RUNNING, result.state(), end, null);
+          }
+          if (result.returnValueJson() != null) {
+            xcoms.put(
+                run.id(),
+                ti.dagId(),
+                ti.runId(),
+                ti.taskId(),
+                XComRepository.RETURN_VALUE,
+                result.returnValueJson(),
+                end);
+          }
+        });
+  }
+
+  private void heartbeat(long id) {
+    try {
+      taskInstances.heartbeat(List.of(id), clock.instant());
+    } catch (RuntimeException e) {
+      log.warn("heartbeat of task instance {} failed: {}", id, e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    threads.shutdown();
+    try {
+      threads.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    heartbeats.shutdownNow();
+  }
+
+  private static String hostname() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
+  }
+}

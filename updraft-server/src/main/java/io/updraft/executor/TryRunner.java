@@ -1,0 +1,39 @@
+package io.updraft.executor;
+
+import io.updraft.dag.Dag;
+import io.updraft.dag.Task;
+import io.updraft.state.TaskInstanceState;
+import io.updraft.store.DagRunRow;
+import io.updraft.store.TaskInstanceRow;
+
+/**
+ * Runs one try of one task instance and says how it ended; the supervisor does everything around it
+ * (start, heartbeats, recording the outcome). Implementations run the operator: a process for
+ * {@code shell}, in-JVM code for built-ins.
+ */
+@FunctionalInterface
+public interface TryRunner {
+
+  /**
+   * @param ti the instance as started: its {@code tryNumber} is this try's (1-based)
+   */
+  record Request(Dag dag, Task task, DagRunRow run, TaskInstanceRow ti) {}
+
+  /**
+   * @param state success, failed or skipped (retries are the supervisor's business)
+   * @param returnValueJson the try's return value as JSON (XCom {@code return_value}); null: none
+   * @param error why it failed, one line; null otherwise
+   */
+  record Result(TaskInstanceState state, String returnValueJson, String error) {
+    public static Result success(String returnValueJson) {
+      return new Result(TaskInstanceState.SUCCESS, returnValueJson, null);
+    }
+
+    public static Result failed(String error) {
+      return new Result(TaskInstanceState.FAILED, null, error);
+    }
+  }
+
+  /** Runs the try to its end; throwing counts as a failed try. */
+  Result run(Request request) throws Exception;
+}
