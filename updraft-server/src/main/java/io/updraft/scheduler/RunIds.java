@@ -21,7 +21,7 @@ public final class RunIds {
   }
 
   /** Python's {@code datetime.isoformat()} of a UTC instant (microsecond precision). */
-  static String isoformat(Instant t) {
+  public static String isoformat(Instant t) {
     int micros = t.getNano() / 1_000;
     String fraction = micros == 0 ? "" : String.format(java.util.Locale.ROOT, ".%06d", micros);
     return SECONDS.format(t) + fraction + "+00:00";
