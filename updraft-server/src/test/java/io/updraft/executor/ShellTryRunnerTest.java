@@ -168,7 +168,8 @@ class ShellTryRunnerTest {
 
   @Test
   void lotsOfOutputDoesNotDeadlock() throws Exception {
-    TryRunner.Result r = run(Tasks.shell("big", "yes 0123456789abcdef | head -n 600000; echo done")); echo done"));
+    TryRunner.Result r =
+        run(Tasks.shell("big", "yes 0123456789abcdef | head -n 600000; echo done"));
     assertThat(r.state()).isEqualTo(TaskInstanceState.SUCCESS);
     assertThat(r.returnValueJson()).isEqualTo("\"done\"");
   }
