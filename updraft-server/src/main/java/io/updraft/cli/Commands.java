@@ -1,5 +1,9 @@
 package io.updraft.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.updraft.UpdraftException;
 import picocli.CommandLine;
 
 /** Small helpers shared by the subcommands. */
@@ -13,5 +17,22 @@ final class Commands {
       root = root.getParent();
     }
     return ((UpdraftCommand) root.getCommand()).settings();
+  }
+
+  /** A {@code --conf} value: a JSON object, returned in compact form; anything else is an error. */
+  static String confJson(String text) {
+    try {
+      JsonNode node = new ObjectMapper().readTree(text);
+      if (node == null || !node.isObject()) {
+        throw new UpdraftException(
+            "--conf must be a JSON object such as '{\"table\": \"orders\"}', not " + text);
+      }
+      return node.toString();
+    } catch (JsonProcessingException e) {
+      throw new UpdraftException(
+          "--conf is not valid JSON ("
+              + e.getOriginalMessage()
+              + ") — write a JSON object such as '{\"table\": \"orders\"}'");
+    }
   }
 }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       DagsRunCommands.Trigger.class,
       DagsRunCommands.Pause.class,
       DagsRunCommands.Unpause.class,
-      DagsRunCommands.ListRuns.class
+      DagsRunCommands.ListRuns.class,
+      DagsTestCommand.class
     })
 final class DagsCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,8 +1,5 @@
 package io.updraft.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.updraft.UpdraftException;
 import io.updraft.dag.Dag;
 import io.updraft.scheduler.DagVersions;
@@ -71,7 +68,7 @@ final class DagsRunCommands {
 
     @Override
     public Integer call() {
-      String confJson = conf == null ? null : objectJson(conf);
+      String confJson = conf == null ? null : Commands.confJson(conf);
       Instant now = Clock.systemUTC().instant();
       DagRunRow run;
       try (Database db = PoolsCommand.open(spec)) {
@@ -111,22 +108,6 @@ final class DagsRunCommands {
       }
       out.flush();
       return ExitCodes.OK;
-    }
-
-    private static String objectJson(String text) {
-      try {
-        JsonNode node = new ObjectMapper().readTree(text);
-        if (node == null || !node.isObject()) {
-          throw new UpdraftException(
-              "--conf must be a JSON object such as '{\"table\": \"orders\"}', not " + text);
-        }
-        return node.toString();
-      } catch (JsonProcessingException e) {
-        throw new UpdraftException(
-            "--conf is not valid JSON ("
-                + e.getOriginalMessage()
-                + ") — write a JSON object such as '{\"table\": \"orders\"}'");
-      }
     }
   }
 

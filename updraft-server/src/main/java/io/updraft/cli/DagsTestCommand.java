@@ -1,0 +1,180 @@
+package io.updraft.cli;
+
+import io.updraft.UpdraftException;
+import io.updraft.config.ConfigKey;
+import io.updraft.dag.Dag;
+import io.updraft.executor.LocalExecutor;
+import io.updraft.executor.ShellTryRunner;
+import io.updraft.scheduler.DagVersions;
+import io.updraft.scheduler.ManualRuns;
+import io.updraft.scheduler.SchedulerContext;
+import io.updraft.scheduler.SchedulerLoop;
+import io.updraft.scheduler.Wakeup;
+import io.updraft.serde.DagSerializer;
+import io.updraft.state.DagRunState;
+import io.updraft.store.DagRepository;
+import io.updraft.store.DagRunRepository;
+import io.updraft.store.DagRunRow;
+import io.updraft.store.Database;
+import io.updraft.store.SerializedDagRepository;
+import io.updraft.store.TaskInstanceRepository;
+import io.updraft.store.TaskInstanceRow;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code updraft dags test DAG [LOGICAL_DATE]}: runs one DagRun to completion in this process,
+ * through the real scheduling code — scheduler loop, local executor, shell runner — on a throw-away
+ * embedded database. Exit 0 if the run succeeded, 1 if it failed, 2 on bad input.
+ */
+@Command(
+    name = "test",
+    description =
+        "Run one DagRun of a DAG to completion in this process, on a throw-away database.")
+final class DagsTestCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")
+  String dagId;
+
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "LOGICAL_DATE",
+      description = "The run's logical date (default: now).")
+  String logicalDate;
+
+  @Option(names = "--conf", paramLabel = "JSON", description = "The run's conf: a JSON object.")
+  String conf;
+
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "table",
+      description = "table or json.")
+  OutputFormat output;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    Settings settings = Commands.settings(spec);
+    if (settings.config().dbUrl() != null) {
+      throw new UpdraftException(
+          "dags test runs on a throw-away database; running it on "
+              + "--db-url / UPDRAFT_DB_URL is not supported yet — unset it for this command");
+    }
+    FolderDags folder = FolderDags.load(settings.dagsFolder());
+    folder.reportErrors(spec.commandLine().getErr());
+    FolderDags.Entry entry = folder.find(dagId);
+    Dag dag = entry.dag();
+    String confJson = conf == null ? null : Commands.confJson(conf);
+    Clock clock = Clock.systemUTC();
+    Instant logical =
+        logicalDate == null
+            ? clock.instant()
+            : DagsNextRunsCommand.parseInstant(logicalDate, dag.timezone());
+    Path scratch = Files.createTempDirectory("updraft-dags-test-");
+    try (Database db = Database.open("jdbc:h2:file:" + scratch.resolve("db"))) {
+      db.migrate();
+      Instant now = clock.instant();
+      new SerializedDagRepository(db)
+          .store(dag.dagId(), DagSerializer.serialize(dag), entry.file().toString(), now);
+      new DagRepository(db).upsert(dag, entry.file().toString(), false, now);
+      DagVersions versions = new DagVersions(new SerializedDagRepository(db));
+      DagRunRow run = ManualRuns.trigger(db, versions.latest(dagId), logical, null, confJson, now);
+      Path logs = settings.home().resolve("logs");
+      DagRunRow done = runToEnd(db, versions, run, logs, settings, clock);
+      List<TaskInstanceRow> tis = new TaskInstanceRepository(db).listForRun(dagId, run.runId());
+      print(done, tis, logs);
+      return done.state() == DagRunState.SUCCESS ? ExitCodes.OK : ExitCodes.FAILED_RUN;
+    } finally {
+      deleteTree(scratch);
+    }
+  }
+
+  private static DagRunRow runToEnd(
+      Database db, DagVersions versions, DagRunRow run, Path logs, Settings settings, Clock clock)
+      throws InterruptedException {
+    Wakeup wakeup = new Wakeup();
+    int parallelism = settings.config().integer(ConfigKey.PARALLELISM);
+    try (LocalExecutor executor =
+        new LocalExecutor(
+            db,
+            versions,
+            new ShellTryRunner(logs),
+            parallelism,
+            clock,
+            wakeup,
+            Duration.ofSeconds(5))) {
+      SchedulerLoop loop =
+          new SchedulerLoop(
+              SchedulerContext.create(db, executor, wakeup, clock, 0), Duration.ofMillis(250));
+      Thread scheduler = Thread.ofPlatform().name("scheduler").start(loop::run);
+      DagRunRepository runs = new DagRunRepository(db);
+      try {
+        DagRunRow current = runs.get(run.dagId(), run.runId()).orElseThrow();
+        while (!current.state().isFinished()) {
+          Thread.sleep(10);
+          current = runs.get(run.dagId(), run.runId()).orElseThrow();
+        }
+        return current;
+      } finally {
+        loop.stop();
+        scheduler.join();
+      }
+    }
+  }
+
+  private void print(DagRunRow run, List<TaskInstanceRow> tis, Path logs) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (output == OutputFormat.json) {
+      Map<String, Object> result = new java.util.LinkedHashMap<>();
+      result.put("dag_id", run.dagId());
+      result.put("run_id", run.runId());
+      result.put("state", run.state().id());
+      result.put("logical_date", JsonOutput.instant(run.logicalDate()));
+      result.put("data_interval_start", JsonOutput.instant(run.dataIntervalStart()));
+      result.put("data_interval_end", JsonOutput.instant(run.dataIntervalEnd()));
+      result.put("tasks", tis.stream().map(RunJson::task).toList());
+      out.println(JsonOutput.write(result));
+      out.flush();
+    } else {
+      out.println("run " + run.runId() + " of " + run.dagId() + ": " + run.state().id());
+      Listing.print(
+          out,
+          output,
+          tis.stream().map(RunJson::task).toList(),
+          "task_id",
+          "state",
+          "try_number",
+          "start_date",
+          "end_date",
+          "duration");
+      out.println("logs: " + logs.resolve("dag_id=" + run.dagId()));
+      out.flush();
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package io.updraft.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** dags test: one run to completion with real shell processes, through the scheduler. */
+class DagsTestCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path home;
+  @TempDir Path dags;
+
+  private CliRun run(String... args) {
+    String[] all = new String[args.length + 4];
+    all[0] = "--home";
+    all[1] = home.toString();
+    all[2] = "--dags-folder";
+    all[3] = dags.toString();
+    System.arraycopy(args, 0, all, 4, args.length);
+    return CliRun.of(all);
+  }
+
+  private static Map<String, String> states(JsonNode result) {
+    Map<String, String> m = new HashMap<>();
+    result.get("tasks").forEach(t -> m.put(t.get("task_id").asText(), t.get("state").asText()));
+    return m;
+  }
+
+  @Test
+  void aSuccessfulRunExitsZeroWithSpecJson() throws Exception {
+    Files.writeString(
+        dags.resolve("ok.yaml"),
+        """
+        dag_id: ok
+        schedule: "@daily"
+        start_date: 2024-01-01
+        params: {who: world}
+        tasks:
+          - {task_id: hello, operator: shell, command: "echo hello {{ params.who }} {{ ds }}"}
+          - {task_id: skip, operator: shell, command: "exit 99", upstream: [hello]}
+          - {task_id: after, operator: empty, upstream: [skip], trigger_rule: none_failed}
+        """);
+    CliRun r = run("dags", "test", "ok", "2024-01-02", "-o", "json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode result = JSON.readTree(r.out());
+    assertThat(result.fieldNames())
+        .toIterable()
+        .containsExactly(
+            "dag_id",
+            "run_id",
+            "state",
+            "logical_date",
+            "data_interval_start",
+            "data_interval_end",
+            "tasks");
+    assertThat(result.get("state").asText()).isEqualTo("success");
+    assertThat(result.get("run_id").asText()).isEqualTo("manual__2024-01-02T00:00:00+00:00");
+    assertThat(result.get("data_interval_start").asText()).isEqualTo("2024-01-02T00:00:00.000Z");
+    assertThat(states(result))
+        .containsEntry("hello", "success")
+        .containsEntry("skip", "skipped")
+        .containsEntry("after", "success");
+    Path log =
+        home.resolve(
+            "logs/dag_id=ok/run_id=manual__2024-01-02T00:00:00+00:00/task_id=hello/attempt=1.log");
+    assertThat(Files.readString(log)).contains("hello world 2024-01-02");
+  }
+
+  @Test
+  void aFailedRunExitsOneAndPropagates() throws Exception {
+    Files.writeString(
+        dags.resolve("f.yaml"),
+        """
+        dag_id: f
+        schedule: null
+        tasks:
+          - {task_id: a, operator: shell, command: "exit 2", retries: 1, retry_delay: 0s}
+          - {task_id: b, operator: shell, command: "true", upstream: [a]}
+          - {task_id: alert, operator: shell, command: "true", upstream: [a], trigger_rule: one_failed}
+        """);
+    CliRun r = run("dags", "test", "f", "-o", "json");
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+    JsonNode result = JSON.readTree(r.out());
+    assertThat(states(result))
+        .containsEntry("a", "failed")
+        .containsEntry("b", "upstream_failed")
+        .containsEntry("alert", "success");
+    JsonNode a = result.get("tasks").get(0);
+    assertThat(a.get("try_number").asInt()).as("retried once").isEqualTo(2);
+  }
+
+  @Test
+  void badInputExitsTwo() throws Exception {
+    Files.writeString(
+        dags.resolve("ok.yaml"),
+        "dag_id: ok\nschedule: null\ntasks: [{task_id: a, operator: empty}]\n");
+    for (String[] args :
+        new String[][] {
+          {"dags", "test", "nope"},
+          {"dags", "test", "ok", "not-a-date"},
+          {"dags", "test", "ok", "--conf", "[]"},
+          {"--db-url", "jdbc:h2:mem:x", "dags", "test", "ok"},
+        }) {
+      CliRun r = run(args);
+      assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(r.err().lines()).as(String.join(" ", args)).hasSize(1);
+    }
+  }
+}
