@@ -1,10 +1,12 @@
 package io.updraft.cli;
 
 import io.updraft.UpdraftException;
+import io.updraft.executor.ShellTryRunner;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.Database;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -16,7 +18,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "tasks",
     description = "Inspect the task instances of a DAG run.",
-    subcommands = {TasksCommand.States.class})
+    subcommands = {TasksCommand.States.class, TasksCommand.Logs.class})
 final class TasksCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -71,6 +73,82 @@ final class TasksCommand implements Runnable {
           "start_date",
           "end_date",
           "duration");
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "logs", description = "Print the log of one try of a task instance.")
+  static final class Logs implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")
+    String dagId;
+
+    @Parameters(index = "1", paramLabel = "RUN_ID", description = "The run_id.")
+    String runId;
+
+    @Parameters(index = "2", paramLabel = "TASK", description = "The task_id.")
+    String taskId;
+
+    @Option(names = "--try", paramLabel = "N", description = "Which try (default: the latest).")
+    Integer tryNumber;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      Settings settings = Commands.settings(spec);
+      TaskInstanceRow ti;
+      try (Database db = PoolsCommand.open(spec)) {
+        DagsRunCommands.requireKnown(db, dagId);
+        ti =
+            new TaskInstanceRepository(db)
+                .listForRun(dagId, runId).stream()
+                    .filter(t -> t.taskId().equals(taskId))
+                    .findFirst()
+                    .orElseThrow(
+                        () ->
+                            new UpdraftException(
+                                "run '"
+                                    + runId
+                                    + "' of "
+                                    + dagId
+                                    + " has no task '"
+                                    + taskId
+                                    + "' — 'updraft tasks states "
+                                    + dagId
+                                    + " "
+                                    + runId
+                                    + "' lists them"));
+      }
+      int n = tryNumber != null ? tryNumber : ti.tryNumber();
+      if (n < 1 || n > Math.max(ti.tryNumber(), 1)) {
+        throw new UpdraftException(
+            taskId
+                + " in "
+                + runId
+                + " has "
+                + ti.tryNumber()
+                + " tr"
+                + (ti.tryNumber() == 1 ? "y" : "ies")
+                + " — use --try 1.."
+                + ti.tryNumber());
+      }
+      java.nio.file.Path log =
+          ShellTryRunner.logFile(settings.home().resolve("logs"), dagId, runId, taskId, n);
+      if (!java.nio.file.Files.exists(log)) {
+        throw new UpdraftException(
+            "no log for try "
+                + n
+                + " of "
+                + taskId
+                + " at "
+                + log
+                + " — the try has not started, or ran on another machine");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      try (var lines = java.nio.file.Files.lines(log)) {
+        lines.forEach(out::println);
+      }
+      out.flush();
       return ExitCodes.OK;
     }
   }

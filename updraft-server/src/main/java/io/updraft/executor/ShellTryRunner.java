@@ -41,11 +41,17 @@ public final class ShellTryRunner implements TryRunner {
 
   /** Where a try's log is. */
   public static Path logFile(Path logsRoot, TaskInstanceRow ti) {
+    return logFile(logsRoot, ti.dagId(), ti.runId(), ti.taskId(), ti.tryNumber());
+  }
+
+  /** Where the log of one try is: {@code dag_id=…/run_id=…/task_id=…/attempt=<n>.log}. */
+  public static Path logFile(
+      Path logsRoot, String dagId, String runId, String taskId, int tryNumber) {
     return logsRoot
-        .resolve("dag_id=" + ti.dagId())
-        .resolve("run_id=" + ti.runId())
-        .resolve("task_id=" + ti.taskId())
-        .resolve("attempt=" + ti.tryNumber() + ".log");
+        .resolve("dag_id=" + dagId)
+        .resolve("run_id=" + runId)
+        .resolve("task_id=" + taskId)
+        .resolve("attempt=" + tryNumber + ".log");
   }
 
   @Override

@@ -147,4 +147,47 @@ class RunCommandsTest {
     assertThat(unreachable.err()).contains("warning").contains("127.0.0.1:1");
     assertThat(JSON.readTree(unreachable.out()).get(0).get("is_paused").isNull()).isTrue();
   }
+
+  @Test
+  void tasksLogsPrintsATrysLog() throws Exception {
+    assertThat(run("dags", "trigger", "orders", "--run-id", "r").exitCode()).isZero();
+    try (Database db = Database.open(DatabaseConfig.defaultUrl(home))) {
+      var tis = new io.updraft.store.TaskInstanceRepository(db);
+      var extract =
+          tis.listForRun("orders", "r").stream()
+              .filter(t -> t.taskId().equals("extract"))
+              .findFirst()
+              .orElseThrow();
+      tis.setStates(
+          java.util.List.of(
+              new io.updraft.store.StateChange(
+                  extract.id(),
+                  io.updraft.state.TaskInstanceState.NONE,
+                  io.updraft.state.TaskInstanceState.SCHEDULED)),
+          Instant.now());
+      tis.queue(java.util.List.of(extract.id()), 1, Instant.now());
+      tis.start(extract.id(), "h", 1, Instant.now());
+    }
+    java.nio.file.Path log =
+        home.resolve("logs/dag_id=orders/run_id=r/task_id=extract/attempt=1.log");
+    java.nio.file.Files.createDirectories(log.getParent());
+    java.nio.file.Files.writeString(log, "line one\nline two\n");
+
+    CliRun logs = run("tasks", "logs", "orders", "r", "extract");
+    assertThat(logs.exitCode()).as(logs.err()).isZero();
+    assertThat(logs.out()).isEqualTo("line one\nline two\n");
+    assertThat(run("tasks", "logs", "orders", "r", "extract", "--try", "1").out())
+        .contains("line two");
+
+    for (String[] args :
+        new String[][] {
+          {"tasks", "logs", "orders", "r", "extract", "--try", "2"},
+          {"tasks", "logs", "orders", "r", "nope"},
+          {"tasks", "logs", "orders", "r", "load"},
+        }) {
+      CliRun r = run(args);
+      assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(r.err().lines()).as(String.join(" ", args)).hasSize(1);
+    }
+  }
 }
