@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "tasks",
     description = "Inspect the task instances of a DAG run.",
-    subcommands = {TasksCommand.States.class, TasksCommand.Logs.class})
+    subcommands = {TasksCommand.States.class, TasksCommand.Logs.class, TasksCommand.Clear.class})
 final class TasksCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -148,6 +148,69 @@ final class TasksCommand implements Runnable {
       try (var lines = java.nio.file.Files.lines(log)) {
         lines.forEach(out::println);
       }
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "clear", description = "Clear task instances so the scheduler runs them again.")
+  static final class Clear implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")
+    String dagId;
+
+    @Option(
+        names = {"-t", "--tasks"},
+        paramLabel = "REGEX",
+        description = "Only tasks whose task_id matches (default: all).")
+    String tasks;
+
+    @Option(names = "--downstream", description = "Also clear the tasks downstream of those.")
+    boolean downstream;
+
+    @Option(names = "--from", paramLabel = "T", description = "Runs with a logical date from T.")
+    String from;
+
+    @Option(names = "--to", paramLabel = "T", description = "Runs with a logical date up to T.")
+    String to;
+
+    @Override
+    public Integer call() {
+      if (tasks != null) {
+        try {
+          java.util.regex.Pattern.compile(tasks);
+        } catch (java.util.regex.PatternSyntaxException e) {
+          throw new UpdraftException(
+              "--tasks '" + tasks + "' is not a valid regular expression: " + e.getDescription());
+        }
+      }
+      io.updraft.scheduler.ClearTasks.Cleared cleared;
+      try (Database db = PoolsCommand.open(spec)) {
+        DagsRunCommands.requireKnown(db, dagId);
+        var versions =
+            new io.updraft.scheduler.DagVersions(new io.updraft.store.SerializedDagRepository(db));
+        java.time.ZoneId zone = versions.latest(dagId).dag().timezone();
+        cleared =
+            io.updraft.scheduler.ClearTasks.clear(
+                db,
+                versions,
+                dagId,
+                tasks,
+                downstream,
+                from == null ? null : DagsNextRunsCommand.parseInstant(from, zone),
+                to == null ? null : DagsNextRunsCommand.parseInstant(to, zone),
+                java.time.Instant.now());
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(
+          "cleared "
+              + cleared.taskInstances()
+              + " task instance(s) in "
+              + dagId
+              + "; "
+              + cleared.runs()
+              + " finished run(s) queued again");
       out.flush();
       return ExitCodes.OK;
     }

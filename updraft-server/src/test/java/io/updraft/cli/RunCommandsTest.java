@@ -190,4 +190,22 @@ class RunCommandsTest {
       assertThat(r.err().lines()).as(String.join(" ", args)).hasSize(1);
     }
   }
+
+  @Test
+  void tasksClearChecksItsInputAndReportsWhatItCleared() {
+    assertThat(run("dags", "trigger", "orders", "--run-id", "r").exitCode()).isZero();
+    CliRun none = run("tasks", "clear", "orders", "-t", "extract", "--downstream");
+    assertThat(none.exitCode()).as(none.err()).isZero();
+    assertThat(none.out()).contains("cleared 0 task instance(s)"); // nothing has run yet
+    for (String[] args :
+        new String[][] {
+          {"tasks", "clear", "orders", "-t", "(unclosed"},
+          {"tasks", "clear", "orders", "--from", "soon"},
+          {"tasks", "clear", "nosuch"},
+        }) {
+      CliRun r = run(args);
+      assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(r.err().lines()).as(String.join(" ", args)).hasSize(1);
+    }
+  }
 }

@@ -242,4 +242,43 @@ class SchedulerLoopTest {
     assertThat(wakeup.await(Duration.ofSeconds(5))).isTrue();
     assertThat(wakeup.await(Duration.ZERO)).isFalse();
   }
+
+  @Test
+  void clearingAFailedTaskAndItsDownstreamReRunsThemAndTheRunSucceeds() {
+    register(seed000("d", false));
+    java.util.concurrent.atomic.AtomicBoolean failT3 =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    Function<TaskInstanceRow, TaskInstanceState> outcome =
+        ti ->
+            ti.taskId().equals("t3") && failT3.get()
+                ? TaskInstanceState.FAILED
+                : TaskInstanceState.SUCCESS;
+    SchedulerLoop loop = loop(new NullExecutor(db, clock, wakeup, outcome));
+    drain(loop);
+    String run = "scheduled__2024-01-03T00:00:00+00:00";
+    var runs = new io.updraft.store.DagRunRepository(db);
+    assertThat(runs.get("d", run).orElseThrow().state()).isEqualTo(DagRunState.FAILED);
+
+    failT3.set(false);
+    DagVersions versions = new DagVersions(new SerializedDagRepository(db));
+    ClearTasks.Cleared cleared = ClearTasks.clear(db, versions, "d", "^t3$", true, null, null, NOW);
+    // t3 (failed) and its 9 downstream (upstream_failed) go back to none; t1, t2 stay success.
+    assertThat(cleared).isEqualTo(new ClearTasks.Cleared(10, 1));
+    assertThat(runs.get("d", run).orElseThrow().state()).isEqualTo(DagRunState.QUEUED);
+    assertThat(states("d", run))
+        .containsEntry("t1", TaskInstanceState.SUCCESS)
+        .containsEntry("t3", TaskInstanceState.NONE);
+
+    drain(loop);
+    assertThat(runs.get("d", run).orElseThrow().state()).isEqualTo(DagRunState.SUCCESS);
+    assertThat(states("d", run).values()).containsOnly(TaskInstanceState.SUCCESS);
+    TaskInstanceRow t3 =
+        new TaskInstanceRepository(db)
+            .listForRun("d", run).stream()
+                .filter(t -> t.taskId().equals("t3"))
+                .findFirst()
+                .orElseThrow();
+    assertThat(t3.tryNumber()).isEqualTo(2);
+    assertThat(new TaskInstanceRepository(db).history(t3.id())).hasSize(2);
+  }
 }
