@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
     description = "Updraft: a workflow scheduler for the JVM.",
     subcommands = {
       VersionCommand.class,
+      StandaloneCommand.class,
       DagsCommand.class,
       DbCommand.class,
       PoolsCommand.class,

@@ -88,7 +88,7 @@ final class CreateDagRuns {
     DataInterval last = new DataInterval(next.dataIntervalStart(), next.dataIntervalEnd());
     Optional<DagRunInfo> following =
         Timetables.of(dag).nextDagRunInfo(last, TimeRestriction.of(dag), now);
-    ctx.dags().setNextRun(dag.dagId(), following.map(CreateDagRuns::nextOf).orElse(null));
+    ctx.dags().setNextRun(dag.dagId(), following.map(NextDagRun::of).orElse(null));
     return created;
   }
 
@@ -116,13 +116,5 @@ final class CreateDagRuns {
     }
     taskInstances.createForRun(run.dagId(), run.runId(), tis, now);
     return id;
-  }
-
-  static NextDagRun nextOf(DagRunInfo info) {
-    return new NextDagRun(
-        info.logicalDate(),
-        info.dataInterval().start(),
-        info.dataInterval().end(),
-        info.runAfter());
   }
 }

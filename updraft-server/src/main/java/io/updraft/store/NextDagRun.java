@@ -17,4 +17,13 @@ public record NextDagRun(
   public NextDagRun {
     Objects.requireNonNull(createAfter, "createAfter");
   }
+
+  /** The next-run fields for a run a timetable wants created. */
+  public static NextDagRun of(io.updraft.timetable.DagRunInfo info) {
+    return new NextDagRun(
+        info.logicalDate(),
+        info.dataInterval().start(),
+        info.dataInterval().end(),
+        info.runAfter());
+  }
 }

@@ -65,7 +65,7 @@ class SchedulerLoopTest {
         dag.dagId(),
         Timetables.of(dag)
             .nextDagRunInfo(null, TimeRestriction.of(dag), NOW)
-            .map(CreateDagRuns::nextOf)
+            .map(io.updraft.store.NextDagRun::of)
             .orElse(null));
   }
 

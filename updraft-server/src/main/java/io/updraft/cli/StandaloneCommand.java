@@ -1,0 +1,32 @@
+package io.updraft.cli;
+
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code updraft standalone}: migrate, then run everything in this JVM until stopped. */
+@Command(
+    name = "standalone",
+    description =
+        "Migrate the database, then run the DAG folder sync, the scheduler and the local executor"
+            + " in this JVM until stopped (Ctrl-C).")
+final class StandaloneCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "The API server's port (the API and web UI are not built yet; reserved).")
+  int port;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Standalone standalone = new Standalone(Commands.settings(spec), Clock.systemUTC());
+    Runtime.getRuntime().addShutdownHook(new Thread(standalone::close, "shutdown"));
+    standalone.start(spec.commandLine().getOut());
+    standalone.awaitStop();
+    return ExitCodes.OK;
+  }
+}
