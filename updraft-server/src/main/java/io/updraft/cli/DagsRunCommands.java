@@ -71,8 +71,10 @@ final class DagsRunCommands {
       String confJson = conf == null ? null : Commands.confJson(conf);
       Instant now = Clock.systemUTC().instant();
       DagRunRow run;
+      boolean paused;
       try (Database db = PoolsCommand.open(spec)) {
         requireKnown(db, dagId);
+        paused = new DagRepository(db).get(dagId).orElseThrow().paused();
         DagVersions.Versioned latest =
             new DagVersions(new SerializedDagRepository(db)).latest(dagId);
         Dag dag = latest.dag();
@@ -105,6 +107,12 @@ final class DagsRunCommands {
                 + " – "
                 + JsonOutput.instant(run.dataIntervalEnd())
                 + ")");
+        if (paused) {
+          out.println(
+              "the DAG is paused: the run starts when you unpause it (updraft dags unpause "
+                  + dagId
+                  + ")");
+        }
       }
       out.flush();
       return ExitCodes.OK;

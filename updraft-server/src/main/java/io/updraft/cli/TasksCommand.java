@@ -119,8 +119,17 @@ final class TasksCommand implements Runnable {
                                     + runId
                                     + "' lists them"));
       }
+      if (ti.tryNumber() == 0) {
+        throw new UpdraftException(
+            taskId
+                + " in "
+                + runId
+                + " has not run yet (state "
+                + ti.state().id()
+                + "), so it has no log");
+      }
       int n = tryNumber != null ? tryNumber : ti.tryNumber();
-      if (n < 1 || n > Math.max(ti.tryNumber(), 1)) {
+      if (n < 1 || n > ti.tryNumber()) {
         throw new UpdraftException(
             taskId
                 + " in "

@@ -90,7 +90,9 @@ class RunCommandsTest {
 
   @Test
   void triggerWithARunIdAndTheDuplicatesItRefuses() {
-    assertThat(run("dags", "trigger", "orders", "--run-id", "mine").exitCode()).isZero();
+    CliRun first = run("dags", "trigger", "orders", "--run-id", "mine");
+    assertThat(first.exitCode()).isZero();
+    assertThat(first.out()).contains("the DAG is paused").contains("dags unpause orders");
     CliRun again = run("dags", "trigger", "orders", "--run-id", "mine");
     assertThat(again.exitCode()).isEqualTo(2);
     assertThat(again.err()).contains("already has a run").contains("mine");
@@ -189,6 +191,14 @@ class RunCommandsTest {
       assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(r.err().lines()).as(String.join(" ", args)).hasSize(1);
     }
+  }
+
+  @Test
+  void tasksLogsOfATaskThatHasNotRunSaysSo() {
+    assertThat(run("dags", "trigger", "orders", "--run-id", "r").exitCode()).isZero();
+    CliRun r = run("tasks", "logs", "orders", "r", "load");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("load in r has not run yet (state none)");
   }
 
   @Test
