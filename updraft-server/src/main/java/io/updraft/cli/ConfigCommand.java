@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code updraft config list}: every setting, its value and where the value came from. */
 @Command(
@@ -33,11 +32,7 @@ final class ConfigCommand implements Runnable {
   static final class ListConfig implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json.")
-    OutputFormat output;
+    @CommandLine.Mixin OutputOption output;
 
     @Override
     public Integer call() {
@@ -59,10 +54,10 @@ final class ConfigCommand implements Runnable {
         rows.add(row);
       }
       PrintWriter out = spec.commandLine().getOut();
-      if (output == OutputFormat.table) {
+      if (output.format == OutputFormat.table) {
         out.println("home: " + settings.home());
       }
-      Listing.print(out, output, rows, "key", "value", "source", "env");
+      Listing.print(out, output.format, rows, "key", "value", "source", "env");
       return ExitCodes.OK;
     }
 

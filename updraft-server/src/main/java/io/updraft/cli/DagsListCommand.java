@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code updraft dags list}: parses the dags folder and lists its DAGs. Broken files are reported
@@ -31,11 +30,7 @@ final class DagsListCommand implements Callable<Integer> {
   @CommandLine.ParentCommand DagsCommand parent;
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = {"-o", "--output"},
-      defaultValue = "table",
-      description = "table or json.")
-  OutputFormat output;
+  @CommandLine.Mixin OutputOption output;
 
   @Override
   public Integer call() {
@@ -59,7 +54,7 @@ final class DagsListCommand implements Callable<Integer> {
       rows.add(row);
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (output == OutputFormat.json) {
+    if (output.format == OutputFormat.json) {
       out.println(JsonOutput.write(rows));
     } else {
       TextTable table =

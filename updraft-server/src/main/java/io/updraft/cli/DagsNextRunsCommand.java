@@ -46,11 +46,7 @@ final class DagsNextRunsCommand implements Callable<Integer> {
               + " time zone.")
   String since;
 
-  @Option(
-      names = {"-o", "--output"},
-      defaultValue = "table",
-      description = "table or json.")
-  OutputFormat output;
+  @CommandLine.Mixin OutputOption output;
 
   @Override
   public Integer call() {
@@ -64,7 +60,7 @@ final class DagsNextRunsCommand implements Callable<Integer> {
     Instant sinceInstant = since == null ? null : parseInstant(since, dag.timezone());
     List<DagRunInfo> runs = Timetables.nextRuns(dag, count, sinceInstant);
     PrintWriter out = spec.commandLine().getOut();
-    if (output == OutputFormat.json) {
+    if (output.format == OutputFormat.json) {
       List<Map<String, Object>> rows = new ArrayList<>();
       for (DagRunInfo r : runs) {
         Map<String, Object> row = new LinkedHashMap<>();

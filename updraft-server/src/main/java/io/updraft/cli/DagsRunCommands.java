@@ -60,11 +60,7 @@ final class DagsRunCommands {
         description = "The run_id (default manual__<logical date>).")
     String runId;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json.")
-    OutputFormat output;
+    @CommandLine.Mixin OutputOption output;
 
     @Override
     public Integer call() {
@@ -94,7 +90,7 @@ final class DagsRunCommands {
                 now);
       }
       PrintWriter out = spec.commandLine().getOut();
-      if (output == OutputFormat.json) {
+      if (output.format == OutputFormat.json) {
         out.println(JsonOutput.write(RunJson.run(run)));
       } else {
         out.println(
@@ -178,11 +174,7 @@ final class DagsRunCommands {
         description = "At most this many (default 100).")
     int limit;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json.")
-    OutputFormat output;
+    @CommandLine.Mixin OutputOption output;
 
     @Override
     public Integer call() {
@@ -193,7 +185,7 @@ final class DagsRunCommands {
       }
       Listing.print(
           spec.commandLine().getOut(),
-          output,
+          output.format,
           runs.stream().map(RunJson::run).toList(),
           "run_id",
           "run_type",

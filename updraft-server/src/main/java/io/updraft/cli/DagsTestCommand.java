@@ -62,11 +62,7 @@ final class DagsTestCommand implements Callable<Integer> {
   @Option(names = "--conf", paramLabel = "JSON", description = "The run's conf: a JSON object.")
   String conf;
 
-  @Option(
-      names = {"-o", "--output"},
-      defaultValue = "table",
-      description = "table or json.")
-  OutputFormat output;
+  @CommandLine.Mixin OutputOption output;
 
   @Override
   public Integer call() throws IOException, InterruptedException {
@@ -140,7 +136,7 @@ final class DagsTestCommand implements Callable<Integer> {
 
   private void print(DagRunRow run, List<TaskInstanceRow> tis, Path logs) {
     PrintWriter out = spec.commandLine().getOut();
-    if (output == OutputFormat.json) {
+    if (output.format == OutputFormat.json) {
       Map<String, Object> result = new java.util.LinkedHashMap<>();
       result.put("dag_id", run.dagId());
       result.put("run_id", run.runId());
@@ -155,7 +151,7 @@ final class DagsTestCommand implements Callable<Integer> {
       out.println("run " + run.runId() + " of " + run.dagId() + ": " + run.state().id());
       Listing.print(
           out,
-          output,
+          output.format,
           tis.stream().map(RunJson::task).toList(),
           "task_id",
           "state",

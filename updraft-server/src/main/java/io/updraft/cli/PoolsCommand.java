@@ -44,11 +44,7 @@ final class PoolsCommand implements Runnable {
   static final class ListPools implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json.")
-    OutputFormat output;
+    @CommandLine.Mixin OutputOption output;
 
     @Override
     public Integer call() {
@@ -57,7 +53,7 @@ final class PoolsCommand implements Runnable {
         pools = new PoolRepository(db).list();
       }
       PrintWriter out = spec.commandLine().getOut();
-      if (output == OutputFormat.json) {
+      if (output.format == OutputFormat.json) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Pool p : pools) {
           Map<String, Object> row = new LinkedHashMap<>();

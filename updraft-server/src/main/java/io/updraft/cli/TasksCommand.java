@@ -40,11 +40,7 @@ final class TasksCommand implements Runnable {
         description = "The run_id (see dags list-runs).")
     String runId;
 
-    @Option(
-        names = {"-o", "--output"},
-        defaultValue = "table",
-        description = "table or json.")
-    OutputFormat output;
+    @CommandLine.Mixin OutputOption output;
 
     @Override
     public Integer call() {
@@ -65,7 +61,7 @@ final class TasksCommand implements Runnable {
       }
       Listing.print(
           spec.commandLine().getOut(),
-          output,
+          output.format,
           tis.stream().map(RunJson::task).toList(),
           "task_id",
           "state",
