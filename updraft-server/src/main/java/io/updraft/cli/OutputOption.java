@@ -7,6 +7,7 @@ final class OutputOption {
   @Option(
       names = {"-o", "--output"},
       defaultValue = "table",
-      description = "table or json.")
+      paramLabel = "FORMAT",
+      description = "table (default) or json.")
   OutputFormat format;
 }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "updraft",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     versionProvider = VersionCommand.Provider.class,
     description = "Updraft: a workflow scheduler for the JVM.",
     subcommands = {

@@ -240,4 +240,23 @@ class CliTest {
             "2024-04-01T00:00:00.000Z", // 02:00 CEST
             "2024-04-02T00:00:00.000Z");
   }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (String[] args :
+        new String[][] {
+          {"--help"},
+          {"dags", "--help"},
+          {"dags", "list", "--help"},
+          {"dags", "test", "--help"},
+          {"tasks", "clear", "--help"},
+          {"pools", "set", "--help"},
+          {"standalone", "--help"},
+        }) {
+      CliRun r = cli(args);
+      assertThat(r.exitCode()).as(String.join(" ", args)).isZero();
+      assertThat(r.out()).as(String.join(" ", args)).contains("Usage: updraft");
+    }
+    assertThat(cli("dags", "list", "--help").out()).contains("--output").contains("--dags-folder");
+  }
 }
