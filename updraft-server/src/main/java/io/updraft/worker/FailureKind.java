@@ -1,0 +1,21 @@
+package io.updraft.worker;
+
+/** Why a try did not succeed; lets the supervisor decide about retries without parsing messages. */
+public enum FailureKind {
+  /** The try succeeded or was skipped. */
+  NONE,
+  /** The process exited with a code that is neither 0 nor the skip code. */
+  EXIT_CODE,
+  /** {@code execution_timeout} passed; the process tree was killed. */
+  TIMED_OUT,
+  /** The try was cancelled from outside; the process tree was killed. */
+  CANCELLED,
+  /** An operator argument could not be rendered. */
+  TEMPLATE,
+  /** The try could not start: missing {@code cwd}, bash not found, log not writable, ... */
+  SETUP,
+  /** The operator's output was not usable (a branch naming tasks that are not downstream). */
+  BAD_OUTPUT,
+  /** The operator is not implemented by this worker yet. */
+  UNSUPPORTED_OPERATOR
+}

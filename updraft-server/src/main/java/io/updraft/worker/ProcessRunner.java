@@ -1,0 +1,185 @@
+package io.updraft.worker;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs one process for a try: streams its stdout and stderr line by line into the try's log,
+ * remembers the last non-blank stdout line, calls the heartbeat, and on timeout or cancellation
+ * ends the whole process tree ({@link ProcessTree}). Shared by {@code shell}, {@code branch} and
+ * {@code short_circuit}.
+ *
+ * <p>A try ends when the process has exited <em>and</em> its output pipes are closed, as in Airflow
+ * (which reads the output to its end): a background child that keeps stdout open keeps the try
+ * running. The timeout still bounds that case; after killing, the runner waits at most the grace
+ * period for the pipes and then stops reading them.
+ *
+ * <p>Each pipe is read by its own platform daemon thread: a blocking pipe read would pin a virtual
+ * thread's carrier, and a reader stuck on a pipe held by an escaped process must not keep the JVM
+ * alive.
+ */
+final class ProcessRunner {
+
+  private final Duration killGrace;
+  private final Duration heartbeatInterval;
+
+  ProcessRunner(Duration killGrace, Duration heartbeatInterval) {
+    this.killGrace = killGrace;
+    this.heartbeatInterval = heartbeatInterval;
+  }
+
+  /**
+   * Starts the process and waits for it.
+   *
+   * @param cancel completed (with a reason) to cancel the try from outside
+   * @throws IOException when the process cannot be started
+   */
+  ProcessResult run(
+      ProcessSpec spec,
+      TryLog log,
+      Heartbeat heartbeat,
+      Clock clock,
+      CompletableFuture<String> cancel)
+      throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(spec.command()).directory(spec.cwd().toFile());
+    builder.environment().clear();
+    builder.environment().putAll(spec.env());
+    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    Process process = builder.start();
+
+    AtomicReference<String> lastStdout = new AtomicReference<>();
+    CompletableFuture<Void> stdoutDone =
+        pump(
+            "stdout",
+            process,
+            new OutputPump(
+                process.getInputStream(),
+                line -> {
+                  log.output(line);
+                  String trimmed = line.stripTrailing();
+                  if (!trimmed.isBlank()) {
+                    lastStdout.set(trimmed);
+                  }
+                },
+                log::flush));
+    CompletableFuture<Void> stderrDone =
+        pump("stderr", process, new OutputPump(process.getErrorStream(), log::output, log::flush));
+    CompletableFuture<Void> pipesDone = CompletableFuture.allOf(stdoutDone, stderrDone);
+    CompletableFuture<Void> finished = CompletableFuture.allOf(process.onExit(), pipesDone);
+
+    ProcessResult.Ending ending = null;
+    boolean interrupted = false;
+    Set<ProcessHandle> seen = new LinkedHashSet<>();
+    long start = System.nanoTime();
+    long interval = heartbeatInterval.toNanos();
+    long nextBeat = start + interval;
+    Long deadline = spec.timeout() == null ? null : start + spec.timeout().toNanos();
+    while (ending == null) {
+      long now = System.nanoTime();
+      if (deadline != null && now - deadline >= 0) {
+        ending = ProcessResult.Ending.TIMED_OUT;
+        break;
+      }
+      long wait = nextBeat - now;
+      if (deadline != null) {
+        wait = Math.min(wait, deadline - now);
+      }
+      try {
+        CompletableFuture.anyOf(finished, cancel).get(Math.max(wait, 0), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        // time for a heartbeat or the deadline: checked below
+      } catch (InterruptedException e) {
+        interrupted = true;
+        ending = ProcessResult.Ending.CANCELLED;
+        break;
+      }
+      if (finished.isDone()) {
+        ending = ProcessResult.Ending.EXITED;
+      } else if (cancel.isDone()) {
+        ending = ProcessResult.Ending.CANCELLED;
+      } else if (System.nanoTime() - nextBeat >= 0) {
+        heartbeat.beat(clock.instant());
+        // Remember the tree now, so children that are re-parented later can still be killed.
+        seen.addAll(ProcessTree.snapshot(process.toHandle()));
+        nextBeat += interval;
+      }
+    }
+
+    if (ending != ProcessResult.Ending.EXITED) {
+      log.note(
+          ending == ProcessResult.Ending.TIMED_OUT
+              ? "timed out after " + Durations.human(spec.timeout()) + ": killing the process tree"
+              : "cancelled (" + cancel.getNow("interrupted") + "): killing the process tree");
+      ProcessTree.kill(process.toHandle(), seen, killGrace);
+      awaitPipes(pipesDone, process);
+    }
+    int exitCode = waitFor(process);
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return new ProcessResult(exitCode, lastStdout.get(), ending);
+  }
+
+  private static CompletableFuture<Void> pump(String name, Process process, OutputPump pump) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .daemon()
+        .name("updraft-" + name + "-" + process.pid())
+        .start(
+            () -> {
+              try {
+                pump.run();
+              } finally {
+                done.complete(null);
+              }
+            });
+    return done;
+  }
+
+  /**
+   * After a kill, the pipes close once every writer is gone. One held by a process outside the tree
+   * would block forever: stop waiting after the grace period and close our ends.
+   */
+  private void awaitPipes(CompletableFuture<Void> pipesDone, Process process) {
+    try {
+      pipesDone.get(killGrace.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      closeQuietly(process);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeQuietly(process);
+    }
+  }
+
+  private static void closeQuietly(Process process) {
+    try {
+      process.getInputStream().close();
+      process.getErrorStream().close();
+    } catch (IOException e) {
+      // nothing more to do: the reader threads are daemons and end with the pipe's last writer
+    }
+  }
+
+  private static int waitFor(Process process) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        int code = process.waitFor();
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+        return code;
+      } catch (InterruptedException e) {
+        interrupted = true; // the process is dead or dying: finish waiting, then restore the flag
+      }
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.updraft.worker;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How the task runner runs tries; fixed when it is built.
+ *
+ * @param killGrace how long a timed-out or cancelled process tree gets between SIGTERM and SIGKILL
+ * @param heartbeatInterval how often {@link Heartbeat#beat} is called while a process runs
+ * @param tempRoot where the per-try working directories of shell tasks without {@code cwd} go
+ * @param baseEnv the environment every task process starts from (normally Updraft's own)
+ * @param bash the shell that runs commands ({@code bash}, looked up on the PATH of {@code baseEnv})
+ */
+public record RunnerSettings(
+    Duration killGrace,
+    Duration heartbeatInterval,
+    Path tempRoot,
+    Map<String, String> baseEnv,
+    String bash) {
+
+  public RunnerSettings {
+    requirePositive(killGrace, "killGrace");
+    requirePositive(heartbeatInterval, "heartbeatInterval");
+    Objects.requireNonNull(tempRoot, "tempRoot");
+    baseEnv = Map.copyOf(baseEnv);
+    Objects.requireNonNull(bash, "bash");
+  }
+
+  /**
+   * Defaults: 10 s grace, a heartbeat every 5 s (Airflow's {@code job_heartbeat_sec}), the JVM's
+   * temp directory, this process's environment, {@code bash}.
+   */
+  public static RunnerSettings defaults() {
+    return new RunnerSettings(
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(5),
+        Path.of(System.getProperty("java.io.tmpdir")),
+        System.getenv(),
+        "bash");
+  }
+
+  public RunnerSettings withKillGrace(Duration grace) {
+    return new RunnerSettings(grace, heartbeatInterval, tempRoot, baseEnv, bash);
+  }
+
+  public RunnerSettings withHeartbeatInterval(Duration interval) {
+    return new RunnerSettings(killGrace, interval, tempRoot, baseEnv, bash);
+  }
+
+  public RunnerSettings withTempRoot(Path root) {
+    return new RunnerSettings(killGrace, heartbeatInterval, root, baseEnv, bash);
+  }
+
+  public RunnerSettings withBaseEnv(Map<String, String> env) {
+    return new RunnerSettings(killGrace, heartbeatInterval, tempRoot, env, bash);
+  }
+
+  private static void requirePositive(Duration d, String name) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be a positive duration, not " + d);
+    }
+  }
+}

@@ -1,0 +1,311 @@
+package io.updraft.worker;
+
+import io.updraft.dag.Task;
+import io.updraft.state.TaskInstanceState;
+import io.updraft.worker.template.TemplateContext;
+import io.updraft.worker.template.TemplateRenderException;
+import io.updraft.worker.template.TemplateRenderer;
+import io.updraft.worker.template.TryContext;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** One try of one task, from the log's header to its footer. Used once. */
+final class TryAttempt {
+
+  /** Default {@code skip_on_exit_code} of {@code shell}, as Airflow's BashOperator. */
+  static final int DEFAULT_SKIP_EXIT_CODE = 99;
+
+  private final TryRequest request;
+  private final RunnerSettings settings;
+  private final TemplateRenderer renderer;
+  private final ProcessRunner processes;
+  private final CompletableFuture<String> cancel;
+
+  TryAttempt(
+      TryRequest request,
+      RunnerSettings settings,
+      TemplateRenderer renderer,
+      ProcessRunner processes,
+      CompletableFuture<String> cancel) {
+    this.request = request;
+    this.settings = settings;
+    this.renderer = renderer;
+    this.processes = processes;
+    this.cancel = cancel;
+  }
+
+  /** What an operator decided, before timing and the log path are added. */
+  private record Result(
+      TaskInstanceState state,
+      FailureKind failure,
+      String error,
+      Object returnValue,
+      Integer exitCode,
+      Downstream downstream) {
+
+    static Result failed(FailureKind kind, String error, Integer exitCode) {
+      return new Result(TaskInstanceState.FAILED, kind, error, null, exitCode, null);
+    }
+  }
+
+  TryOutcome run() {
+    Task task = request.task();
+    Instant start = request.clock().instant();
+    if (task.operator().equals("empty")) {
+      return outcome(
+          new Result(TaskInstanceState.SUCCESS, FailureKind.NONE, null, null, null, null),
+          start,
+          null);
+    }
+    Path logPath = request.logPath();
+    TryLog log;
+    try {
+      log = TryLog.open(logPath, request.clock());
+    } catch (IOException | RuntimeException e) {
+      return outcome(
+          Result.failed(
+              FailureKind.SETUP, "cannot open the log " + logPath + ": " + e.getMessage(), null),
+          start,
+          null);
+    }
+    try (log) {
+      log.note(
+          "try "
+              + request.tryNumber()
+              + " of dag_id="
+              + request.dag().dagId()
+              + " run_id="
+              + request.runId()
+              + " task_id="
+              + task.taskId()
+              + " (operator "
+              + task.operator()
+              + ") started");
+      Result result;
+      try {
+        result = operate(log);
+      } catch (RuntimeException e) {
+        result = Result.failed(FailureKind.SETUP, "internal error: " + e, null);
+      }
+      if (result.error() != null) {
+        log.note("error: " + result.error());
+      }
+      Instant end = request.clock().instant();
+      log.note(
+          "try finished: "
+              + result.state().id()
+              + (result.exitCode() == null ? "" : ", exit code " + result.exitCode())
+              + ", took "
+              + Durations.human(Duration.between(start, end)));
+      return outcome(result, start, logPath, end);
+    }
+  }
+
+  private Result operate(TryLog log) {
+    String operator = request.task().operator();
+    return switch (operator) {
+      case "shell", "branch", "short_circuit" -> runCommand(operator, log);
+      default ->
+          Result.failed(
+              FailureKind.UNSUPPORTED_OPERATOR,
+              "operator " + operator + " is not supported yet",
+              null);
+    };
+  }
+
+  private Result runCommand(String operator, TryLog log) {
+    Task task = request.task();
+    Map<String, Object> args;
+    Map<String, String> env;
+    try {
+      Map<String, Object> context = TemplateContext.of(tryContext());
+      args = renderer.renderArgs(task.taskId(), task.args(), context);
+      env = renderer.renderEnv(task.taskId(), task.env(), context);
+    } catch (TemplateRenderException e) {
+      return Result.failed(FailureKind.TEMPLATE, e.getMessage(), null);
+    }
+    Object command = args.get("command");
+    if (!(command instanceof String text) || text.isBlank()) {
+      return Result.failed(
+          FailureKind.SETUP,
+          "task '" + task.taskId() + "' has no command — set command: to what bash should run",
+          null);
+    }
+    Integer skipCode;
+    try {
+      skipCode = operator.equals("shell") ? skipExitCode(args) : null;
+    } catch (IllegalArgumentException e) {
+      return Result.failed(FailureKind.SETUP, e.getMessage(), null);
+    }
+
+    Path cwd;
+    Path tempDir = null;
+    try {
+      Object configured = args.get("cwd");
+      if (configured != null && !String.valueOf(configured).isBlank()) {
+        cwd = ShellCommand.configuredCwd(String.valueOf(configured));
+      } else {
+        tempDir = ShellCommand.temporaryCwd(settings.tempRoot());
+        cwd = tempDir;
+      }
+    } catch (ShellCommand.SetupException e) {
+      return Result.failed(FailureKind.SETUP, e.getMessage(), null);
+    }
+    try {
+      if (cancel.isDone()) {
+        return Result.failed(FailureKind.CANCELLED, "cancelled: " + cancel.getNow(""), null);
+      }
+      ProcessSpec spec =
+          new ProcessSpec(
+              ShellCommand.argv(settings.bash(), text),
+              cwd,
+              ShellCommand.environment(settings.baseEnv(), env, request),
+              task.executionTimeout());
+      log.note(
+          "running: "
+              + settings.bash()
+              + " -c "
+              + ShellCommand.quote(text)
+              + " (cwd "
+              + cwd
+              + (task.executionTimeout() == null
+                  ? ""
+                  : ", timeout " + Durations.human(task.executionTimeout()))
+              + ")");
+      ProcessResult p;
+      try {
+        p = processes.run(spec, log, request.heartbeat(), request.clock(), cancel);
+      } catch (IOException e) {
+        return Result.failed(
+            FailureKind.SETUP, "cannot start " + settings.bash() + ": " + e.getMessage(), null);
+      }
+      log.note("command exited with code " + p.exitCode());
+      return decide(operator, p, skipCode);
+    } finally {
+      if (tempDir != null) {
+        ShellCommand.deleteQuietly(tempDir);
+      }
+    }
+  }
+
+  private Result decide(String operator, ProcessResult p, Integer skipCode) {
+    switch (p.ending()) {
+      case TIMED_OUT -> {
+        return Result.failed(
+            FailureKind.TIMED_OUT,
+            "timed out after " + Durations.human(request.task().executionTimeout()),
+            p.exitCode());
+      }
+      case CANCELLED -> {
+        return Result.failed(
+            FailureKind.CANCELLED, "cancelled: " + cancel.getNow("interrupted"), p.exitCode());
+      }
+      case EXITED -> {}
+    }
+    int code = p.exitCode();
+    String last = p.lastStdoutLine();
+    return switch (operator) {
+      case "short_circuit" ->
+          // A false condition is not a failure: the task succeeds and its downstream is skipped.
+          new Result(
+              TaskInstanceState.SUCCESS,
+              FailureKind.NONE,
+              null,
+              last,
+              code,
+              code == 0 ? Downstream.PROCEED : new Downstream.SkipAll());
+      case "branch" -> {
+        if (code != 0) {
+          yield Result.failed(FailureKind.EXIT_CODE, exitMessage(code), code);
+        }
+        try {
+          List<String> ids = BranchChoice.parse(last, request.dag(), request.task().taskId());
+          yield new Result(
+              TaskInstanceState.SUCCESS,
+              FailureKind.NONE,
+              null,
+              last,
+              code,
+              new Downstream.Follow(ids));
+        } catch (IllegalArgumentException e) {
+          yield Result.failed(FailureKind.BAD_OUTPUT, e.getMessage(), code);
+        }
+      }
+      default -> {
+        if (code == 0) {
+          yield new Result(TaskInstanceState.SUCCESS, FailureKind.NONE, null, last, code, null);
+        }
+        if (skipCode != null && code == skipCode) {
+          yield new Result(TaskInstanceState.SKIPPED, FailureKind.NONE, null, null, code, null);
+        }
+        yield Result.failed(FailureKind.EXIT_CODE, exitMessage(code), code);
+      }
+    };
+  }
+
+  private static String exitMessage(int code) {
+    return "command exited with code " + code;
+  }
+
+  /**
+   * The {@code skip_on_exit_code} of a shell task: 99 when unset; an explicit null means none.
+   * Airflow also accepts a list; Updraft's DAG format takes one code.
+   */
+  private static Integer skipExitCode(Map<String, Object> args) {
+    if (!args.containsKey("skip_on_exit_code")) {
+      return DEFAULT_SKIP_EXIT_CODE;
+    }
+    Object v = args.get("skip_on_exit_code");
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof Number n) {
+      return n.intValue();
+    }
+    try {
+      return Integer.parseInt(String.valueOf(v).strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "skip_on_exit_code must be a whole number, not '" + v + "'");
+    }
+  }
+
+  private TryContext tryContext() {
+    Task t = request.task();
+    return new TryContext(
+        request.dag().dagId(),
+        t.taskId(),
+        t.operator(),
+        t.owner(),
+        request.runId(),
+        request.logicalDate(),
+        request.dataInterval(),
+        request.dag().params(),
+        request.conf(),
+        request.tryNumber(),
+        request.xcoms(),
+        request.variables());
+  }
+
+  private TryOutcome outcome(Result r, Instant start, Path logPath) {
+    return outcome(r, start, logPath, request.clock().instant());
+  }
+
+  private static TryOutcome outcome(Result r, Instant start, Path logPath, Instant end) {
+    return new TryOutcome(
+        r.state(),
+        r.failure(),
+        r.error(),
+        r.returnValue(),
+        r.exitCode(),
+        start,
+        end,
+        logPath,
+        r.downstream());
+  }
+}

@@ -1,0 +1,124 @@
+package io.updraft.worker;
+
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+
+/**
+ * The log file of one try, at Airflow's default path {@code
+ * <logsRoot>/dag_id=<dag>/run_id=<run>/task_id=<task>/attempt=<n>.log}.
+ *
+ * <p>The file holds the command's output lines as they come (stdout and stderr interleaved in
+ * arrival order, each line as printed), framed by Updraft's own lines, which start with a UTC
+ * timestamp and {@code [updraft]}: a header naming the try and the command, and a footer with the
+ * exit code and the duration. Lines are buffered and flushed whenever a pipe has been drained, so
+ * the file follows the process closely without a write per line. Writing is thread-safe; lines
+ * arriving after {@link #close} (from a process that outlived its try) are dropped.
+ *
+ * <p>Writing never throws: a try whose log cannot be written (disk full) still runs to its end and
+ * keeps its outcome, and the pipe readers keep draining the process so it cannot block on a full
+ * pipe. The first write error is kept ({@link #writeError}).
+ */
+public final class TryLog implements Closeable {
+
+  private final Path path;
+  private final Clock clock;
+  private final OutputStream out;
+  private boolean closed;
+  private String writeError;
+
+  private TryLog(Path path, Clock clock, OutputStream out) {
+    this.path = path;
+    this.clock = clock;
+    this.out = out;
+  }
+
+  /** Where the log of a try lives. */
+  public static Path path(Path logsRoot, String dagId, String runId, String taskId, int tryNumber) {
+    return logsRoot
+        .resolve("dag_id=" + dagId)
+        .resolve("run_id=" + runId)
+        .resolve("task_id=" + taskId)
+        .resolve("attempt=" + tryNumber + ".log");
+  }
+
+  /**
+   * Creates the folders and opens the file; a rerun of the same try number appends (as Airflow's
+   * file handler does), so nothing an earlier attempt wrote is lost.
+   */
+  public static TryLog open(Path path, Clock clock) throws IOException {
+    Files.createDirectories(path.getParent());
+    OutputStream out =
+        new BufferedOutputStream(
+            Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+            32 * 1024);
+    return new TryLog(path, clock, out);
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  /** Writes an Updraft line: {@code [2024-01-31T02:00:00.123Z] [updraft] message}. */
+  public synchronized void note(String message) {
+    write("[" + clock.instant() + "] [updraft] " + message);
+    flush();
+  }
+
+  /** Writes one line of the command's output. */
+  public synchronized void output(String line) {
+    write(line);
+  }
+
+  public synchronized void flush() {
+    if (closed || writeError != null) {
+      return;
+    }
+    try {
+      out.flush();
+    } catch (IOException e) {
+      failed(e);
+    }
+  }
+
+  /** The first error writing the file, or null. */
+  public synchronized String writeError() {
+    return writeError;
+  }
+
+  private void write(String line) {
+    if (closed || writeError != null) {
+      return;
+    }
+    try {
+      out.write(line.getBytes(StandardCharsets.UTF_8));
+      out.write('\n');
+    } catch (IOException e) {
+      failed(e);
+    }
+  }
+
+  private void failed(IOException e) {
+    writeError = "cannot write the log " + path + ": " + e.getMessage();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      try {
+        out.close();
+      } catch (IOException e) {
+        if (writeError == null) {
+          failed(e);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package io.updraft.worker;
+
+import io.updraft.dag.Dag;
+import io.updraft.dag.Task;
+import io.updraft.timetable.DataInterval;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything one try needs; no database access. Build with {@link #builder}.
+ *
+ * @param dag the DAG (for {@code params} and, for {@code branch}, the task's downstream)
+ * @param task the task to run, one of {@code dag}'s
+ * @param dataInterval the run's data interval; defaults to {@code [logicalDate, logicalDate]}
+ * @param conf the run's conf
+ * @param tryNumber 1 for the first try, as Airflow's {@code try_number}
+ * @param logsRoot the folder under which the try's log file is created
+ * @param variables values for {@code var.value.*} in templates (a placeholder until Variables are
+ *     stored)
+ */
+public record TryRequest(
+    Dag dag,
+    Task task,
+    String runId,
+    Instant logicalDate,
+    DataInterval dataInterval,
+    Map<String, Object> conf,
+    int tryNumber,
+    Path logsRoot,
+    XComLookup xcoms,
+    Clock clock,
+    Heartbeat heartbeat,
+    Map<String, String> variables) {
+
+  public TryRequest {
+    Objects.requireNonNull(dag, "dag");
+    Objects.requireNonNull(task, "task");
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(logicalDate, "logicalDate");
+    Objects.requireNonNull(logsRoot, "logsRoot");
+    if (tryNumber < 1) {
+      throw new IllegalArgumentException("tryNumber starts at 1, not " + tryNumber);
+    }
+    dataInterval = dataInterval == null ? DataInterval.exact(logicalDate) : dataInterval;
+    conf = conf == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(conf));
+    xcoms = xcoms == null ? XComLookup.none() : xcoms;
+    clock = clock == null ? Clock.systemUTC() : clock;
+    heartbeat = heartbeat == null ? Heartbeat.none() : heartbeat;
+    variables = variables == null ? Map.of() : Map.copyOf(variables);
+  }
+
+  /** The log file of this try. */
+  public Path logPath() {
+    return TryLog.path(logsRoot, dag.dagId(), runId, task.taskId(), tryNumber);
+  }
+
+  /**
+   * Starts a request for task {@code taskId} of {@code dag}.
+   *
+   * @throws IllegalArgumentException if the DAG has no such task
+   */
+  public static Builder builder(
+      Dag dag, String taskId, String runId, Instant logicalDate, Path logsRoot) {
+    Task task =
+        dag.task(taskId)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "DAG '" + dag.dagId() + "' has no task '" + taskId + "'"));
+    return new Builder(dag, task, runId, logicalDate, logsRoot);
+  }
+
+  /** Optional parts of a request; unset ones take the defaults of {@link TryRequest}. */
+  public static final class Builder {
+    private final Dag dag;
+    private final Task task;
+    private final String runId;
+    private final Instant logicalDate;
+    private final Path logsRoot;
+    private DataInterval dataInterval;
+    private Map<String, Object> conf;
+    private int tryNumber = 1;
+    private XComLookup xcoms;
+    private Clock clock;
+    private Heartbeat heartbeat;
+    private Map<String, String> variables;
+
+    private Builder(Dag dag, Task task, String runId, Instant logicalDate, Path logsRoot) {
+      this.dag = dag;
+      this.task = task;
+      this.runId = runId;
+      this.logicalDate = logicalDate;
+      this.logsRoot = logsRoot;
+    }
+
+    public Builder dataInterval(DataInterval v) {
+      this.dataInterval = v;
+      return this;
+    }
+
+    public Builder conf(Map<String, Object> v) {
+      this.conf = v;
+      return this;
+    }
+
+    public Builder tryNumber(int v) {
+      this.tryNumber = v;
+      return this;
+    }
+
+    public Builder xcoms(XComLookup v) {
+      this.xcoms = v;
+      return this;
+    }
+
+    public Builder clock(Clock v) {
+      this.clock = v;
+      return this;
+    }
+
+    public Builder heartbeat(Heartbeat v) {
+      this.heartbeat = v;
+      return this;
+    }
+
+    public Builder variables(Map<String, String> v) {
+      this.variables = v;
+      return this;
+    }
+
+    public TryRequest build() {
+      return new TryRequest(
+          dag,
+          task,
+          runId,
+          logicalDate,
+          dataInterval,
+          conf,
+          tryNumber,
+          logsRoot,
+          xcoms,
+          clock,
+          heartbeat,
+          variables);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.updraft.worker.template;
+
+import io.updraft.timetable.DataInterval;
+import io.updraft.worker.XComLookup;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the template context of one try is built from.
+ *
+ * @param logicalDate the run's logical date (UTC instant)
+ * @param dagParams the DAG's {@code params}
+ * @param conf the run's conf; empty when the run has none
+ * @param tryNumber 1 for the first try
+ * @param variables Updraft Variables for {@code var.value.x} / {@code var.json.x}; a placeholder
+ *     until Variables are stored: the caller passes what it has (usually nothing)
+ */
+public record TryContext(
+    String dagId,
+    String taskId,
+    String operator,
+    String owner,
+    String runId,
+    Instant logicalDate,
+    DataInterval dataInterval,
+    Map<String, Object> dagParams,
+    Map<String, Object> conf,
+    int tryNumber,
+    XComLookup xcoms,
+    Map<String, String> variables) {
+
+  public TryContext {
+    Objects.requireNonNull(dagId, "dagId");
+    Objects.requireNonNull(taskId, "taskId");
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(logicalDate, "logicalDate");
+    dataInterval = dataInterval == null ? DataInterval.exact(logicalDate) : dataInterval;
+    dagParams = dagParams == null ? Map.of() : dagParams;
+    conf = conf == null ? Map.of() : conf;
+    xcoms = xcoms == null ? XComLookup.none() : xcoms;
+    variables = variables == null ? Map.of() : variables;
+  }
+}

@@ -1,0 +1,431 @@
+package io.updraft.worker;
+
+import static io.updraft.worker.Tasks.dag;
+import static io.updraft.worker.Tasks.shell;
+import static io.updraft.worker.Tasks.task;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.updraft.dag.Dag;
+import io.updraft.dag.Task;
+import io.updraft.state.TaskInstanceState;
+import io.updraft.timetable.DataInterval;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs real {@code bash} processes through the task runner. */
+class TaskRunnerTest {
+
+  static final Instant LOGICAL = Instant.parse("2024-01-31T02:00:00Z");
+  static final String RUN_ID = "scheduled__2024-01-31T02:00:00+00:00";
+
+  @TempDir Path logs;
+  @TempDir Path work;
+  @TempDir Path tmpRoot;
+
+  RunnerSettings settings() {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.put("UPDRAFT_TEST_BASE", "inherited");
+    return RunnerSettings.defaults()
+        .withTempRoot(tmpRoot)
+        .withBaseEnv(env)
+        .withKillGrace(Duration.ofMillis(500))
+        .withHeartbeatInterval(Duration.ofMillis(50));
+  }
+
+  TryOutcome run(Dag dag, String taskId) {
+    return new TaskRunner(settings()).run(request(dag, taskId).build());
+  }
+
+  TryOutcome run(Task task) {
+    return run(dag(Map.of(), task), task.taskId());
+  }
+
+  TryRequest.Builder request(Dag dag, String taskId) {
+    return TryRequest.builder(dag, taskId, RUN_ID, LOGICAL, logs);
+  }
+
+  static String log(TryOutcome o) throws IOException {
+    return Files.readString(o.logPath(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void successReturnsTheLastStdoutLineAndWritesTheLog() throws IOException {
+    TryOutcome o = run(shell("t", "echo hello; echo world"));
+    assertThat(o.state()).isEqualTo(TaskInstanceState.SUCCESS);
+    assertThat(o.failure()).isEqualTo(FailureKind.NONE);
+    assertThat(o.error()).isNull();
+    assertThat(o.exitCode()).isZero();
+    assertThat(o.returnValue()).isEqualTo("world");
+    assertThat(o.start()).isBeforeOrEqualTo(o.end());
+    assertThat(o.logPath())
+        .isEqualTo(logs.resolve("dag_id=d/run_id=" + RUN_ID + "/task_id=t/attempt=1.log"));
+    List<String> lines = Files.readAllLines(o.logPath());
+    assertThat(lines.get(0))
+        .matches("\\[\\d{4}-.*Z] \\[updraft] try 1 of dag_id=d run_id=.* task_id=t .*started");
+    assertThat(lines.get(1)).contains("[updraft] running: bash -c 'echo hello; echo world'");
+    assertThat(lines.subList(2, 4)).containsExactly("hello", "world");
+    assertThat(lines.get(4)).endsWith("[updraft] command exited with code 0");
+    assertThat(lines.get(5)).contains("[updraft] try finished: success, exit code 0, took ");
+    assertThat(lines).hasSize(6);
+  }
+
+  @Test
+  void logOfEachTryIsItsOwnFile() {
+    Dag dag = dag(Map.of(), shell("t", "echo $UPDRAFT_CTX_TRY_NUMBER"));
+    TryOutcome o = new TaskRunner(settings()).run(request(dag, "t").tryNumber(3).build());
+    assertThat(o.logPath().getFileName().toString()).isEqualTo("attempt=3.log");
+    assertThat(o.returnValue()).isEqualTo("3");
+  }
+
+  @Test
+  void nonZeroExitFails() throws IOException {
+    TryOutcome o = run(shell("t", "echo partial; exit 3"));
+    assertThat(o.state()).isEqualTo(TaskInstanceState.FAILED);
+    assertThat(o.failure()).isEqualTo(FailureKind.EXIT_CODE);
+    assertThat(o.exitCode()).isEqualTo(3);
+    assertThat(o.error()).isEqualTo("command exited with code 3");
+    assertThat(log(o)).contains("[updraft] error: command exited with code 3");
+    assertThat(log(o)).contains("try finished: failed, exit code 3");
+  }
+
+  @Test
+  void skipExitCodeSkips() {
+    TryOutcome skipped = run(shell("t", "exit 99"));
+    assertThat(skipped.state()).isEqualTo(TaskInstanceState.SKIPPED);
+    assertThat(skipped.failure()).isEqualTo(FailureKind.NONE);
+    assertThat(skipped.exitCode()).isEqualTo(99);
+  }
+
+  @Test
+  void customSkipExitCode() {
+    Map<String, Object> args = Map.of("command", "exit 42", "skip_on_exit_code", 42);
+    assertThat(run(task("t", "shell", args, Map.of(), null, List.of())).state())
+        .isEqualTo(TaskInstanceState.SKIPPED);
+    Map<String, Object> other = Map.of("command", "exit 99", "skip_on_exit_code", 42);
+    assertThat(run(task("t", "shell", other, Map.of(), null, List.of())).state())
+        .isEqualTo(TaskInstanceState.FAILED);
+    Map<String, Object> none = new HashMap<>();
+    none.put("command", "exit 99");
+    none.put("skip_on_exit_code", null);
+    assertThat(run(task("t", "shell", none, Map.of(), null, List.of())).state())
+        .isEqualTo(TaskInstanceState.FAILED);
+  }
+
+  @Test
+  void returnValueIsTheLastNonBlankStdoutLineNotStderr() {
+    TryOutcome o = run(shell("t", "echo first; echo 'value  '; echo '   '; echo err >&2; echo"));
+    assertThat(o.returnValue()).isEqualTo("value");
+    assertThat(run(shell("t", "echo only-stderr >&2")).returnValue()).isNull();
+    assertThat(run(shell("t", "printf 'no newline at end'")).returnValue())
+        .isEqualTo("no newline at end");
+  }
+
+  @Test
+  void configuredCwd() throws IOException {
+    Files.writeString(work.resolve("input.txt"), "from cwd");
+    Map<String, Object> args = Map.of("command", "pwd; cat input.txt", "cwd", work.toString());
+    TryOutcome o = run(task("t", "shell", args, Map.of(), null, List.of()));
+    assertThat(o.returnValue()).isEqualTo("from cwd");
+    assertThat(log(o)).contains(work.toRealPath().toString());
+  }
+
+  @Test
+  void defaultCwdIsAFreshTempFolderRemovedAfterwards() throws IOException {
+    TryOutcome o = run(shell("t", "touch leftover; pwd"));
+    Path cwd = Path.of((String) o.returnValue());
+    assertThat(cwd.getParent().toRealPath()).isEqualTo(tmpRoot.toRealPath());
+    assertThat(cwd.getFileName().toString()).startsWith("updraft-try-");
+    assertThat(cwd).doesNotExist();
+    try (var left = Files.list(tmpRoot)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void missingCwdFailsWithoutRunning() throws IOException {
+    Map<String, Object> args = Map.of("command", "true", "cwd", work.resolve("nope").toString());
+    TryOutcome o = run(task("t", "shell", args, Map.of(), null, List.of()));
+    assertThat(o.state()).isEqualTo(TaskInstanceState.FAILED);
+    assertThat(o.failure()).isEqualTo(FailureKind.SETUP);
+    assertThat(o.error()).contains("is not an existing folder");
+    assertThat(o.exitCode()).isNull();
+    assertThat(log(o)).contains("[updraft] error: cwd '");
+  }
+
+  @Test
+  void environmentIsUpdraftsPlusTaskEnvPlusContext() {
+    Task t =
+        task(
+            "t",
+            "shell",
+            Map.of(
+                "command",
+                "echo \"$UPDRAFT_TEST_BASE|$DAY|$UPDRAFT_CTX_DAG_ID|$UPDRAFT_CTX_TASK_ID"
+                    + "|$UPDRAFT_CTX_RUN_ID|$UPDRAFT_CTX_TRY_NUMBER|$UPDRAFT_CTX_LOGICAL_DATE\""),
+            Map.of("DAY", "{{ ds }}", "UPDRAFT_CTX_DAG_ID", "cannot override"),
+            null,
+            List.of());
+    assertThat(run(t).returnValue())
+        .isEqualTo("inherited|2024-01-31|d|t|" + RUN_ID + "|1|2024-01-31T02:00:00+00:00");
+  }
+
+  @Test
+  void commandTemplatesSeeTheWholeContext() {
+    Task extract = shell("extract", "true");
+    Task t =
+        task(
+            "load",
+            "shell",
+            Map.of(
+                "command",
+                "echo {{ ds }} {{ ti.xcom_pull(task_ids='extract') }} {{ params.table }}"
+                    + " {{ conf.mode }} {{ ti.try_number }} {{ data_interval_end }}"),
+            Map.of(),
+            null,
+            List.of("extract"));
+    Dag dag = dag(Map.of("table", "orders", "mode", "default"), extract, t);
+    XComLookup xcoms =
+        (d, r, task, key) ->
+            d.equals("d")
+                    && r.equals(RUN_ID)
+                    && task.equals("extract")
+                    && key.equals("return_value")
+                ? Optional.of("/data/f.csv")
+                : Optional.empty();
+    TryOutcome o =
+        new TaskRunner(settings())
+            .run(
+                request(dag, "load")
+                    .xcoms(xcoms)
+                    .conf(Map.of("mode", "full"))
+                    .dataInterval(new DataInterval(LOGICAL, LOGICAL.plus(Duration.ofDays(1))))
+                    .tryNumber(2)
+                    .build());
+    assertThat(o.returnValue())
+        .isEqualTo("2024-01-31 /data/f.csv orders full 2 2024-02-01 02:00:00+00:00");
+  }
+
+  @Test
+  void renderingErrorFailsTheTryWithAOneLineMessageInTheLog() throws IOException {
+    TryOutcome o = run(shell("t", "echo {{ undefined_thing }} && touch ran"));
+    assertThat(o.state()).isEqualTo(TaskInstanceState.FAILED);
+    assertThat(o.failure()).isEqualTo(FailureKind.TEMPLATE);
+    assertThat(o.error())
+        .startsWith("cannot render command of task 't': unknown variable 'undefined_thing'")
+        .doesNotContain("\n");
+    assertThat(o.exitCode()).isNull();
+    assertThat(log(o)).contains("[updraft] error: " + o.error());
+    assertThat(log(o)).doesNotContain("running:");
+  }
+
+  @Test
+  void invalidUtf8IsKeptAsBackslashEscapes() throws IOException {
+    TryOutcome o = run(shell("t", "printf 'ok \\xff\\xfe end \\xc3\\xa9\\n'"));
+    assertThat(o.returnValue()).isEqualTo("ok \\xff\\xfe end é");
+    assertThat(log(o)).contains("\nok \\xff\\xfe end é\n");
+  }
+
+  @Test
+  void tenMegabytesOfOutputOnBothPipesDoNotDeadlock() throws IOException {
+    TryOutcome o =
+        run(
+            shell(
+                "t",
+                "(yes err-line | head -n 200000 >&2) & "
+                    + "yes 0123456789012345678901234567890123456789 | head -n 250000; "
+                    + "wait; echo done"));
+    assertThat(o.state()).isEqualTo(TaskInstanceState.SUCCESS);
+    assertThat(o.returnValue()).isEqualTo("done");
+    long outLines;
+    long errLines;
+    try (var lines = Files.lines(o.logPath())) {
+      List<String> all = lines.toList();
+      outLines = all.stream().filter(l -> l.startsWith("0123456789")).count();
+      errLines = all.stream().filter(l -> l.equals("err-line")).count();
+    }
+    assertThat(outLines).isEqualTo(250_000); // 41 bytes each: 10.25 MB
+    assertThat(errLines).isEqualTo(200_000);
+    assertThat(Files.size(o.logPath())).isGreaterThan(10_000_000);
+  }
+
+  @Test
+  void aHugeLineWithoutNewlinesIsCutIntoBoundedPieces() throws IOException {
+    TryOutcome o = run(shell("t", "head -c 200000 /dev/zero | tr '\\0' x"));
+    assertThat(o.state()).isEqualTo(TaskInstanceState.SUCCESS);
+    List<String> out =
+        Files.readAllLines(o.logPath()).stream().filter(l -> l.startsWith("xxx")).toList();
+    assertThat(out).hasSize(4);
+    assertThat(out.stream().mapToInt(String::length).sum()).isEqualTo(200_000);
+    assertThat(out).allMatch(l -> l.length() <= OutputPump.MAX_LINE);
+  }
+
+  @Test
+  void executionTimeoutKillsTheWholeTreeIncludingAGrandchild() throws Exception {
+    Path pidFile = work.resolve("grandchild.pid");
+    Map<String, Object> args =
+        Map.of(
+            "command",
+            "( sleep 300 & echo $! > grandchild.pid; wait ); echo unreachable",
+            "cwd",
+            work.toString());
+    TryOutcome o = run(task("t", "shell", args, Map.of(), Duration.ofSeconds(2), List.of()));
+    assertThat(o.state()).isEqualTo(TaskInstanceState.FAILED);
+    assertThat(o.failure()).isEqualTo(FailureKind.TIMED_OUT);
+    assertThat(o.error()).isEqualTo("timed out after 2s");
+    assertThat(log(o)).contains("[updraft] timed out after 2s: killing the process tree");
+    assertThat(log(o)).doesNotContain("\nunreachable");
+    long pid = Long.parseLong(Files.readString(pidFile).strip());
+    assertDiesSoon(pid);
+  }
+
+  @Test
+  void aTreeIgnoringSigtermIsKilledAfterTheGracePeriod() throws Exception {
+    Map<String, Object> args =
+        Map.of(
+            "command",
+            "trap '' TERM; echo $$ > shell.pid; sleep 300 & echo $! > child.pid; wait",
+            "cwd",
+            work.toString());
+    TryOutcome o = run(task("t", "shell", args, Map.of(), Duration.ofMillis(700), List.of()));
+    assertThat(o.failure()).isEqualTo(FailureKind.TIMED_OUT);
+    assertThat(o.exitCode()).isEqualTo(137); // SIGKILL
+    assertDiesSoon(Long.parseLong(Files.readString(work.resolve("shell.pid")).strip()));
+    assertDiesSoon(Long.parseLong(Files.readString(work.resolve("child.pid")).strip()));
+  }
+
+  @Test
+  void cancellationKillsTheTree() throws Exception {
+    Path pidFile = work.resolve("grandchild.pid");
+    Map<String, Object> args =
+        Map.of(
+            "command",
+            "( sleep 300 & echo $! > grandchild.pid.tmp; mv grandchild.pid.tmp grandchild.pid;"
+                + " wait )",
+            "cwd",
+            work.toString());
+    Dag dag = dag(Map.of(), task("t", "shell", args, Map.of(), null, List.of()));
+    AtomicReference<TryExecution> execution = new AtomicReference<>();
+    // Cancel from the heartbeat once the grandchild exists: no sleeping in the test.
+    Heartbeat cancelWhenStarted =
+        now -> {
+          if (Files.exists(pidFile)) {
+            execution.get().cancel("marked failed by test");
+          }
+        };
+    TaskRunner runner = new TaskRunner(settings());
+    synchronized (execution) {
+      execution.set(runner.start(request(dag, "t").heartbeat(cancelWhenStarted).build()));
+    }
+    TryOutcome o = execution.get().outcome().get(60, TimeUnit.SECONDS);
+    assertThat(o.state()).isEqualTo(TaskInstanceState.FAILED);
+    assertThat(o.failure()).isEqualTo(FailureKind.CANCELLED);
+    assertThat(o.error()).isEqualTo("cancelled: marked failed by test");
+    assertThat(log(o)).contains("cancelled (marked failed by test): killing the process tree");
+    assertDiesSoon(Long.parseLong(Files.readString(pidFile).strip()));
+  }
+
+  @Test
+  void heartbeatIsCalledWhileTheProcessRuns() {
+    AtomicInteger beats = new AtomicInteger();
+    Dag dag = dag(Map.of(), shell("t", "sleep 0.5"));
+    TryOutcome o =
+        new TaskRunner(settings())
+            .run(request(dag, "t").heartbeat(now -> beats.incrementAndGet()).build());
+    assertThat(o.state()).isEqualTo(TaskInstanceState.SUCCESS);
+    assertThat(beats.get()).isPositive();
+  }
+
+  @Test
+  void emptySucceedsWithoutProcessOrLog() {
+    TryOutcome o = run(task("t", "empty", Map.of(), Map.of(), null, List.of()));
+    assertThat(o.state()).isEqualTo(TaskInstanceState.SUCCESS);
+    assertThat(o.exitCode()).isNull();
+    assertThat(o.logPath()).isNull();
+    assertThat(logs).isEmptyDirectory();
+  }
+
+  @Test
+  void operatorsNotImplementedYetFailClearly() throws IOException {
+    for (String op : List.of("http", "sql", "trigger_dag", "sensor")) {
+      TryOutcome o = run(task("t", op, Map.of(), Map.of(), null, List.of()));
+      assertThat(o.state()).isEqualTo(TaskInstanceState.FAILED);
+      assertThat(o.failure()).isEqualTo(FailureKind.UNSUPPORTED_OPERATOR);
+      assertThat(o.error()).isEqualTo("operator " + op + " is not supported yet");
+    }
+  }
+
+  @Test
+  void branchFollowsTheTaskIdsOfItsLastLine() {
+    Task branch = task("b", "branch", Map.of("command", "echo 'a, c'"), Map.of(), null, List.of());
+    Dag dag = branchDag(branch);
+    TryOutcome o = run(dag, "b");
+    assertThat(o.state()).isEqualTo(TaskInstanceState.SUCCESS);
+    assertThat(o.downstream()).isEqualTo(new Downstream.Follow(List.of("a", "c")));
+
+    Task json =
+        task("b", "branch", Map.of("command", "echo '[\"b2\"]'"), Map.of(), null, List.of());
+    assertThat(run(branchDag(json), "b").downstream())
+        .isEqualTo(new Downstream.Follow(List.of("b2")));
+
+    Task none = task("b", "branch", Map.of("command", "true"), Map.of(), null, List.of());
+    assertThat(run(branchDag(none), "b").downstream()).isEqualTo(new Downstream.Follow(List.of()));
+
+    Task unknown = task("b", "branch", Map.of("command", "echo z"), Map.of(), null, List.of());
+    TryOutcome bad = run(branchDag(unknown), "b");
+    assertThat(bad.state()).isEqualTo(TaskInstanceState.FAILED);
+    assertThat(bad.failure()).isEqualTo(FailureKind.BAD_OUTPUT);
+    assertThat(bad.error()).contains("chose z, not task_ids of DAG 'd'");
+
+    Task failing = task("b", "branch", Map.of("command", "exit 99"), Map.of(), null, List.of());
+    assertThat(run(branchDag(failing), "b").state()).isEqualTo(TaskInstanceState.FAILED);
+  }
+
+  private static Dag branchDag(Task branch) {
+    return dag(
+        Map.of(),
+        branch,
+        task("a", "empty", Map.of(), Map.of(), null, List.of("b")),
+        task("b2", "empty", Map.of(), Map.of(), null, List.of("b")),
+        task("c", "empty", Map.of(), Map.of(), null, List.of("b")));
+  }
+
+  @Test
+  void shortCircuitSkipsDownstreamOnNonZeroExit() {
+    Task go = task("s", "short_circuit", Map.of("command", "true"), Map.of(), null, List.of());
+    TryOutcome proceed = run(go);
+    assertThat(proceed.state()).isEqualTo(TaskInstanceState.SUCCESS);
+    assertThat(proceed.downstream()).isEqualTo(Downstream.PROCEED);
+
+    Task stop = task("s", "short_circuit", Map.of("command", "exit 1"), Map.of(), null, List.of());
+    TryOutcome skip = run(stop);
+    assertThat(skip.state()).isEqualTo(TaskInstanceState.SUCCESS);
+    assertThat(skip.downstream()).isEqualTo(new Downstream.SkipAll());
+  }
+
+  /** Bounded polling for a process to disappear: the only waiting these tests do. */
+  static void assertDiesSoon(long pid) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      if (ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+        .as("process %d is still alive", pid)
+        .isFalse();
+  }
+}
