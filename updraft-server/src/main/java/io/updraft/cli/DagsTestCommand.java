@@ -4,7 +4,7 @@ import io.updraft.UpdraftException;
 import io.updraft.config.ConfigKey;
 import io.updraft.dag.Dag;
 import io.updraft.executor.LocalExecutor;
-import io.updraft.executor.ShellTryRunner;
+import io.updraft.executor.WorkerTryRunner;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.scheduler.ManualRuns;
 import io.updraft.scheduler.SchedulerContext;
@@ -16,9 +16,13 @@ import io.updraft.store.DagRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
+import io.updraft.store.JobRepository;
+import io.updraft.store.JobType;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.XComRepository;
+import io.updraft.worker.RunnerSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -105,19 +109,26 @@ final class DagsTestCommand implements Callable<Integer> {
       Database db, DagVersions versions, DagRunRow run, Path logs, Settings settings, Clock clock)
       throws InterruptedException {
     Wakeup wakeup = new Wakeup();
+    long jobId =
+        new JobRepository(db)
+            .register(
+                JobType.SCHEDULER,
+                "localhost",
+                (int) ProcessHandle.current().pid(),
+                clock.instant());
     int parallelism = settings.config().integer(ConfigKey.PARALLELISM);
     try (LocalExecutor executor =
         new LocalExecutor(
             db,
             versions,
-            new ShellTryRunner(logs),
+            new WorkerTryRunner(new XComRepository(db), logs, RunnerSettings.defaults(), clock),
             parallelism,
             clock,
             wakeup,
             Duration.ofSeconds(5))) {
       SchedulerLoop loop =
           new SchedulerLoop(
-              SchedulerContext.create(db, executor, wakeup, clock, 0), Duration.ofMillis(250));
+              SchedulerContext.create(db, executor, wakeup, clock, jobId), Duration.ofMillis(250));
       Thread scheduler = Thread.ofPlatform().name("scheduler").start(loop::run);
       DagRunRepository runs = new DagRunRepository(db);
       try {

@@ -1,6 +1,5 @@
 package io.updraft.cli;
 
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,10 +22,7 @@ final class StandaloneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Standalone standalone = new Standalone(Commands.settings(spec), Clock.systemUTC());
-    Runtime.getRuntime().addShutdownHook(new Thread(standalone::close, "shutdown"));
-    standalone.start(spec.commandLine().getOut());
-    standalone.awaitStop();
-    return ExitCodes.OK;
+    return SchedulerCommand.runUntilStopped(
+        spec, new SchedulerService.Mode("standalone", true, true));
   }
 }

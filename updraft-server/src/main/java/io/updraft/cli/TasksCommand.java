@@ -1,11 +1,11 @@
 package io.updraft.cli;
 
 import io.updraft.UpdraftException;
-import io.updraft.executor.ShellTryRunner;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.Database;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.worker.TryLog;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -138,7 +138,7 @@ final class TasksCommand implements Runnable {
                 + ti.tryNumber());
       }
       java.nio.file.Path log =
-          ShellTryRunner.logFile(settings.home().resolve("logs"), dagId, runId, taskId, n);
+          TryLog.path(settings.home().resolve("logs"), dagId, runId, taskId, n);
       if (!java.nio.file.Files.exists(log)) {
         throw new UpdraftException(
             "no log for try "

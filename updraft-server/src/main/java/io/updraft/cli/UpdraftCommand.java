@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       VersionCommand.class,
       StandaloneCommand.class,
+      SchedulerCommand.class,
       DagsCommand.class,
       DbCommand.class,
       PoolsCommand.class,

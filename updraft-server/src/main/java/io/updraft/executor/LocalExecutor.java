@@ -3,6 +3,7 @@ package io.updraft.executor;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
 import io.updraft.scheduler.DagVersions;
+import io.updraft.scheduler.DownstreamSkips;
 import io.updraft.scheduler.FailedTries;
 import io.updraft.scheduler.Wakeup;
 import io.updraft.state.TaskInstanceState;
@@ -12,6 +13,7 @@ import io.updraft.store.Database;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.XComRepository;
+import io.updraft.worker.Downstream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,7 +113,7 @@ public final class LocalExecutor implements Executor {
       } finally {
         beat.cancel(false);
       }
-      record(task, run, ti, result);
+      record(dag, task, run, ti, result);
     } catch (RuntimeException e) {
       log.error(
           "supervising {}.{} in {} failed", queued.dagId(), queued.taskId(), queued.runId(), e);
@@ -121,7 +123,8 @@ public final class LocalExecutor implements Executor {
     }
   }
 
-  private void record(Task task, DagRunRow run, TaskInstanceRow ti, TryRunner.Result result) {
+  private void record(
+      Dag dag, Task task, DagRunRow run, TaskInstanceRow ti, TryRunner.Result result) {
     Instant end = clock.instant();
     database.runInTransaction(
         () -> {
@@ -129,9 +132,20 @@ public final class LocalExecutor implements Executor {
             FailedTries.Ending e = FailedTries.of(task, ti, end, run.logicalDate());
             taskInstances.finish(
                 ti.id(), TaskInstanceState.RUNNING, e.state(), end, e.nextRetryAt());
-          } else {
-            taskInstances.finish(ti.id(), TaskInstanceState.RUNNING, result.state(), end, null);
+          } else if (taskInstances.finish(
+                  ti.id(), TaskInstanceState.RUNNING, result.state(), end, null)
+              && result.state() == TaskInstanceState.SUCCESS
+              && !(result.downstream() instanceof Downstream.Proceed)) {
+            taskInstances.setStates(
+                DownstreamSkips.of(
+                    dag,
+                    ti.taskId(),
+                    result.downstream(),
+                    taskInstances.listForRun(ti.dagId(), ti.runId())),
+                end);
           }
+          // A retry replaces what the earlier try pushed, as in Airflow.
+          xcoms.clearForTask(ti.dagId(), ti.runId(), ti.taskId());
           if (result.returnValueJson() != null) {
             xcoms.put(
                 run.id(),

@@ -5,6 +5,7 @@ import io.updraft.dag.Task;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.worker.Downstream;
 
 /**
  * Runs one try of one task instance and says how it ended; the supervisor does everything around it
@@ -23,14 +24,21 @@ public interface TryRunner {
    * @param state success, failed or skipped (retries are the supervisor's business)
    * @param returnValueJson the try's return value as JSON (XCom {@code return_value}); null: none
    * @param error why it failed, one line; null otherwise
+   * @param downstream what a successful {@code branch} or {@code short_circuit} asks of the tasks
+   *     after it
    */
-  record Result(TaskInstanceState state, String returnValueJson, String error) {
+  record Result(
+      TaskInstanceState state, String returnValueJson, String error, Downstream downstream) {
+    public Result {
+      downstream = downstream == null ? Downstream.PROCEED : downstream;
+    }
+
     public static Result success(String returnValueJson) {
-      return new Result(TaskInstanceState.SUCCESS, returnValueJson, null);
+      return new Result(TaskInstanceState.SUCCESS, returnValueJson, null, Downstream.PROCEED);
     }
 
     public static Result failed(String error) {
-      return new Result(TaskInstanceState.FAILED, null, error);
+      return new Result(TaskInstanceState.FAILED, null, error, Downstream.PROCEED);
     }
   }
 

@@ -4,6 +4,7 @@ import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRunRow;
+import io.updraft.store.JobType;
 import io.updraft.store.TaskInstanceRow;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a running try whose heartbeat is older than {@code task_instance_heartbeat_timeout} lost
  *       its worker (killed, crashed, the machine died): it fails, and is retried if it has tries
  *       left — Airflow's zombie detection;
+ *   <li>a scheduler whose job heartbeat is older than {@code scheduler_health_check_threshold} is
+ *       dead (kill -9, a lost machine): its job is ended as failed, and what it had queued goes
+ *       back to scheduled at once — Airflow's orphan reset;
  *   <li>an instance queued longer than {@code task_queued_timeout} was never picked up: it goes
  *       back to scheduled and will be queued again.
  * </ul>
@@ -29,12 +33,14 @@ final class DetectStuckTasks {
 
   private final SchedulerContext ctx;
   private final Duration heartbeatTimeout;
+  private final Duration healthThreshold;
   private final Duration queuedTimeout;
 
-  DetectStuckTasks(SchedulerContext ctx, Duration heartbeatTimeout, Duration queuedTimeout) {
+  DetectStuckTasks(SchedulerContext ctx, SchedulerLoop.Timeouts timeouts) {
     this.ctx = ctx;
-    this.heartbeatTimeout = heartbeatTimeout;
-    this.queuedTimeout = queuedTimeout;
+    this.heartbeatTimeout = timeouts.taskHeartbeat();
+    this.healthThreshold = timeouts.schedulerHealth();
+    this.queuedTimeout = timeouts.queued();
   }
 
   /** Returns how many task instances it moved on. */
@@ -43,6 +49,17 @@ final class DetectStuckTasks {
     for (TaskInstanceRow ti :
         ctx.taskInstances().staleRunning(now.minus(heartbeatTimeout), LIMIT)) {
       moved += failLostTry(ti, now) ? 1 : 0;
+    }
+    int dead = ctx.jobs().failStale(JobType.SCHEDULER, now.minus(healthThreshold), now);
+    if (dead > 0) {
+      log.warn("{} scheduler(s) without heartbeat for {}: taken for dead", dead, healthThreshold);
+    }
+    List<Long> orphans =
+        ctx.taskInstances().orphanedQueued(LIMIT).stream().map(TaskInstanceRow::id).toList();
+    if (!orphans.isEmpty()) {
+      int requeued = ctx.taskInstances().resetToScheduled(orphans, now).size();
+      log.warn("{} task instance(s) queued by a scheduler that ended: rescheduled", requeued);
+      moved += requeued;
     }
     List<Long> stuck =
         ctx.taskInstances().stuckQueued(now.minus(queuedTimeout), LIMIT).stream()

@@ -4,6 +4,7 @@ import io.updraft.executor.Executor;
 import io.updraft.store.DagRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.Database;
+import io.updraft.store.JobRepository;
 import io.updraft.store.PoolRepository;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
@@ -16,6 +17,7 @@ public record SchedulerContext(
     DagRunRepository runs,
     TaskInstanceRepository taskInstances,
     PoolRepository pools,
+    JobRepository jobs,
     DagVersions versions,
     Executor executor,
     Wakeup wakeup,
@@ -30,6 +32,7 @@ public record SchedulerContext(
         new DagRunRepository(database),
         new TaskInstanceRepository(database),
         new PoolRepository(database),
+        new JobRepository(database),
         new DagVersions(new SerializedDagRepository(database)),
         executor,
         wakeup,

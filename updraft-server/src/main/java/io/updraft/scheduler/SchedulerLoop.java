@@ -1,5 +1,6 @@
 package io.updraft.scheduler;
 
+import io.updraft.store.JobRepository;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -36,24 +37,31 @@ public final class SchedulerLoop {
 
   private Instant lastDetect;
   private volatile boolean stopping;
+  private volatile boolean stoppedItself;
   private long errors;
 
-  /** A loop with Airflow's default timeouts (5 min heartbeat, 10 min queued). */
-  public SchedulerLoop(SchedulerContext ctx, Duration idleTimeout) {
-    this(ctx, idleTimeout, Duration.ofMinutes(5), Duration.ofMinutes(10));
+  /**
+   * The timeouts of step 5.
+   *
+   * @param taskHeartbeat {@code scheduler.task_instance_heartbeat_timeout}
+   * @param schedulerHealth {@code scheduler.scheduler_health_check_threshold}
+   * @param queued {@code scheduler.task_queued_timeout}
+   */
+  public record Timeouts(Duration taskHeartbeat, Duration schedulerHealth, Duration queued) {
+    /** Airflow's defaults: 5 min, 30 s, 10 min. */
+    public static Timeouts defaults() {
+      return new Timeouts(Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(10));
+    }
   }
 
-  /**
-   * @param heartbeatTimeout {@code scheduler.task_instance_heartbeat_timeout}
-   * @param queuedTimeout {@code scheduler.task_queued_timeout}
-   */
-  public SchedulerLoop(
-      SchedulerContext ctx,
-      Duration idleTimeout,
-      Duration heartbeatTimeout,
-      Duration queuedTimeout) {
+  /** A loop with Airflow's default timeouts. */
+  public SchedulerLoop(SchedulerContext ctx, Duration idleTimeout) {
+    this(ctx, idleTimeout, Timeouts.defaults());
+  }
+
+  public SchedulerLoop(SchedulerContext ctx, Duration idleTimeout, Timeouts timeouts) {
     this.ctx = ctx;
-    this.detectStuck = new DetectStuckTasks(ctx, heartbeatTimeout, queuedTimeout);
+    this.detectStuck = new DetectStuckTasks(ctx, timeouts);
     this.createDagRuns = new CreateDagRuns(ctx);
     this.startQueuedRuns = new StartQueuedRuns(ctx);
     this.scheduleDagRuns = new ScheduleDagRuns(ctx);
@@ -66,6 +74,7 @@ public final class SchedulerLoop {
     Instant now = ctx.clock().instant();
     int recovered = 0;
     if (lastDetect == null || !now.isBefore(lastDetect.plus(DETECT_EVERY))) {
+      heartbeat(now);
       recovered = detectStuck.run(now);
       lastDetect = now;
     }
@@ -114,6 +123,36 @@ public final class SchedulerLoop {
     return until.isNegative()
         ? Duration.ZERO
         : until.compareTo(idleTimeout) < 0 ? until : idleTimeout;
+  }
+
+  /**
+   * Records this scheduler's job heartbeat. If another scheduler has meanwhile ended the job (it
+   * saw no heartbeat for too long, and has rescheduled what this one queued), this one stops, as
+   * Airflow's does: two schedulers must not both think they own those tasks.
+   */
+  private void heartbeat(Instant now) {
+    if (ctx.jobs().heartbeat(ctx.jobId(), now)) {
+      return;
+    }
+    ctx.jobs()
+        .get(ctx.jobId())
+        .filter(job -> !job.state().equals(JobRepository.RUNNING))
+        .ifPresent(
+            job -> {
+              log.error(
+                  "scheduler job {} was ended ({}) by another scheduler that saw no heartbeat;"
+                      + " stopping — raise scheduler.scheduler_health_check_threshold if this"
+                      + " machine pauses for long",
+                  job.id(),
+                  job.state());
+              stoppedItself = true;
+              stopping = true;
+            });
+  }
+
+  /** Whether the loop stopped because its job was ended by another scheduler. */
+  public boolean stoppedItself() {
+    return stoppedItself;
   }
 
   public void stop() {

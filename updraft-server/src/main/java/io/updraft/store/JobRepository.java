@@ -31,6 +31,13 @@ public final class JobRepository {
       WHERE id = ? AND state = 'running'
       """;
 
+  private static final String FAIL_STALE =
+      """
+      UPDATE job
+      SET state = 'failed', end_date = ?
+      WHERE job_type = ? AND state = 'running' AND latest_heartbeat < ?
+      """;
+
   private static final String FINISH =
       """
       UPDATE job
@@ -97,6 +104,21 @@ public final class JobRepository {
               ps.setLong(3, id);
             })
         > 0;
+  }
+
+  /**
+   * Ends as failed every running job of a type whose latest heartbeat is older than {@code
+   * threshold}: its process is taken for dead, and its work is handed to others. Returns how many.
+   */
+  public int failStale(JobType type, Instant threshold, Instant now) {
+    return jdbc.update(
+        "failing " + type.id() + " jobs without heartbeat",
+        FAIL_STALE,
+        ps -> {
+          dialect.setInstant(ps, 1, now);
+          ps.setString(2, type.id());
+          dialect.setInstant(ps, 3, threshold);
+        });
   }
 
   public java.util.Optional<JobRow> get(long id) {

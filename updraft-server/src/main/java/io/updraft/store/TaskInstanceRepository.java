@@ -188,6 +188,18 @@ public final class TaskInstanceRepository {
           LIMIT ?
           """;
 
+  private static final String ORPHANED_QUEUED =
+      "SELECT "
+          + COLUMNS
+          + """
+          FROM task_instance
+          WHERE state = 'queued'
+            AND EXISTS (SELECT 1 FROM job
+                        WHERE job.id = task_instance.queued_by_job_id AND job.state <> 'running')
+          ORDER BY id
+          LIMIT ?
+          """;
+
   private static final String STUCK_QUEUED =
       "SELECT "
           + COLUMNS
@@ -556,6 +568,18 @@ public final class TaskInstanceRepository {
           dialect.setInstant(ps, 1, before);
           ps.setInt(2, limit);
         },
+        this::row);
+  }
+
+  /**
+   * Queued task instances whose scheduler job has ended (stopped, or failed for lack of heartbeat):
+   * nobody will run them.
+   */
+  public List<TaskInstanceRow> orphanedQueued(int limit) {
+    return jdbc.query(
+        "finding queued task instances of ended schedulers",
+        ORPHANED_QUEUED,
+        ps -> ps.setInt(1, limit),
         this::row);
   }
 

@@ -39,7 +39,9 @@ class StandaloneTest {
             home, null, null, Map.of("UPDRAFT_CORE_DAGS_ARE_PAUSED_AT_CREATION", "false"));
     StringWriter banner = new StringWriter();
     List<DagRunRow> runs;
-    try (Standalone standalone = new Standalone(settings, Clock.systemUTC())) {
+    try (SchedulerService standalone =
+        new SchedulerService(
+            settings, Clock.systemUTC(), new SchedulerService.Mode("standalone", true, true))) {
       standalone.start(new PrintWriter(banner, true));
       try (Database db = settings.openDatabase()) {
         DagRunRepository repo = new DagRunRepository(db);
@@ -52,7 +54,7 @@ class StandaloneTest {
         }
       }
     }
-    assertThat(banner.toString()).contains("Updraft is running").contains("1 DAGs");
+    assertThat(banner.toString()).contains("Updraft standalone is running").contains("1 DAGs");
     assertThat(runs).hasSize(1);
     assertThat(runs.get(0).runId()).startsWith("scheduled__");
     assertThat(runs.get(0).state()).isEqualTo(DagRunState.SUCCESS);

@@ -11,6 +11,8 @@ import io.updraft.state.DagRunState;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRepository;
 import io.updraft.store.Database;
+import io.updraft.store.JobRepository;
+import io.updraft.store.JobType;
 import io.updraft.store.NewDagRun;
 import io.updraft.store.RunType;
 import io.updraft.store.SerializedDagRepository;
@@ -84,9 +86,7 @@ class DetectStuckTasksTest {
     db.migrate();
     tis = new TaskInstanceRepository(db);
     SchedulerContext ctx = SchedulerContext.create(db, executor, new Wakeup(), clock, 1);
-    loop =
-        new SchedulerLoop(
-            ctx, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(10));
+    loop = new SchedulerLoop(ctx, Duration.ofSeconds(1), SchedulerLoop.Timeouts.defaults());
   }
 
   @AfterEach
@@ -168,5 +168,49 @@ class DetectStuckTasksTest {
     // Back to scheduled, then queued again in the same pass: handed to the executor a second time.
     assertThat(only("q").state()).isEqualTo(TaskInstanceState.QUEUED);
     assertThat(executor.held).hasSize(2);
+  }
+
+  @Test
+  void whatADeadSchedulerQueuedIsRescheduledOnceItsHeartbeatIsOld() {
+    JobRepository jobs = new JobRepository(db);
+    long dead = jobs.register(JobType.SCHEDULER, "gone", 7, T0);
+    long self = jobs.register(JobType.SCHEDULER, "here", 8, T0);
+    SchedulerContext deadCtx = SchedulerContext.create(db, executor, new Wakeup(), clock, dead);
+    trigger(Dags.dag("o").task(Tasks.shell("a", "true")).build());
+    new SchedulerLoop(deadCtx, Duration.ofSeconds(1)).runOnce(); // queued by the dead one
+    assertThat(only("o").state()).isEqualTo(TaskInstanceState.QUEUED);
+    assertThat(only("o").queuedByJobId()).isEqualTo(dead);
+
+    SchedulerContext ctx = SchedulerContext.create(db, executor, new Wakeup(), clock, self);
+    SchedulerLoop survivor =
+        new SchedulerLoop(
+            ctx,
+            Duration.ofSeconds(1),
+            new SchedulerLoop.Timeouts(
+                Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(10)));
+    clock.now = T0.plusSeconds(20);
+    survivor.runOnce();
+    assertThat(only("o").queuedByJobId()).as("still alive at 20 s").isEqualTo(dead);
+
+    clock.now = T0.plusSeconds(31);
+    survivor.runOnce();
+    assertThat(jobs.get(dead).orElseThrow().state()).isEqualTo("failed");
+    assertThat(jobs.get(self).orElseThrow().state()).isEqualTo("running");
+    // Rescheduled, and queued again by the survivor in the same pass, long before the 10 min
+    // queued timeout.
+    assertThat(only("o").state()).isEqualTo(TaskInstanceState.QUEUED);
+    assertThat(only("o").queuedByJobId()).isEqualTo(self);
+  }
+
+  @Test
+  void aSchedulerWhoseJobWasEndedByAnotherStopsItself() {
+    JobRepository jobs = new JobRepository(db);
+    long id = jobs.register(JobType.SCHEDULER, "slow", 9, T0);
+    SchedulerLoop slow =
+        new SchedulerLoop(
+            SchedulerContext.create(db, executor, new Wakeup(), clock, id), Duration.ofMillis(10));
+    jobs.failStale(JobType.SCHEDULER, T0.plusSeconds(1), T0.plusSeconds(60));
+    slow.run(); // returns at once: its first pass finds its job ended
+    assertThat(slow.stoppedItself()).isTrue();
   }
 }

@@ -47,4 +47,21 @@ abstract class JobRepositoryContractTest extends RepositoryContractTest {
         .containsExactly(fresh);
     assertThat(jobs().aliveSince(JobType.WORKER, T0)).isEmpty();
   }
+
+  @Test
+  void failStaleEndsRunningJobsOfATypeWithAnOldHeartbeat() {
+    long dead = jobs().register(JobType.SCHEDULER, "a", 1, T0);
+    long alive = jobs().register(JobType.SCHEDULER, "b", 2, T0.plusSeconds(40));
+    long otherType = jobs().register(JobType.TRIGGERER, "c", 3, T0);
+    Instant now = T0.plusSeconds(45);
+
+    assertThat(jobs().failStale(JobType.SCHEDULER, now.minusSeconds(30), now)).isEqualTo(1);
+    JobRow ended = jobs().get(dead).orElseThrow();
+    assertThat(ended.state()).isEqualTo("failed");
+    assertThat(ended.endDate()).isEqualTo(now);
+    assertThat(jobs().get(alive).orElseThrow().state()).isEqualTo("running");
+    assertThat(jobs().get(otherType).orElseThrow().state()).isEqualTo("running");
+    assertThat(jobs().heartbeat(dead, now)).as("the dead one must stop").isFalse();
+    assertThat(jobs().failStale(JobType.SCHEDULER, now.minusSeconds(30), now)).isZero();
+  }
 }

@@ -4,7 +4,7 @@ import io.updraft.config.ConfigKey;
 import io.updraft.config.UpdraftConfig;
 import io.updraft.dagproc.FolderSync;
 import io.updraft.executor.LocalExecutor;
-import io.updraft.executor.ShellTryRunner;
+import io.updraft.executor.WorkerTryRunner;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.scheduler.SchedulerContext;
 import io.updraft.scheduler.SchedulerLoop;
@@ -13,6 +13,8 @@ import io.updraft.store.Database;
 import io.updraft.store.JobRepository;
 import io.updraft.store.JobType;
 import io.updraft.store.SerializedDagRepository;
+import io.updraft.store.XComRepository;
+import io.updraft.worker.RunnerSettings;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -25,16 +27,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything in one JVM on the configured database: the dags folder synced into it (on start and
- * every few seconds), the scheduler loop and the local executor. What {@code updraft standalone}
- * runs until stopped.
+ * A scheduler with its local executor in this JVM, on the configured database, and (unless the DAG
+ * processor runs elsewhere) the dags folder synced into the database on start and every few
+ * seconds. What {@code updraft standalone} and {@code updraft scheduler} run until stopped; several
+ * may run at once against one database (PostgreSQL, MySQL).
  */
-final class Standalone implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Standalone.class);
+final class SchedulerService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SchedulerService.class);
   private static final Duration RESCAN_EVERY = Duration.ofSeconds(5);
+
+  /**
+   * @param migrate migrate the database first (standalone) rather than require it current
+   * @param syncDags sync the dags folder into the database in this JVM
+   */
+  record Mode(String name, boolean migrate, boolean syncDags) {}
 
   private final Settings settings;
   private final Clock clock;
+  private final Mode mode;
   private Database db;
   private LocalExecutor executor;
   private SchedulerLoop loop;
@@ -43,19 +53,29 @@ final class Standalone implements AutoCloseable {
   private JobRepository jobs;
   private long jobId;
 
-  Standalone(Settings settings, Clock clock) {
+  SchedulerService(Settings settings, Clock clock, Mode mode) {
     this.settings = settings;
     this.clock = clock;
+    this.mode = mode;
   }
 
   void start(PrintWriter out) {
     UpdraftConfig config = settings.config();
     db = settings.openDatabase();
-    db.migrate();
+    if (mode.migrate()) {
+      db.migrate();
+    } else {
+      db.check();
+    }
     FolderSync sync =
-        new FolderSync(
-            db, settings.dagsFolder(), config.bool(ConfigKey.DAGS_ARE_PAUSED_AT_CREATION), clock);
-    FolderSync.Report first = sync.syncOnce();
+        mode.syncDags()
+            ? new FolderSync(
+                db,
+                settings.dagsFolder(),
+                config.bool(ConfigKey.DAGS_ARE_PAUSED_AT_CREATION),
+                clock)
+            : null;
+    FolderSync.Report first = sync == null ? null : sync.syncOnce();
     jobs = new JobRepository(db);
     jobId =
         jobs.register(
@@ -66,7 +86,11 @@ final class Standalone implements AutoCloseable {
         new LocalExecutor(
             db,
             new DagVersions(new SerializedDagRepository(db)),
-            new ShellTryRunner(settings.home().resolve("logs")),
+            new WorkerTryRunner(
+                new XComRepository(db),
+                settings.home().resolve("logs"),
+                RunnerSettings.defaults(),
+                clock),
             config.integer(ConfigKey.PARALLELISM),
             clock,
             wakeup,
@@ -75,43 +99,60 @@ final class Standalone implements AutoCloseable {
         new SchedulerLoop(
             SchedulerContext.create(db, executor, wakeup, clock, jobId),
             Duration.ofSeconds(1),
-            heartbeatTimeout,
-            config.duration(ConfigKey.TASK_QUEUED_TIMEOUT));
+            new SchedulerLoop.Timeouts(
+                heartbeatTimeout,
+                config.duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD),
+                config.duration(ConfigKey.TASK_QUEUED_TIMEOUT)));
     scheduler = Thread.ofPlatform().name("scheduler").start(loop::run);
-    maintenance =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("dag-sync").factory());
-    maintenance.scheduleWithFixedDelay(
-        () -> {
-          try {
-            if (sync.syncOnce().changedAnything()) {
-              wakeup.signal();
+    if (sync != null) {
+      maintenance =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform().daemon().name("dag-sync").factory());
+      maintenance.scheduleWithFixedDelay(
+          () -> {
+            try {
+              if (sync.syncOnce().changedAnything()) {
+                wakeup.signal();
+              }
+            } catch (RuntimeException e) {
+              log.error("syncing the dags folder failed; trying again in {}", RESCAN_EVERY, e);
             }
-            jobs.heartbeat(jobId, clock.instant());
-          } catch (RuntimeException e) {
-            log.error("syncing the dags folder failed; trying again in {}", RESCAN_EVERY, e);
-          }
-        },
-        RESCAN_EVERY.toMillis(),
-        RESCAN_EVERY.toMillis(),
-        TimeUnit.MILLISECONDS);
+          },
+          RESCAN_EVERY.toMillis(),
+          RESCAN_EVERY.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+    printBanner(out, config, first);
+  }
+
+  private void printBanner(PrintWriter out, UpdraftConfig config, FolderSync.Report first) {
     out.println(
-        "Updraft is running (scheduler, local executor, DAG folder sync) — Ctrl-C stops it.");
+        "Updraft "
+            + mode.name()
+            + " is running (scheduler job "
+            + jobId
+            + ", local executor"
+            + (first != null ? ", DAG folder sync" : "")
+            + ") — Ctrl-C stops it.");
     out.println("  database:  " + db.displayUrl());
-    out.println(
-        "  dags:      "
-            + settings.dagsFolder()
-            + " ("
-            + (first.written() + first.unchanged())
-            + " DAGs"
-            + (first.filesWithErrors() > 0
-                ? ", "
-                    + first.filesWithErrors()
-                    + " file(s) with errors: updraft dags list shows them"
-                : "")
-            + "; re-read every "
-            + RESCAN_EVERY.toSeconds()
-            + " s)");
+    if (first != null) {
+      out.println(
+          "  dags:      "
+              + settings.dagsFolder()
+              + " ("
+              + (first.written() + first.unchanged())
+              + " DAGs"
+              + (first.filesWithErrors() > 0
+                  ? ", "
+                      + first.filesWithErrors()
+                      + " file(s) with errors: updraft dags list shows them"
+                  : "")
+              + "; re-read every "
+              + RESCAN_EVERY.toSeconds()
+              + " s)");
+    } else {
+      out.println("  dags:      read from the database (the dags folder is synced elsewhere)");
+    }
     out.println("  logs:      " + settings.home().resolve("logs"));
     out.println(
         "  new DAGs start "
@@ -124,6 +165,11 @@ final class Standalone implements AutoCloseable {
   /** Blocks until the scheduler thread ends (after {@link #close()}). */
   void awaitStop() throws InterruptedException {
     scheduler.join();
+  }
+
+  /** Whether the scheduler stopped by itself (another scheduler ended its job), not on request. */
+  boolean stoppedItself() {
+    return loop != null && loop.stoppedItself();
   }
 
   @Override

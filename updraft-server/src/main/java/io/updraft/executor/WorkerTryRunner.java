@@ -1,0 +1,100 @@
+package io.updraft.executor;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.updraft.store.DagRunRow;
+import io.updraft.store.XComRepository;
+import io.updraft.timetable.DataInterval;
+import io.updraft.worker.RunnerSettings;
+import io.updraft.worker.TaskRunner;
+import io.updraft.worker.TryOutcome;
+import io.updraft.worker.TryRequest;
+import io.updraft.worker.XComLookup;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs tries with the worker's {@link TaskRunner} (templates, {@code shell}, {@code branch}, {@code
+ * short_circuit}, {@code empty}), giving it the run's conf and data interval and the XComs stored
+ * in the database. Return values are stored as JSON: a shell task's is its last stdout line, a JSON
+ * string.
+ */
+public final class WorkerTryRunner implements TryRunner {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, Object>> CONF = new TypeReference<>() {};
+
+  private final TaskRunner runner;
+  private final Path logsRoot;
+  private final XComLookup xcoms;
+  private final Clock clock;
+
+  public WorkerTryRunner(
+      XComRepository xcoms, Path logsRoot, RunnerSettings settings, Clock clock) {
+    this.runner = new TaskRunner(settings);
+    this.logsRoot = logsRoot;
+    this.xcoms = (dagId, runId, taskId, key) -> pull(xcoms, dagId, runId, taskId, key);
+    this.clock = clock;
+  }
+
+  @Override
+  public Result run(Request r) {
+    DagRunRow run = r.run();
+    TryOutcome outcome =
+        runner.run(
+            TryRequest.builder(r.dag(), r.task().taskId(), run.runId(), run.logicalDate(), logsRoot)
+                .dataInterval(interval(run))
+                .conf(conf(run.conf()))
+                .tryNumber(r.ti().tryNumber())
+                .xcoms(xcoms)
+                .clock(clock)
+                .build());
+    return new Result(
+        outcome.state(), json(outcome.returnValue()), outcome.error(), outcome.downstream());
+  }
+
+  private static DataInterval interval(DagRunRow run) {
+    return run.dataIntervalStart() == null || run.dataIntervalEnd() == null
+        ? null
+        : new DataInterval(run.dataIntervalStart(), run.dataIntervalEnd());
+  }
+
+  private static Map<String, Object> conf(String json) {
+    if (json == null || json.isBlank()) {
+      return Map.of();
+    }
+    try {
+      Map<String, Object> conf = JSON.readValue(json, CONF);
+      return conf == null ? Map.of() : conf;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the run's conf is not a JSON object: " + json, e);
+    }
+  }
+
+  private static String json(Object value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot store the return value as JSON: " + value, e);
+    }
+  }
+
+  private static Optional<Object> pull(
+      XComRepository xcoms, String dagId, String runId, String taskId, String key) {
+    return xcoms
+        .get(dagId, runId, taskId, key)
+        .map(
+            stored -> {
+              try {
+                return JSON.readValue(stored, Object.class);
+              } catch (JsonProcessingException e) {
+                return stored; // written by something else than Updraft: hand over the text
+              }
+            });
+  }
+}
