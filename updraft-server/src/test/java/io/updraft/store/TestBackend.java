@@ -25,21 +25,21 @@ import org.junit.jupiter.api.Assumptions;
  * per test JVM) and {@code UPDRAFT_TEST_MYSQL_URL} (e.g. {@code
  * jdbc:mariadb://127.0.0.1:3306/test?user=root}; unset: the MySQL tests are skipped).
  */
-sealed interface TestBackend {
+public sealed interface TestBackend {
   String PG_ENV = "UPDRAFT_TEST_PG_URL";
   String MYSQL_ENV = "UPDRAFT_TEST_MYSQL_URL";
 
   /** The zone the embedded PostgreSQL server runs in: not UTC, on purpose. */
   String EMBEDDED_SERVER_ZONE = "Asia/Kathmandu";
 
-  ScratchDatabase create();
+  public ScratchDatabase create();
 
   static String uniqueName() {
     return "updraft_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
   }
 
   /** A file database in a test's temporary folder, at the same URL a home folder gets. */
-  record H2(Path dir) implements TestBackend {
+  public record H2(Path dir) implements TestBackend {
     private static final AtomicInteger COUNT = new AtomicInteger();
 
     @Override
@@ -83,13 +83,13 @@ sealed interface TestBackend {
     }
   }
 
-  static TestBackend postgres() {
+  public static TestBackend postgres() {
     String url = System.getenv(PG_ENV);
     return new Server(url == null || url.isBlank() ? EmbeddedPg.adminUrl() : url);
   }
 
   /** The MySQL/MariaDB backend; skips the calling test with a message when none is configured. */
-  static TestBackend mysql() {
+  public static TestBackend mysql() {
     String url = System.getenv(MYSQL_ENV);
     if (url == null || url.isBlank()) {
       MySqlNotice.printOnce();
