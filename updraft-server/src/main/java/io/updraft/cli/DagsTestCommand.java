@@ -1,6 +1,5 @@
 package io.updraft.cli;
 
-import io.updraft.UpdraftException;
 import io.updraft.config.ConfigKey;
 import io.updraft.dag.Dag;
 import io.updraft.executor.LocalExecutor;
@@ -43,13 +42,15 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code updraft dags test DAG [LOGICAL_DATE]}: runs one DagRun to completion in this process,
- * through the real scheduling code — scheduler loop, local executor, shell runner — on a throw-away
- * embedded database. Exit 0 if the run succeeded, 1 if it failed, 2 on bad input.
+ * through the real scheduling code — scheduler loop, local executor, task runner — on a throw-away
+ * embedded database, or on the configured one ({@code --db-url}), where the run and its tasks stay
+ * for inspection. Exit 0 if the run succeeded, 1 if it failed, 2 on bad input.
  */
 @Command(
     name = "test",
     description =
-        "Run one DagRun of a DAG to completion in this process, on a throw-away database.")
+        "Run one DagRun of a DAG to completion in this process: on a throw-away database, or,"
+            + " with --db-url, on that (migrated) database, where the run stays to inspect.")
 final class DagsTestCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -71,11 +72,6 @@ final class DagsTestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     Settings settings = Commands.settings(spec);
-    if (settings.config().dbUrl() != null) {
-      throw new UpdraftException(
-          "dags test runs on a throw-away database; running it on "
-              + "--db-url / UPDRAFT_DB_URL is not supported yet — unset it for this command");
-    }
     FolderDags folder = FolderDags.load(settings.dagsFolder());
     folder.reportErrors(spec.commandLine().getErr());
     FolderDags.Entry entry = folder.find(dagId);
@@ -86,13 +82,22 @@ final class DagsTestCommand implements Callable<Integer> {
         logicalDate == null
             ? clock.instant()
             : DagsNextRunsCommand.parseInstant(logicalDate, dag.timezone());
-    Path scratch = Files.createTempDirectory("updraft-dags-test-");
-    try (Database db = Database.open("jdbc:h2:file:" + scratch.resolve("db"))) {
-      db.migrate();
+    boolean throwAway = settings.config().dbUrl() == null;
+    Path scratch = throwAway ? Files.createTempDirectory("updraft-dags-test-") : null;
+    try (Database db =
+        throwAway ? Database.open("jdbc:h2:file:" + scratch.resolve("db")) : openShared(settings)) {
+      if (throwAway) {
+        db.migrate();
+      }
       Instant now = clock.instant();
       new SerializedDagRepository(db)
           .store(dag.dagId(), DagSerializer.serialize(dag), entry.file().toString(), now);
-      new DagRepository(db).upsert(dag, entry.file().toString(), false, now);
+      new DagRepository(db)
+          .upsert(
+              dag,
+              entry.file().toString(),
+              !throwAway && settings.config().bool(ConfigKey.DAGS_ARE_PAUSED_AT_CREATION),
+              now);
       DagVersions versions = new DagVersions(new SerializedDagRepository(db));
       DagRunRow run = ManualRuns.trigger(db, versions.latest(dagId), logical, null, confJson, now);
       Path logs = settings.home().resolve("logs");
@@ -101,10 +106,28 @@ final class DagsTestCommand implements Callable<Integer> {
       print(done, tis, logs);
       return done.state() == DagRunState.SUCCESS ? ExitCodes.OK : ExitCodes.FAILED_RUN;
     } finally {
-      deleteTree(scratch);
+      if (scratch != null) {
+        deleteTree(scratch);
+      }
     }
   }
 
+  /** The configured database, which must be migrated: the run and its tasks are kept there. */
+  private static Database openShared(Settings settings) {
+    Database db = settings.openDatabase();
+    try {
+      db.check();
+      return db;
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Runs the one run to its end with a scheduler limited to it: on a shared database, other runs
+   * are left to the schedulers that own them.
+   */
   private static DagRunRow runToEnd(
       Database db, DagVersions versions, DagRunRow run, Path logs, Settings settings, Clock clock)
       throws InterruptedException {
@@ -128,7 +151,9 @@ final class DagsTestCommand implements Callable<Integer> {
             Duration.ofSeconds(5))) {
       SchedulerLoop loop =
           new SchedulerLoop(
-              SchedulerContext.create(db, executor, wakeup, clock, jobId), Duration.ofMillis(250));
+              SchedulerContext.create(db, executor, wakeup, clock, jobId)
+                  .scopedTo(run.dagId(), run.runId()),
+              Duration.ofMillis(250));
       Thread scheduler = Thread.ofPlatform().name("scheduler").start(loop::run);
       DagRunRepository runs = new DagRunRepository(db);
       try {
@@ -141,6 +166,7 @@ final class DagsTestCommand implements Callable<Integer> {
       } finally {
         loop.stop();
         scheduler.join();
+        new JobRepository(db).finish(jobId, true, clock.instant());
       }
     }
   }

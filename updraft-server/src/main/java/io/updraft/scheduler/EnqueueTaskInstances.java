@@ -42,8 +42,13 @@ final class EnqueueTaskInstances {
                   if (!ctx.pools().tryLockAll()) {
                     return List.<TaskInstanceRow>of(); // another scheduler is in its section
                   }
+                  int limit = Math.min(open, MAX_CANDIDATES);
                   List<ScheduledTaskInstance> scheduled =
-                      ctx.taskInstances().scheduledForQueueing(Math.min(open, MAX_CANDIDATES));
+                      ctx.scope() == null
+                          ? ctx.taskInstances().scheduledForQueueing(limit)
+                          : ctx.taskInstances()
+                              .scheduledForQueueing(
+                                  ctx.scope().dagId(), ctx.scope().runId(), limit);
                   if (scheduled.isEmpty()) {
                     return List.<TaskInstanceRow>of();
                   }

@@ -42,7 +42,7 @@ final class ScheduleDagRuns {
               int finished = 0;
               Instant nextCheckAt = null;
               List<Long> examined = new ArrayList<>();
-              for (DagRunRow run : ctx.runs().runningForScheduling(RUNS_PER_LOOP)) {
+              for (DagRunRow run : runsToExamine()) {
                 examined.add(run.id());
                 Dag dag = ctx.versions().get(run.dagId(), run.dagHash());
                 List<TaskInstanceRow> rows =
@@ -74,6 +74,18 @@ final class ScheduleDagRuns {
               ctx.runs().touchSchedulingDecision(examined, now);
               return new Result(changes, finished, nextCheckAt);
             });
+  }
+
+  private List<DagRunRow> runsToExamine() {
+    SchedulerContext.RunScope scope = ctx.scope();
+    if (scope == null) {
+      return ctx.runs().runningForScheduling(RUNS_PER_LOOP);
+    }
+    return ctx.runs()
+        .get(scope.dagId(), scope.runId())
+        .filter(r -> r.state() == DagRunState.RUNNING)
+        .map(List::of)
+        .orElse(List.of());
   }
 
   /** The previous run's facts for a depends_on_past task (Airflow's prev_dagrun_dep). */

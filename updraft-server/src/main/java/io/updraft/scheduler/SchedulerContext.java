@@ -22,7 +22,14 @@ public record SchedulerContext(
     Executor executor,
     Wakeup wakeup,
     Clock clock,
-    long jobId) {
+    long jobId,
+    RunScope scope) {
+
+  /**
+   * Limits a scheduler to one DagRun: it creates no runs and starts, schedules and queues only that
+   * one, paused or not — how {@code dags test} runs on a database others use.
+   */
+  public record RunScope(String dagId, String runId) {}
 
   public static SchedulerContext create(
       Database database, Executor executor, Wakeup wakeup, Clock clock, long jobId) {
@@ -37,6 +44,24 @@ public record SchedulerContext(
         executor,
         wakeup,
         clock,
-        jobId);
+        jobId,
+        null);
+  }
+
+  /** This context limited to one run. */
+  public SchedulerContext scopedTo(String dagId, String runId) {
+    return new SchedulerContext(
+        database,
+        dags,
+        runs,
+        taskInstances,
+        pools,
+        jobs,
+        versions,
+        executor,
+        wakeup,
+        clock,
+        jobId,
+        new RunScope(dagId, runId));
   }
 }

@@ -78,7 +78,7 @@ public final class SchedulerLoop {
       recovered = detectStuck.run(now);
       lastDetect = now;
     }
-    int created = createDagRuns.run(now);
+    int created = ctx.scope() == null ? createDagRuns.run(now) : 0;
     int started = startQueuedRuns.run(now);
     ScheduleDagRuns.Result examined = scheduleDagRuns.run(now);
     int queued = enqueue.run(now);

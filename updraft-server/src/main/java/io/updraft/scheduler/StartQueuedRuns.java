@@ -29,6 +29,9 @@ final class StartQueuedRuns {
               Map<String, Integer> running = new HashMap<>(ctx.runs().countRunningByDag());
               Map<String, Boolean> paused = new HashMap<>();
               int started = 0;
+              if (ctx.scope() != null) {
+                return startScoped(now);
+              }
               for (DagRunRow r : ctx.runs().queuedOldestFirst(RUNS_PER_LOOP)) {
                 boolean isPaused =
                     paused.computeIfAbsent(
@@ -46,5 +49,17 @@ final class StartQueuedRuns {
               }
               return started;
             });
+  }
+
+  /** The scoped run starts whatever the DAG's paused flag and max_active_runs, as a test run. */
+  private int startScoped(Instant now) {
+    SchedulerContext.RunScope scope = ctx.scope();
+    return ctx.runs()
+            .get(scope.dagId(), scope.runId())
+            .filter(r -> r.state() == DagRunState.QUEUED)
+            .filter(r -> ctx.runs().setState(r.id(), DagRunState.QUEUED, DagRunState.RUNNING, now))
+            .isPresent()
+        ? 1
+        : 0;
   }
 }

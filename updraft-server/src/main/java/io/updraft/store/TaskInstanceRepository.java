@@ -101,6 +101,19 @@ public final class TaskInstanceRepository {
       LIMIT ?
       """;
 
+  /** The candidates of one run, paused or not: what {@code dags test} runs. */
+  private static final String SCHEDULED_CANDIDATES_OF_RUN =
+      """
+      SELECT ti.id, COALESCE(dr.logical_date, dr.run_after) AS run_date
+      FROM task_instance ti
+      JOIN dag_run dr ON dr.dag_id = ti.dag_id AND dr.run_id = ti.run_id
+      WHERE ti.state = 'scheduled'
+        AND dr.state = 'running'
+        AND ti.dag_id = ? AND ti.run_id = ?
+      ORDER BY ti.priority_weight DESC, ti.id
+      LIMIT ?
+      """;
+
   private static final String LOCK_SCHEDULED =
       "SELECT "
           + COLUMNS
@@ -354,13 +367,31 @@ public final class TaskInstanceRepository {
    * in between, is left out, so fewer than {@code limit} may come back while more wait.
    */
   public List<ScheduledTaskInstance> scheduledForQueueing(int limit) {
+    return scheduledForQueueing(SCHEDULED_CANDIDATES, ps -> ps.setInt(1, limit));
+  }
+
+  /**
+   * As {@link #scheduledForQueueing(int)}, but only of one run, and whether its DAG is paused or
+   * not (what {@code dags test} runs).
+   */
+  public List<ScheduledTaskInstance> scheduledForQueueing(String dagId, String runId, int limit) {
+    return scheduledForQueueing(
+        SCHEDULED_CANDIDATES_OF_RUN,
+        ps -> {
+          ps.setString(1, dagId);
+          ps.setString(2, runId);
+          ps.setInt(3, limit);
+        });
+  }
+
+  private List<ScheduledTaskInstance> scheduledForQueueing(String sql, Jdbc.Binder binder) {
     jdbc.requireTransaction("TaskInstanceRepository.scheduledForQueueing");
     String what = "reading scheduled task instances";
     Map<Long, Instant> runDates = new java.util.LinkedHashMap<>();
     jdbc.query(
         what,
-        SCHEDULED_CANDIDATES,
-        ps -> ps.setInt(1, limit),
+        sql,
+        binder,
         rs -> runDates.put(rs.getLong("id"), dialect.getInstant(rs, "run_date")));
     if (runDates.isEmpty()) {
       return List.of();

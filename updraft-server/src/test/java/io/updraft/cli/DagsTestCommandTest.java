@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.updraft.dagproc.FolderSync;
+import io.updraft.store.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -113,5 +116,47 @@ class DagsTestCommandTest {
       assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(r.err().lines()).as(String.join(" ", args)).hasSize(1);
     }
+  }
+
+  @Test
+  void withDbUrlTheRunStaysInThatDatabaseAndNothingElseIsScheduled() throws Exception {
+    Files.writeString(
+        dags.resolve("ok.yaml"),
+        """
+        dag_id: ok
+        schedule: null
+        tasks:
+          - {task_id: a, operator: shell, command: "echo run {{ run_id }}"}
+          - {task_id: b, operator: shell, command: "echo got {{ ti.xcom_pull(task_ids='a') }}",
+             upstream: [a]}
+        """);
+    Files.writeString(
+        dags.resolve("other.yaml"),
+        "dag_id: other\nschedule: \"@daily\"\nstart_date: 2024-01-01\n"
+            + "tasks: [{task_id: x, operator: empty}]\n");
+    String url = "jdbc:h2:file:" + home.resolve("shared-db");
+    assertThat(run("--db-url", url, "db", "migrate").exitCode()).isZero();
+    // "other" is in the database and unpaused: a real scheduler would create its runs.
+    try (Database db = Database.open(url)) {
+      new FolderSync(db, dags, false, Clock.systemUTC()).syncOnce();
+    }
+
+    CliRun r = run("--db-url", url, "dags", "test", "ok", "2024-03-01", "-o", "json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(states(JSON.readTree(r.out()))).containsEntry("b", "success");
+
+    CliRun runs = run("--db-url", url, "dags", "list-runs", "ok", "-o", "json");
+    assertThat(runs.exitCode()).as(runs.err()).isZero();
+    assertThat(JSON.readTree(runs.out()).get(0).get("state").asText()).isEqualTo("success");
+    CliRun others = run("--db-url", url, "dags", "list-runs", "other", "-o", "json");
+    assertThat(JSON.readTree(others.out())).as("dags test schedules only its own run").isEmpty();
+    Path log =
+        home.resolve(
+            "logs/dag_id=ok/run_id=manual__2024-03-01T00:00:00+00:00/task_id=b/attempt=1.log");
+    assertThat(Files.readString(log)).contains("got run manual__2024-03-01T00:00:00+00:00");
+
+    CliRun again = run("--db-url", url, "dags", "test", "ok", "2024-03-01");
+    assertThat(again.exitCode()).as("the same logical date twice").isEqualTo(2);
+    assertThat(again.err().lines()).hasSize(1);
   }
 }
