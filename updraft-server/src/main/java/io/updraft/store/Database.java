@@ -102,6 +102,7 @@ public final class Database implements AutoCloseable {
     // FOR UPDATE range scan, blocking inserts of new task instances behind a claim.
     pool.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     dialect.connectionInitSql().ifPresent(pool::setConnectionInitSql);
+    dialect.driverProperties().forEach((k, v) -> addUnlessInUrl(pool, driverUrl, k, v));
     try {
       HikariDataSource dataSource = new HikariDataSource(pool);
       log.debug("opened the {} metadata database at {}", dialect.name(), config.displayUrl());
@@ -127,8 +128,15 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  private static void addUnlessInUrl(HikariConfig pool, String url, String name, String value) {
+    if (!hasParameter(url, name)) {
+      pool.addDataSourceProperty(name, value);
+    }
+  }
+
   private static boolean hasParameter(String url, String name) {
-    return url.toLowerCase(java.util.Locale.ROOT).matches(".*[?&;]" + name + "=.*");
+    return url.toLowerCase(java.util.Locale.ROOT)
+        .matches(".*[?&;]" + name.toLowerCase(java.util.Locale.ROOT) + "=.*");
   }
 
   static DatabaseException cannotConnect(DatabaseConfig config, Throwable e) {

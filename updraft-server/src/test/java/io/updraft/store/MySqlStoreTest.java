@@ -3,6 +3,7 @@ package io.updraft.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -33,6 +34,29 @@ class MySqlStoreTest extends StoreContractTest {
     try (Database mysql = Database.open(url)) {
       mysql.check();
       assertThat(new PoolRepository(mysql).get(Pool.DEFAULT_POOL)).isPresent();
+    }
+  }
+
+  /** A statement run again on the same connection is not prepared again by the server. */
+  @Test
+  void preparedStatementsArePreparedOnceAndReused() throws SQLException {
+    try (Connection c = db.dataSource().getConnection()) {
+      long before = prepares(c);
+      for (int i = 0; i < 5; i++) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT ? + 1")) {
+          ps.setInt(1, i);
+          ps.executeQuery().close();
+        }
+      }
+      assertThat(prepares(c) - before).isEqualTo(1);
+    }
+  }
+
+  private static long prepares(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW SESSION STATUS LIKE 'Com_stmt_prepare'")) {
+      rs.next();
+      return rs.getLong(2);
     }
   }
 }
