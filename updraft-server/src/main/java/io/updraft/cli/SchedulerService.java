@@ -2,7 +2,7 @@ package io.updraft.cli;
 
 import io.updraft.config.ConfigKey;
 import io.updraft.config.UpdraftConfig;
-import io.updraft.dagproc.FolderSync;
+import io.updraft.dagproc.DagProcessor;
 import io.updraft.executor.LocalExecutor;
 import io.updraft.executor.WorkerTryRunner;
 import io.updraft.scheduler.DagVersions;
@@ -20,9 +20,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SchedulerService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SchedulerService.class);
-  private static final Duration RESCAN_EVERY = Duration.ofSeconds(5);
 
   /**
    * @param migrate migrate the database first (standalone) rather than require it current
@@ -49,7 +45,7 @@ final class SchedulerService implements AutoCloseable {
   private LocalExecutor executor;
   private SchedulerLoop loop;
   private Thread scheduler;
-  private ScheduledExecutorService maintenance;
+  private DagProcessor processor;
   private JobRepository jobs;
   private long jobId;
 
@@ -67,15 +63,7 @@ final class SchedulerService implements AutoCloseable {
     } else {
       db.check();
     }
-    FolderSync sync =
-        mode.syncDags()
-            ? new FolderSync(
-                db,
-                settings.dagsFolder(),
-                config.bool(ConfigKey.DAGS_ARE_PAUSED_AT_CREATION),
-                clock)
-            : null;
-    FolderSync.Report first = sync == null ? null : sync.syncOnce();
+    processor = mode.syncDags() ? new DagProcessor(db, processorSettings(settings), clock) : null;
     jobs = new JobRepository(db);
     jobId =
         jobs.register(
@@ -104,35 +92,29 @@ final class SchedulerService implements AutoCloseable {
                 config.duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD),
                 config.duration(ConfigKey.TASK_QUEUED_TIMEOUT)));
     scheduler = Thread.ofPlatform().name("scheduler").start(loop::run);
-    if (sync != null) {
-      maintenance =
-          Executors.newSingleThreadScheduledExecutor(
-              Thread.ofPlatform().daemon().name("dag-sync").factory());
-      maintenance.scheduleWithFixedDelay(
-          () -> {
-            try {
-              if (sync.syncOnce().changedAnything()) {
-                wakeup.signal();
-              }
-            } catch (RuntimeException e) {
-              log.error("syncing the dags folder failed; trying again in {}", RESCAN_EVERY, e);
-            }
-          },
-          RESCAN_EVERY.toMillis(),
-          RESCAN_EVERY.toMillis(),
-          TimeUnit.MILLISECONDS);
-    }
+    DagProcessor.Report first = processor == null ? null : processor.start(wakeup::signal);
+    wakeup.signal();
     printBanner(out, config, first);
   }
 
-  private void printBanner(PrintWriter out, UpdraftConfig config, FolderSync.Report first) {
+  static DagProcessor.Settings processorSettings(Settings settings) {
+    UpdraftConfig config = settings.config();
+    return new DagProcessor.Settings(
+        settings.dagsFolder(),
+        config.bool(ConfigKey.DAGS_ARE_PAUSED_AT_CREATION),
+        config.duration(ConfigKey.DAG_FILE_TIMEOUT),
+        config.duration(ConfigKey.DAG_REFRESH_INTERVAL),
+        config.integer(ConfigKey.DAG_PARSING_PROCESSES));
+  }
+
+  private void printBanner(PrintWriter out, UpdraftConfig config, DagProcessor.Report first) {
     out.println(
         "Updraft "
             + mode.name()
             + " is running (scheduler job "
             + jobId
             + ", local executor"
-            + (first != null ? ", DAG folder sync" : "")
+            + (first != null ? ", DAG processor" : "")
             + ") — Ctrl-C stops it.");
     out.println("  database:  " + db.displayUrl());
     if (first != null) {
@@ -141,17 +123,17 @@ final class SchedulerService implements AutoCloseable {
               + settings.dagsFolder()
               + " ("
               + (first.written() + first.unchanged())
-              + " DAGs"
+              + " DAGs in "
+              + first.files()
+              + " files"
               + (first.filesWithErrors() > 0
                   ? ", "
                       + first.filesWithErrors()
                       + " file(s) with errors: updraft dags list shows them"
                   : "")
-              + "; re-read every "
-              + RESCAN_EVERY.toSeconds()
-              + " s)");
+              + "; re-read when they change)");
     } else {
-      out.println("  dags:      read from the database (the dags folder is synced elsewhere)");
+      out.println("  dags:      read from the database (a dag-processor reads the folder)");
     }
     out.println("  logs:      " + settings.home().resolve("logs"));
     out.println(
@@ -174,8 +156,8 @@ final class SchedulerService implements AutoCloseable {
 
   @Override
   public void close() {
-    if (maintenance != null) {
-      maintenance.shutdownNow();
+    if (processor != null) {
+      processor.close();
     }
     if (loop != null) {
       loop.stop();
@@ -202,7 +184,7 @@ final class SchedulerService implements AutoCloseable {
     }
   }
 
-  private static String hostname() {
+  static String hostname() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (UnknownHostException e) {

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       VersionCommand.class,
       StandaloneCommand.class,
       SchedulerCommand.class,
+      DagProcessorCommand.class,
       DagsCommand.class,
       DbCommand.class,
       PoolsCommand.class,

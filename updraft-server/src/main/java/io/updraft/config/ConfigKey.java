@@ -110,6 +110,23 @@ public record ConfigKey(
           "10m",
           "a task queued longer is put back to scheduled");
 
+  public static final ConfigKey DAG_FILE_TIMEOUT =
+      of(
+          "dag_processor",
+          "file_timeout",
+          Kind.DURATION,
+          "30s",
+          "a DAG file whose parse takes longer becomes an import error");
+  public static final ConfigKey DAG_REFRESH_INTERVAL =
+      of(
+          "dag_processor",
+          "refresh_interval",
+          Kind.DURATION,
+          "30s",
+          "how often the whole dags folder is looked at, besides file-system events");
+  public static final ConfigKey DAG_PARSING_PROCESSES =
+      of("dag_processor", "parsing_processes", Kind.POSITIVE_INT, "2", "DAG files parsed at once");
+
   /** Every setting, in the order {@code config list} shows them. */
   public static final List<ConfigKey> ALL =
       List.of(
@@ -119,7 +136,10 @@ public record ConfigKey(
           PARALLELISM,
           TASK_INSTANCE_HEARTBEAT_TIMEOUT,
           SCHEDULER_HEALTH_CHECK_THRESHOLD,
-          TASK_QUEUED_TIMEOUT);
+          TASK_QUEUED_TIMEOUT,
+          DAG_FILE_TIMEOUT,
+          DAG_REFRESH_INTERVAL,
+          DAG_PARSING_PROCESSES);
 
   private static ConfigKey of(
       String section, String key, Kind kind, String defaultText, String description) {

@@ -65,6 +65,14 @@ public final class DagRepository {
       WHERE is_active = TRUE
       """;
 
+  private static final String ACTIVE_IN_FILE =
+      """
+      SELECT dag_id
+      FROM dag
+      WHERE is_active = TRUE AND fileloc = ?
+      ORDER BY dag_id
+      """;
+
   private static final String DEACTIVATE =
       """
       UPDATE dag
@@ -219,6 +227,28 @@ public final class DagRepository {
     jdbc.batch(
         "deactivating DAGs of deleted files", DEACTIVATE, gone, (ps, id) -> ps.setString(1, id));
     return gone;
+  }
+
+  /** The dag_ids of the active DAGs last read from {@code fileloc}. */
+  public List<String> activeInFile(String fileloc) {
+    return jdbc.query(
+        "listing the DAGs of " + fileloc,
+        ACTIVE_IN_FILE,
+        ps -> ps.setString(1, fileloc),
+        rs -> rs.getString("dag_id"));
+  }
+
+  /** Marks these DAGs inactive (their file no longer defines them); returns the ones that were. */
+  public List<String> deactivate(List<String> dagIds) {
+    int[] counts =
+        jdbc.batch("deactivating DAGs", DEACTIVATE, dagIds, (ps, id) -> ps.setString(1, id));
+    List<String> done = new java.util.ArrayList<>();
+    for (int i = 0; i < dagIds.size(); i++) {
+      if (counts[i] != 0) {
+        done.add(dagIds.get(i));
+      }
+    }
+    return done;
   }
 
   /**

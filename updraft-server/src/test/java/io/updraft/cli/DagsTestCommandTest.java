@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.updraft.dagproc.FolderSync;
+import io.updraft.dagproc.DagProcessor;
 import io.updraft.store.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -138,7 +139,14 @@ class DagsTestCommandTest {
     assertThat(run("--db-url", url, "db", "migrate").exitCode()).isZero();
     // "other" is in the database and unpaused: a real scheduler would create its runs.
     try (Database db = Database.open(url)) {
-      new FolderSync(db, dags, false, Clock.systemUTC()).syncOnce();
+      try (DagProcessor processor =
+          new DagProcessor(
+              db,
+              new DagProcessor.Settings(
+                  dags, false, Duration.ofSeconds(30), Duration.ofMinutes(1), 1),
+              Clock.systemUTC())) {
+        processor.scan();
+      }
     }
 
     CliRun r = run("--db-url", url, "dags", "test", "ok", "2024-03-01", "-o", "json");
