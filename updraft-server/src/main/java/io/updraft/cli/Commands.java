@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.updraft.UpdraftException;
+import io.updraft.store.Database;
 import picocli.CommandLine;
 
 /** Small helpers shared by the subcommands. */
@@ -17,6 +18,25 @@ final class Commands {
       root = root.getParent();
     }
     return ((UpdraftCommand) root.getCommand()).settings();
+  }
+
+  /**
+   * Opens the configured database and checks its schema, so a fresh home says to run {@code db
+   * migrate}; a one-line error otherwise.
+   */
+  static Database openMigrated(Settings settings) {
+    Database db = settings.openDatabase();
+    try {
+      db.check();
+      return db;
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  static Database openMigrated(CommandLine.Model.CommandSpec spec) {
+    return openMigrated(settings(spec));
   }
 
   /** A {@code --conf} value: a JSON object, returned in compact form; anything else is an error. */

@@ -34,13 +34,7 @@ final class DagProcessorCommand implements Callable<Integer> {
     Settings settings = Commands.settings(spec);
     Clock clock = Clock.systemUTC();
     CountDownLatch stopped = new CountDownLatch(1);
-    Database db = settings.openDatabase();
-    try {
-      db.check();
-    } catch (RuntimeException e) {
-      db.close();
-      throw e;
-    }
+    Database db = Commands.openMigrated(settings);
     DagProcessor processor =
         new DagProcessor(db, SchedulerService.processorSettings(settings), clock);
     DagProcessor.Report first;

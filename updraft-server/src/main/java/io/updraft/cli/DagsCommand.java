@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       DagsRunCommands.Pause.class,
       DagsRunCommands.Unpause.class,
       DagsRunCommands.ListRuns.class,
-      DagsTestCommand.class
+      DagsTestCommand.class,
+      DagsImportErrorsCommand.class
     })
 final class DagsCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -68,7 +68,7 @@ final class DagsRunCommands {
       Instant now = Clock.systemUTC().instant();
       DagRunRow run;
       boolean paused;
-      try (Database db = PoolsCommand.open(spec)) {
+      try (Database db = Commands.openMigrated(spec)) {
         requireKnown(db, dagId);
         paused = new DagRepository(db).get(dagId).orElseThrow().paused();
         DagVersions.Versioned latest =
@@ -126,7 +126,7 @@ final class DagsRunCommands {
 
     @Override
     public Integer call() {
-      try (Database db = PoolsCommand.open(spec)) {
+      try (Database db = Commands.openMigrated(spec)) {
         requireKnown(db, dagId);
         new DagRepository(db).setPaused(dagId, paused());
         new LogRepository(db)
@@ -179,7 +179,7 @@ final class DagsRunCommands {
     @Override
     public Integer call() {
       List<DagRunRow> runs;
-      try (Database db = PoolsCommand.open(spec)) {
+      try (Database db = Commands.openMigrated(spec)) {
         requireKnown(db, dagId);
         runs = new DagRunRepository(db).list(dagId, limit);
       }

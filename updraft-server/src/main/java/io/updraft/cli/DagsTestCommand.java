@@ -85,7 +85,9 @@ final class DagsTestCommand implements Callable<Integer> {
     boolean throwAway = settings.config().dbUrl() == null;
     Path scratch = throwAway ? Files.createTempDirectory("updraft-dags-test-") : null;
     try (Database db =
-        throwAway ? Database.open("jdbc:h2:file:" + scratch.resolve("db")) : openShared(settings)) {
+        throwAway
+            ? Database.open("jdbc:h2:file:" + scratch.resolve("db"))
+            : Commands.openMigrated(settings)) {
       if (throwAway) {
         db.migrate();
       }
@@ -109,18 +111,6 @@ final class DagsTestCommand implements Callable<Integer> {
       if (scratch != null) {
         deleteTree(scratch);
       }
-    }
-  }
-
-  /** The configured database, which must be migrated: the run and its tasks are kept there. */
-  private static Database openShared(Settings settings) {
-    Database db = settings.openDatabase();
-    try {
-      db.check();
-      return db;
-    } catch (RuntimeException e) {
-      db.close();
-      throw e;
     }
   }
 

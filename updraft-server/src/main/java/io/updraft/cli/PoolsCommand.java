@@ -28,18 +28,6 @@ final class PoolsCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** Opens the database and checks its schema, so a fresh home says to run db migrate. */
-  static Database open(CommandLine.Model.CommandSpec spec) {
-    Database db = Commands.settings(spec).openDatabase();
-    try {
-      db.check();
-      return db;
-    } catch (RuntimeException e) {
-      db.close();
-      throw e;
-    }
-  }
-
   @Command(name = "list", description = "List the pools.")
   static final class ListPools implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -49,7 +37,7 @@ final class PoolsCommand implements Runnable {
     @Override
     public Integer call() {
       List<Pool> pools;
-      try (Database db = open(spec)) {
+      try (Database db = Commands.openMigrated(spec)) {
         pools = new PoolRepository(db).list();
       }
       PrintWriter out = spec.commandLine().getOut();
@@ -90,7 +78,7 @@ final class PoolsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (Database db = open(spec)) {
+      try (Database db = Commands.openMigrated(spec)) {
         PoolRepository pools = new PoolRepository(db);
         String kept =
             description != null ? description : pools.get(name).map(Pool::description).orElse(null);
@@ -115,7 +103,7 @@ final class PoolsCommand implements Runnable {
     @Override
     public Integer call() {
       boolean deleted;
-      try (Database db = open(spec)) {
+      try (Database db = Commands.openMigrated(spec)) {
         deleted = new PoolRepository(db).delete(name);
       }
       if (!deleted) {

@@ -45,7 +45,7 @@ final class TasksCommand implements Runnable {
     @Override
     public Integer call() {
       List<TaskInstanceRow> tis;
-      try (Database db = PoolsCommand.open(spec)) {
+      try (Database db = Commands.openMigrated(spec)) {
         DagsRunCommands.requireKnown(db, dagId);
         if (new DagRunRepository(db).get(dagId, runId).isEmpty()) {
           throw new UpdraftException(
@@ -93,7 +93,7 @@ final class TasksCommand implements Runnable {
     public Integer call() throws java.io.IOException {
       Settings settings = Commands.settings(spec);
       TaskInstanceRow ti;
-      try (Database db = PoolsCommand.open(spec)) {
+      try (Database db = Commands.openMigrated(spec)) {
         DagsRunCommands.requireKnown(db, dagId);
         ti =
             new TaskInstanceRepository(db)
@@ -191,7 +191,7 @@ final class TasksCommand implements Runnable {
         }
       }
       io.updraft.scheduler.ClearTasks.Cleared cleared;
-      try (Database db = PoolsCommand.open(spec)) {
+      try (Database db = Commands.openMigrated(spec)) {
         DagsRunCommands.requireKnown(db, dagId);
         var versions =
             new io.updraft.scheduler.DagVersions(new io.updraft.store.SerializedDagRepository(db));
