@@ -18,27 +18,42 @@ import java.util.Optional;
 public final class SerializedDagRepository {
   private static final String LATEST =
       """
-      SELECT dag_id, dag_hash, data, fileloc, created_at
+      SELECT dag_id, dag_hash, data, fileloc, created_at, version_number
       FROM serialized_dag
       WHERE dag_id = ?
-      ORDER BY created_at DESC
+      ORDER BY version_number DESC
       LIMIT 1
       """;
 
   private static final String LATEST_HASH =
       """
-      SELECT dag_hash
+      SELECT dag_hash, version_number
       FROM serialized_dag
       WHERE dag_id = ?
-      ORDER BY created_at DESC
+      ORDER BY version_number DESC
       LIMIT 1
       """;
 
   private static final String GET =
       """
-      SELECT dag_id, dag_hash, data, fileloc, created_at
+      SELECT dag_id, dag_hash, data, fileloc, created_at, version_number
       FROM serialized_dag
       WHERE dag_id = ? AND dag_hash = ?
+      """;
+
+  private static final String BY_NUMBER =
+      """
+      SELECT dag_id, dag_hash, data, fileloc, created_at, version_number
+      FROM serialized_dag
+      WHERE dag_id = ? AND version_number = ?
+      """;
+
+  private static final String VERSIONS =
+      """
+      SELECT dag_hash, version_number
+      FROM serialized_dag
+      WHERE dag_id = ?
+      ORDER BY version_number
       """;
 
   private final Jdbc jdbc;
@@ -52,7 +67,7 @@ public final class SerializedDagRepository {
         dialect.upsert(
             "serialized_dag",
             List.of("dag_id", "dag_hash"),
-            List.of("dag_id", "dag_hash", "fileloc", "data", "created_at"));
+            List.of("dag_id", "dag_hash", "fileloc", "data", "created_at", "version_number"));
   }
 
   /**
@@ -60,9 +75,11 @@ public final class SerializedDagRepository {
    * already is (same hash).
    */
   public boolean store(String dagId, SerializedDag dag, String fileloc, Instant now) {
-    if (latestHash(dagId).filter(dag.hash()::equals).isPresent()) {
+    Optional<Latest> latest = latestVersion(dagId);
+    if (latest.filter(l -> l.hash().equals(dag.hash())).isPresent()) {
       return false;
     }
+    int number = latest.map(l -> l.number() + 1).orElse(1);
     jdbc.update(
         "storing the serialized DAG '" + dagId + "'",
         upsert,
@@ -72,17 +89,24 @@ public final class SerializedDagRepository {
           ps.setString(3, fileloc);
           ps.setString(4, dag.json());
           dialect.setInstant(ps, 5, now);
+          ps.setInt(6, number);
         });
     return true;
   }
 
-  /** The hash of the latest version, without reading the JSON. */
-  public Optional<String> latestHash(String dagId) {
+  private record Latest(String hash, int number) {}
+
+  private Optional<Latest> latestVersion(String dagId) {
     return jdbc.queryOne(
         "reading the latest version of DAG '" + dagId + "'",
         LATEST_HASH,
         ps -> ps.setString(1, dagId),
-        rs -> rs.getString("dag_hash"));
+        rs -> new Latest(rs.getString("dag_hash"), rs.getInt("version_number")));
+  }
+
+  /** The hash of the latest version, without reading the JSON. */
+  public Optional<String> latestHash(String dagId) {
+    return latestVersion(dagId).map(Latest::hash);
   }
 
   public Optional<StoredDag> latest(String dagId) {
@@ -105,12 +129,36 @@ public final class SerializedDagRepository {
         this::row);
   }
 
+  /** Version {@code number} of a DAG (1 is the first). */
+  public Optional<StoredDag> byNumber(String dagId, int number) {
+    return jdbc.queryOne(
+        "reading version " + number + " of DAG '" + dagId + "'",
+        BY_NUMBER,
+        ps -> {
+          ps.setString(1, dagId);
+          ps.setInt(2, number);
+        },
+        this::row);
+  }
+
+  /** Every version's hash by its number, oldest first. */
+  public java.util.LinkedHashMap<Integer, String> versions(String dagId) {
+    java.util.LinkedHashMap<Integer, String> out = new java.util.LinkedHashMap<>();
+    jdbc.query(
+        "listing the versions of DAG '" + dagId + "'",
+        VERSIONS,
+        ps -> ps.setString(1, dagId),
+        rs -> out.put(rs.getInt("version_number"), rs.getString("dag_hash")));
+    return out;
+  }
+
   private StoredDag row(ResultSet rs) throws SQLException {
     return new StoredDag(
         rs.getString("dag_id"),
         rs.getString("dag_hash"),
         rs.getString("data"),
         rs.getString("fileloc"),
-        dialect.getInstant(rs, "created_at"));
+        dialect.getInstant(rs, "created_at"),
+        rs.getInt("version_number"));
   }
 }

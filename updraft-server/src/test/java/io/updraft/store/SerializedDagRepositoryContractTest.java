@@ -1,6 +1,7 @@
 package io.updraft.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.updraft.serde.SerializedDag;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ abstract class SerializedDagRepositoryContractTest extends RepositoryContractTes
     assertThat(repo().latest("d")).isEmpty();
     assertThat(repo().store("d", V1, "/d.yaml", T0)).isTrue();
     assertThat(repo().latest("d"))
-        .contains(new StoredDag("d", V1.hash(), V1.json(), "/d.yaml", T0));
+        .contains(new StoredDag("d", V1.hash(), V1.json(), "/d.yaml", T0, 1));
     assertThat(repo().latestHash("d")).contains(V1.hash());
   }
 
@@ -39,6 +40,21 @@ abstract class SerializedDagRepositoryContractTest extends RepositoryContractTes
     assertThat(repo().store("d", V1, "/d.yaml", T0.plusSeconds(2))).isTrue();
     assertThat(repo().latestHash("d")).contains(V1.hash());
     assertThat(repo().get("d", V2.hash())).isPresent();
+  }
+
+  @Test
+  void versionsAreNumberedInTheOrderTheyBecameCurrentEvenAtTheSameInstant() {
+    repo().store("d", V1, "/d.yaml", T0);
+    repo().store("d", V2, "/d.yaml", T0); // a fixed clock: created_at alone cannot order them
+    assertThat(repo().latest("d").orElseThrow().versionNumber()).isEqualTo(2);
+    assertThat(repo().latestHash("d")).contains(V2.hash());
+    assertThat(repo().byNumber("d", 1).orElseThrow().hash()).isEqualTo(V1.hash());
+
+    repo().store("d", V1, "/d.yaml", T0); // edited back: V1 is current again, as version 3
+    assertThat(repo().latestHash("d")).contains(V1.hash());
+    assertThat(repo().get("d", V1.hash()).orElseThrow().versionNumber()).isEqualTo(3);
+    assertThat(repo().versions("d")).containsExactly(entry(2, V2.hash()), entry(3, V1.hash()));
+    assertThat(repo().byNumber("d", 1)).isEmpty();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.updraft.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -79,9 +80,11 @@ abstract class StoreContractTest {
   void migratesAnEmptyDatabaseToTheLatestVersion() throws SQLException {
     assertThat(db.status().state()).isEqualTo(SchemaStatus.State.EMPTY);
 
-    assertThat(db.migrate()).isEqualTo(1);
+    int applied = db.migrate();
 
-    assertThat(db.status()).isEqualTo(new SchemaStatus(SchemaStatus.State.CURRENT, "1", "1"));
+    assertThat(applied).isGreaterThanOrEqualTo(2);
+    String latest = String.valueOf(applied); // one migration per version, from V1 without gaps
+    assertThat(db.status()).isEqualTo(new SchemaStatus(SchemaStatus.State.CURRENT, latest, latest));
     try (Connection c = db.dataSource().getConnection();
         Statement s = c.createStatement()) {
       for (String table : TABLES) {
@@ -114,14 +117,17 @@ abstract class StoreContractTest {
 
   @Test
   void checkNamesBothVersionsWhenTheSchemaIsOlder() {
-    db.migrate();
+    String latest = String.valueOf(db.migrate());
     try (Database newer = Database.open(scratch.config(), List.of("classpath:db/test-migration"))) {
-      assertThat(newer.status()).isEqualTo(new SchemaStatus(SchemaStatus.State.BEHIND, "1", "2"));
+      assertThat(newer.status())
+          .isEqualTo(new SchemaStatus(SchemaStatus.State.BEHIND, latest, "1000"));
       assertThatThrownBy(newer::check)
           .hasMessage(
               "the metadata database at "
                   + db.displayUrl()
-                  + " is at schema version 1, this Updraft needs 2 — run 'updraft db migrate'");
+                  + " is at schema version "
+                  + latest
+                  + ", this Updraft needs 1000 — run 'updraft db migrate'");
       assertThat(newer.migrate()).isEqualTo(1);
       newer.check();
     }
@@ -132,12 +138,14 @@ abstract class StoreContractTest {
     try (Database newer = Database.open(scratch.config(), List.of("classpath:db/test-migration"))) {
       newer.migrate();
     }
-    assertThat(db.status()).isEqualTo(new SchemaStatus(SchemaStatus.State.AHEAD, "2", "1"));
+    String latest = db.status().required();
+    assertThat(db.status()).isEqualTo(new SchemaStatus(SchemaStatus.State.AHEAD, "1000", latest));
     String expected =
         "the metadata database at "
             + db.displayUrl()
-            + " is at schema version 2, newer than this Updraft knows (1) — run a newer Updraft"
-            + " against it, or use another database";
+            + " is at schema version 1000, newer than this Updraft knows ("
+            + latest
+            + ") — run a newer Updraft against it, or use another database";
     assertThatThrownBy(db::check).hasMessage(expected);
     assertThatThrownBy(db::migrate).hasMessage(expected);
   }
@@ -242,10 +250,12 @@ abstract class StoreContractTest {
     assertDuplicate(ti, "d", "r1", "t", -1);
 
     String serialized =
-        "INSERT INTO serialized_dag (dag_id, dag_hash, data, created_at) VALUES (?, ?, '{}', ?)";
-    insert(serialized, "d", "h1", day);
-    insert(serialized, "d", "h2", day); // every version is kept
-    assertDuplicate(serialized, "d", "h1", day);
+        "INSERT INTO serialized_dag (dag_id, dag_hash, data, created_at, version_number)"
+            + " VALUES (?, ?, '{}', ?, ?)";
+    insert(serialized, "d", "h1", day, 1);
+    insert(serialized, "d", "h2", day, 2); // every version is kept
+    assertDuplicate(serialized, "d", "h1", day, 3);
+    assertDuplicate(serialized, "d", "h3", day, 2); // one hash per version number
 
     assertDuplicate(
         "INSERT INTO pool (pool, slots, include_deferred) VALUES (?, 1, ?)", "default_pool", false);
@@ -275,6 +285,33 @@ abstract class StoreContractTest {
       }
       c.rollback();
     }
+  }
+
+  /** V2 numbers the versions a V1 database already holds, in the order they were stored. */
+  @Test
+  void migratingFromV1NumbersExistingVersions() throws SQLException {
+    org.flywaydb.core.Flyway.configure(getClass().getClassLoader())
+        .dataSource(db.dataSource())
+        .locations(db.dialect().migrationLocation())
+        .table(Database.HISTORY_TABLE)
+        .target("1")
+        .load()
+        .migrate();
+    Instant day = Instant.parse("2024-01-01T00:00:00Z");
+    String v1 =
+        "INSERT INTO serialized_dag (dag_id, dag_hash, data, created_at) VALUES (?, ?, '{}', ?)";
+    insert(v1, "d", "bbb", day);
+    insert(v1, "d", "aaa", day.plusSeconds(5));
+    insert(v1, "d", "ccc", day.plusSeconds(9));
+    insert(v1, "e", "zzz", day);
+
+    db.migrate();
+
+    SerializedDagRepository repo = new SerializedDagRepository(db);
+    assertThat(repo.versions("d"))
+        .containsExactly(entry(1, "bbb"), entry(2, "aaa"), entry(3, "ccc"));
+    assertThat(repo.versions("e")).containsExactly(entry(1, "zzz"));
+    assertThat(repo.latestHash("d")).contains("ccc");
   }
 
   void insert(String sql, Object... values) throws SQLException {
