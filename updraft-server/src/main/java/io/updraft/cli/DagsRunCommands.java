@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -68,6 +69,7 @@ final class DagsRunCommands {
       Instant now = Clock.systemUTC().instant();
       DagRunRow run;
       boolean paused;
+      Map<String, Object> json;
       try (Database db = Commands.openMigrated(spec)) {
         requireKnown(db, dagId);
         paused = new DagRepository(db).get(dagId).orElseThrow().paused();
@@ -88,10 +90,11 @@ final class DagsRunCommands {
                 System.getProperty("user.name"),
                 confJson,
                 now);
+        json = RunJson.run(run, new SerializedDagRepository(db));
       }
       PrintWriter out = spec.commandLine().getOut();
       if (output.format == OutputFormat.json) {
-        out.println(JsonOutput.write(RunJson.run(run)));
+        out.println(JsonOutput.write(json));
       } else {
         out.println(
             "created run "
@@ -178,21 +181,25 @@ final class DagsRunCommands {
 
     @Override
     public Integer call() {
-      List<DagRunRow> runs;
+      List<Map<String, Object>> runs;
       try (Database db = Commands.openMigrated(spec)) {
         requireKnown(db, dagId);
-        runs = new DagRunRepository(db).list(dagId, limit);
+        SerializedDagRepository versions = new SerializedDagRepository(db);
+        runs =
+            new DagRunRepository(db)
+                .list(dagId, limit).stream().map(r -> RunJson.run(r, versions)).toList();
       }
       Listing.print(
           spec.commandLine().getOut(),
           output.format,
-          runs.stream().map(RunJson::run).toList(),
+          runs,
           "run_id",
           "run_type",
           "state",
           "logical_date",
           "start_date",
-          "end_date");
+          "end_date",
+          "dag_version");
       return ExitCodes.OK;
     }
   }

@@ -1,18 +1,26 @@
 package io.updraft.cli;
 
+import io.updraft.UpdraftException;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Durations;
 import io.updraft.dag.Task;
+import io.updraft.serde.DagSerializer;
+import io.updraft.store.Database;
+import io.updraft.store.SerializedDagRepository;
+import io.updraft.store.StoredDag;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -20,23 +28,98 @@ import picocli.CommandLine.Parameters;
  * upstream tasks is drawn under its first one and referred to under the others, so the tree stays
  * as long as the DAG, however many paths lead to a task.
  */
-@Command(name = "show", description = "Show a DAG's settings and its task tree.")
+@Command(
+    name = "show",
+    description = {
+      "Show a DAG's settings and its task tree, as its file defines it now.",
+      "With --version, show a version stored in the database instead: the one runs were created"
+          + " with (list-runs shows each run's dag_version)."
+    })
 final class DagsShowCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")
   String dagId;
 
+  @Option(
+      names = "--version",
+      paramLabel = "N|HASH",
+      description =
+          "A stored version: its number (1 is the first; 'latest' the newest) or the start of its"
+              + " hash.")
+  String version;
+
   @Override
   public Integer call() {
+    if (version != null) {
+      return showStored();
+    }
     Settings settings = Commands.settings(spec);
     FolderDags folder = FolderDags.load(settings.dagsFolder());
     folder.reportErrors(spec.commandLine().getErr());
     FolderDags.Entry entry = folder.find(dagId);
     PrintWriter out = spec.commandLine().getOut();
     print(entry.dag(), folder.relative(entry.file()), out);
+    out.println();
+    out.println("version: " + DagSerializer.hash(entry.dag()) + " (of the file as it is now)");
     out.flush();
     return ExitCodes.OK;
+  }
+
+  private int showStored() {
+    StoredDag stored;
+    Map<Integer, String> all;
+    try (Database db = Commands.openMigrated(spec)) {
+      SerializedDagRepository repo = new SerializedDagRepository(db);
+      all = repo.versions(dagId);
+      if (all.isEmpty()) {
+        throw new UpdraftException(
+            "no version of DAG '"
+                + dagId
+                + "' is stored — is the dag_id right, and has a DAG processor read its file?");
+      }
+      String hash = pick(all);
+      stored = repo.get(dagId, hash).orElseThrow();
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    print(DagSerializer.fromJson(stored.json()), stored.fileloc(), out);
+    out.println();
+    out.println(
+        "version "
+            + stored.versionNumber()
+            + " (versions stored: "
+            + all.keySet().stream().map(String::valueOf).collect(Collectors.joining(", "))
+            + "), hash "
+            + stored.hash()
+            + ", current since "
+            + JsonOutput.instant(stored.createdAt()));
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  /** The hash of the version the option names; a one-line error if none or several match. */
+  private String pick(Map<Integer, String> all) {
+    if (version.equals("latest")) {
+      return all.values().stream().reduce((a, b) -> b).orElseThrow();
+    }
+    if (version.matches("[0-9]{1,6}") && all.containsKey(Integer.parseInt(version))) {
+      return all.get(Integer.parseInt(version));
+    }
+    List<String> matches =
+        all.values().stream().filter(h -> h.startsWith(version.toLowerCase(Locale.ROOT))).toList();
+    if (matches.size() == 1 && version.length() >= 4) {
+      return matches.get(0);
+    }
+    throw new UpdraftException(
+        "DAG '"
+            + dagId
+            + "' has no version '"
+            + version
+            + "'"
+            + (matches.size() > 1 ? " that is unique (give more of the hash)" : "")
+            + " — use one of "
+            + all.keySet().stream().map(String::valueOf).collect(Collectors.joining(", "))
+            + ", 'latest', or at least 4 characters of a hash");
   }
 
   static void print(Dag dag, String file, PrintWriter out) {

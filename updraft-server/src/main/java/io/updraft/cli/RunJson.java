@@ -1,6 +1,8 @@
 package io.updraft.cli;
 
 import io.updraft.store.DagRunRow;
+import io.updraft.store.SerializedDagRepository;
+import io.updraft.store.StoredDag;
 import io.updraft.store.TaskInstanceRow;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,6 +10,21 @@ import java.util.Map;
 /** The JSON objects of SPEC §2.1 for runs and task instances, fields in the documented order. */
 final class RunJson {
   private RunJson() {}
+
+  /**
+   * A run with the DAG version it runs on: {@code dag_version} (its number, 1 for the DAG's first
+   * version; null when that version is no longer stored) and {@code dag_hash}.
+   */
+  static Map<String, Object> run(DagRunRow r, SerializedDagRepository versions) {
+    Map<String, Object> m = run(r);
+    m.put(
+        "dag_version",
+        r.dagHash() == null
+            ? null
+            : versions.get(r.dagId(), r.dagHash()).map(StoredDag::versionNumber).orElse(null));
+    m.put("dag_hash", r.dagHash());
+    return m;
+  }
 
   static Map<String, Object> run(DagRunRow r) {
     Map<String, Object> m = new LinkedHashMap<>();

@@ -16,7 +16,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "updraft",
-    mixinStandardHelpOptions = true,
     scope = ScopeType.INHERIT,
     versionProvider = VersionCommand.Provider.class,
     description = "Updraft: a workflow scheduler for the JVM.",
@@ -39,6 +38,20 @@ import picocli.CommandLine.Spec;
     })
 final class UpdraftCommand implements Runnable {
   @Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      scope = ScopeType.INHERIT,
+      description = "Show this help message and exit.")
+  boolean help;
+
+  /** Only on {@code updraft} itself: {@code dags show --version N} means a DAG version. */
+  @Option(
+      names = {"-V", "--version"},
+      versionHelp = true,
+      description = "Print version information and exit.")
+  boolean version;
 
   @Option(
       names = "--home",

@@ -32,15 +32,18 @@ class RunCommandsTest {
     return CliRun.of(all);
   }
 
+  private static Dag dag() {
+    return Dags.dag("orders")
+        .schedule("@daily")
+        .startDate("2024-01-01")
+        .task(Tasks.shell("extract", "true"))
+        .task(Tasks.shell("load", "true").upstream("extract"))
+        .build();
+  }
+
   @BeforeEach
   void dagInTheDatabase() {
-    Dag dag =
-        Dags.dag("orders")
-            .schedule("@daily")
-            .startDate("2024-01-01")
-            .task(Tasks.shell("extract", "true"))
-            .task(Tasks.shell("load", "true").upstream("extract"))
-            .build();
+    Dag dag = dag();
     try (Database db = Database.open(DatabaseConfig.defaultUrl(home))) {
       db.migrate();
       Instant now = Instant.parse("2024-01-05T00:00:00Z");
@@ -71,7 +74,10 @@ class RunCommandsTest {
                 + "\"logical_date\":\"2024-01-03T00:00:00.000Z\","
                 + "\"data_interval_start\":\"2024-01-03T00:00:00.000Z\","
                 + "\"data_interval_end\":\"2024-01-04T00:00:00.000Z\","
-                + "\"start_date\":null,\"end_date\":null}");
+                + "\"start_date\":null,\"end_date\":null,"
+                + "\"dag_version\":1,\"dag_hash\":\""
+                + DagSerializer.hash(dag())
+                + "\"}");
 
     JsonNode runs = JSON.readTree(run("dags", "list-runs", "orders", "-o", "json").out());
     assertThat(runs).hasSize(1);
@@ -217,5 +223,44 @@ class RunCommandsTest {
       assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(r.err().lines()).as(String.join(" ", args)).hasSize(1);
     }
+  }
+
+  @Test
+  void eachRunShowsTheVersionItRunsOnAndShowVersionPrintsIt() throws Exception {
+    assertThat(run("dags", "trigger", "orders", "--run-id", "before").exitCode()).isZero();
+    Dag edited =
+        Dags.dag("orders")
+            .schedule("@daily")
+            .startDate("2024-01-01")
+            .task(Tasks.shell("extract", "true"))
+            .task(Tasks.shell("load", "true").upstream("extract"))
+            .task(Tasks.shell("report", "true").upstream("load"))
+            .build();
+    try (Database db = Database.open(DatabaseConfig.defaultUrl(home))) {
+      new SerializedDagRepository(db)
+          .store("orders", DagSerializer.serialize(edited), "o.yaml", Instant.now());
+    }
+    assertThat(run("dags", "trigger", "orders", "--run-id", "after").exitCode()).isZero();
+
+    JsonNode runs = JSON.readTree(run("dags", "list-runs", "orders", "-o", "json").out());
+    assertThat(runs.findValuesAsText("run_id")).containsExactly("after", "before");
+    assertThat(runs.get(0).get("dag_version").asInt()).isEqualTo(2);
+    assertThat(runs.get(1).get("dag_version").asInt()).isEqualTo(1);
+    assertThat(runs.get(0).get("dag_hash").asText()).isEqualTo(DagSerializer.hash(edited));
+
+    CliRun first = run("dags", "show", "orders", "--version", "1");
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(first.out()).contains("load [shell]").doesNotContain("report").contains("version 1");
+    CliRun byHash =
+        run("dags", "show", "orders", "--version", DagSerializer.hash(edited).substring(0, 8));
+    assertThat(byHash.out())
+        .contains("report [shell]")
+        .contains("version 2 (versions stored: 1, 2)");
+    assertThat(run("dags", "show", "orders", "--version", "latest").out()).contains("version 2");
+
+    CliRun missing = run("dags", "show", "orders", "--version", "7");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).hasLineCount(1).contains("use one of 1, 2");
+    assertThat(run("--version").out()).startsWith("updraft ");
   }
 }
