@@ -5,6 +5,8 @@ import io.updraft.dag.Dag;
 import io.updraft.serde.DagSerializer;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.StoredDag;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -52,6 +54,25 @@ public final class DagVersions {
                         "DAG " + dagId + " has never been parsed — is it in the dags folder?"));
     return new Versioned(get(dagId, s.hash()), s.hash());
   }
+
+  private record Checked(String hash, Instant at) {}
+
+  private final Map<String, Checked> latestHashes = new ConcurrentHashMap<>();
+
+  /**
+   * The hash of a DAG's newest version, read at most once a second per DAG: the scheduler asks on
+   * every pass for every run, and a change may reach it a second late. Null if it has none.
+   */
+  public String latestHash(String dagId, Instant now) {
+    Checked c = latestHashes.get(dagId);
+    if (c == null || now.isBefore(c.at()) || !now.isBefore(c.at().plus(LATEST_TTL))) {
+      c = new Checked(serialized.latestHash(dagId).orElse(null), now);
+      latestHashes.put(dagId, c);
+    }
+    return c.hash();
+  }
+
+  private static final Duration LATEST_TTL = Duration.ofSeconds(1);
 
   /** A DAG and the hash of its version. */
   public record Versioned(Dag dag, String hash) {}

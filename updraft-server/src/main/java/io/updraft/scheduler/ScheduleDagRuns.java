@@ -11,10 +11,12 @@ import io.updraft.store.StateChange;
 import io.updraft.store.TaskInstanceRow;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Step 3: examines running DagRuns, the longest unexamined first (claimed {@code SKIP LOCKED}, so
@@ -44,12 +46,21 @@ final class ScheduleDagRuns {
               List<Long> examined = new ArrayList<>();
               for (DagRunRow run : runsToExamine()) {
                 examined.add(run.id());
-                Dag dag = ctx.versions().get(run.dagId(), run.dagHash());
+                Dag version = ctx.versions().get(run.dagId(), run.dagHash());
+                Set<String> removed = removedSince(version, run, now);
+                Dag dag = removed.isEmpty() ? version : RemovedTasks.without(version, removed);
                 List<TaskInstanceRow> rows =
                     ctx.taskInstances().listForRun(run.dagId(), run.runId());
                 Map<String, TaskInstanceView> views = new HashMap<>();
                 Map<String, Long> ids = new HashMap<>();
+                List<StateChange> writes = new ArrayList<>();
                 for (TaskInstanceRow ti : rows) {
+                  if (removed.contains(ti.taskId())) {
+                    if (NOT_STARTED.contains(ti.state())) {
+                      writes.add(new StateChange(ti.id(), ti.state(), TaskInstanceState.REMOVED));
+                    }
+                    continue;
+                  }
                   views.put(
                       ti.taskId(), new TaskInstanceView(ti.taskId(), ti.state(), ti.nextRetryAt()));
                   ids.put(ti.taskId(), ti.id());
@@ -57,7 +68,6 @@ final class ScheduleDagRuns {
                 RunDecision d =
                     RunDecisions.decide(
                         dag, run.startDate(), views, now, task -> pastFacts(dag, run, task));
-                List<StateChange> writes = new ArrayList<>(d.changes().size());
                 for (TaskDecision c : d.changes()) {
                   writes.add(new StateChange(ids.get(c.taskId()), c.from(), c.to()));
                 }
@@ -86,6 +96,23 @@ final class ScheduleDagRuns {
         .filter(r -> r.state() == DagRunState.RUNNING)
         .map(List::of)
         .orElse(List.of());
+  }
+
+  /** Task states a removed task leaves for {@code removed}; one that started finishes first. */
+  private static final Set<TaskInstanceState> NOT_STARTED =
+      EnumSet.of(
+          TaskInstanceState.NONE,
+          TaskInstanceState.SCHEDULED,
+          TaskInstanceState.UP_FOR_RETRY,
+          TaskInstanceState.UP_FOR_RESCHEDULE);
+
+  /** The tasks of the run's version that the DAG's newest version no longer has. */
+  private Set<String> removedSince(Dag version, DagRunRow run, Instant now) {
+    String latest = ctx.versions().latestHash(run.dagId(), now);
+    if (latest == null || latest.equals(run.dagHash())) {
+      return Set.of();
+    }
+    return RemovedTasks.of(version, ctx.versions().get(run.dagId(), latest));
   }
 
   /** The previous run's facts for a depends_on_past task (Airflow's prev_dagrun_dep). */
