@@ -88,7 +88,17 @@ public final class YamlDagParser {
           "a DAG file must be a map starting with dag_id: (or dags: with a list of DAGs)");
     }
     List<Located> errors = new ArrayList<>();
-    List<MappingNode> dagNodes = dagNodes(map, errors);
+    List<MappingNode> dagNodes;
+    List<Path> inputs = List.of();
+    Optional<NodeTuple> forEach = ForEach.find(map);
+    if (forEach.isPresent()) {
+      ForEach.Expanded x = ForEach.expand(file, map, forEach.get());
+      x.problems().forEach(p -> errors.add(new Located(p.pos(), p.message())));
+      dagNodes = x.dags();
+      inputs = x.data() == null ? List.of() : List.of(x.data());
+    } else {
+      dagNodes = dagNodes(map, errors);
+    }
     List<Dag> dags = new ArrayList<>();
     Map<String, Pos> positions = new HashMap<>();
     for (MappingNode dagNode : dagNodes) {
@@ -115,7 +125,7 @@ public final class YamlDagParser {
         r.dag().ifPresent(dags::add);
       }
     }
-    return new Parsed(new DagFileResult(file, dags, toErrors(file, errors)), positions);
+    return new Parsed(new DagFileResult(file, dags, toErrors(file, errors), inputs), positions);
   }
 
   /** The DAG maps of a file: the file's top map, or the items of its dags: list. */
