@@ -84,13 +84,14 @@ public final class ZonedCron {
         && ahead.isOverlap()
         && !current.isBefore(ahead.getInstant().minus(ahead.getDuration().abs()))) {
       LocalDateTime overlapStart = ahead.getDateTimeAfter();
-      from = overlapStart.isBefore(from) ? overlapStart.minusNanos(1) : from;
+      // At the very start of the repeated hour too (current is its first pass's first instant).
+      from = overlapStart.isAfter(from) ? from : overlapStart.minusNanos(1);
     }
     if (behind != null
         && behind.isGap()
         && current.isBefore(behind.getInstant().plus(behind.getDuration()))) {
       LocalDateTime gapStart = behind.getDateTimeBefore();
-      from = gapStart.isBefore(from) ? gapStart.minusNanos(1) : from;
+      from = gapStart.isAfter(from) ? from : gapStart.minusNanos(1);
     }
     for (int i = 0; i < MAX_STEPS; i++) {
       LocalDateTime local = cron.next(from).orElseThrow(() -> noMatch(current));

@@ -233,6 +233,19 @@ class DstTest {
                 "2024-04-07T17:00:00Z")); // 8 Apr 02:30 ACST
   }
 
+  /**
+   * Found by the interval property (jqwik): a start date at the very first instant of the repeated
+   * hour (02:00 ACDT, 7 Apr) skipped that day's run at 02:00 ACST one hour later.
+   */
+  @Test
+  void aStartAtTheFirstInstantOfARepeatedHourKeepsThatDaysRun() {
+    assertThat(starts("0 2 * * *", "Australia/Adelaide", "2024-04-06T15:30:00Z", 2))
+        .isEqualTo(
+            utc(
+                "2024-04-06T16:30:00Z", // 7 Apr 02:00 ACST, the second 02:00 (Airflow's fold=1)
+                "2024-04-07T16:30:00Z")); // 8 Apr 02:00 ACST
+  }
+
   // Australia/Lord_Howe: +10:30 / +11 with 30-minute changes. 6 Oct 2024 02:00 -> 02:30;
   // 7 Apr 2024 02:00 -> 01:30.
 
