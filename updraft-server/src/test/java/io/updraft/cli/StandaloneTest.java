@@ -3,9 +3,13 @@ package io.updraft.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.updraft.state.DagRunState;
+import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
+import io.updraft.store.ImportErrorRepository;
+import io.updraft.store.TaskInstanceRepository;
+import io.updraft.store.TaskInstanceRow;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -58,5 +62,81 @@ class StandaloneTest {
     assertThat(runs).hasSize(1);
     assertThat(runs.get(0).runId()).startsWith("scheduled__");
     assertThat(runs.get(0).state()).isEqualTo(DagRunState.SUCCESS);
+  }
+
+  /**
+   * The file changes under a running run: first a cycle (an import error; the DAG keeps its last
+   * good version and the run goes on), then a new task (not part of the running run). Real files,
+   * the DAG processor's file-system events, real processes.
+   */
+  @Test
+  void aCycleIntroducedMidRunIsAnImportErrorAndTheRunFinishesOnItsVersion() throws Exception {
+    Path dags = Files.createDirectories(home.resolve("dags"));
+    Path gate = home.resolve("gate");
+    String good =
+        """
+        dag_id: m
+        schedule: null
+        tasks:
+          - {task_id: a, operator: shell, command: "while [ ! -e GATE ]; do sleep 0.05; done"}
+          - {task_id: b, operator: shell, command: "true", upstream: [a]}
+        """
+            .replace("GATE", gate.toString());
+    Path file = dags.resolve("m.yaml");
+    Files.writeString(file, good);
+    Settings settings =
+        Settings.resolve(
+            home, null, null, Map.of("UPDRAFT_CORE_DAGS_ARE_PAUSED_AT_CREATION", "false"));
+    try (SchedulerService standalone =
+        new SchedulerService(
+            settings, Clock.systemUTC(), new SchedulerService.Mode("standalone", true, true))) {
+      standalone.start(new PrintWriter(new StringWriter(), true));
+      CliRun trigger =
+          CliRun.of("--home", home.toString(), "dags", "trigger", "m", "--run-id", "r");
+      assertThat(trigger.exitCode()).as(trigger.err()).isZero();
+      try (Database db = settings.openDatabase()) {
+        TaskInstanceRepository tis = new TaskInstanceRepository(db);
+        await("a running", () -> state(tis, "a") == TaskInstanceState.RUNNING);
+
+        String cyclic =
+            good.replace(
+                    "{task_id: a, operator: shell,", "{task_id: a, upstream: [c], operator: shell,")
+                + "  - {task_id: c, operator: shell, command: \"true\", upstream: [b]}\n";
+        Files.writeString(file, cyclic);
+        ImportErrorRepository errors = new ImportErrorRepository(db);
+        await("the cycle reported", () -> !errors.list().isEmpty());
+        assertThat(errors.list().get(0).message()).startsWith("cycle:");
+
+        Files.createFile(gate);
+        DagRunRepository runs = new DagRunRepository(db);
+        await("the run to finish", () -> runs.get("m", "r").orElseThrow().state().isFinished());
+        assertThat(runs.get("m", "r").orElseThrow().state()).isEqualTo(DagRunState.SUCCESS);
+        assertThat(tis.listForRun("m", "r"))
+            .extracting(TaskInstanceRow::taskId)
+            .containsOnly("a", "b");
+
+        Files.writeString(file, good); // fixed: the error goes
+        await("the error cleared", () -> errors.list().isEmpty());
+      }
+    }
+  }
+
+  private static TaskInstanceState state(TaskInstanceRepository tis, String taskId) {
+    return tis.listForRun("m", "r").stream()
+        .filter(t -> t.taskId().equals(taskId))
+        .findFirst()
+        .map(TaskInstanceRow::state)
+        .orElse(null);
+  }
+
+  private static void await(String what, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(20);
+    }
   }
 }
