@@ -1,7 +1,6 @@
 package io.updraft.dagproc;
 
 import io.updraft.UpdraftException;
-import io.updraft.dag.Dag;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -47,30 +46,7 @@ public final class DagFolder {
     Map<String, Path> owner = new HashMap<>();
     for (Path file : dagFiles(folder)) {
       YamlDagParser.Parsed parsed = parser.parseWithPositions(file);
-      DagFileResult r = parsed.result();
-      List<Dag> kept = new ArrayList<>();
-      List<DagFileError> errors = new ArrayList<>(r.errors());
-      for (Dag dag : r.dags()) {
-        Path first = owner.putIfAbsent(dag.dagId(), file);
-        if (first == null) {
-          kept.add(dag);
-        } else {
-          Pos pos = parsed.dagIdPositions().getOrDefault(dag.dagId(), Pos.START);
-          errors.add(
-              new DagFileError(
-                  file,
-                  pos.line(),
-                  pos.column(),
-                  "dag_id '"
-                      + dag.dagId()
-                      + "' is already defined in "
-                      + first
-                      + " — give each DAG its own dag_id"));
-        }
-      }
-      errors.sort(
-          Comparator.comparingInt(DagFileError::line).thenComparingInt(DagFileError::column));
-      results.add(new DagFileResult(file, kept, errors));
+      results.add(parsed.withoutDagIdsOf(id -> owner.putIfAbsent(id, file)));
     }
     return new FolderResult(folder, results);
   }

@@ -1,6 +1,5 @@
 package io.updraft.dagproc;
 
-import io.updraft.dag.Dag;
 import io.updraft.store.Database;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -258,32 +257,15 @@ public final class DagProcessor implements AutoCloseable {
    * define a dag_id keeps it until it no longer does.
    */
   private DagFileResult claimDagIds(Path file, YamlDagParser.Parsed parsed) {
-    DagFileResult r = parsed.result();
-    List<Dag> kept = new ArrayList<>();
-    List<DagFileError> errors = new ArrayList<>(r.errors());
-    for (Dag dag : r.dags()) {
-      Path owner = owners.get(dag.dagId());
-      if (owner == null || owner.equals(file)) {
-        kept.add(dag);
-      } else {
-        waiting.computeIfAbsent(dag.dagId(), k -> new HashSet<>()).add(file);
-        Pos pos = parsed.dagIdPositions().getOrDefault(dag.dagId(), Pos.START);
-        errors.add(
-            new DagFileError(
-                file,
-                pos.line(),
-                pos.column(),
-                "dag_id '"
-                    + dag.dagId()
-                    + "' is already defined in "
-                    + owner
-                    + " — give each DAG its own dag_id"));
-      }
-    }
-    errors.sort(
-        java.util.Comparator.comparingInt(DagFileError::line)
-            .thenComparingInt(DagFileError::column));
-    return r.with(kept, errors);
+    return parsed.withoutDagIdsOf(
+        id -> {
+          Path owner = owners.get(id);
+          if (owner == null || owner.equals(file)) {
+            return null;
+          }
+          waiting.computeIfAbsent(id, k -> new HashSet<>()).add(file);
+          return owner;
+        });
   }
 
   private void remember(

@@ -96,8 +96,8 @@ final class DagReader {
       error(
           f.get("for_each").getKeyNode(),
           "for_each",
-          "for_each (generated DAGs) is not supported yet — write one DAG per file, or several"
-              + " under dags:");
+          "for_each makes the whole file a template and cannot be used inside dags: — put the"
+              + " template in a file of its own, with for_each at its top");
       f.remove("for_each");
     }
     unknownKeys(f, DAG_KEYS, "", "DAG");

@@ -36,7 +36,41 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 public final class YamlDagParser {
 
   /** The result with, for each DAG read, where its dag_id is (for errors found later). */
-  record Parsed(DagFileResult result, Map<String, Pos> dagIdPositions) {}
+  record Parsed(DagFileResult result, Map<String, Pos> dagIdPositions) {
+
+    /**
+     * The result without the DAGs whose dag_id another file defines: each becomes an error at its
+     * dag_id. {@code otherFile} names that file, or null when the dag_id is this file's to keep.
+     */
+    DagFileResult withoutDagIdsOf(java.util.function.Function<String, Path> otherFile) {
+      List<Dag> kept = new ArrayList<>();
+      List<DagFileError> errors = new ArrayList<>(result.errors());
+      for (Dag dag : result.dags()) {
+        Path other = otherFile.apply(dag.dagId());
+        if (other == null) {
+          kept.add(dag);
+        } else {
+          Pos pos = dagIdPositions.getOrDefault(dag.dagId(), Pos.START);
+          errors.add(
+              new DagFileError(
+                  result.file(),
+                  pos.line(),
+                  pos.column(),
+                  "dag_id '"
+                      + dag.dagId()
+                      + "' is already defined in "
+                      + other
+                      + " — give each DAG its own dag_id"));
+        }
+      }
+      if (kept.size() == result.dags().size()) {
+        return result;
+      }
+      errors.sort(
+          Comparator.comparingInt(DagFileError::line).thenComparingInt(DagFileError::column));
+      return result.with(kept, errors);
+    }
+  }
 
   /** Reads and parses a file; an unreadable file gives an error, not an exception. */
   public DagFileResult parse(Path file) {

@@ -22,13 +22,7 @@ class ImportErrorsCommandTest {
   @TempDir Path dags;
 
   private CliRun run(String... args) {
-    String[] all = new String[args.length + 4];
-    all[0] = "--home";
-    all[1] = home.toString();
-    all[2] = "--dags-folder";
-    all[3] = dags.toString();
-    System.arraycopy(args, 0, all, 4, args.length);
-    return CliRun.of(all);
+    return CliRun.in(home, dags, args);
   }
 
   private void process() {

@@ -255,9 +255,12 @@ class YamlDagParserTest {
   }
 
   @Test
-  void forEachIsNotSupportedYet() throws IOException {
+  void forEachWithoutItsDataFileSaysSoAtItsValue() throws IOException {
     String e = onlyError(parse(HEAD + "for_each: customers.csv\n"));
-    assertThat(e).startsWith("3:1: for_each (generated DAGs) is not supported yet");
+    assertThat(e).startsWith("3:11: cannot read").contains("customers.csv");
+    String nested =
+        onlyError(parse("dags:\n  - " + HEAD.replace("\n", "\n    ") + "for_each: c.csv\n"));
+    assertThat(nested).contains("cannot be used inside dags:");
   }
 
   @Test

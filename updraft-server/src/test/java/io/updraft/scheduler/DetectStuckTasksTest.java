@@ -19,11 +19,8 @@ import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -34,26 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Lost tries are failed or retried; instances stuck in queued are queued again. */
 class DetectStuckTasksTest {
   private static final Instant T0 = Instant.parse("2024-01-04T12:00:00Z");
-
-  /** A clock the test moves. */
-  private static final class MovableClock extends Clock {
-    Instant now = T0;
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   /** Takes work and never runs it: the worker "died". */
   private static final class Lost implements Executor {
@@ -75,7 +52,7 @@ class DetectStuckTasksTest {
 
   @TempDir Path tmp;
   private Database db;
-  private final MovableClock clock = new MovableClock();
+  private final MovableClock clock = new MovableClock(T0);
   private final Lost executor = new Lost();
   private SchedulerLoop loop;
   private TaskInstanceRepository tis;

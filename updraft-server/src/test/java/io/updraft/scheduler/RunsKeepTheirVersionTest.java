@@ -16,11 +16,8 @@ import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,25 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RunsKeepTheirVersionTest {
   private static final Instant T0 = Instant.parse("2024-01-04T12:00:00Z");
-
-  private static final class MovableClock extends Clock {
-    Instant now = T0;
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   /** Takes work and lets the test finish it. */
   private static final class Held implements Executor {
@@ -76,7 +54,7 @@ class RunsKeepTheirVersionTest {
 
   @TempDir Path tmp;
   private Database db;
-  private final MovableClock clock = new MovableClock();
+  private final MovableClock clock = new MovableClock(T0);
   private final Held executor = new Held();
   private SchedulerLoop loop;
   private TaskInstanceRepository tis;
