@@ -4,6 +4,7 @@ import io.updraft.UpdraftException;
 import io.updraft.dag.Dag;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.scheduler.ManualRuns;
+import io.updraft.store.ChangeSignals;
 import io.updraft.store.DagRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
@@ -91,6 +92,7 @@ final class DagsRunCommands {
                 confJson,
                 now);
         json = RunJson.run(run, new SerializedDagRepository(db));
+        ChangeSignals.announce(db); // a running scheduler starts it now, not at its next pass
       }
       PrintWriter out = spec.commandLine().getOut();
       if (output.format == OutputFormat.json) {
@@ -141,6 +143,7 @@ final class DagsRunCommands {
                 System.getProperty("user.name"),
                 null,
                 Clock.systemUTC().instant());
+        ChangeSignals.announce(db);
       }
       spec.commandLine().getOut().println((paused() ? "paused " : "unpaused ") + dagId);
       spec.commandLine().getOut().flush();

@@ -9,6 +9,7 @@ import io.updraft.scheduler.DagVersions;
 import io.updraft.scheduler.SchedulerContext;
 import io.updraft.scheduler.SchedulerLoop;
 import io.updraft.scheduler.Wakeup;
+import io.updraft.store.ChangeSignals;
 import io.updraft.store.Database;
 import io.updraft.store.JobRepository;
 import io.updraft.store.JobType;
@@ -46,6 +47,7 @@ final class SchedulerService implements AutoCloseable {
   private SchedulerLoop loop;
   private Thread scheduler;
   private DagProcessor processor;
+  private AutoCloseable signals;
   private JobRepository jobs;
   private long jobId;
 
@@ -92,6 +94,7 @@ final class SchedulerService implements AutoCloseable {
                 config.duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD),
                 config.duration(ConfigKey.TASK_QUEUED_TIMEOUT)));
     scheduler = Thread.ofPlatform().name("scheduler").start(loop::run);
+    signals = ChangeSignals.listen(db, wakeup::signal);
     DagProcessor.Report first = processor == null ? null : processor.start(wakeup::signal);
     wakeup.signal();
     printBanner(out, config, first);
@@ -158,6 +161,13 @@ final class SchedulerService implements AutoCloseable {
   public void close() {
     if (processor != null) {
       processor.close();
+    }
+    if (signals != null) {
+      try {
+        signals.close();
+      } catch (Exception e) {
+        log.debug("closing the change listener: {}", e.toString());
+      }
     }
     if (loop != null) {
       loop.stop();

@@ -206,6 +206,7 @@ final class TasksCommand implements Runnable {
                 from == null ? null : DagsNextRunsCommand.parseInstant(from, zone),
                 to == null ? null : DagsNextRunsCommand.parseInstant(to, zone),
                 java.time.Instant.now());
+        io.updraft.store.ChangeSignals.announce(db);
       }
       PrintWriter out = spec.commandLine().getOut();
       out.println(

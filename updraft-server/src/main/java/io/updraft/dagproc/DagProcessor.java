@@ -1,5 +1,6 @@
 package io.updraft.dagproc;
 
+import io.updraft.store.ChangeSignals;
 import io.updraft.store.Database;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -70,6 +71,7 @@ public final class DagProcessor implements AutoCloseable {
       boolean broken) {}
 
   private final Settings settings;
+  private final Database db;
   private final Clock clock;
   private final DagWriter writer;
   private final DagFileParsers parsers;
@@ -94,6 +96,7 @@ public final class DagProcessor implements AutoCloseable {
 
   DagProcessor(Database db, Settings settings, Clock clock, DagFileParsers parsers) {
     this.settings = settings;
+    this.db = db;
     this.clock = clock;
     this.writer = new DagWriter(db, settings.pausedAtCreation());
     this.parsers = parsers;
@@ -167,6 +170,9 @@ public final class DagProcessor implements AutoCloseable {
     }
     Report report =
         new Report(present.size(), changed.size(), written, unchanged, broken, deactivated);
+    if (report.changedAnything()) {
+      ChangeSignals.announce(db); // schedulers in other processes see the new versions at once
+    }
     if (report.parsed() > 0 || deactivated > 0) {
       log.info(
           "dags folder: {} file(s) parsed, {} with errors now, {} DAG version(s) written, {}"

@@ -1,0 +1,104 @@
+package io.updraft.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells schedulers in other processes that something they act on changed — a run triggered, a DAG
+ * unpaused, tasks cleared, a new DAG version — so they start a pass at once instead of at their
+ * idle timeout. On PostgreSQL this is {@code NOTIFY}/{@code LISTEN} on one channel; on H2 and MySQL
+ * there is no such thing and the idle timeout (1 s) bounds the delay. A signal carries nothing: the
+ * database is still the only channel for data.
+ */
+public final class ChangeSignals {
+  private static final Logger log = LoggerFactory.getLogger(ChangeSignals.class);
+  static final String CHANNEL = "updraft_wake";
+
+  private ChangeSignals() {}
+
+  /** Announces a change; never fails the caller (a lost signal costs at most the idle timeout). */
+  public static void announce(Database db) {
+    if (!(db.dialect() instanceof Dialect.Postgres)) {
+      return;
+    }
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("NOTIFY " + CHANNEL);
+    } catch (SQLException e) {
+      log.debug("could not announce a change: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * Calls {@code onSignal} whenever another process announces a change, on a thread of its own,
+   * until closed. A no-op where the database has no notifications.
+   */
+  public static AutoCloseable listen(Database db, Runnable onSignal) {
+    if (!(db.dialect() instanceof Dialect.Postgres)) {
+      return () -> {};
+    }
+    Listener l = new Listener(db, onSignal);
+    l.thread.start();
+    return l;
+  }
+
+  private static final class Listener implements AutoCloseable {
+    private static final Duration POLL = Duration.ofMillis(500);
+    private final Database db;
+    private final Runnable onSignal;
+    private final Thread thread;
+    private volatile boolean closed;
+
+    Listener(Database db, Runnable onSignal) {
+      this.db = db;
+      this.onSignal = onSignal;
+      this.thread = Thread.ofPlatform().name("change-signals").daemon().unstarted(this::run);
+    }
+
+    private void run() {
+      while (!closed) {
+        try (Connection c = db.dataSource().getConnection();
+            Statement s = c.createStatement()) {
+          s.execute("LISTEN " + CHANNEL);
+          PGConnection pg = c.unwrap(PGConnection.class);
+          while (!closed) {
+            PGNotification[] got = pg.getNotifications((int) POLL.toMillis());
+            if (got != null && got.length > 0) {
+              onSignal.run();
+            }
+          }
+        } catch (SQLException | RuntimeException e) {
+          if (!closed) {
+            log.warn("listening for changes failed ({}); retrying in 1 s", e.getMessage());
+            sleep();
+          }
+        }
+      }
+    }
+
+    private void sleep() {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        closed = true;
+      }
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      try {
+        thread.join(POLL.toMillis() * 4);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

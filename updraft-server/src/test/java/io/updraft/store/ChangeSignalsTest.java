@@ -1,0 +1,42 @@
+package io.updraft.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Change signals between processes: NOTIFY/LISTEN on PostgreSQL, nothing (and no error) on H2. */
+class ChangeSignalsTest {
+  @TempDir Path dir;
+
+  @Test
+  void aChangeAnnouncedByOneConnectionWakesAListenerOfAnother() throws Exception {
+    try (ScratchDatabase scratch = TestBackend.postgres().create();
+        Database listening = Database.open(scratch.config());
+        Database announcing = Database.open(scratch.config())) {
+      CountDownLatch woken = new CountDownLatch(1);
+      try (AutoCloseable listener = ChangeSignals.listen(listening, woken::countDown)) {
+        // The listener subscribes on its own thread; announce until it has heard one.
+        for (int i = 0; i < 100 && woken.getCount() > 0; i++) {
+          ChangeSignals.announce(announcing);
+          woken.await(100, TimeUnit.MILLISECONDS);
+        }
+        assertThat(woken.getCount()).as("woken by the other connection's NOTIFY").isZero();
+      }
+    }
+  }
+
+  @Test
+  void onH2ThereAreNoSignalsAndNoErrors() throws Exception {
+    try (Database db = Database.open("jdbc:h2:file:" + dir.resolve("db"))) {
+      CountDownLatch woken = new CountDownLatch(1);
+      try (AutoCloseable listener = ChangeSignals.listen(db, woken::countDown)) {
+        ChangeSignals.announce(db);
+        assertThat(woken.await(200, TimeUnit.MILLISECONDS)).isFalse();
+      }
+    }
+  }
+}
