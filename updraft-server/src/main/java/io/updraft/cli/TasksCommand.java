@@ -18,7 +18,12 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "tasks",
     description = "Inspect the task instances of a DAG run.",
-    subcommands = {TasksCommand.States.class, TasksCommand.Logs.class, TasksCommand.Clear.class})
+    subcommands = {
+      TasksCommand.States.class,
+      TasksCommand.Logs.class,
+      TasksCommand.Clear.class,
+      TasksTestCommand.class
+    })
 final class TasksCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -70,7 +70,7 @@ public final class ManualRuns {
   }
 
   /** The data interval of a manual run with this logical date. */
-  static DataInterval dataInterval(Dag dag, Instant logicalDate) {
+  public static DataInterval dataInterval(Dag dag, Instant logicalDate) {
     boolean boundary =
         switch (dag.schedule()) {
           case Schedule.Cron cron when !cron.trigger() -> {

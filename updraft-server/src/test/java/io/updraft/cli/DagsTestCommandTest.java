@@ -161,4 +161,33 @@ class DagsTestCommandTest {
     assertThat(again.exitCode()).as("the same logical date twice").isEqualTo(2);
     assertThat(again.err().lines()).hasSize(1);
   }
+
+  @Test
+  void tasksTestRunsOneTaskWithoutItsUpstreamAndRecordsNothing() throws Exception {
+    Files.writeString(
+        dags.resolve("t.yaml"),
+        """
+        dag_id: t
+        schedule: "@daily"
+        start_date: 2024-01-01
+        params: {who: world}
+        tasks:
+          - {task_id: first, operator: shell, command: "exit 1"}
+          - {task_id: greet, operator: shell, command: "echo hello {{ params.who }} {{ ds }}",
+             upstream: [first]}
+          - {task_id: boom, operator: shell, command: "echo oops >&2; exit 3"}
+        """);
+    CliRun ok = run("tasks", "test", "t", "greet", "2024-03-05");
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+    assertThat(ok.out())
+        .contains("run_id=manual__2024-03-05T00:00:00+00:00")
+        .contains("task greet: success (return value: hello world 2024-03-05)");
+    CliRun failed = run("tasks", "test", "t", "boom");
+    assertThat(failed.exitCode()).isEqualTo(1);
+    assertThat(failed.out()).contains("oops").contains("task boom: failed");
+    CliRun unknown = run("tasks", "test", "t", "nope");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).hasLineCount(1).contains("its tasks are");
+    assertThat(Files.exists(home.resolve("updraft.mv.db"))).as("no database touched").isFalse();
+  }
 }

@@ -1,0 +1,100 @@
+package io.updraft.cli;
+
+import io.updraft.UpdraftException;
+import io.updraft.dag.Dag;
+import io.updraft.scheduler.ManualRuns;
+import io.updraft.scheduler.RunIds;
+import io.updraft.state.TaskInstanceState;
+import io.updraft.store.RunType;
+import io.updraft.worker.RunnerSettings;
+import io.updraft.worker.TaskRunner;
+import io.updraft.worker.TryOutcome;
+import io.updraft.worker.TryRequest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code updraft tasks test DAG TASK [LOGICAL_DATE]}: runs one try of one task right here, as
+ * Airflow's does — no dependencies checked, nothing recorded in the database, no XComs to pull —
+ * and prints its log. For trying a command and its templates while writing a DAG.
+ */
+@Command(
+    name = "test",
+    description = {
+      "Run one task once in this process and print its log: no upstream check, nothing written"
+          + " to the database (xcom_pull finds nothing). Exit 0 if it succeeded or was skipped,"
+          + " 1 if it failed."
+    })
+final class TasksTestCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")
+  String dagId;
+
+  @Parameters(index = "1", paramLabel = "TASK", description = "The task_id.")
+  String taskId;
+
+  @Parameters(
+      index = "2",
+      arity = "0..1",
+      paramLabel = "LOGICAL_DATE",
+      description = "The logical date (default: now), in the DAG's time zone unless it has one.")
+  String logicalDate;
+
+  @Override
+  public Integer call() throws IOException {
+    Settings settings = Commands.settings(spec);
+    FolderDags folder = FolderDags.load(settings.dagsFolder());
+    folder.reportErrors(spec.commandLine().getErr());
+    Dag dag = folder.find(dagId).dag();
+    if (dag.task(taskId).isEmpty()) {
+      throw new UpdraftException(
+          "DAG '"
+              + dagId
+              + "' has no task '"
+              + taskId
+              + "' — its tasks are "
+              + String.join(", ", dag.tasksById().keySet()));
+    }
+    Clock clock = Clock.systemUTC();
+    Instant logical =
+        logicalDate == null
+            ? clock.instant()
+            : DagsNextRunsCommand.parseInstant(logicalDate, dag.timezone());
+    Path logs = Files.createTempDirectory("updraft-tasks-test-");
+    try {
+      TryOutcome outcome =
+          new TaskRunner(RunnerSettings.defaults())
+              .run(
+                  TryRequest.builder(dag, taskId, RunIds.of(RunType.MANUAL, logical), logical, logs)
+                      .dataInterval(ManualRuns.dataInterval(dag, logical))
+                      .clock(clock)
+                      .build());
+      PrintWriter out = spec.commandLine().getOut();
+      if (outcome.logPath() != null && Files.exists(outcome.logPath())) {
+        out.print(Files.readString(outcome.logPath()));
+      }
+      out.println(
+          "task "
+              + taskId
+              + ": "
+              + outcome.state().id()
+              + (outcome.error() == null ? "" : " — " + outcome.error())
+              + (outcome.returnValue() == null
+                  ? ""
+                  : " (return value: " + outcome.returnValue() + ")"));
+      out.flush();
+      return outcome.state() == TaskInstanceState.FAILED ? ExitCodes.FAILED_RUN : ExitCodes.OK;
+    } finally {
+      DagsTestCommand.deleteTree(logs);
+    }
+  }
+}
