@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       DagsRunCommands.Unpause.class,
       DagsRunCommands.ListRuns.class,
       DagsTestCommand.class,
+      DagsBackfillCommand.class,
       DagsImportErrorsCommand.class
     })
 final class DagsCommand implements Runnable {

@@ -263,4 +263,49 @@ class RunCommandsTest {
     assertThat(missing.err()).hasLineCount(1).contains("use one of 1, 2");
     assertThat(run("--version").out()).startsWith("updraft ");
   }
+
+  @Test
+  void backfillQueuesEveryScheduledRunOfTheRangeOnce() throws Exception {
+    CliRun first =
+        run(
+            "dags",
+            "backfill",
+            "orders",
+            "--from",
+            "2024-01-02",
+            "--to",
+            "2024-01-04",
+            "-o",
+            "json");
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    JsonNode created = JSON.readTree(first.out());
+    assertThat(created.findValuesAsText("run_id"))
+        .containsExactly(
+            "backfill__2024-01-02T00:00:00+00:00",
+            "backfill__2024-01-03T00:00:00+00:00",
+            "backfill__2024-01-04T00:00:00+00:00");
+    assertThat(created.findValuesAsText("run_type")).containsOnly("backfill");
+    assertThat(created.findValuesAsText("state")).containsOnly("queued");
+    assertThat(created.get(0).get("data_interval_end").asText())
+        .isEqualTo("2024-01-03T00:00:00.000Z");
+
+    CliRun again = run("dags", "backfill", "orders", "--from", "2024-01-01", "--to", "2024-01-04");
+    assertThat(again.out())
+        .contains("created 1 backfill run(s)")
+        .contains("skipped 3 logical date(s)")
+        .contains("backfill__2024-01-01T00:00:00+00:00")
+        .contains("the DAG is paused");
+
+    for (String[] bad :
+        new String[][] {
+          {"dags", "backfill", "orders", "--from", "2024-01-04", "--to", "2024-01-02"},
+          {"dags", "backfill", "orders", "--from", "2023-01-01", "--to", "2023-01-02"},
+          {"dags", "backfill", "orders", "--from", "2024-01-01"},
+          {"dags", "backfill", "nope", "--from", "2024-01-01", "--to", "2024-01-02"},
+        }) {
+      CliRun r = run(bad);
+      assertThat(r.exitCode()).as(String.join(" ", bad)).isEqualTo(2);
+      assertThat(r.err().lines()).as(String.join(" ", bad)).hasSize(1);
+    }
+  }
 }
