@@ -179,15 +179,18 @@ final class SchedulerService implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    if (executor != null) {
-      executor.close();
-    }
+    // The job ends before the executor drains: on H2 the database's own shutdown hook may close
+    // it any moment now. A try still queued here can no longer start once another scheduler has
+    // rescheduled it (starting is guarded on the queued state), so this is safe.
     if (jobs != null) {
       try {
         jobs.finish(jobId, true, clock.instant());
       } catch (RuntimeException e) {
         log.warn("could not record the scheduler job's end: {}", e.getMessage());
       }
+    }
+    if (executor != null) {
+      executor.close();
     }
     if (db != null) {
       db.close();
