@@ -6,7 +6,9 @@ import io.updraft.store.Database;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -51,13 +53,22 @@ public final class NullExecutor implements Executor {
     if (tis.isEmpty()) {
       return;
     }
+    // Like Airflow's TestExecutor, in bulk: a few statements per batch, not four per task.
     database.runInTransaction(
         () -> {
+          Set<Long> started =
+              taskInstances.startAll(
+                  tis.stream().map(TaskInstanceRow::id).toList(),
+                  "null-executor",
+                  0,
+                  clock.instant());
+          List<TaskInstanceRepository.Ending> endings = new ArrayList<>(started.size());
           for (TaskInstanceRow ti : tis) {
-            taskInstances.start(ti.id(), "null-executor", 0, clock.instant());
-            taskInstances.finish(
-                ti.id(), TaskInstanceState.RUNNING, outcome.apply(ti), clock.instant(), null);
+            if (started.contains(ti.id())) {
+              endings.add(new TaskInstanceRepository.Ending(ti.id(), outcome.apply(ti), null));
+            }
           }
+          taskInstances.finishAll(endings, clock.instant());
         });
     wakeup.signal();
   }

@@ -139,12 +139,25 @@ public final class TaskInstanceRepository {
       GROUP BY dag_id, run_id, task_id
       """;
 
+  /**
+   * One statement for a whole critical section's worth: a batch of single updates is 10x slower.
+   */
   private static final String QUEUE =
       """
       UPDATE task_instance
       SET state = 'queued', queued_dttm = ?, queued_by_job_id = ?, updated_at = ?
-      WHERE id = ? AND state = 'scheduled'
+      WHERE id IN (%s) AND state = 'scheduled'
       """;
+
+  private static final String QUEUED_BY =
+      """
+      SELECT id
+      FROM task_instance
+      WHERE id IN (%s) AND state = 'queued' AND queued_by_job_id = ?
+      """;
+
+  /** Ids per statement: well within every engine's limit on parameters. */
+  private static final int IDS_PER_STATEMENT = 1024;
 
   private static final String START =
       """
@@ -154,6 +167,18 @@ public final class TaskInstanceRepository {
           updated_at = ?
       WHERE id = ? AND state = 'queued'
       """;
+
+  private static final String START_ALL =
+      """
+      UPDATE task_instance
+      SET state = 'running', try_number = try_number + 1, start_date = ?, end_date = NULL,
+          duration = NULL, last_heartbeat_at = ?, hostname = ?, pid = ?, next_retry_at = NULL,
+          updated_at = ?
+      WHERE id IN (%s) AND state = 'queued'
+      """;
+
+  private static final String GET_ALL =
+      "SELECT " + COLUMNS + " FROM task_instance WHERE id IN (%s)";
 
   private static final String HEARTBEAT =
       """
@@ -182,6 +207,8 @@ public final class TaskInstanceRepository {
       FROM task_instance
       WHERE id = ?
       """;
+
+  private static final String INSERT_HISTORY_ALL = INSERT_HISTORY.replace("id = ?", "id IN (%s)");
 
   private static final String HISTORY =
       """
@@ -263,6 +290,11 @@ public final class TaskInstanceRepository {
   private final Jdbc jdbc;
   private final Dialect dialect;
   private final LockByIds lockScheduled = new LockByIds(LOCK_SCHEDULED);
+  private final LockByIds queueByIds = new LockByIds(QUEUE);
+  private final LockByIds queuedBy = new LockByIds(QUEUED_BY);
+  private final LockByIds startAll = new LockByIds(START_ALL);
+  private final LockByIds getAll = new LockByIds(GET_ALL);
+  private final LockByIds insertHistoryAll = new LockByIds(INSERT_HISTORY_ALL);
 
   public TaskInstanceRepository(Database database) {
     this.jdbc = database.jdbc();
@@ -466,18 +498,37 @@ public final class TaskInstanceRepository {
    */
   public Set<Long> queue(List<Long> ids, long jobId, Instant now) {
     TaskInstanceTransitions.check(SCHEDULED, QUEUED);
-    int[] counts =
-        jdbc.batch(
-            "queueing task instances",
-            QUEUE,
-            ids,
-            (ps, id) -> {
-              dialect.setInstant(ps, 1, now);
-              ps.setLong(2, jobId);
-              dialect.setInstant(ps, 3, now);
-              ps.setLong(4, id);
-            });
-    return collectChanged(ids, counts, new LinkedHashSet<>());
+    Set<Long> changed = new LinkedHashSet<>();
+    for (int from = 0; from < ids.size(); from += IDS_PER_STATEMENT) {
+      List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_STATEMENT));
+      int n =
+          jdbc.update(
+              "queueing task instances",
+              queueByIds.sql(chunk.size()),
+              ps -> {
+                dialect.setInstant(ps, 1, now);
+                ps.setLong(2, jobId);
+                dialect.setInstant(ps, 3, now);
+                queueByIds.bind(ps, 4, chunk);
+              });
+      Set<Long> distinct = new LinkedHashSet<>(chunk);
+      if (n == distinct.size()) {
+        changed.addAll(distinct);
+      } else {
+        // Some had left scheduled meanwhile (the caller did not hold their locks): which ones?
+        Set<Long> mine = new java.util.HashSet<>();
+        jdbc.query(
+            "reading which task instances were queued",
+            queuedBy.sql(chunk.size()),
+            ps -> {
+              int next = queuedBy.bind(ps, 1, chunk);
+              ps.setLong(next, jobId);
+            },
+            rs -> mine.add(rs.getLong("id")));
+        distinct.stream().filter(mine::contains).forEach(changed::add);
+      }
+    }
+    return changed;
   }
 
   /**
@@ -571,6 +622,118 @@ public final class TaskInstanceRepository {
               ps -> ps.setLong(1, id));
           return true;
         });
+  }
+
+  /**
+   * Starts many queued task instances at once (what {@link #start} does for one), for executors
+   * that run tries in bulk; returns the ids that were queued and are now running.
+   */
+  public Set<Long> startAll(List<Long> ids, String hostname, int pid, Instant now) {
+    TaskInstanceTransitions.check(QUEUED, RUNNING);
+    Set<Long> started = new LinkedHashSet<>();
+    for (int from = 0; from < ids.size(); from += IDS_PER_STATEMENT) {
+      List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_STATEMENT));
+      int n =
+          jdbc.update(
+              "starting task instances",
+              startAll.sql(chunk.size()),
+              ps -> {
+                dialect.setInstant(ps, 1, now);
+                dialect.setInstant(ps, 2, now);
+                ps.setString(3, hostname);
+                ps.setInt(4, pid);
+                dialect.setInstant(ps, 5, now);
+                startAll.bind(ps, 6, chunk);
+              });
+      Set<Long> distinct = new LinkedHashSet<>(chunk);
+      if (n == distinct.size()) {
+        started.addAll(distinct);
+      } else {
+        // Some were no longer queued: the ones started now are running with this start.
+        Instant start = Dialect.micros(now);
+        getAll(List.copyOf(distinct)).stream()
+            .filter(t -> t.state() == RUNNING && start.equals(t.startDate()))
+            .forEach(t -> started.add(t.id()));
+      }
+    }
+    return started;
+  }
+
+  /** One finishing try for {@link #finishAll}. */
+  public record Ending(long id, TaskInstanceState to, Instant nextRetryAt) {}
+
+  /**
+   * Ends the running tries of many task instances at once, each with its history row, as {@link
+   * #finish} does for one: three statements whatever their number. Returns the ids finished (one no
+   * longer running is left alone).
+   */
+  public Set<Long> finishAll(List<Ending> endings, Instant now) {
+    for (Ending e : endings) {
+      if (!TRY_ENDS.contains(e.to())) {
+        throw new IllegalArgumentException("finishAll ends tries, not -> " + e.to().id());
+      }
+      TaskInstanceTransitions.check(RUNNING, e.to(), "task_instance id=" + e.id());
+    }
+    return jdbc.inTransaction(
+        () -> {
+          Map<Long, TaskInstanceRow> current = new HashMap<>();
+          getAll(endings.stream().map(Ending::id).toList()).forEach(t -> current.put(t.id(), t));
+          List<Ending> running =
+              endings.stream()
+                  .filter(e -> current.containsKey(e.id()))
+                  .filter(e -> current.get(e.id()).state() == RUNNING)
+                  .toList();
+          int[] counts =
+              jdbc.batch(
+                  "finishing task instances",
+                  FINISH,
+                  running,
+                  (ps, e) -> {
+                    TaskInstanceRow ti = current.get(e.id());
+                    ps.setString(1, e.to().id());
+                    dialect.setInstant(ps, 2, now);
+                    setDouble(
+                        ps,
+                        3,
+                        ti.startDate() == null
+                            ? null
+                            : Duration.between(ti.startDate(), Dialect.micros(now)).toNanos()
+                                / 1e9);
+                    dialect.setInstant(ps, 4, e.nextRetryAt());
+                    dialect.setInstant(ps, 5, now);
+                    ps.setLong(6, e.id());
+                    ps.setString(7, RUNNING.id());
+                    ps.setInt(8, ti.tryNumber());
+                  });
+          List<Long> done = new ArrayList<>();
+          for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 0) {
+              done.add(running.get(i).id());
+            }
+          }
+          for (int from = 0; from < done.size(); from += IDS_PER_STATEMENT) {
+            List<Long> chunk = done.subList(from, Math.min(done.size(), from + IDS_PER_STATEMENT));
+            jdbc.update(
+                "recording finished tries",
+                insertHistoryAll.sql(chunk.size()),
+                ps -> insertHistoryAll.bind(ps, 1, chunk));
+          }
+          return new LinkedHashSet<>(done);
+        });
+  }
+
+  private List<TaskInstanceRow> getAll(List<Long> ids) {
+    List<TaskInstanceRow> out = new ArrayList<>(ids.size());
+    for (int from = 0; from < ids.size(); from += IDS_PER_STATEMENT) {
+      List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_STATEMENT));
+      out.addAll(
+          jdbc.query(
+              "reading task instances",
+              getAll.sql(chunk.size()),
+              ps -> getAll.bind(ps, 1, chunk),
+              this::row));
+    }
+    return out;
   }
 
   /** The finished tries of a task instance, first try first. */

@@ -263,6 +263,48 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
         .containsExactly(UP_FOR_RETRY, SUCCESS);
   }
 
+  @Test
+  void queueOfSomeNoLongerScheduledSaysWhichWereQueued() {
+    List<Long> ids =
+        runWith("d", "r", 0, task("a", 1, "p", 1), task("b", 1, "p", 1), task("c", 1, "p", 1));
+    moveTo(ids, SCHEDULED);
+    moveTo1(ids.get(1), SCHEDULED, SKIPPED); // left scheduled since it was read
+    assertThat(tis().queue(ids, 5L, T0)).containsExactly(ids.get(0), ids.get(2));
+    assertThat(ti(ids.get(1)).state()).isEqualTo(SKIPPED);
+  }
+
+  @Test
+  void startAllAndFinishAllDoWhatStartAndFinishDoForEach() {
+    List<Long> ids =
+        runWith("d", "r", 0, task("a", 1, "p", 1), task("b", 1, "p", 1), task("c", 1, "p", 1));
+    moveTo(ids, SCHEDULED);
+    tis().queue(ids.subList(0, 2), 3L, T0); // c stays scheduled
+    Instant started = T0.plusSeconds(10);
+    assertThat(tis().startAll(ids, "bulk", 9, started)).containsExactly(ids.get(0), ids.get(1));
+    assertThat(ti(ids.get(0)).tryNumber()).isEqualTo(1);
+    assertThat(ti(ids.get(0)).hostname()).isEqualTo("bulk");
+    assertThat(ti(ids.get(2)).state()).isEqualTo(SCHEDULED);
+
+    Instant ended = started.plusMillis(1500);
+    assertThat(
+            tis()
+                .finishAll(
+                    List.of(
+                        new TaskInstanceRepository.Ending(ids.get(0), SUCCESS, null),
+                        new TaskInstanceRepository.Ending(ids.get(1), UP_FOR_RETRY, ended),
+                        new TaskInstanceRepository.Ending(ids.get(2), SUCCESS, null)),
+                    ended))
+        .containsExactly(ids.get(0), ids.get(1));
+    assertThat(ti(ids.get(0)).state()).isEqualTo(SUCCESS);
+    assertThat(ti(ids.get(0)).duration()).isEqualTo(1.5);
+    assertThat(ti(ids.get(1)).nextRetryAt()).isEqualTo(ended);
+    assertThat(tis().history(ids.get(1)))
+        .containsExactly(
+            new TaskInstanceRepository.Try(
+                ids.get(1), 1, UP_FOR_RETRY, started, ended, 1.5, "bulk"));
+    assertThat(ti(ids.get(2)).state()).as("not running: left alone").isEqualTo(SCHEDULED);
+  }
+
   void moveTo1(long id, TaskInstanceState from, TaskInstanceState to) {
     assertThat(tis().setStates(List.of(new StateChange(id, from, to)), T0)).containsExactly(id);
   }
