@@ -90,37 +90,32 @@ public final class TaskInstanceRepository {
    * filter). {@link #LOCK_SCHEDULED} then locks them by id.
    */
   private static final String SCHEDULED_CANDIDATES =
-      """
-      SELECT ti.id, COALESCE(dr.logical_date, dr.run_after) AS run_date
-      FROM task_instance ti
-      JOIN dag_run dr ON dr.dag_id = ti.dag_id AND dr.run_id = ti.run_id
-      WHERE ti.state = 'scheduled'
-        AND dr.state = 'running'
-        AND NOT EXISTS (SELECT 1 FROM dag d WHERE d.dag_id = ti.dag_id AND d.is_paused = TRUE)
-      ORDER BY ti.priority_weight DESC, run_date, ti.id
-      LIMIT ?
-      """;
+      "SELECT "
+          + prefixed("ti.")
+          + """
+          , COALESCE(dr.logical_date, dr.run_after) AS run_date
+          FROM task_instance ti
+          JOIN dag_run dr ON dr.dag_id = ti.dag_id AND dr.run_id = ti.run_id
+          WHERE ti.state = 'scheduled'
+            AND dr.state = 'running'
+            AND NOT EXISTS (SELECT 1 FROM dag d WHERE d.dag_id = ti.dag_id AND d.is_paused = TRUE)
+          ORDER BY ti.priority_weight DESC, run_date, ti.id
+          LIMIT ?
+          """;
 
   /** The candidates of one run, paused or not: what {@code dags test} runs. */
   private static final String SCHEDULED_CANDIDATES_OF_RUN =
-      """
-      SELECT ti.id, COALESCE(dr.logical_date, dr.run_after) AS run_date
-      FROM task_instance ti
-      JOIN dag_run dr ON dr.dag_id = ti.dag_id AND dr.run_id = ti.run_id
-      WHERE ti.state = 'scheduled'
-        AND dr.state = 'running'
-        AND ti.dag_id = ? AND ti.run_id = ?
-      ORDER BY ti.priority_weight DESC, ti.id
-      LIMIT ?
-      """;
-
-  private static final String LOCK_SCHEDULED =
       "SELECT "
-          + COLUMNS
+          + prefixed("ti.")
           + """
-          FROM task_instance
-          WHERE id IN (%s) AND state = 'scheduled'
-          FOR UPDATE SKIP LOCKED
+          , COALESCE(dr.logical_date, dr.run_after) AS run_date
+          FROM task_instance ti
+          JOIN dag_run dr ON dr.dag_id = ti.dag_id AND dr.run_id = ti.run_id
+          WHERE ti.state = 'scheduled'
+            AND dr.state = 'running'
+            AND ti.dag_id = ? AND ti.run_id = ?
+          ORDER BY ti.priority_weight DESC, ti.id
+          LIMIT ?
           """;
 
   private static final String POOL_OCCUPANCY =
@@ -289,7 +284,6 @@ public final class TaskInstanceRepository {
 
   private final Jdbc jdbc;
   private final Dialect dialect;
-  private final LockByIds lockScheduled = new LockByIds(LOCK_SCHEDULED);
   private final LockByIds queueByIds = new LockByIds(QUEUE);
   private final LockByIds queuedBy = new LockByIds(QUEUED_BY);
   private final LockByIds startAll = new LockByIds(START_ALL);
@@ -390,13 +384,14 @@ public final class TaskInstanceRepository {
   /**
    * Candidates for the critical section (scheduler step 4): scheduled task instances of running
    * runs of unpaused DAGs, highest {@code priority_weight} first, then earliest logical date, then
-   * id; at most {@code limit}, locked {@code FOR UPDATE SKIP LOCKED} until the caller's transaction
-   * ends. Must run inside {@link Database#inTransaction}.
+   * id; at most {@code limit}. Must run inside {@link Database#inTransaction}, after the caller
+   * locked the pool rows ({@link PoolRepository#tryLockAll}).
    *
-   * <p>The ordered read takes no locks and the lock is taken by primary key ({@link LockByIds}), so
-   * the engine locks exactly the rows returned: one ordered locking query would lock every
-   * scheduled row on H2 and InnoDB. A candidate another transaction holds, or that left scheduled
-   * in between, is left out, so fewer than {@code limit} may come back while more wait.
+   * <p>No task instance row is locked: the pool rows already keep every other scheduler out of its
+   * critical section (DESIGN step 4), and {@link #queue} only queues a candidate still scheduled,
+   * so one that a concurrent clear or timeout moved on meanwhile is left out. Locking the
+   * candidates too would write every one of them twice on PostgreSQL (the lock marks the tuple)
+   * and, with an ordered query, lock every scheduled row on H2 and InnoDB.
    */
   public List<ScheduledTaskInstance> scheduledForQueueing(int limit) {
     return scheduledForQueueing(SCHEDULED_CANDIDATES, ps -> ps.setInt(1, limit));
@@ -418,34 +413,11 @@ public final class TaskInstanceRepository {
 
   private List<ScheduledTaskInstance> scheduledForQueueing(String sql, Jdbc.Binder binder) {
     jdbc.requireTransaction("TaskInstanceRepository.scheduledForQueueing");
-    String what = "reading scheduled task instances";
-    Map<Long, Instant> runDates = new java.util.LinkedHashMap<>();
-    jdbc.query(
-        what,
+    return jdbc.query(
+        "reading scheduled task instances",
         sql,
         binder,
-        rs -> runDates.put(rs.getLong("id"), dialect.getInstant(rs, "run_date")));
-    if (runDates.isEmpty()) {
-      return List.of();
-    }
-    List<Long> ids = List.copyOf(runDates.keySet());
-    Map<Long, TaskInstanceRow> locked = new HashMap<>();
-    jdbc.query(
-        "locking scheduled task instances",
-        lockScheduled.sql(ids.size()),
-        ps -> lockScheduled.bind(ps, 1, ids),
-        rs -> {
-          TaskInstanceRow ti = row(rs);
-          return locked.put(ti.id(), ti);
-        });
-    List<ScheduledTaskInstance> candidates = new ArrayList<>(locked.size());
-    for (Long id : ids) {
-      TaskInstanceRow ti = locked.get(id);
-      if (ti != null) {
-        candidates.add(new ScheduledTaskInstance(ti, runDates.get(id)));
-      }
-    }
-    return candidates;
+        rs -> new ScheduledTaskInstance(row(rs), dialect.getInstant(rs, "run_date")));
   }
 
   /** Queued, running and deferred slots per pool; pools where nothing holds a slot are absent. */
@@ -832,6 +804,14 @@ public final class TaskInstanceRepository {
               ps.setString(4, r.from().id());
             });
     return collectChanged(resets.stream().map(Reset::id).toList(), counts, new LinkedHashSet<>());
+  }
+
+  /** {@link #COLUMNS} with a table alias, for queries that join. */
+  private static String prefixed(String alias) {
+    return java.util.Arrays.stream(COLUMNS.split(","))
+        .map(String::strip)
+        .map(c -> alias + c)
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   private static Set<Long> collectChanged(List<Long> ids, int[] counts, Set<Long> into) {
