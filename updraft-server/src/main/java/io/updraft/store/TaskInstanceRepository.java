@@ -203,7 +203,9 @@ public final class TaskInstanceRepository {
       WHERE id = ?
       """;
 
-  private static final String INSERT_HISTORY_ALL = INSERT_HISTORY.replace("id = ?", "id IN (%s)");
+  /** History rows of the tries a bulk finish just ended (and only those: state and end match). */
+  private static final String INSERT_HISTORY_ALL =
+      INSERT_HISTORY.replace("id = ?", "id IN (%s) AND state = ? AND end_date = ?");
 
   private static final String HISTORY =
       """
@@ -289,10 +291,20 @@ public final class TaskInstanceRepository {
   private final LockByIds startAll = new LockByIds(START_ALL);
   private final LockByIds getAll = new LockByIds(GET_ALL);
   private final LockByIds insertHistoryAll = new LockByIds(INSERT_HISTORY_ALL);
+  private final LockByIds finishAll;
+
+  /** Ends many running tries alike in one statement, their durations computed by the engine. */
+  private static final String FINISH_ALL =
+      """
+      UPDATE task_instance
+      SET state = ?, end_date = ?, duration = %s, next_retry_at = ?, updated_at = ?
+      WHERE id IN (%%s) AND state = 'running'
+      """;
 
   public TaskInstanceRepository(Database database) {
     this.jdbc = database.jdbc();
     this.dialect = database.dialect();
+    this.finishAll = new LockByIds(FINISH_ALL.formatted(dialect.secondsSince("start_date")));
   }
 
   /** Creates the task instances of a new run, state none, in one batch. */
@@ -646,51 +658,59 @@ public final class TaskInstanceRepository {
       }
       TaskInstanceTransitions.check(RUNNING, e.to(), "task_instance id=" + e.id());
     }
+    // Alike endings (same state, same retry time) share one statement: usually all of them.
+    Map<Ending, List<Long>> groups = new java.util.LinkedHashMap<>();
+    for (Ending e : endings) {
+      groups
+          .computeIfAbsent(new Ending(0, e.to(), e.nextRetryAt()), k -> new ArrayList<>())
+          .add(e.id());
+    }
     return jdbc.inTransaction(
         () -> {
-          Map<Long, TaskInstanceRow> current = new HashMap<>();
-          getAll(endings.stream().map(Ending::id).toList()).forEach(t -> current.put(t.id(), t));
-          List<Ending> running =
-              endings.stream()
-                  .filter(e -> current.containsKey(e.id()))
-                  .filter(e -> current.get(e.id()).state() == RUNNING)
-                  .toList();
-          int[] counts =
-              jdbc.batch(
-                  "finishing task instances",
-                  FINISH,
-                  running,
-                  (ps, e) -> {
-                    TaskInstanceRow ti = current.get(e.id());
-                    ps.setString(1, e.to().id());
-                    dialect.setInstant(ps, 2, now);
-                    setDouble(
-                        ps,
-                        3,
-                        ti.startDate() == null
-                            ? null
-                            : Duration.between(ti.startDate(), Dialect.micros(now)).toNanos()
-                                / 1e9);
-                    dialect.setInstant(ps, 4, e.nextRetryAt());
-                    dialect.setInstant(ps, 5, now);
-                    ps.setLong(6, e.id());
-                    ps.setString(7, RUNNING.id());
-                    ps.setInt(8, ti.tryNumber());
+          Set<Long> done = new LinkedHashSet<>();
+          for (Map.Entry<Ending, List<Long>> g : groups.entrySet()) {
+            List<Long> ids = g.getValue();
+            for (int from = 0; from < ids.size(); from += IDS_PER_STATEMENT) {
+              List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_STATEMENT));
+              Set<Long> running = new LinkedHashSet<>();
+              getAll(chunk).stream()
+                  .filter(t -> t.state() == RUNNING)
+                  .forEach(t -> running.add(t.id()));
+              if (running.isEmpty()) {
+                continue;
+              }
+              List<Long> targets = List.copyOf(running);
+              int finished =
+                  jdbc.update(
+                      "finishing task instances",
+                      finishAll.sql(targets.size()),
+                      ps -> {
+                        ps.setString(1, g.getKey().to().id());
+                        dialect.setInstant(ps, 2, now);
+                        dialect.setInstant(ps, 3, now);
+                        dialect.setInstant(ps, 4, g.getKey().nextRetryAt());
+                        dialect.setInstant(ps, 5, now);
+                        finishAll.bind(ps, 6, targets);
+                      });
+              jdbc.update(
+                  "recording finished tries",
+                  insertHistoryAll.sql(targets.size()),
+                  ps -> {
+                    int next = insertHistoryAll.bind(ps, 1, targets);
+                    ps.setString(next, g.getKey().to().id());
+                    dialect.setInstant(ps, next + 1, now);
                   });
-          List<Long> done = new ArrayList<>();
-          for (int i = 0; i < counts.length; i++) {
-            if (counts[i] != 0) {
-              done.add(running.get(i).id());
+              if (finished == targets.size()) {
+                done.addAll(targets);
+              } else { // some left running meanwhile: the ones ended here have this end
+                Instant end = Dialect.micros(now);
+                getAll(targets).stream()
+                    .filter(t -> t.state() == g.getKey().to() && end.equals(t.endDate()))
+                    .forEach(t -> done.add(t.id()));
+              }
             }
           }
-          for (int from = 0; from < done.size(); from += IDS_PER_STATEMENT) {
-            List<Long> chunk = done.subList(from, Math.min(done.size(), from + IDS_PER_STATEMENT));
-            jdbc.update(
-                "recording finished tries",
-                insertHistoryAll.sql(chunk.size()),
-                ps -> insertHistoryAll.bind(ps, 1, chunk));
-          }
-          return new LinkedHashSet<>(done);
+          return done;
         });
   }
 
