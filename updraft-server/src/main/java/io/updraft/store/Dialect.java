@@ -58,6 +58,14 @@ public sealed interface Dialect permits Dialect.H2, Dialect.Postgres, Dialect.My
    */
   String secondsSince(String column);
 
+  /**
+   * What goes right after {@code SELECT} in a join that must be read in the order its first table
+   * is written (MySQL's planner otherwise starts from the small table and sorts the big one).
+   */
+  default String joinInWrittenOrder() {
+    return "";
+  }
+
   /** The URL to hand the driver (a dialect may add a parameter it needs). */
   default String driverUrl(String jdbcUrl) {
     return jdbcUrl;
@@ -235,6 +243,11 @@ public sealed interface Dialect permits Dialect.H2, Dialect.Postgres, Dialect.My
     @Override
     public String name() {
       return "mysql";
+    }
+
+    @Override
+    public String joinInWrittenOrder() {
+      return "STRAIGHT_JOIN ";
     }
 
     @Override

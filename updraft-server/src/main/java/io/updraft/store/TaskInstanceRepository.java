@@ -45,11 +45,19 @@ public final class TaskInstanceRepository {
   private static final String INSERT =
       """
       INSERT INTO task_instance (dag_id, run_id, task_id, map_index, state, try_number, max_tries,
-                                 priority_weight, pool, pool_slots, queue, operator, updated_at)
-      VALUES (?, ?, ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?)
+                                 priority_weight, pool, pool_slots, queue, operator, updated_at,
+                                 run_date)
+      VALUES (?, ?, ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
 
   private static final String GET = "SELECT " + COLUMNS + " FROM task_instance WHERE id = ?";
+
+  private static final String RUN_DATE =
+      """
+      SELECT COALESCE(logical_date, run_after) AS run_date
+      FROM dag_run
+      WHERE dag_id = ? AND run_id = ?
+      """;
 
   private static final String LIST_FOR_RUN =
       "SELECT " + COLUMNS + " FROM task_instance WHERE dag_id = ? AND run_id = ? ORDER BY id";
@@ -85,30 +93,33 @@ public final class TaskInstanceRepository {
       """;
 
   /**
-   * The critical section's candidates, read without locks in queueing order: highest priority, then
-   * earliest run, then id. Only runs that are running, of DAGs that are not paused (Airflow's
-   * filter). {@link #LOCK_SCHEDULED} then locks them by id.
+   * The critical section's candidates in queueing order: highest priority, then earliest run, then
+   * id. Only runs that are running, of DAGs that are not paused (Airflow's filter). The index on
+   * (state, priority_weight DESC, run_date, id) lets the engine read just the first few instead of
+   * sorting the whole backlog; the paused filter is a join because PostgreSQL misjudges a NOT
+   * EXISTS here and sorts everything.
    */
   private static final String SCHEDULED_CANDIDATES =
-      "SELECT "
+      "SELECT %s"
           + prefixed("ti.")
           + """
-          , COALESCE(dr.logical_date, dr.run_after) AS run_date
+          , ti.run_date AS candidate_run_date
           FROM task_instance ti
           JOIN dag_run dr ON dr.dag_id = ti.dag_id AND dr.run_id = ti.run_id
+          LEFT JOIN dag d ON d.dag_id = ti.dag_id
           WHERE ti.state = 'scheduled'
             AND dr.state = 'running'
-            AND NOT EXISTS (SELECT 1 FROM dag d WHERE d.dag_id = ti.dag_id AND d.is_paused = TRUE)
-          ORDER BY ti.priority_weight DESC, run_date, ti.id
+            AND d.is_paused IS NOT TRUE
+          ORDER BY ti.priority_weight DESC, ti.run_date, ti.id
           LIMIT ?
           """;
 
   /** The candidates of one run, paused or not: what {@code dags test} runs. */
   private static final String SCHEDULED_CANDIDATES_OF_RUN =
-      "SELECT "
+      "SELECT %s"
           + prefixed("ti.")
           + """
-          , COALESCE(dr.logical_date, dr.run_after) AS run_date
+          , ti.run_date AS candidate_run_date
           FROM task_instance ti
           JOIN dag_run dr ON dr.dag_id = ti.dag_id AND dr.run_id = ti.run_id
           WHERE ti.state = 'scheduled'
@@ -292,6 +303,8 @@ public final class TaskInstanceRepository {
   private final LockByIds getAll = new LockByIds(GET_ALL);
   private final LockByIds insertHistoryAll = new LockByIds(INSERT_HISTORY_ALL);
   private final LockByIds finishAll;
+  private final String candidates;
+  private final String candidatesOfRun;
 
   /** Ends many running tries alike in one statement, their durations computed by the engine. */
   private static final String FINISH_ALL =
@@ -305,10 +318,22 @@ public final class TaskInstanceRepository {
     this.jdbc = database.jdbc();
     this.dialect = database.dialect();
     this.finishAll = new LockByIds(FINISH_ALL.formatted(dialect.secondsSince("start_date")));
+    this.candidates = SCHEDULED_CANDIDATES.formatted(dialect.joinInWrittenOrder());
+    this.candidatesOfRun = SCHEDULED_CANDIDATES_OF_RUN.formatted(dialect.joinInWrittenOrder());
   }
 
   /** Creates the task instances of a new run, state none, in one batch. */
   public void createForRun(String dagId, String runId, List<NewTaskInstance> tasks, Instant now) {
+    Instant runDate =
+        jdbc.queryOne(
+                "reading the date of " + DagRunRepository.describe(dagId, runId),
+                RUN_DATE,
+                ps -> {
+                  ps.setString(1, dagId);
+                  ps.setString(2, runId);
+                },
+                rs -> dialect.getInstant(rs, "run_date"))
+            .orElse(null);
     jdbc.batch(
         "creating the task instances of " + DagRunRepository.describe(dagId, runId),
         INSERT,
@@ -325,6 +350,7 @@ public final class TaskInstanceRepository {
           ps.setString(9, t.queue());
           ps.setString(10, t.operator());
           dialect.setInstant(ps, 11, now);
+          dialect.setInstant(ps, 12, runDate);
         });
   }
 
@@ -406,7 +432,7 @@ public final class TaskInstanceRepository {
    * and, with an ordered query, lock every scheduled row on H2 and InnoDB.
    */
   public List<ScheduledTaskInstance> scheduledForQueueing(int limit) {
-    return scheduledForQueueing(SCHEDULED_CANDIDATES, ps -> ps.setInt(1, limit));
+    return scheduledForQueueing(candidates, ps -> ps.setInt(1, limit));
   }
 
   /**
@@ -415,7 +441,7 @@ public final class TaskInstanceRepository {
    */
   public List<ScheduledTaskInstance> scheduledForQueueing(String dagId, String runId, int limit) {
     return scheduledForQueueing(
-        SCHEDULED_CANDIDATES_OF_RUN,
+        candidatesOfRun,
         ps -> {
           ps.setString(1, dagId);
           ps.setString(2, runId);
@@ -429,7 +455,7 @@ public final class TaskInstanceRepository {
         "reading scheduled task instances",
         sql,
         binder,
-        rs -> new ScheduledTaskInstance(row(rs), dialect.getInstant(rs, "run_date")));
+        rs -> new ScheduledTaskInstance(row(rs), dialect.getInstant(rs, "candidate_run_date")));
   }
 
   /** Queued, running and deferred slots per pool; pools where nothing holds a slot are absent. */
