@@ -121,10 +121,45 @@ public final class Database implements AutoCloseable {
     if (password != null) {
       properties.setProperty("password", password);
     }
-    try (Connection ignored = DriverManager.getConnection(url, properties)) {
-      // reachable
-    } catch (SQLException e) {
-      throw cannotConnect(config, e);
+    long deadline = System.nanoTime() + H2_HANDOVER.toNanos();
+    while (true) {
+      try (Connection ignored = DriverManager.getConnection(url, properties)) {
+        return; // reachable
+      } catch (SQLException e) {
+        if (!isH2Handover(url, e) || System.nanoTime() > deadline) {
+          throw cannotConnect(config, e);
+        }
+        sleepBriefly();
+      }
+    }
+  }
+
+  /**
+   * How long to wait for an embedded H2 file changing hands: the process serving it (AUTO_SERVER)
+   * just exited, or was killed and its lock file has not yet gone stale. H2 says so with error 8000
+   * and these words; a few seconds later the next process takes the file over.
+   */
+  private static final java.time.Duration H2_HANDOVER = java.time.Duration.ofSeconds(20);
+
+  private static boolean isH2Handover(String url, SQLException e) {
+    if (!url.regionMatches(true, 0, "jdbc:h2:", 0, 8)) {
+      return false;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null
+          && (m.contains("Lock file recently modified") || m.contains("Connection is broken"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void sleepBriefly() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -36,7 +36,9 @@ public record DatabaseConfig(String url, String user, String password, int maxPo
    * The embedded database of a home folder: an H2 file {@code <home>/updraft.mv.db} in {@code
    * AUTO_SERVER} mode, so the CLI, a second scheduler or a worker on the same machine can open it
    * while the first process runs (the first one serves it to the others over a local TCP port it
-   * records in the lock file; when it exits, another takes over).
+   * records in the lock file; when it exits, another takes over). {@code WRITE_DELAY=0}: every
+   * commit reaches the file before it returns, so a killed process loses nothing it committed (H2's
+   * default flushes up to half a second later; decisions/0030).
    */
   public static String defaultUrl(Path home) {
     String path = home.toAbsolutePath().normalize().resolve("updraft").toString();
@@ -47,7 +49,7 @@ public record DatabaseConfig(String url, String user, String password, int maxPo
               + " contains ';', which an H2 URL cannot hold: choose another folder or set "
               + URL_ENV);
     }
-    return "jdbc:h2:file:" + path + ";AUTO_SERVER=TRUE";
+    return "jdbc:h2:file:" + path + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
   }
 
   public DatabaseConfig withCredentials(String user, String password) {

@@ -71,7 +71,7 @@ class DatabaseErrorsTest {
   @Test
   void defaultUrlIsAnAutoServerH2FileInTheHome() {
     assertThat(DatabaseConfig.defaultUrl(Path.of("/srv/updraft")))
-        .isEqualTo("jdbc:h2:file:/srv/updraft/updraft;AUTO_SERVER=TRUE");
+        .isEqualTo("jdbc:h2:file:/srv/updraft/updraft;AUTO_SERVER=TRUE;WRITE_DELAY=0");
     assertThatThrownBy(() -> DatabaseConfig.defaultUrl(Path.of("/srv/a;b")))
         .hasMessageContaining("contains ';'");
   }

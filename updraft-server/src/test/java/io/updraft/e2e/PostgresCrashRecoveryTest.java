@@ -1,0 +1,24 @@
+package io.updraft.e2e;
+
+import io.updraft.store.ScratchDatabase;
+import io.updraft.store.TestBackend;
+
+/** PostgreSQL: the test's server (UPDRAFT_TEST_PG_URL) or the embedded one. */
+class PostgresCrashRecoveryTest extends CrashRecoveryTest {
+  private ScratchDatabase scratch;
+
+  @Override
+  void createDatabase() {
+    scratch = TestBackend.postgres().create();
+  }
+
+  @Override
+  void dropDatabase() throws Exception {
+    scratch.close();
+  }
+
+  @Override
+  String dbUrl() {
+    return scratch.config().url();
+  }
+}
