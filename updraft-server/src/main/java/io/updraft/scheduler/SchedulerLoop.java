@@ -31,6 +31,7 @@ public final class SchedulerLoop {
   private final EnqueueTaskInstances enqueue;
   private final DetectStuckTasks detectStuck;
   private final Duration idleTimeout;
+  private final Duration detectEvery;
 
   /** Detectors look at slow timeouts (minutes): every few seconds is often enough. */
   private static final Duration DETECT_EVERY = Duration.ofSeconds(5);
@@ -67,13 +68,17 @@ public final class SchedulerLoop {
     this.scheduleDagRuns = new ScheduleDagRuns(ctx);
     this.enqueue = new EnqueueTaskInstances(ctx);
     this.idleTimeout = idleTimeout;
+    // The job heartbeat goes with the detectors: it must come well within the health threshold, or
+    // live schedulers take each other for dead (a 3 s threshold against a 5 s beat did).
+    Duration third = timeouts.schedulerHealth().dividedBy(3);
+    this.detectEvery = third.compareTo(DETECT_EVERY) < 0 ? third : DETECT_EVERY;
   }
 
   /** One pass of every step, at the clock's current instant. */
   public Pass runOnce() {
     Instant now = ctx.clock().instant();
     int recovered = 0;
-    if (lastDetect == null || !now.isBefore(lastDetect.plus(DETECT_EVERY))) {
+    if (lastDetect == null || !now.isBefore(lastDetect.plus(detectEvery))) {
       heartbeat(now);
       recovered = detectStuck.run(now);
       lastDetect = now;
@@ -116,10 +121,16 @@ public final class SchedulerLoop {
   }
 
   private Duration sleepFor(Instant nextCheckAt) {
-    if (nextCheckAt == null) {
+    // Wake for the next heartbeat too, however long the idle timeout.
+    Instant wakeAt = nextCheckAt;
+    if (lastDetect != null) {
+      Instant nextDetect = lastDetect.plus(detectEvery);
+      wakeAt = wakeAt == null || nextDetect.isBefore(wakeAt) ? nextDetect : wakeAt;
+    }
+    if (wakeAt == null) {
       return idleTimeout;
     }
-    Duration until = Duration.between(ctx.clock().instant(), nextCheckAt);
+    Duration until = Duration.between(ctx.clock().instant(), wakeAt);
     return until.isNegative()
         ? Duration.ZERO
         : until.compareTo(idleTimeout) < 0 ? until : idleTimeout;

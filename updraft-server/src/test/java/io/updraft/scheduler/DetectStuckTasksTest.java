@@ -190,4 +190,31 @@ class DetectStuckTasksTest {
     slow.run(); // returns at once: its first pass finds its job ended
     assertThat(slow.stoppedItself()).isTrue();
   }
+
+  @Test
+  void liveSchedulersWithAShortHealthThresholdNeverTakeEachOtherForDead() {
+    JobRepository jobs = new JobRepository(db);
+    SchedulerLoop.Timeouts timeouts =
+        new SchedulerLoop.Timeouts(
+            Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofMinutes(10));
+    List<Long> ids = new ArrayList<>();
+    List<SchedulerLoop> loops = new ArrayList<>();
+    for (String host : List.of("a", "b")) {
+      long id = jobs.register(JobType.SCHEDULER, host, 1, T0);
+      ids.add(id);
+      loops.add(
+          new SchedulerLoop(
+              SchedulerContext.create(db, executor, new Wakeup(), clock, id),
+              Duration.ofSeconds(1),
+              timeouts));
+    }
+    // Both loops pass every half second for 20 s, as busy schedulers do.
+    for (int step = 0; step < 40; step++) {
+      clock.now = T0.plusMillis(500L * step);
+      loops.forEach(SchedulerLoop::runOnce);
+    }
+    assertThat(ids)
+        .allSatisfy(id -> assertThat(jobs.get(id).orElseThrow().state()).isEqualTo("running"));
+    assertThat(loops).noneMatch(SchedulerLoop::stoppedItself);
+  }
 }
