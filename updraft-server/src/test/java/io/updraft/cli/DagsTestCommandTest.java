@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.updraft.dagproc.DagProcessor;
 import io.updraft.store.Database;
+import io.updraft.store.TaskInstanceRepository;
+import io.updraft.store.TaskInstanceRow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -189,5 +193,84 @@ class DagsTestCommandTest {
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).hasLineCount(1).contains("its tasks are");
     assertThat(Files.exists(home.resolve("updraft.mv.db"))).as("no database touched").isFalse();
+  }
+
+  /**
+   * Pools, priorities, execution timeouts, retries with a delay and trigger rules, end to end: real
+   * processes through the scheduler loop and the local executor, on a migrated database with a
+   * one-slot pool.
+   */
+  @Test
+  void poolsPrioritiesTimeoutsAndRetryDelaysEndToEnd() throws Exception {
+    Path order = home.resolve("order");
+    Path marker = home.resolve("failed-once");
+    Files.writeString(
+        dags.resolve("e2e.yaml"),
+        """
+        dag_id: e2e
+        schedule: null
+        tasks:
+          - {task_id: low, operator: shell, pool: one, priority_weight: 1, weight_rule: absolute,
+             command: "echo low >> ORDER; sleep 0.2"}
+          - {task_id: high, operator: shell, pool: one, priority_weight: 9, weight_rule: absolute,
+             command: "echo high >> ORDER; sleep 0.2"}
+          - {task_id: mid, operator: shell, pool: one, priority_weight: 5, weight_rule: absolute,
+             command: "echo mid >> ORDER; sleep 0.2"}
+          - {task_id: hang, operator: shell, execution_timeout: 1s, command: "sleep 30"}
+          - {task_id: on_timeout, operator: shell, command: "true", upstream: [hang],
+             trigger_rule: one_failed}
+          - {task_id: flaky, operator: shell, retries: 1, retry_delay: 1s,
+             command: "if [ -e MARKER ]; then echo ok; else touch MARKER; exit 1; fi"}
+        """
+            .replace("ORDER", order.toString())
+            .replace("MARKER", marker.toString()));
+    String url = "jdbc:h2:file:" + home.resolve("e2e-db");
+    assertThat(run("--db-url", url, "db", "migrate").exitCode()).isZero();
+    assertThat(run("--db-url", url, "pools", "set", "one", "1").exitCode()).isZero();
+
+    long start = System.nanoTime();
+    CliRun r = run("--db-url", url, "dags", "test", "e2e", "2024-05-01", "-o", "json");
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    // hang failed, but the leaves (on_timeout among them) succeeded: so did the run, as in Airflow.
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    JsonNode result = JSON.readTree(r.out());
+    Map<String, String> states = states(result);
+    assertThat(states)
+        .containsEntry("low", "success")
+        .containsEntry("mid", "success")
+        .containsEntry("high", "success")
+        .containsEntry("hang", "failed")
+        .containsEntry("on_timeout", "success")
+        .containsEntry("flaky", "success");
+    assertThat(took)
+        .as("the 30 s command was killed at its 1 s timeout")
+        .isLessThan(Duration.ofSeconds(25));
+    // One slot: highest priority first, and never two at once.
+    assertThat(Files.readAllLines(order)).containsExactly("high", "mid", "low");
+    Map<String, JsonNode> byId = new HashMap<>();
+    result.get("tasks").forEach(t -> byId.put(t.get("task_id").asText(), t));
+    for (String[] pair : new String[][] {{"high", "mid"}, {"mid", "low"}}) {
+      Instant firstEnd = Instant.parse(byId.get(pair[0]).get("end_date").asText());
+      Instant nextStart = Instant.parse(byId.get(pair[1]).get("start_date").asText());
+      assertThat(nextStart).as(pair[1] + " after " + pair[0]).isAfterOrEqualTo(firstEnd);
+    }
+    // The retry waited for its delay after the failed first try.
+    assertThat(byId.get("flaky").get("try_number").asInt()).isEqualTo(2);
+    try (Database db = Database.open(url)) {
+      TaskInstanceRepository tis = new TaskInstanceRepository(db);
+      TaskInstanceRow flaky =
+          tis.listForRun("e2e", "manual__2024-05-01T00:00:00+00:00").stream()
+              .filter(t -> t.taskId().equals("flaky"))
+              .findFirst()
+              .orElseThrow();
+      List<TaskInstanceRepository.Try> tries = tis.history(flaky.id());
+      assertThat(tries).hasSize(2);
+      assertThat(Duration.between(tries.get(0).endDate(), tries.get(1).startDate()))
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+    Path hangLog =
+        home.resolve(
+            "logs/dag_id=e2e/run_id=manual__2024-05-01T00:00:00+00:00/task_id=hang/attempt=1.log");
+    assertThat(Files.readString(hangLog)).contains("timeout");
   }
 }
