@@ -1,0 +1,33 @@
+package io.updraft.e2e.cluster;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** Waits for a condition with a deadline, never for a fixed time. */
+final class Await {
+  private static final Duration POLL = Duration.ofMillis(100);
+
+  private Await() {}
+
+  /**
+   * Polls {@code condition} until it holds; fails after {@code timeout} with {@code what} and the
+   * {@code diagnostics} (e.g. the processes' output) in the message.
+   */
+  static void until(
+      String what, Duration timeout, BooleanSupplier condition, Supplier<String> diagnostics) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "timed out after " + timeout + " waiting for " + what + "\n" + diagnostics.get());
+      }
+      try {
+        Thread.sleep(POLL);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for " + what, e);
+      }
+    }
+  }
+}
