@@ -11,6 +11,7 @@ import io.updraft.scheduler.SchedulerLoop;
 import io.updraft.scheduler.Wakeup;
 import io.updraft.serde.DagSerializer;
 import io.updraft.state.DagRunState;
+import io.updraft.store.DagBundleRepository;
 import io.updraft.store.DagRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
@@ -21,6 +22,7 @@ import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.XComRepository;
+import io.updraft.worker.BundleCache;
 import io.updraft.worker.RunnerSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -92,6 +94,10 @@ final class DagsTestCommand implements Callable<Integer> {
         db.migrate();
       }
       Instant now = clock.instant();
+      if (entry.bundle() != null) {
+        new DagBundleRepository(db)
+            .store(entry.bundle().hash(), entry.file().toString(), entry.bundle().jar(), now);
+      }
       new SerializedDagRepository(db)
           .store(dag.dagId(), DagSerializer.serialize(dag), entry.file().toString(), now);
       new DagRepository(db)
@@ -134,7 +140,13 @@ final class DagsTestCommand implements Callable<Integer> {
         new LocalExecutor(
             db,
             versions,
-            new WorkerTryRunner(new XComRepository(db), logs, RunnerSettings.defaults(), clock),
+            new WorkerTryRunner(
+                new XComRepository(db),
+                new BundleCache(
+                    logs.resolveSibling("bundles"), new DagBundleRepository(db)::content),
+                logs,
+                RunnerSettings.defaults(),
+                clock),
             parallelism,
             clock,
             wakeup,

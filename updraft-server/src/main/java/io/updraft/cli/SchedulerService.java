@@ -10,11 +10,13 @@ import io.updraft.scheduler.SchedulerContext;
 import io.updraft.scheduler.SchedulerLoop;
 import io.updraft.scheduler.Wakeup;
 import io.updraft.store.ChangeSignals;
+import io.updraft.store.DagBundleRepository;
 import io.updraft.store.Database;
 import io.updraft.store.JobRepository;
 import io.updraft.store.JobType;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.XComRepository;
+import io.updraft.worker.BundleCache;
 import io.updraft.worker.RunnerSettings;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -78,6 +80,8 @@ final class SchedulerService implements AutoCloseable {
             new DagVersions(new SerializedDagRepository(db)),
             new WorkerTryRunner(
                 new XComRepository(db),
+                new BundleCache(
+                    settings.home().resolve("bundles"), new DagBundleRepository(db)::content),
                 settings.home().resolve("logs"),
                 RunnerSettings.defaults(),
                 clock),

@@ -1,0 +1,30 @@
+package io.updraft.bundle;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of a child JVM running one of Updraft's own entry points with this JVM's java
+ * and class path. Tuned for short lives: the C1 compiler only, the serial collector, class-data
+ * sharing when the JDK has its archive.
+ */
+public final class JavaCommand {
+  private JavaCommand() {}
+
+  /** {@code java <flags> -cp <this class path> mainClass args...}. */
+  public static List<String> of(String mainClass, List<String> args) {
+    List<String> argv = new ArrayList<>();
+    argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    argv.add("-XX:TieredStopAtLevel=1");
+    argv.add("-XX:+UseSerialGC");
+    argv.add("-XX:-UsePerfData");
+    argv.add("-Xshare:auto");
+    argv.add("-Djava.awt.headless=true");
+    argv.add("-cp");
+    argv.add(System.getProperty("java.class.path"));
+    argv.add(mainClass);
+    argv.addAll(args);
+    return argv;
+  }
+}
