@@ -13,8 +13,11 @@ import java.util.zip.ZipEntry;
  * fixed time, no manifest. So recompiling an unchanged file gives a bundle with the same hash.
  */
 final class BundleJar {
-  /** The zip format's first day, on the wall clock: the same bytes in every time zone. */
-  private static final LocalDateTime FIXED_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
+  /**
+   * A wall-clock time well inside the zip format's DOS range, so only that field is written (no
+   * extended UTC timestamp): the same bytes in every time zone.
+   */
+  private static final LocalDateTime FIXED_TIME = LocalDateTime.of(2000, 1, 1, 0, 0);
 
   private BundleJar() {}
 
