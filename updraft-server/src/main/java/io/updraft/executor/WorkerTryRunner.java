@@ -50,7 +50,8 @@ public final class WorkerTryRunner implements TryRunner {
                 .tryNumber(r.ti().tryNumber())
                 .xcoms(xcoms)
                 .clock(clock)
-                .build());
+                .build(),
+            r.cancel());
     return new Result(
         outcome.state(), json(outcome.returnValue()), outcome.error(), outcome.downstream());
   }
