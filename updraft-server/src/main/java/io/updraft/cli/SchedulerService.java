@@ -88,7 +88,9 @@ final class SchedulerService implements AutoCloseable {
             config.integer(ConfigKey.PARALLELISM),
             clock,
             wakeup,
-            heartbeatTimeout.dividedBy(10));
+            // Airflow's job_heartbeat_sec (5 s), or more often when the timeout is short: a try
+            // whose instance was cleared or timed out is killed within one heartbeat.
+            min(Duration.ofSeconds(5), heartbeatTimeout.dividedBy(10)));
     loop =
         new SchedulerLoop(
             SchedulerContext.create(db, executor, wakeup, clock, jobId),
@@ -207,5 +209,9 @@ final class SchedulerService implements AutoCloseable {
     } catch (UnknownHostException e) {
       return "localhost";
     }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 }

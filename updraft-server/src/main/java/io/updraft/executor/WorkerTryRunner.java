@@ -54,7 +54,8 @@ public final class WorkerTryRunner implements TryRunner {
                 .xcoms(xcoms)
                 .bundles(bundles)
                 .clock(clock)
-                .build());
+                .build(),
+            r.cancel());
     return new Result(
         outcome.state(), json(outcome.returnValue()), outcome.error(), outcome.downstream());
   }
