@@ -1,0 +1,112 @@
+package io.updraft.bench;
+
+import io.updraft.bench.DagFiles.Shape;
+import io.updraft.bench.SchedulerHarness.ExecutorKind;
+import io.updraft.store.DagRunRepository;
+import io.updraft.store.DagRunRow;
+import io.updraft.store.Database;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A scheduler workload in seed 000's manner: DAGs written as YAML files and read by the DAG
+ * processor, {@code runsPerDag} manual runs of each created, then the scheduler started and timed
+ * from that moment until the last run has finished (its end date in the database). Every run must
+ * succeed with every task instance, or the run is an error, not a number.
+ *
+ * <p>With {@code measureLag} its main figure is instead the total task lag of all runs (each DAG a
+ * line), and the time to finish becomes {@code makespan_s}.
+ */
+record SchedulerWorkload(
+    String scenario,
+    String label,
+    Shape shape,
+    int dagCount,
+    int runsPerDag,
+    int tasks,
+    ExecutorKind executor,
+    boolean measureLag,
+    Duration timeout)
+    implements Workload {
+
+  @Override
+  public int runs() {
+    return dagCount * runsPerDag;
+  }
+
+  @Override
+  public int dags() {
+    return dagCount;
+  }
+
+  @Override
+  public boolean reportsThroughput() {
+    return !measureLag;
+  }
+
+  @Override
+  public Sample run(BenchDatabases databases, Window window) throws Exception {
+    try (BenchDatabases.Fresh fresh = databases.fresh()) {
+      Database db = fresh.database();
+      Path dags = fresh.folder().resolve("dags");
+      List<String> ids =
+          DagFiles.write(dags, "bench", dagCount, shape, tasks, Math.max(16, runsPerDag));
+      SchedulerHarness.loadDags(db, dags);
+      try (SchedulerHarness harness =
+          new SchedulerHarness(db, executor, fresh.folder().resolve("logs"))) {
+        harness.trigger(ids, runsPerDag);
+        window.open();
+        Instant started;
+        Instant finished;
+        try {
+          started = harness.start();
+          finished = harness.awaitAllFinished(timeout);
+        } finally {
+          window.close();
+        }
+        check(harness);
+        double seconds = Duration.between(started, finished).toNanos() / 1e9;
+        if (!measureLag) {
+          return Sample.of(seconds);
+        }
+        Map<String, Double> extras = new HashMap<>(lag(db, harness, ids));
+        extras.put("makespan_s", seconds);
+        return new Sample(extras.remove("lag_total_s"), extras);
+      }
+    }
+  }
+
+  private void check(SchedulerHarness harness) {
+    int failed = harness.unsuccessfulRuns();
+    int succeeded = harness.successfulTaskInstances();
+    if (failed > 0 || succeeded != runs() * tasks) {
+      throw new IllegalStateException(
+          scenario
+              + " "
+              + label
+              + ": "
+              + failed
+              + " run(s) did not succeed and "
+              + succeeded
+              + " of "
+              + runs() * tasks
+              + " task instances did — the task logs say why");
+    }
+  }
+
+  private Map<String, Double> lag(Database db, SchedulerHarness harness, List<String> ids) {
+    DagRunRepository runs = new DagRunRepository(db);
+    List<Double> hops = new ArrayList<>();
+    for (String dagId : ids) {
+      for (DagRunRow run : runs.list(dagId, runsPerDag)) {
+        hops.addAll(TaskLag.hopsMillis(harness.taskInstances(dagId, run.runId())));
+      }
+    }
+    return TaskLag.summary(hops);
+  }
+}
