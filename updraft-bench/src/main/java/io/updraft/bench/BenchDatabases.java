@@ -37,6 +37,7 @@ public final class BenchDatabases implements AutoCloseable {
 
   /** A fresh database for one run; closing it closes and drops it. */
   public interface Fresh extends AutoCloseable {
+    /** Opens the database (once) and migrates it. */
     Database database();
 
     /** The JDBC URL, for a child process that should use the same database. */
@@ -79,7 +80,7 @@ public final class BenchDatabases implements AutoCloseable {
     return kind == DbKind.H2 ? "H2 file" : embedded != null ? "embedded PostgreSQL" : PG_ENV;
   }
 
-  /** A new, migrated, empty database. */
+  /** A new, empty database; {@link Fresh#database()} migrates it. */
   public Fresh fresh() throws IOException {
     Path folder = Files.createTempDirectory(scratch, "run-");
     if (kind == DbKind.H2) {
@@ -94,18 +95,17 @@ public final class BenchDatabases implements AutoCloseable {
         () -> admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
   }
 
+  /** The database is opened and migrated on first use: a child process may be the one to. */
   private static Fresh fresh(String url, Path folder, Runnable drop) {
-    Database db;
-    try {
-      db = Database.open(url);
-      db.migrate();
-    } catch (RuntimeException e) {
-      drop.run();
-      throw e;
-    }
     return new Fresh() {
+      private Database db;
+
       @Override
-      public Database database() {
+      public synchronized Database database() {
+        if (db == null) {
+          db = Database.open(url);
+          db.migrate();
+        }
         return db;
       }
 
@@ -120,10 +120,15 @@ public final class BenchDatabases implements AutoCloseable {
       }
 
       @Override
-      public void close() {
-        db.close();
-        drop.run();
-        deleteTree(folder);
+      public synchronized void close() {
+        try {
+          if (db != null) {
+            db.close();
+          }
+        } finally {
+          drop.run();
+          deleteTree(folder);
+        }
       }
     };
   }

@@ -27,18 +27,8 @@ record ParseWorkload(String label, int dagCount, int tasks, boolean rescan) impl
   }
 
   @Override
-  public int runs() {
-    return 0;
-  }
-
-  @Override
   public int dags() {
     return dagCount;
-  }
-
-  @Override
-  public boolean reportsThroughput() {
-    return false;
   }
 
   @Override

@@ -13,7 +13,13 @@ import java.util.List;
 public final class Scenarios {
   /** Every scenario, in the order {@code all} runs them. */
   public static final List<String> NAMES =
-      List.of("seed000-null", "seed000-local", "task-lag", "throughput", "parse-4000");
+      List.of(
+          "seed000-null",
+          "seed000-local",
+          "task-lag",
+          "throughput",
+          "parse-4000",
+          "idle-footprint");
 
   private Scenarios() {}
 
@@ -44,6 +50,7 @@ public final class Scenarios {
       case "throughput" ->
           List.of(scheduler(scenario, 200, 50, Shape.INDEPENDENT, ExecutorKind.NULL, smoke));
       case "parse-4000" -> ParseWorkload.both(smoke ? 20 : 4000, smoke ? 3 : 10);
+      case "idle-footprint" -> List.of(new IdleFootprintWorkload(smoke ? 3 : 1000, smoke));
       default -> throw new UsageException("unknown scenario '" + scenario + "'");
     };
   }

@@ -11,8 +11,10 @@ public interface Workload {
   /** Which of the scenario's workloads, e.g. {@code 40x12} or {@code cold}. */
   String label();
 
-  /** DagRuns it runs (0 if none). */
-  int runs();
+  /** DagRuns it runs; none unless it says so. */
+  default int runs() {
+    return 0;
+  }
 
   /** Task instances per run, or tasks per DAG where it runs none. */
   int tasks();
@@ -21,7 +23,9 @@ public interface Workload {
   int dags();
 
   /** Whether task instances per second (runs × tasks / seconds) means something for it. */
-  boolean reportsThroughput();
+  default boolean reportsThroughput() {
+    return false;
+  }
 
   /**
    * Runs it once on a fresh database of {@code databases}, opening {@code window} around what it
