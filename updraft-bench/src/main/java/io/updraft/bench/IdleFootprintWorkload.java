@@ -20,9 +20,9 @@ import java.util.concurrent.TimeoutException;
  * (system property {@code updraft.bench.launcher}; without it, this JVM's class path) with a home
  * folder of its own and a dags folder of {@code dagCount} YAML DAGs, paused as new DAGs are — left
  * idle. Its main figure is the start-up time until it has read the folder and says it is running;
- * then, after it has settled, its resident memory from {@code /proc}: {@code rss_mb} (the highest
- * of a few samples while idle) and {@code peak_rss_mb} (the highest it ever had, start-up
- * included).
+ * then, after it has settled (10 s), its resident memory from {@code /proc}: {@code rss_mb} (the
+ * median of five samples a second apart) and {@code peak_rss_mb} (the highest it ever had, start-up
+ * included). The smoke size waits a fraction of that.
  */
 record IdleFootprintWorkload(int dagCount, boolean smoke) implements Workload {
   static final String LAUNCHER_PROPERTY = "updraft.bench.launcher";
@@ -65,14 +65,14 @@ record IdleFootprintWorkload(int dagCount, boolean smoke) implements Workload {
         Output output = new Output(child);
         output.awaitReady(Duration.ofMinutes(smoke ? 2 : 5));
         double startup = (System.nanoTime() - start) / 1e9;
-        Thread.sleep(smoke ? 200 : 5_000); // the JIT and the collector settle
-        double rss = 0;
-        for (int i = 0; i < (smoke ? 2 : 10); i++) {
-          rss = Math.max(rss, ProcStatus.rssMb(child.pid()));
-          Thread.sleep(smoke ? 50 : 500);
+        Thread.sleep(smoke ? 200 : 10_000); // the JIT, the collector and the heap settle
+        List<Double> rss = new ArrayList<>();
+        for (int i = 0; i < (smoke ? 2 : 5); i++) {
+          rss.add(ProcStatus.rssMb(child.pid()));
+          Thread.sleep(smoke ? 50 : 1_000);
         }
         double peak = ProcStatus.peakRssMb(child.pid());
-        return new Sample(startup, Map.of("rss_mb", rss, "peak_rss_mb", peak));
+        return new Sample(startup, Map.of("rss_mb", Result.median(rss), "peak_rss_mb", peak));
       } finally {
         window.close();
         stop(child);
