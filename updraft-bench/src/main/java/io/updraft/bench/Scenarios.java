@@ -48,7 +48,12 @@ public final class Scenarios {
               scheduler(scenario, 3, 12, Shape.SEED000, ExecutorKind.LOCAL, smoke));
       case "task-lag" -> List.of(taskLag(smoke ? 3 : 100, smoke ? 3 : 10));
       case "throughput" ->
-          List.of(scheduler(scenario, 200, 50, Shape.INDEPENDENT, ExecutorKind.NULL, smoke));
+          List.of(
+              scheduler(scenario, 200, 50, Shape.INDEPENDENT, ExecutorKind.NULL, smoke),
+              // default_pool at 1,024 slots instead of 128: a pass of the critical section may
+              // queue all it reads (512) — how far the pool's size, not the scheduler, bounds it
+              scheduler(scenario, 200, 50, Shape.INDEPENDENT, ExecutorKind.NULL, smoke)
+                  .withDefaultPool(1024));
       case "parse-4000" -> ParseWorkload.both(smoke ? 20 : 4000, smoke ? 3 : 10);
       case "idle-footprint" -> List.of(new IdleFootprintWorkload(smoke ? 3 : 1000, smoke));
       default -> throw new UsageException("unknown scenario '" + scenario + "'");
@@ -62,13 +67,22 @@ public final class Scenarios {
     return out;
   }
 
-  /** {@code runs} concurrent runs of one DAG of {@code tasks} tasks; smoke: 2 runs of 3 tasks. */
-  private static Workload scheduler(
+  /** {@code runs} concurrent runs of one DAG of {@code tasks} tasks; smoke: 2 runs, ≤ 13 tasks. */
+  private static SchedulerWorkload scheduler(
       String scenario, int runs, int tasks, Shape shape, ExecutorKind executor, boolean smoke) {
     int n = smoke ? Math.min(runs, 2) : runs;
     int t = smoke ? Math.min(tasks, 13) : tasks;
     return new SchedulerWorkload(
-        scenario, n + "x" + t, shape, 1, n, t, executor, false, Duration.ofMinutes(smoke ? 1 : 10));
+        scenario,
+        n + "x" + t,
+        shape,
+        1,
+        n,
+        t,
+        executor,
+        false,
+        null,
+        Duration.ofMinutes(smoke ? 1 : 10));
   }
 
   private static Workload taskLag(int dags, int tasks) {
@@ -81,6 +95,7 @@ public final class Scenarios {
         tasks,
         ExecutorKind.LOCAL,
         true,
+        null,
         Duration.ofMinutes(10));
   }
 }

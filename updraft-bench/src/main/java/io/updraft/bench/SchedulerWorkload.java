@@ -5,6 +5,8 @@ import io.updraft.bench.SchedulerHarness.ExecutorKind;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
+import io.updraft.store.Pool;
+import io.updraft.store.PoolRepository;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +22,8 @@ import java.util.Map;
  * succeed with every task instance, or the run is an error, not a number.
  *
  * <p>With {@code measureLag} its main figure is instead the total task lag of all runs (each DAG a
- * line), and the time to finish becomes {@code makespan_s}.
+ * line), and the time to finish becomes {@code makespan_s}. With {@code defaultPoolSlots} the
+ * default pool gets that many slots first (null: its default, 128).
  */
 record SchedulerWorkload(
     String scenario,
@@ -31,8 +34,26 @@ record SchedulerWorkload(
     int tasks,
     ExecutorKind executor,
     boolean measureLag,
+    Integer defaultPoolSlots,
     Duration timeout)
     implements Workload {
+
+  /**
+   * This workload with {@code default_pool} at {@code slots} slots, labelled {@code -pool<slots>}.
+   */
+  SchedulerWorkload withDefaultPool(int slots) {
+    return new SchedulerWorkload(
+        scenario,
+        label + "-pool" + slots,
+        shape,
+        dagCount,
+        runsPerDag,
+        tasks,
+        executor,
+        measureLag,
+        slots,
+        timeout);
+  }
 
   @Override
   public int runs() {
@@ -57,6 +78,10 @@ record SchedulerWorkload(
       List<String> ids =
           DagFiles.write(dags, "bench", dagCount, shape, tasks, Math.max(16, runsPerDag));
       SchedulerHarness.loadDags(db, dags);
+      if (defaultPoolSlots != null) { // as `updraft pools set default_pool N` does
+        new PoolRepository(db)
+            .set(new Pool(Pool.DEFAULT_POOL, defaultPoolSlots, "Default pool", false));
+      }
       try (SchedulerHarness harness =
           new SchedulerHarness(db, executor, fresh.folder().resolve("logs"))) {
         harness.trigger(ids, runsPerDag);

@@ -60,7 +60,8 @@ class SmokeTest {
             "seed000-null 2x12",
             "seed000-null 2x13",
             "task-lag 3x3",
-            "throughput 2x13");
+            "throughput 2x13",
+            "throughput 2x13-pool1024");
     for (JsonNode o : results) {
       assertThat(o.get("db").asText()).isEqualTo("h2");
       assertThat(o.get("repeat").asInt()).isEqualTo(1);
