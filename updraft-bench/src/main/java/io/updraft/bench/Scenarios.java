@@ -2,6 +2,7 @@ package io.updraft.bench;
 
 import io.updraft.bench.DagFiles.Shape;
 import io.updraft.bench.SchedulerHarness.ExecutorKind;
+import io.updraft.bench.SchedulerWorkload.Measure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,10 @@ public final class Scenarios {
           List.of(
               scheduler(scenario, 1, 12, Shape.SEED000, ExecutorKind.LOCAL, smoke),
               scheduler(scenario, 3, 12, Shape.SEED000, ExecutorKind.LOCAL, smoke));
-      case "task-lag" -> List.of(taskLag(smoke ? 3 : 100, smoke ? 3 : 10));
+      case "task-lag" ->
+          List.of(
+              taskLag(smoke ? 3 : 100, smoke ? 3 : 10, Measure.TASK_LAG),
+              taskLag(smoke ? 3 : 100, smoke ? 3 : 10, Measure.TASK_LAG_ONE_DAG_AT_A_TIME));
       case "throughput" ->
           List.of(
               scheduler(scenario, 200, 50, Shape.INDEPENDENT, ExecutorKind.NULL, smoke),
@@ -80,21 +84,21 @@ public final class Scenarios {
         n,
         t,
         executor,
-        false,
+        Measure.TIME_TO_FINISH,
         null,
         Duration.ofMinutes(smoke ? 1 : 10));
   }
 
-  private static Workload taskLag(int dags, int tasks) {
+  private static Workload taskLag(int dags, int tasks, Measure measure) {
     return new SchedulerWorkload(
         "task-lag",
-        dags + "x" + tasks,
+        dags + "x" + tasks + (measure == Measure.TASK_LAG ? "" : "-one-at-a-time"),
         Shape.LINE,
         dags,
         1,
         tasks,
         ExecutorKind.LOCAL,
-        true,
+        measure,
         null,
         Duration.ofMinutes(10));
   }

@@ -91,7 +91,10 @@ final class SchedulerHarness implements AutoCloseable {
     }
   }
 
-  /** Creates {@code count} queued manual runs of each DAG, as {@code dags trigger} does. */
+  /**
+   * Creates {@code count} queued manual runs of each DAG, as {@code dags trigger} does, and wakes
+   * the scheduler if it runs.
+   */
   void trigger(List<String> dagIds, int count) {
     Instant base = Instant.parse("2024-01-01T00:00:00Z");
     for (String dagId : dagIds) {
@@ -100,6 +103,7 @@ final class SchedulerHarness implements AutoCloseable {
         ManualRuns.trigger(db, latest, base.plusSeconds(i), null, null, clock.instant());
       }
     }
+    wakeup.signal(); // what `dags trigger`'s change signal does for a running scheduler
   }
 
   /** Starts the scheduler loop; returns the instant it was started at. */

@@ -60,6 +60,7 @@ class SmokeTest {
             "seed000-null 2x12",
             "seed000-null 2x13",
             "task-lag 3x3",
+            "task-lag 3x3-one-at-a-time",
             "throughput 2x13",
             "throughput 2x13-pool1024");
     for (JsonNode o : results) {
