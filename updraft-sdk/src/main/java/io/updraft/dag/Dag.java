@@ -48,6 +48,24 @@ public record Dag(
     tasks = tasks == null ? List.of() : List.copyOf(tasks);
   }
 
+  /** The same DAG with other tasks. */
+  public Dag withTasks(List<Task> newTasks) {
+    return new Dag(
+        dagId,
+        description,
+        schedule,
+        timezone,
+        startDate,
+        endDate,
+        catchup,
+        maxActiveRuns,
+        maxActiveTasks,
+        dagrunTimeout,
+        tags,
+        params,
+        newTasks);
+  }
+
   public Optional<Task> task(String taskId) {
     return tasks.stream().filter(t -> t.taskId().equals(taskId)).findFirst();
   }

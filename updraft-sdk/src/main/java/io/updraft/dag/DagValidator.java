@@ -140,6 +140,9 @@ public final class DagValidator {
   }
 
   private static void checkOperator(Task t, String at, List<Problem> out) {
+    if (CustomOperators.isCustom(t.operator())) {
+      return; // its keys are its own; the DAG processor checks the class exists (SPEC §1.6)
+    }
     Optional<OperatorSpec> spec = BuiltinOperators.get(t.operator());
     if (spec.isEmpty()) {
       out.add(
@@ -149,6 +152,7 @@ public final class DagValidator {
                   + t.operator()
                   + "' — use one of "
                   + String.join(", ", BuiltinOperators.names())
+                  + ", or a custom operator's class name"
                   + Suggestions.didYouMean(t.operator(), BuiltinOperators.names(), "; ")));
       return;
     }

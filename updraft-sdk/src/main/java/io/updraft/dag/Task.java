@@ -102,9 +102,18 @@ public record Task(
 
   /** The same task with other direct upstream tasks. */
   public Task withUpstream(List<String> newUpstream) {
+    return with(operator, newUpstream);
+  }
+
+  /** The same task run by another operator (a custom operator pinned to its bundle). */
+  public Task withOperator(String newOperator) {
+    return with(newOperator, upstream);
+  }
+
+  private Task with(String newOperator, List<String> newUpstream) {
     return new Task(
         taskId,
-        operator,
+        newOperator,
         args,
         newUpstream,
         triggerRule,

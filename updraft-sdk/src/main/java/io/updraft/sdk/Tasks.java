@@ -1,5 +1,6 @@
 package io.updraft.sdk;
 
+import io.updraft.dag.CustomOperators;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +28,21 @@ public final class Tasks {
   /** A task of any operator, built-in or custom; its keys are set with {@link TaskBuilder#arg}. */
   public static TaskBuilder task(String taskId, String operator) {
     return new TaskBuilder(taskId, operator);
+  }
+
+  /**
+   * A task run by a custom {@link Operator} defined in the same Java file or jar as the DAG; its
+   * args ({@link TaskBuilder#arg}) are free-form and arrive rendered in {@link TaskContext#args()}.
+   * The worker runs each try in a JVM of its own, with the operator's code in its own class loader.
+   */
+  public static TaskBuilder custom(String taskId, Class<? extends Operator> operator) {
+    if (!CustomOperators.isCustom(operator.getName())) {
+      throw new IllegalArgumentException(
+          "operator class "
+              + operator.getName()
+              + " is in no package — put it in a package, or nest it in another class");
+    }
+    return new TaskBuilder(taskId, operator.getName());
   }
 
   /**

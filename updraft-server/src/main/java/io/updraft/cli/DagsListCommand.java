@@ -9,7 +9,6 @@ import io.updraft.timetable.DagRunInfo;
 import io.updraft.timetable.TimeRestriction;
 import io.updraft.timetable.Timetables;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,8 +81,7 @@ final class DagsListCommand implements Callable<Integer> {
    * unreachable or unmigrated one is a warning line.
    */
   static Map<String, DagRow> storedDags(Settings settings, PrintWriter err) {
-    boolean setUp =
-        settings.config().dbUrl() != null || Files.exists(settings.home().resolve("updraft.mv.db"));
+    boolean setUp = settings.config().dbUrl() != null || settings.homeDatabaseExists();
     Map<String, DagRow> rows = new HashMap<>();
     if (!setUp) {
       return rows;

@@ -1,7 +1,9 @@
 package io.updraft.cli;
 
+import io.updraft.UpdraftException;
 import io.updraft.config.ConfigKey;
 import io.updraft.dag.Dag;
+import io.updraft.dag.Task;
 import io.updraft.executor.LocalExecutor;
 import io.updraft.executor.WorkerTryRunner;
 import io.updraft.scheduler.DagVersions;
@@ -11,16 +13,19 @@ import io.updraft.scheduler.SchedulerLoop;
 import io.updraft.scheduler.Wakeup;
 import io.updraft.serde.DagSerializer;
 import io.updraft.state.DagRunState;
+import io.updraft.store.DagBundleRepository;
 import io.updraft.store.DagRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
 import io.updraft.store.JobRepository;
 import io.updraft.store.JobType;
+import io.updraft.store.PoolRepository;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.XComRepository;
+import io.updraft.worker.BundleCache;
 import io.updraft.worker.RunnerSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,10 +35,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -90,8 +100,14 @@ final class DagsTestCommand implements Callable<Integer> {
             : Commands.openMigrated(settings)) {
       if (throwAway) {
         db.migrate();
+        copyHomePools(settings, db, spec.commandLine().getErr());
       }
+      requirePools(dag, db, throwAway ? settings : null);
       Instant now = clock.instant();
+      if (entry.bundle() != null) {
+        new DagBundleRepository(db)
+            .store(entry.bundle().hash(), entry.file().toString(), entry.bundle().jar(), now);
+      }
       new SerializedDagRepository(db)
           .store(dag.dagId(), DagSerializer.serialize(dag), entry.file().toString(), now);
       new DagRepository(db)
@@ -115,6 +131,85 @@ final class DagsTestCommand implements Callable<Integer> {
   }
 
   /**
+   * The throw-away database starts with only {@code default_pool}: the pools of the home's database
+   * (when there is one) are copied into it, so tasks run with the pools they will have for real.
+   */
+  private static void copyHomePools(Settings settings, Database scratch, PrintWriter err) {
+    if (!settings.homeDatabaseExists()) {
+      return;
+    }
+    try (Database home = settings.openDatabase()) {
+      home.check();
+      PoolRepository pools = new PoolRepository(scratch);
+      new PoolRepository(home).list().forEach(pools::set);
+    } catch (UpdraftException e) {
+      err.println("updraft: warning: the home database's pools were not copied: " + e.getMessage());
+      err.flush();
+    }
+  }
+
+  /**
+   * Refuses a DAG with a task in a pool the database does not have: its task instances would wait
+   * for a slot forever and the command would never end.
+   *
+   * @param throwAway the settings whose home database lent its pools; null when running on the
+   *     configured database
+   */
+  private static void requirePools(Dag dag, Database db, Settings throwAway) {
+    Set<String> existing = new HashSet<>();
+    new PoolRepository(db).list().forEach(p -> existing.add(p.name()));
+    Map<String, List<String>> missing = new TreeMap<>();
+    for (Task t : dag.tasks()) {
+      if (!existing.contains(t.pool())) {
+        missing.computeIfAbsent(t.pool(), k -> new ArrayList<>()).add(t.taskId());
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    boolean one = missing.size() == 1;
+    String pools =
+        missing.entrySet().stream()
+            .map(
+                e ->
+                    "'"
+                        + e.getKey()
+                        + "' (task"
+                        + (e.getValue().size() == 1 ? " " : "s ")
+                        + String.join(", ", e.getValue())
+                        + ")")
+            .collect(Collectors.joining(", "));
+    String create =
+        "'updraft pools set " + (one ? missing.keySet().iterator().next() : "NAME") + " SLOTS'";
+    String where;
+    if (throwAway == null) {
+      where = "the database " + db.displayUrl();
+    } else if (throwAway.homeDatabaseExists()) {
+      where = "the home database in " + throwAway.home() + ", whose pools dags test uses";
+    } else {
+      where =
+          "any database: dags test uses the pools of the home database, and "
+              + throwAway.home()
+              + " has none";
+      create = "'updraft db migrate', then " + create;
+    }
+    throw new UpdraftException(
+        "dag '"
+            + dag.dagId()
+            + "' uses "
+            + (one ? "pool " : "pools ")
+            + pools
+            + ", which "
+            + (one ? "does" : "do")
+            + " not exist in "
+            + where
+            + " — create "
+            + (one ? "it" : "each")
+            + " with "
+            + create);
+  }
+
+  /**
    * Runs the one run to its end with a scheduler limited to it: on a shared database, other runs
    * are left to the schedulers that own them.
    */
@@ -134,7 +229,13 @@ final class DagsTestCommand implements Callable<Integer> {
         new LocalExecutor(
             db,
             versions,
-            new WorkerTryRunner(new XComRepository(db), logs, RunnerSettings.defaults(), clock),
+            new WorkerTryRunner(
+                new XComRepository(db),
+                new BundleCache(
+                    logs.resolveSibling("bundles"), new DagBundleRepository(db)::content),
+                logs,
+                RunnerSettings.defaults(),
+                clock),
             parallelism,
             clock,
             wakeup,

@@ -2,10 +2,13 @@ package io.updraft.cli;
 
 import io.updraft.UpdraftException;
 import io.updraft.dag.Dag;
+import io.updraft.dagproc.DagBundle;
 import io.updraft.dagproc.DagFileError;
 import io.updraft.dagproc.DagFileResult;
 import io.updraft.dagproc.DagFolder;
+import io.updraft.worker.Bundles;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +18,27 @@ import java.util.List;
  * broken files reported on stderr, one line per error.
  */
 final class FolderDags {
-  /** A DAG and the file it came from. */
-  record Entry(Dag dag, Path file) {}
+  /**
+   * A DAG and the file it came from.
+   *
+   * @param bundle the code of its custom operators (a Java file or jar); null for none
+   */
+  record Entry(Dag dag, Path file, DagBundle bundle) {
+    /** The bundle as a worker sees it: written to {@code folder} when a try asks for it. */
+    Bundles bundles(Path folder) {
+      return hash -> {
+        if (bundle == null || !bundle.hash().equals(hash)) {
+          throw new IllegalArgumentException("no code bundle " + hash + " in " + file);
+        }
+        Path jar = folder.resolve(hash + ".jar");
+        if (!Files.exists(jar)) {
+          Files.createDirectories(folder);
+          Files.write(jar, bundle.jar());
+        }
+        return jar;
+      };
+    }
+  }
 
   private final Path folder;
   private final List<Entry> entries;
@@ -32,7 +54,7 @@ final class FolderDags {
     List<Entry> entries = new ArrayList<>();
     List<DagFileError> errors = new ArrayList<>();
     for (DagFileResult file : DagFolder.load(folder).files()) {
-      file.dags().forEach(d -> entries.add(new Entry(d, file.file())));
+      file.dags().forEach(d -> entries.add(new Entry(d, file.file(), file.bundle())));
       errors.addAll(file.errors());
     }
     return new FolderDags(folder, List.copyOf(entries), List.copyOf(errors));

@@ -4,6 +4,7 @@ import io.updraft.config.ConfigKey;
 import io.updraft.config.UpdraftConfig;
 import io.updraft.store.Database;
 import io.updraft.store.DatabaseConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,6 +41,14 @@ record Settings(Path home, UpdraftConfig config) {
   String dbUrl() {
     String url = config.dbUrl();
     return url != null ? url : DatabaseConfig.defaultUrl(home);
+  }
+
+  /**
+   * Whether the home's embedded database has been created: no URL is configured and its H2 file
+   * exists. Commands that only read from it check this first rather than create it by opening it.
+   */
+  boolean homeDatabaseExists() {
+    return config.dbUrl() == null && Files.exists(home.resolve("updraft.mv.db"));
   }
 
   /** Opens the metadata database; the caller closes it. */

@@ -54,7 +54,8 @@ final class TasksTestCommand implements Callable<Integer> {
     Settings settings = Commands.settings(spec);
     FolderDags folder = FolderDags.load(settings.dagsFolder());
     folder.reportErrors(spec.commandLine().getErr());
-    Dag dag = folder.find(dagId).dag();
+    FolderDags.Entry entry = folder.find(dagId);
+    Dag dag = entry.dag();
     if (dag.task(taskId).isEmpty()) {
       throw new UpdraftException(
           "DAG '"
@@ -77,6 +78,7 @@ final class TasksTestCommand implements Callable<Integer> {
                   TryRequest.builder(dag, taskId, RunIds.of(RunType.MANUAL, logical), logical, logs)
                       .dataInterval(ManualRuns.dataInterval(dag, logical))
                       .clock(clock)
+                      .bundles(entry.bundles(logs.resolve("bundles")))
                       .build());
       PrintWriter out = spec.commandLine().getOut();
       if (outcome.logPath() != null && Files.exists(outcome.logPath())) {

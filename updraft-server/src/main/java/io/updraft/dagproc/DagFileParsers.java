@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
-/** Parses one DAG file by its kind, within a time limit. */
+/** Parses one DAG file by its kind (YAML here, Java in a child JVM), within a time limit. */
 final class DagFileParsers {
   private final Function<Path, YamlDagParser.Parsed> yaml;
+  private final JavaDagParser java = new JavaDagParser();
   private final ExecutorService threads =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dag-parse-", 0).factory());
 
@@ -32,20 +33,25 @@ final class DagFileParsers {
    * becomes the file's one import error.
    */
   YamlDagParser.Parsed parse(Path file, Duration timeout) throws InterruptedException {
+    if (JavaDagParser.handles(file)) {
+      return java.parse(file, timeout); // a child JVM, killed at the timeout
+    }
     Future<YamlDagParser.Parsed> parse = threads.submit(() -> yaml.apply(file));
     try {
       return parse.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       parse.cancel(true);
-      return failed(
-          file,
-          "parsing took longer than "
-              + timeout.toSeconds()
-              + " s (dag_processor.file_timeout) — make the file quicker to read, or raise the"
-              + " timeout");
+      return failed(file, timeoutMessage(timeout));
     } catch (ExecutionException e) {
       return failed(file, "parsing failed: " + e.getCause());
     }
+  }
+
+  static String timeoutMessage(Duration timeout) {
+    return "parsing took longer than "
+        + timeout.toSeconds()
+        + " s (dag_processor.file_timeout) — make the file quicker to read, or raise the"
+        + " timeout";
   }
 
   static YamlDagParser.Parsed failed(Path file, String message) {

@@ -11,9 +11,10 @@ import java.util.Objects;
  *
  * @param inputs the other files the parse read (a {@code for_each} data file): a change to one of
  *     them means the DAG file must be parsed again
+ * @param bundle the code the file's custom operators run, to store with its DAGs; null for none
  */
 public record DagFileResult(
-    Path file, List<Dag> dags, List<DagFileError> errors, List<Path> inputs) {
+    Path file, List<Dag> dags, List<DagFileError> errors, List<Path> inputs, DagBundle bundle) {
   public DagFileResult {
     Objects.requireNonNull(file, "file");
     dags = List.copyOf(dags);
@@ -21,16 +22,20 @@ public record DagFileResult(
     inputs = inputs == null ? List.of() : List.copyOf(inputs);
   }
 
+  public DagFileResult(Path file, List<Dag> dags, List<DagFileError> errors, List<Path> inputs) {
+    this(file, dags, errors, inputs, null);
+  }
+
   public DagFileResult(Path file, List<Dag> dags, List<DagFileError> errors) {
-    this(file, dags, errors, List.of());
+    this(file, dags, errors, List.of(), null);
   }
 
   public boolean hasErrors() {
     return !errors.isEmpty();
   }
 
-  /** The same result with other DAGs and errors (the inputs kept). */
+  /** The same result with other DAGs and errors (the inputs and bundle kept). */
   public DagFileResult with(List<Dag> dags, List<DagFileError> errors) {
-    return new DagFileResult(file, dags, errors, inputs);
+    return new DagFileResult(file, dags, errors, inputs, bundle);
   }
 }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -15,10 +16,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Finds and loads the DAG files of a dags folder: {@code *.yaml} and {@code *.yml} at any depth, in
- * path order, minus what {@code .updraftignore} files exclude (see {@link IgnoreRules} for the
- * syntax). Hidden files and folders (names starting with a dot) are skipped. Symbolic links are
- * followed, each real folder searched once.
+ * Finds and loads the DAG files of a dags folder: {@code *.yaml}, {@code *.yml}, {@code *.java} and
+ * {@code *.jar} at any depth, in path order, minus what {@code .updraftignore} files exclude (see
+ * {@link IgnoreRules} for the syntax). Hidden files and folders (names starting with a dot) are
+ * skipped. Symbolic links are followed, each real folder searched once.
  *
  * <p>A dag_id defined in two files is an error on the later file in path order, as Airflow's DagBag
  * keeps the first DAG it found and reports the duplicate.
@@ -39,16 +40,43 @@ public final class DagFolder {
     return out;
   }
 
-  /** Parses every DAG file of the folder. */
+  /** Parses every DAG file of the folder, Java ones with the default file timeout (30 s). */
   public static FolderResult load(Path folder) {
+    return load(folder, Duration.ofSeconds(30));
+  }
+
+  /**
+   * Parses every DAG file of the folder, each Java file or jar in a child JVM with {@code
+   * javaTimeout}.
+   */
+  public static FolderResult load(Path folder, Duration javaTimeout) {
     YamlDagParser parser = new YamlDagParser();
+    JavaDagParser java = new JavaDagParser();
     List<DagFileResult> results = new ArrayList<>();
     Map<String, Path> owner = new HashMap<>();
     for (Path file : dagFiles(folder)) {
-      YamlDagParser.Parsed parsed = parser.parseWithPositions(file);
+      YamlDagParser.Parsed parsed;
+      if (JavaDagParser.handles(file)) {
+        try {
+          parsed = java.parse(file, javaTimeout);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new UpdraftException("interrupted while parsing " + file);
+        }
+      } else {
+        parsed = parser.parseWithPositions(file);
+      }
       results.add(parsed.withoutDagIdsOf(id -> owner.putIfAbsent(id, file)));
     }
     return new FolderResult(folder, results);
+  }
+
+  /** YAML files, Java source files and jars (SPEC §1.6). */
+  static boolean isDagFile(String name) {
+    return name.endsWith(".yaml")
+        || name.endsWith(".yml")
+        || name.endsWith(".java")
+        || name.endsWith(".jar");
   }
 
   private static void requireFolder(Path folder) {
@@ -83,7 +111,7 @@ public final class DagFolder {
       }
       if (isFolder) {
         walk(p, rules, out, seen);
-      } else if ((name.endsWith(".yaml") || name.endsWith(".yml")) && Files.isRegularFile(p)) {
+      } else if (isDagFile(name) && Files.isRegularFile(p)) {
         out.add(p);
       }
     }

@@ -1,5 +1,6 @@
 package io.updraft.dagproc;
 
+import io.updraft.dag.CustomOperators;
 import io.updraft.dag.Dag;
 import io.updraft.dag.DagValidator;
 import io.updraft.dag.DagValues;
@@ -157,6 +158,21 @@ final class DagReader {
     for (Problem p : DagValidator.validate(dag)) {
       if (!alreadyReported(p.path())) {
         errors.add(new Err(resolve(p.path()), p.path(), p.message()));
+      }
+    }
+    for (int i = 0; i < dag.tasks().size(); i++) {
+      String operator = dag.tasks().get(i).operator();
+      String path = "tasks[" + i + "].operator";
+      if (CustomOperators.isCustom(operator) && !alreadyReported(path)) {
+        errors.add(
+            new Err(
+                resolve(path),
+                path,
+                "operator '"
+                    + operator
+                    + "' is a Java class: custom operators are used by the Java DAG file or jar"
+                    + " that defines them (SPEC §1.6) — define this DAG in Java, or use a built-in"
+                    + " operator"));
       }
     }
     return new Result(

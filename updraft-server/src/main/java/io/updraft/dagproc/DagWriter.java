@@ -3,6 +3,7 @@ package io.updraft.dagproc;
 import io.updraft.dag.Dag;
 import io.updraft.serde.DagSerializer;
 import io.updraft.serde.SerializedDag;
+import io.updraft.store.DagBundleRepository;
 import io.updraft.store.DagRepository;
 import io.updraft.store.DagRow;
 import io.updraft.store.Database;
@@ -34,6 +35,7 @@ final class DagWriter {
   private final SerializedDagRepository serialized;
   private final DagRepository dags;
   private final ImportErrorRepository importErrors;
+  private final DagBundleRepository bundles;
 
   DagWriter(Database db, boolean pausedAtCreation) {
     this.db = db;
@@ -41,6 +43,7 @@ final class DagWriter {
     this.serialized = new SerializedDagRepository(db);
     this.dags = new DagRepository(db);
     this.importErrors = new ImportErrorRepository(db);
+    this.bundles = new DagBundleRepository(db);
   }
 
   Written write(DagFileResult file, Instant now) {
@@ -48,6 +51,10 @@ final class DagWriter {
     return db.inTransaction(
         () -> {
           replaceErrors(file, fileloc, now);
+          if (file.bundle() != null && !file.dags().isEmpty()) {
+            // Before the versions that name it: a worker can always fetch what a run runs.
+            bundles.store(file.bundle().hash(), fileloc, file.bundle().jar(), now);
+          }
           int written = 0;
           int unchanged = 0;
           Set<String> defined = new HashSet<>();

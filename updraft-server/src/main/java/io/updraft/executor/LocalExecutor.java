@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,8 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs task instances on threads of this JVM, at most {@code parallelism} at once (the embedded
  * default). Each try is supervised: marked running (which counts the try), heartbeated while it
- * runs, its outcome recorded — a failure becomes up_for_retry or failed by the task's retries —
- * with its return value as XCom, and then the scheduler is woken so the downstream starts at once.
+ * runs — and stopped when a heartbeat finds its instance no longer running (cleared, marked,
+ * skipped by a run timeout) — its outcome recorded — a failure becomes up_for_retry or failed by
+ * the task's retries — with its return value as XCom, and then the scheduler is woken so the
+ * downstream starts at once.
  */
 public final class LocalExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(LocalExecutor.class);
@@ -99,15 +102,16 @@ public final class LocalExecutor implements Executor {
       TaskInstanceRow ti = taskInstances.get(queued.id()).orElseThrow();
       Dag dag = versions.get(run.dagId(), run.dagHash());
       Task task = dag.task(ti.taskId()).orElseThrow();
+      CompletableFuture<String> cancel = new CompletableFuture<>();
       ScheduledFuture<?> beat =
           heartbeats.scheduleAtFixedRate(
-              () -> heartbeat(ti.id()),
+              () -> heartbeat(ti.id(), cancel),
               heartbeatEvery.toMillis(),
               heartbeatEvery.toMillis(),
               TimeUnit.MILLISECONDS);
       TryRunner.Result result;
       try {
-        result = runner.run(new TryRunner.Request(dag, task, run, ti));
+        result = runner.run(new TryRunner.Request(dag, task, run, ti, cancel));
       } catch (Exception e) {
         result = TryRunner.Result.failed(e.toString());
       } finally {
@@ -128,21 +132,11 @@ public final class LocalExecutor implements Executor {
     Instant end = clock.instant();
     database.runInTransaction(
         () -> {
-          if (result.state() == TaskInstanceState.FAILED) {
-            FailedTries.Ending e = FailedTries.of(task, ti, end, run.logicalDate());
-            taskInstances.finish(
-                ti.id(), TaskInstanceState.RUNNING, e.state(), end, e.nextRetryAt());
-          } else if (taskInstances.finish(
-                  ti.id(), TaskInstanceState.RUNNING, result.state(), end, null)
-              && result.state() == TaskInstanceState.SUCCESS
-              && !(result.downstream() instanceof Downstream.Proceed)) {
-            taskInstances.setStates(
-                DownstreamSkips.of(
-                    dag,
-                    ti.taskId(),
-                    result.downstream(),
-                    taskInstances.listForRun(ti.dagId(), ti.runId())),
-                end);
+          if (!finish(dag, task, run, ti, result, end)) {
+            // The instance left running while the try ran: its new state stands, and what the try
+            // returned is not kept. Cleared (restarting), it is retried now.
+            retryIfCleared(task, run, ti, end);
+            return;
           }
           // A retry replaces what the earlier try pushed, as in Airflow.
           xcoms.clearForTask(ti.dagId(), ti.runId(), ti.taskId());
@@ -159,9 +153,62 @@ public final class LocalExecutor implements Executor {
         });
   }
 
-  private void heartbeat(long id) {
+  /** Ends the running try as its result says; false if the instance is no longer running. */
+  private boolean finish(
+      Dag dag, Task task, DagRunRow run, TaskInstanceRow ti, TryRunner.Result result, Instant end) {
+    if (result.state() == TaskInstanceState.FAILED) {
+      FailedTries.Ending e = FailedTries.of(task, ti, end, run.logicalDate());
+      return taskInstances.finish(
+          ti.id(), TaskInstanceState.RUNNING, e.state(), end, e.nextRetryAt());
+    }
+    if (!taskInstances.finish(ti.id(), TaskInstanceState.RUNNING, result.state(), end, null)) {
+      return false;
+    }
+    if (result.state() == TaskInstanceState.SUCCESS
+        && !(result.downstream() instanceof Downstream.Proceed)) {
+      taskInstances.setStates(
+          DownstreamSkips.of(
+              dag,
+              ti.taskId(),
+              result.downstream(),
+              taskInstances.listForRun(ti.dagId(), ti.runId())),
+          end);
+    }
+    return true;
+  }
+
+  /**
+   * A try of an instance cleared while it ran (restarting) is over, however it ended: the instance
+   * goes to up_for_retry, to run again at once (Airflow: restarting always retries).
+   */
+  private void retryIfCleared(Task task, DagRunRow run, TaskInstanceRow ti, Instant end) {
+    taskInstances
+        .get(ti.id())
+        .filter(
+            now -> now.state() == TaskInstanceState.RESTARTING && now.tryNumber() == ti.tryNumber())
+        .ifPresent(
+            cleared -> {
+              FailedTries.Ending e = FailedTries.of(task, cleared, end, run.logicalDate());
+              taskInstances.finish(
+                  cleared.id(), TaskInstanceState.RESTARTING, e.state(), end, e.nextRetryAt());
+            });
+  }
+
+  /**
+   * Records the heartbeat of a running try, and stops the try when its instance is no longer
+   * running: cleared (restarting), marked, or skipped by its run's timeout — as Airflow's task
+   * runner terminates a task whose state was changed from outside.
+   */
+  private void heartbeat(long id, CompletableFuture<String> cancel) {
     try {
-      taskInstances.heartbeat(List.of(id), clock.instant());
+      if (taskInstances.heartbeat(List.of(id), clock.instant()).contains(id)) {
+        return;
+      }
+      cancel.complete(
+          taskInstances
+              .get(id)
+              .map(t -> "the task instance is now " + t.state().id())
+              .orElse("the task instance was deleted"));
     } catch (RuntimeException e) {
       log.warn("heartbeat of task instance {} failed: {}", id, e.getMessage());
     }

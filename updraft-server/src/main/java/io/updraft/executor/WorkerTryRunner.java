@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.XComRepository;
 import io.updraft.timetable.DataInterval;
+import io.updraft.worker.Bundles;
 import io.updraft.worker.RunnerSettings;
 import io.updraft.worker.TaskRunner;
 import io.updraft.worker.TryOutcome;
@@ -30,10 +31,12 @@ public final class WorkerTryRunner implements TryRunner {
   private final Path logsRoot;
   private final XComLookup xcoms;
   private final Clock clock;
+  private final Bundles bundles;
 
   public WorkerTryRunner(
-      XComRepository xcoms, Path logsRoot, RunnerSettings settings, Clock clock) {
+      XComRepository xcoms, Bundles bundles, Path logsRoot, RunnerSettings settings, Clock clock) {
     this.runner = new TaskRunner(settings);
+    this.bundles = bundles;
     this.logsRoot = logsRoot;
     this.xcoms = (dagId, runId, taskId, key) -> pull(xcoms, dagId, runId, taskId, key);
     this.clock = clock;
@@ -49,8 +52,10 @@ public final class WorkerTryRunner implements TryRunner {
                 .conf(conf(run.conf()))
                 .tryNumber(r.ti().tryNumber())
                 .xcoms(xcoms)
+                .bundles(bundles)
                 .clock(clock)
-                .build());
+                .build(),
+            r.cancel());
     return new Result(
         outcome.state(), json(outcome.returnValue()), outcome.error(), outcome.downstream());
   }

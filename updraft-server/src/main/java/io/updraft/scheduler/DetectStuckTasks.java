@@ -2,7 +2,6 @@ package io.updraft.scheduler;
 
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
-import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.JobType;
 import io.updraft.store.TaskInstanceRow;
@@ -17,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * owner with a heartbeat or a timeout that moves it on"):
  *
  * <ul>
- *   <li>a running try whose heartbeat is older than {@code task_instance_heartbeat_timeout} lost
- *       its worker (killed, crashed, the machine died): it fails, and is retried if it has tries
- *       left — Airflow's zombie detection;
+ *   <li>a running (or restarting) try whose heartbeat is older than {@code
+ *       task_instance_heartbeat_timeout} lost its worker (killed, crashed, the machine died): it
+ *       fails, and is retried if it has tries left — Airflow's zombie detection;
  *   <li>a scheduler whose job heartbeat is older than {@code scheduler_health_check_threshold} is
  *       dead (kill -9, a lost machine): its job is ended as failed, and what it had queued goes
  *       back to scheduled at once — Airflow's orphan reset;
@@ -85,8 +84,7 @@ final class DetectStuckTasks {
     }
     FailedTries.Ending end = FailedTries.of(task, ti, now, run.logicalDate());
     boolean changed =
-        ctx.taskInstances()
-            .finish(ti.id(), TaskInstanceState.RUNNING, end.state(), now, end.nextRetryAt());
+        ctx.taskInstances().finish(ti.id(), ti.state(), end.state(), now, end.nextRetryAt());
     if (changed) {
       log.warn(
           "{}.{} in {} try {}: no heartbeat since {} (timeout {}): {}",

@@ -40,19 +40,6 @@ final class RemovedTasks {
                             t.upstream().stream().filter(u -> !removed.contains(u)).toList())
                         : t)
             .toList();
-    return new Dag(
-        dag.dagId(),
-        dag.description(),
-        dag.schedule(),
-        dag.timezone(),
-        dag.startDate(),
-        dag.endDate(),
-        dag.catchup(),
-        dag.maxActiveRuns(),
-        dag.maxActiveTasks(),
-        dag.dagrunTimeout(),
-        dag.tags(),
-        dag.params(),
-        kept);
+    return dag.withTasks(kept);
   }
 }

@@ -16,6 +16,8 @@ public enum FailureKind {
   SETUP,
   /** The operator's output was not usable (a branch naming tasks that are not downstream). */
   BAD_OUTPUT,
+  /** A custom operator threw, or its JVM ended before it returned. */
+  EXCEPTION,
   /** The operator is not implemented by this worker yet. */
   UNSUPPORTED_OPERATOR
 }

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Ends a process and everything it started: SIGTERM to the whole tree, then SIGKILL to whatever is
- * still alive after a grace period — what Airflow does to a timed-out or killed task.
+ * still alive after a grace period — what Airflow does to a timed-out or killed task. The root is
+ * signalled before its descendants, so a shell cannot start its next command after a killed child.
  *
  * <p>The tree is found through {@link ProcessHandle#descendants()} (the kernel's parent links).
  * Handles are taken before any signal is sent, so a grandchild whose parent dies first is still
@@ -32,10 +33,12 @@ final class ProcessTree {
   static void kill(ProcessHandle root, Set<ProcessHandle> known, Duration grace) {
     Set<ProcessHandle> tree = new LinkedHashSet<>(known);
     tree.addAll(snapshot(root));
-    // Signals go to handles taken up front: a child whose parent dies first is re-parented and
-    // would no longer be found as a descendant.
-    tree.forEach(ProcessHandle::destroy);
+    // The root first: a shell whose child is killed before it goes on to its next command in the
+    // moment before its own signal arrives ("sleep 30; touch done" would touch). Its descendants
+    // are signalled through handles taken up front: once the root dies they are re-parented and
+    // would no longer be found as its descendants.
     root.destroy();
+    tree.forEach(ProcessHandle::destroy);
 
     List<CompletableFuture<ProcessHandle>> exits = new ArrayList<>();
     tree.forEach(p -> exits.add(p.onExit()));
@@ -53,8 +56,8 @@ final class ProcessTree {
     }
     Set<ProcessHandle> left = new LinkedHashSet<>(tree);
     left.addAll(snapshot(root));
-    left.forEach(ProcessHandle::destroyForcibly);
     root.destroyForcibly();
+    left.forEach(ProcessHandle::destroyForcibly);
   }
 
   /** The live descendants of {@code root}, found now. */

@@ -27,7 +27,15 @@ public final class TaskRunner {
 
   /** Runs the try on the calling thread and returns its outcome. */
   public TryOutcome run(TryRequest request) {
-    return attempt(request, new CompletableFuture<>()).run();
+    return run(request, new CompletableFuture<>());
+  }
+
+  /**
+   * Runs the try on the calling thread and returns its outcome; completing {@code cancel} (with a
+   * reason) stops it as {@link TryExecution#cancel} does.
+   */
+  public TryOutcome run(TryRequest request, CompletableFuture<String> cancel) {
+    return attempt(request, cancel).run();
   }
 
   /** Runs the try on a new virtual thread; the returned handle can cancel it. */

@@ -1,5 +1,7 @@
 package io.updraft.worker;
 
+import io.updraft.bundle.OperatorResult;
+import io.updraft.dag.CustomOperators;
 import io.updraft.dag.Task;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.worker.template.TemplateContext;
@@ -108,27 +110,24 @@ final class TryAttempt {
 
   private Result operate(TryLog log) {
     String operator = request.task().operator();
-    return switch (operator) {
-      case "shell", "branch", "short_circuit" -> runCommand(operator, log);
-      default ->
-          Result.failed(
-              FailureKind.UNSUPPORTED_OPERATOR,
-              "operator " + operator + " is not supported yet",
-              null);
-    };
-  }
-
-  private Result runCommand(String operator, TryLog log) {
-    Task task = request.task();
-    Map<String, Object> args;
-    Map<String, String> env;
+    boolean custom = CustomOperators.isPinned(operator);
+    if (!custom && !List.of("shell", "branch", "short_circuit").contains(operator)) {
+      return Result.failed(
+          FailureKind.UNSUPPORTED_OPERATOR, "operator " + operator + " is not supported yet", null);
+    }
+    Rendered rendered;
     try {
-      Map<String, Object> context = TemplateContext.of(tryContext());
-      args = renderer.renderArgs(task.taskId(), task.args(), context);
-      env = renderer.renderEnv(task.taskId(), task.env(), context);
+      rendered = render(request.task());
     } catch (TemplateRenderException e) {
       return Result.failed(FailureKind.TEMPLATE, e.getMessage(), null);
     }
+    return custom ? runCustom(rendered, log) : runCommand(operator, rendered, log);
+  }
+
+  private Result runCommand(String operator, Rendered rendered, TryLog log) {
+    Task task = request.task();
+    Map<String, Object> args = rendered.args();
+    Map<String, String> env = rendered.env();
     Object command = args.get("command");
     if (!(command instanceof String text) || text.isBlank()) {
       return Result.failed(
@@ -191,6 +190,81 @@ final class TryAttempt {
         ShellCommand.deleteQuietly(tempDir);
       }
     }
+  }
+
+  /** A custom operator: its own JVM, its bundle's code (SPEC §1.6). */
+  private Result runCustom(Rendered rendered, TryLog log) {
+    Task task = request.task();
+    Map<String, Object> args = rendered.args();
+    Map<String, String> env = rendered.env();
+    String hash = CustomOperators.bundleHash(task.operator());
+    Path dir = null;
+    try {
+      Path bundle = request.bundles().jar(hash);
+      dir = ShellCommand.temporaryCwd(settings.tempRoot());
+      List<String> argv = OperatorProcess.prepare(request, bundle, args, dir);
+      if (cancel.isDone()) {
+        return Result.failed(FailureKind.CANCELLED, "cancelled: " + cancel.getNow(""), null);
+      }
+      log.note(
+          "running operator "
+              + CustomOperators.className(task.operator())
+              + " of bundle "
+              + hash.substring(0, 12)
+              + " in its own JVM"
+              + (task.executionTimeout() == null
+                  ? ""
+                  : " (timeout " + Durations.human(task.executionTimeout()) + ")"));
+      ProcessResult p =
+          processes.run(
+              new ProcessSpec(
+                  argv,
+                  dir,
+                  ShellCommand.environment(settings.baseEnv(), env, request),
+                  task.executionTimeout()),
+              log,
+              request.heartbeat(),
+              request.clock(),
+              cancel);
+      if (p.ending() != ProcessResult.Ending.EXITED) {
+        return decide("custom", p, null);
+      }
+      OperatorResult r = OperatorProcess.result(dir);
+      if (r == null) {
+        return Result.failed(
+            FailureKind.EXCEPTION,
+            "the operator's JVM exited with code "
+                + p.exitCode()
+                + " before the operator returned (did it call System.exit?)",
+            p.exitCode());
+      }
+      return switch (r.state()) {
+        case OperatorResult.SUCCESS ->
+            new Result(TaskInstanceState.SUCCESS, FailureKind.NONE, null, r.returnValue(), 0, null);
+        case OperatorResult.SKIPPED ->
+            new Result(TaskInstanceState.SKIPPED, FailureKind.NONE, null, null, 0, null);
+        default -> Result.failed(FailureKind.EXCEPTION, r.error(), null);
+      };
+    } catch (ShellCommand.SetupException | IOException | IllegalArgumentException e) {
+      return Result.failed(
+          FailureKind.SETUP,
+          "cannot run operator " + task.operator() + ": " + e.getMessage(),
+          null);
+    } finally {
+      if (dir != null) {
+        ShellCommand.deleteQuietly(dir);
+      }
+    }
+  }
+
+  /** A task's args and env with every template rendered for this try. */
+  private record Rendered(Map<String, Object> args, Map<String, String> env) {}
+
+  private Rendered render(Task task) throws TemplateRenderException {
+    Map<String, Object> context = TemplateContext.of(tryContext());
+    return new Rendered(
+        renderer.renderArgs(task.taskId(), task.args(), context),
+        renderer.renderEnv(task.taskId(), task.env(), context));
   }
 
   private Result decide(String operator, ProcessResult p, Integer skipCode) {

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param logsRoot the folder under which the try's log file is created
  * @param variables values for {@code var.value.*} in templates (a placeholder until Variables are
  *     stored)
+ * @param bundles where a custom operator's code comes from
  */
 public record TryRequest(
     Dag dag,
@@ -35,7 +36,8 @@ public record TryRequest(
     XComLookup xcoms,
     Clock clock,
     Heartbeat heartbeat,
-    Map<String, String> variables) {
+    Map<String, String> variables,
+    Bundles bundles) {
 
   public TryRequest {
     Objects.requireNonNull(dag, "dag");
@@ -52,6 +54,7 @@ public record TryRequest(
     clock = clock == null ? Clock.systemUTC() : clock;
     heartbeat = heartbeat == null ? Heartbeat.none() : heartbeat;
     variables = variables == null ? Map.of() : Map.copyOf(variables);
+    bundles = bundles == null ? Bundles.none() : bundles;
   }
 
   /** The log file of this try. */
@@ -89,6 +92,7 @@ public record TryRequest(
     private Clock clock;
     private Heartbeat heartbeat;
     private Map<String, String> variables;
+    private Bundles bundles;
 
     private Builder(Dag dag, Task task, String runId, Instant logicalDate, Path logsRoot) {
       this.dag = dag;
@@ -133,6 +137,11 @@ public record TryRequest(
       return this;
     }
 
+    public Builder bundles(Bundles v) {
+      this.bundles = v;
+      return this;
+    }
+
     public TryRequest build() {
       return new TryRequest(
           dag,
@@ -146,7 +155,8 @@ public record TryRequest(
           xcoms,
           clock,
           heartbeat,
-          variables);
+          variables,
+          bundles);
     }
   }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.updraft.dagproc.DagProcessor;
+import io.updraft.store.DagRunRepository;
 import io.updraft.store.Database;
+import io.updraft.store.DatabaseConfig;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** dags test: one run to completion with real shell processes, through the scheduler. */
@@ -164,6 +167,72 @@ class DagsTestCommandTest {
     CliRun again = run("--db-url", url, "dags", "test", "ok", "2024-03-01");
     assertThat(again.exitCode()).as("the same logical date twice").isEqualTo(2);
     assertThat(again.err().lines()).hasSize(1);
+  }
+
+  /** DAG p: load (in pool etl), then after (in default_pool). */
+  private void writeDagWithATaskInPoolEtl() throws java.io.IOException {
+    Files.writeString(
+        dags.resolve("p.yaml"),
+        """
+        dag_id: p
+        schedule: null
+        tasks:
+          - {task_id: load, operator: shell, pool: etl, command: "echo loaded"}
+          - {task_id: after, operator: shell, command: "true", upstream: [load]}
+        """);
+  }
+
+  /**
+   * The throw-away database has only default_pool: a task in a named pool would wait for a slot
+   * forever. The home database's pools are copied into it.
+   */
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aTaskInANamedPoolRunsWithTheHomeDatabasesPools() throws Exception {
+    writeDagWithATaskInPoolEtl();
+    assertThat(run("db", "migrate").exitCode()).isZero();
+    CliRun set = run("pools", "set", "etl", "2");
+    assertThat(set.exitCode()).as(set.err()).isZero();
+
+    CliRun r = run("dags", "test", "p", "2024-01-01", "-o", "json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(states(JSON.readTree(r.out())))
+        .containsEntry("load", "success")
+        .containsEntry("after", "success");
+    try (Database db = Database.open(DatabaseConfig.defaultUrl(home))) {
+      assertThat(new DagRunRepository(db).list("p", 10))
+          .as("the home database only lent its pools")
+          .isEmpty();
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aTaskInAPoolThatExistsNowhereIsRefusedAtOnce() throws Exception {
+    writeDagWithATaskInPoolEtl();
+    CliRun noHome = run("dags", "test", "p");
+    assertThat(noHome.exitCode()).as(noHome.out() + noHome.err()).isEqualTo(2);
+    assertThat(noHome.err().lines()).hasSize(1);
+    assertThat(noHome.err()).contains("'etl'").contains("load").contains("updraft pools set etl");
+    assertThat(Files.exists(home.resolve("updraft.mv.db"))).as("no home database made").isFalse();
+
+    assertThat(run("db", "migrate").exitCode()).isZero();
+    CliRun withoutPool = run("dags", "test", "p");
+    assertThat(withoutPool.exitCode()).as(withoutPool.err()).isEqualTo(2);
+    assertThat(withoutPool.err().lines()).hasSize(1);
+    assertThat(withoutPool.err()).contains("'etl'").contains("updraft pools set etl");
+
+    String url = "jdbc:h2:file:" + home.resolve("other-db");
+    assertThat(run("--db-url", url, "db", "migrate").exitCode()).isZero();
+    CliRun onUrl = run("--db-url", url, "dags", "test", "p");
+    assertThat(onUrl.exitCode()).as(onUrl.err()).isEqualTo(2);
+    assertThat(onUrl.err().lines()).hasSize(1);
+    assertThat(onUrl.err()).contains("'etl'").contains("updraft pools set etl");
+    try (Database db = Database.open(url)) {
+      assertThat(new DagRunRepository(db).list("p", 10))
+          .as("refused before anything was written")
+          .isEmpty();
+    }
   }
 
   @Test

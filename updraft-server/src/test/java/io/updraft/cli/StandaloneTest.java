@@ -8,8 +8,10 @@ import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
 import io.updraft.store.ImportErrorRepository;
+import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.XComRepository;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -121,12 +123,87 @@ class StandaloneTest {
     }
   }
 
-  private static TaskInstanceState state(TaskInstanceRepository tis, String taskId) {
-    return tis.listForRun("m", "r").stream()
+  /**
+   * A Java DAG whose custom operator changes while a run is under way: the processor stores the new
+   * code as a new bundle and version, the running run still runs the operator code it started with,
+   * and a new run runs the new code. Parse in a child JVM, bundle through the database, each try in
+   * a JVM of its own.
+   */
+  @Test
+  void aRunKeepsTheCustomOperatorCodeItStartedWith() throws Exception {
+    Path dags = Files.createDirectories(home.resolve("dags"));
+    Path gate = home.resolve("gate");
+    String source =
+        """
+        import io.updraft.dag.Dag;
+        import io.updraft.sdk.*;
+        import java.util.List;
+
+        public class Versioned implements DagSource {
+          public static class Say implements Operator {
+            public Object execute(TaskContext ctx) {
+              ctx.log().println("operator code VERSION");
+              return "VERSION";
+            }
+          }
+
+          public List<Dag> dags() {
+            return List.of(Dags.dag("versioned")
+                .task(Tasks.shell("wait", "while [ ! -e GATE ]; do sleep 0.05; done"))
+                .task(Tasks.custom("say", Say.class).upstream("wait"))
+                .build());
+          }
+        }
+        """
+            .replace("GATE", gate.toString());
+    Path file = dags.resolve("Versioned.java");
+    Files.writeString(file, source.replace("VERSION", "v1"));
+    Settings settings =
+        Settings.resolve(
+            home, null, null, Map.of("UPDRAFT_CORE_DAGS_ARE_PAUSED_AT_CREATION", "false"));
+    try (SchedulerService standalone =
+            new SchedulerService(
+                settings, Clock.systemUTC(), new SchedulerService.Mode("standalone", true, true));
+        Database db = settings.openDatabase()) {
+      standalone.start(new PrintWriter(new StringWriter(), true));
+      SerializedDagRepository versions = new SerializedDagRepository(db);
+      await("the Java DAG stored", () -> versions.latest("versioned").isPresent());
+      assertThat(trigger("r1").exitCode()).isZero();
+      TaskInstanceRepository tis = new TaskInstanceRepository(db);
+      await("r1 waiting", () -> state(tis, "versioned", "r1", "wait") == TaskInstanceState.RUNNING);
+
+      Files.writeString(file, source.replace("VERSION", "v2"));
+      await("version 2 stored", () -> versions.versions("versioned").size() == 2);
+      Files.createFile(gate);
+      assertThat(trigger("r2").exitCode()).isZero();
+
+      DagRunRepository runs = new DagRunRepository(db);
+      for (String run : List.of("r1", "r2")) {
+        await(
+            run + " finished", () -> runs.get("versioned", run).orElseThrow().state().isFinished());
+        assertThat(runs.get("versioned", run).orElseThrow().state()).isEqualTo(DagRunState.SUCCESS);
+      }
+      XComRepository xcoms = new XComRepository(db);
+      assertThat(xcoms.get("versioned", "r1", "say", "return_value")).contains("\"v1\"");
+      assertThat(xcoms.get("versioned", "r2", "say", "return_value")).contains("\"v2\"");
+    }
+  }
+
+  private CliRun trigger(String runId) {
+    return CliRun.of("--home", home.toString(), "dags", "trigger", "versioned", "--run-id", runId);
+  }
+
+  private static TaskInstanceState state(
+      TaskInstanceRepository tis, String dagId, String runId, String taskId) {
+    return tis.listForRun(dagId, runId).stream()
         .filter(t -> t.taskId().equals(taskId))
         .findFirst()
         .map(TaskInstanceRow::state)
         .orElse(null);
+  }
+
+  private static TaskInstanceState state(TaskInstanceRepository tis, String taskId) {
+    return state(tis, "m", "r", taskId);
   }
 
   private static void await(String what, java.util.function.BooleanSupplier condition)

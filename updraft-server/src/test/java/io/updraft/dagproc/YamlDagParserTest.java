@@ -126,7 +126,8 @@ class YamlDagParserTest {
     assertThat(e)
         .isEqualTo(
             "5:5: unknown operator 'shel' — use one of shell, empty, http, sql, branch,"
-                + " short_circuit, trigger_dag, sensor; did you mean shell?");
+                + " short_circuit, trigger_dag, sensor, or a custom operator's class name; did you mean"
+                + " shell?");
   }
 
   @Test

@@ -3,27 +3,34 @@ package io.updraft.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.updraft.dag.Dag;
+import io.updraft.scheduler.ClearTasks;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.scheduler.ManualRuns;
 import io.updraft.scheduler.SchedulerContext;
 import io.updraft.scheduler.SchedulerLoop;
 import io.updraft.scheduler.Wakeup;
 import io.updraft.sdk.Dags;
+import io.updraft.sdk.TaskBuilder;
 import io.updraft.sdk.Tasks;
 import io.updraft.serde.DagSerializer;
 import io.updraft.state.DagRunState;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRepository;
 import io.updraft.store.DagRunRepository;
+import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.XComRepository;
+import io.updraft.worker.RunnerSettings;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -34,7 +41,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The local executor's supervision with the real scheduler loop on H2; tries are scripted. */
+/**
+ * The local executor's supervision with the real scheduler loop on H2: tries scripted, or real
+ * processes where a process is what is being supervised.
+ */
 class LocalExecutorTest {
   @TempDir Path tmp;
   private Database db;
@@ -48,8 +58,18 @@ class LocalExecutorTest {
     db.migrate();
   }
 
+  private DagVersions versions;
+  private final List<Stop> stops = new ArrayList<>();
+
+  private interface Stop {
+    void run() throws Exception;
+  }
+
   @AfterEach
-  void close() {
+  void close() throws Exception {
+    for (Stop stop : stops) {
+      stop.run();
+    }
     db.close();
   }
 
@@ -75,6 +95,145 @@ class LocalExecutorTest {
     }
   }
 
+  /** Stores the DAG as its file would be and triggers run r1 of it. */
+  private DagRunRow trigger(Dag dag) {
+    Instant now = clock.instant();
+    String file = dag.dagId() + ".yaml";
+    new SerializedDagRepository(db).store(dag.dagId(), DagSerializer.serialize(dag), file, now);
+    new DagRepository(db).upsert(dag, file, false, now);
+    versions = new DagVersions(new SerializedDagRepository(db));
+    return ManualRuns.trigger(db, versions.latest(dag.dagId()), now, "r1", null, now);
+  }
+
+  /** The scheduler loop with a local executor running real processes, until the test ends. */
+  private SchedulerLoop startScheduler(Duration heartbeatEvery) {
+    LocalExecutor executor =
+        new LocalExecutor(
+            db,
+            versions,
+            new WorkerTryRunner(
+                new XComRepository(db),
+                tmp.resolve("logs"),
+                RunnerSettings.defaults().withKillGrace(Duration.ofSeconds(2)),
+                clock),
+            4,
+            clock,
+            wakeup,
+            heartbeatEvery);
+    SchedulerLoop loop =
+        new SchedulerLoop(
+            SchedulerContext.create(db, executor, wakeup, clock, 1), Duration.ofMillis(200));
+    Thread scheduler = Thread.ofPlatform().start(loop::run);
+    stops.add(
+        () -> {
+          loop.stop();
+          scheduler.join();
+          executor.close();
+        });
+    return loop;
+  }
+
+  private TaskInstanceRow ti(String taskId) {
+    return new TaskInstanceRepository(db)
+        .listForRun("d", "r1").stream()
+            .filter(t -> t.taskId().equals(taskId))
+            .findFirst()
+            .orElseThrow();
+  }
+
+  /** The pid a task wrote first into the file; killed when the test ends, should it still live. */
+  private long pid(Path file) throws Exception {
+    long pid = Long.parseLong(Files.readAllLines(file).get(0).strip());
+    stops.add(0, () -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    return pid;
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /**
+   * A run that times out skips its unfinished tasks, and a skipped task's running try is killed
+   * (Airflow's task runner sees its state changed and terminates it): it does not run to its end.
+   */
+  @Test
+  void aRunTimeoutKillsTheTryOfTheTaskItSkips() throws Exception {
+    Path pidFile = tmp.resolve("hang.pid");
+    Dag dag =
+        Dags.dag("d")
+            .dagrunTimeout("1s")
+            .task(Tasks.shell("hang", "echo $$ > " + pidFile + "; sleep 300"))
+            .build();
+    trigger(dag);
+    SchedulerLoop loop = startScheduler(Duration.ofMillis(200));
+    DagRunRepository runs = new DagRunRepository(db);
+    await("the run to time out", () -> runs.get("d", "r1").orElseThrow().state().isFinished());
+    assertThat(runs.get("d", "r1").orElseThrow().state()).isEqualTo(DagRunState.FAILED);
+    assertThat(ti("hang").state()).isEqualTo(TaskInstanceState.SKIPPED);
+    long pid = pid(pidFile);
+    await("the skipped try's process to be killed", () -> !alive(pid));
+    assertThat(ti("hang").state())
+        .as("the killed try records nothing")
+        .isEqualTo(TaskInstanceState.SKIPPED);
+    assertThat(loop.errors()).isZero();
+  }
+
+  /**
+   * Clearing a running task instance sets it restarting; its worker kills the try (it is no longer
+   * running), and the task instance is retried at once as the next try.
+   */
+  @Test
+  void aClearedRunningTaskIsKilledAndRunsAgainAsTheNextTry() throws Exception {
+    Path tries = tmp.resolve("tries");
+    trigger(Dags.dag("d").task(sleepsInItsFirstTry(tries)).build());
+    SchedulerLoop loop = startScheduler(Duration.ofMillis(200));
+    await("the first try to run", () -> Files.exists(tries));
+    long firstPid = pid(tries);
+    ClearTasks.clear(db, versions, "d", "work", false, null, null, clock.instant());
+
+    DagRunRepository runs = new DagRunRepository(db);
+    await("the run to finish", () -> runs.get("d", "r1").orElseThrow().state().isFinished());
+    assertThat(alive(firstPid)).as("the cleared try's process").isFalse();
+    assertRetriedAfterTheClear(loop);
+  }
+
+  /**
+   * A cleared try whose process ends before its worker notices the clear (here: killed from
+   * outside; it could as well have finished) still ends restarting in up_for_retry.
+   */
+  @Test
+  void aClearedTaskWhoseProcessEndsIsRetriedAtOnce() throws Exception {
+    Path tries = tmp.resolve("tries");
+    trigger(Dags.dag("d").task(sleepsInItsFirstTry(tries).retryDelay("1h")).build());
+    SchedulerLoop loop = startScheduler(Duration.ofHours(1));
+    await("the first try to run", () -> Files.exists(tries));
+    ClearTasks.clear(db, versions, "d", "work", false, null, null, clock.instant());
+    assertThat(ti("work").state()).isEqualTo(TaskInstanceState.RESTARTING);
+    ProcessHandle.of(pid(tries)).ifPresent(ProcessHandle::destroy);
+
+    DagRunRepository runs = new DagRunRepository(db);
+    await("the run to finish", () -> runs.get("d", "r1").orElseThrow().state().isFinished());
+    assertRetriedAfterTheClear(loop);
+  }
+
+  /** Task work: writes its pid to {@code tries}; its first try then sleeps 300 s as that pid. */
+  private static TaskBuilder sleepsInItsFirstTry(Path tries) {
+    return Tasks.shell(
+        "work", "echo $$ >> " + tries + "; [ {{ ti.try_number }} -gt 1 ] || exec sleep 300");
+  }
+
+  private void assertRetriedAfterTheClear(SchedulerLoop loop) throws Exception {
+    assertThat(new DagRunRepository(db).get("d", "r1").orElseThrow().state())
+        .isEqualTo(DagRunState.SUCCESS);
+    TaskInstanceRow work = ti("work");
+    assertThat(work.state()).isEqualTo(TaskInstanceState.SUCCESS);
+    assertThat(work.tryNumber()).isEqualTo(2);
+    assertThat(new TaskInstanceRepository(db).history(work.id()))
+        .extracting(TaskInstanceRepository.Try::state)
+        .containsExactly(TaskInstanceState.UP_FOR_RETRY, TaskInstanceState.SUCCESS);
+    assertThat(loop.errors()).isZero();
+  }
+
   @Test
   void aChainRunsRetriesAndRecordsReturnValues() throws Exception {
     Dag dag =
@@ -83,12 +242,7 @@ class LocalExecutorTest {
             .task(Tasks.shell("transform", "x").upstream("extract").retries(1).retryDelay("0s"))
             .task(Tasks.shell("load", "x").upstream("transform"))
             .build();
-    Instant now = clock.instant();
-    new SerializedDagRepository(db).store("etl", DagSerializer.serialize(dag), "etl.yaml", now);
-    new DagRepository(db).upsert(dag, "etl.yaml", false, now);
-    DagVersions versions = new DagVersions(new SerializedDagRepository(db));
-    var run = ManualRuns.trigger(db, versions.latest("etl"), now, "r1", null, now);
-
+    DagRunRow run = trigger(dag);
     LocalExecutor executor =
         new LocalExecutor(db, versions, this::scripted, 4, clock, wakeup, Duration.ofSeconds(1));
     SchedulerLoop loop =

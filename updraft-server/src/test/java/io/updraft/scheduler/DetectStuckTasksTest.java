@@ -133,6 +133,34 @@ class DetectStuckTasksTest {
     assertThat(tis.history(again.id())).hasSize(2);
   }
 
+  /** Cleared while running, then its worker died: restarting does not stay so forever. */
+  @Test
+  void aClearedTryWhoseHeartbeatStoppedIsRetriedAtOnce() {
+    trigger(Dags.dag("c").task(Tasks.shell("a", "true").retryDelay("1h")).build());
+    loop.runOnce();
+    tis.start(only("c").id(), "host", 42, clock.now); // the worker starts, then dies
+    ClearTasks.clear(
+        db,
+        new DagVersions(new SerializedDagRepository(db)),
+        "c",
+        null,
+        false,
+        null,
+        null,
+        clock.now);
+    assertThat(only("c").state()).isEqualTo(TaskInstanceState.RESTARTING);
+
+    clock.now = T0.plus(Duration.ofMinutes(6));
+    loop.runOnce();
+    TaskInstanceRow lost = only("c");
+    assertThat(lost.state())
+        .as("retried though it has no retries: it was cleared")
+        .isEqualTo(TaskInstanceState.QUEUED);
+    assertThat(tis.history(lost.id()))
+        .extracting(TaskInstanceRepository.Try::state)
+        .containsExactly(TaskInstanceState.UP_FOR_RETRY);
+  }
+
   @Test
   void anInstanceStuckInQueuedIsQueuedAgain() {
     trigger(Dags.dag("q").task(Tasks.shell("a", "true")).build());

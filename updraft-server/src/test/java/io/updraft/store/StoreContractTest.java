@@ -39,7 +39,8 @@ abstract class StoreContractTest {
           "deferred_trigger",
           "import_error",
           "log",
-          "callback_request");
+          "callback_request",
+          "dag_bundle");
 
   private static TimeZone savedZone;
 

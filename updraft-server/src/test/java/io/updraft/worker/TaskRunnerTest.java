@@ -291,6 +291,28 @@ class TaskRunnerTest {
     assertDiesSoon(pid);
   }
 
+  /**
+   * The shell is signalled before its children: killed children first, bash went on to its next
+   * command in the moment before its own signal arrived. Two things keep that from depending on
+   * luck: the next command is a builtin writing a file (no fork to wait for), and a hundred
+   * grandchildren come after the foreground sleep in the tree, so children first, they were all
+   * signalled between that sleep and bash.
+   */
+  @Test
+  void aTimedOutShellRunsNoFurtherCommand() throws Exception {
+    Path marker = work.resolve("marker");
+    Map<String, Object> args =
+        Map.of(
+            "command",
+            "(for i in $(seq 100); do sleep 300 & done; wait) & sleep 30; echo next > " + marker,
+            "cwd",
+            work.toString());
+    TryOutcome o = run(task("t", "shell", args, Map.of(), Duration.ofSeconds(1), List.of()));
+    assertThat(o.state()).isEqualTo(TaskInstanceState.FAILED);
+    assertThat(o.failure()).isEqualTo(FailureKind.TIMED_OUT);
+    assertNeverAppears(marker);
+  }
+
   @Test
   void aTreeIgnoringSigtermIsKilledAfterTheGracePeriod() throws Exception {
     Map<String, Object> args =
@@ -413,6 +435,16 @@ class TaskRunnerTest {
     TryOutcome skip = run(stop);
     assertThat(skip.state()).isEqualTo(TaskInstanceState.SUCCESS);
     assertThat(skip.downstream()).isEqualTo(new Downstream.SkipAll());
+  }
+
+  /** Watches for a file that must not be created, for two seconds. */
+  static void assertNeverAppears(Path file) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (System.nanoTime() < deadline) {
+      assertThat(file).as("created after the timeout").doesNotExist();
+      Thread.sleep(50);
+    }
+    assertThat(file).as("created after the timeout").doesNotExist();
   }
 
   /** Bounded polling for a process to disappear: the only waiting these tests do. */
