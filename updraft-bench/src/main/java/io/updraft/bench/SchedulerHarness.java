@@ -10,6 +10,7 @@ import io.updraft.scheduler.ManualRuns;
 import io.updraft.scheduler.SchedulerContext;
 import io.updraft.scheduler.SchedulerLoop;
 import io.updraft.scheduler.Wakeup;
+import io.updraft.store.DagBundleRepository;
 import io.updraft.store.Database;
 import io.updraft.store.JobRepository;
 import io.updraft.store.JobType;
@@ -17,6 +18,7 @@ import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.XComRepository;
+import io.updraft.worker.BundleCache;
 import io.updraft.worker.RunnerSettings;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -64,7 +66,12 @@ final class SchedulerHarness implements AutoCloseable {
                   db,
                   versions,
                   new WorkerTryRunner(
-                      new XComRepository(db), logs, RunnerSettings.defaults(), clock),
+                      new XComRepository(db),
+                      new BundleCache(
+                          logs.resolveSibling("bundles"), new DagBundleRepository(db)::content),
+                      logs,
+                      RunnerSettings.defaults(),
+                      clock),
                   PARALLELISM,
                   clock,
                   wakeup,

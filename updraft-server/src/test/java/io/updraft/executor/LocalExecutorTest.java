@@ -113,6 +113,7 @@ class LocalExecutorTest {
             versions,
             new WorkerTryRunner(
                 new XComRepository(db),
+                io.updraft.worker.Bundles.none(),
                 tmp.resolve("logs"),
                 RunnerSettings.defaults().withKillGrace(Duration.ofSeconds(2)),
                 clock),
