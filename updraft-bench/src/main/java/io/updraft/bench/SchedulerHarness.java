@@ -75,7 +75,10 @@ final class SchedulerHarness implements AutoCloseable {
                   PARALLELISM,
                   clock,
                   wakeup,
-                  heartbeatTimeout.dividedBy(10));
+                  // as SchedulerService: 5 s, or a tenth of the heartbeat timeout if shorter
+                  heartbeatTimeout.dividedBy(10).compareTo(Duration.ofSeconds(5)) < 0
+                      ? heartbeatTimeout.dividedBy(10)
+                      : Duration.ofSeconds(5));
         };
     long jobId =
         new JobRepository(db)
