@@ -77,7 +77,12 @@ public final class BenchDatabases implements AutoCloseable {
 
   /** Where PostgreSQL runs, for the report: the server of the env variable, or embedded. */
   public String where() {
-    return kind == DbKind.H2 ? "H2 file" : embedded != null ? "embedded PostgreSQL" : PG_ENV;
+    if (kind == DbKind.H2) {
+      return "H2 (a file database per run)";
+    }
+    return embedded != null
+        ? "an embedded PostgreSQL"
+        : "PostgreSQL at " + DatabaseConfig.of(pgAdminUrl).displayUrl() + " (" + PG_ENV + ")";
   }
 
   /** A new, empty database; {@link Fresh#database()} migrates it. */

@@ -35,6 +35,12 @@ public final class BenchMain {
     }
     try (BenchDatabases databases = BenchDatabases.open(options.db())) {
       JfrWindow jfr = options.jfr() == null ? null : new JfrWindow(options.jfr());
+      err.println(
+          "updraft-bench: on "
+              + databases.where()
+              + ", "
+              + options.repeat()
+              + " measured run(s) of each workload after a warm-up");
       BenchRunner runner =
           new BenchRunner(databases, options.repeat(), jfr == null ? Window.NONE : jfr, err);
       List<Result> results = runner.run(Scenarios.workloads(options.scenarios(), options.smoke()));
