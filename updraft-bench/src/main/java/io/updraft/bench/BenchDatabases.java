@@ -1,0 +1,180 @@
+package io.updraft.bench;
+
+import io.updraft.store.Database;
+import io.updraft.store.DatabaseConfig;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Makes a fresh, migrated metadata database for each run of a workload, so no run sees another's
+ * rows: on H2 a new file database in a temporary folder (the URL a home folder gets); on PostgreSQL
+ * a new database on the server named by {@code UPDRAFT_TEST_PG_URL} — or, without it, on an
+ * embedded PostgreSQL started once — dropped after the run. Scratch databases are named {@code
+ * updraft_bench_…}, so a shared server's other databases are never touched.
+ */
+public final class BenchDatabases implements AutoCloseable {
+  public static final String PG_ENV = "UPDRAFT_TEST_PG_URL";
+
+  private static final Pattern DATABASE_IN_URL =
+      Pattern.compile("^(jdbc:postgresql://[^/?;]+)(/[^?;]*)?(.*)$");
+
+  private final DbKind kind;
+  private final Path scratch;
+  private final String pgAdminUrl;
+  private final EmbeddedPostgres embedded;
+
+  /** A fresh database for one run; closing it closes and drops it. */
+  public interface Fresh extends AutoCloseable {
+    /** Opens the database (once) and migrates it. */
+    Database database();
+
+    /** The JDBC URL, for a child process that should use the same database. */
+    String url();
+
+    /** A folder of the run's own, deleted with the database. */
+    Path folder();
+
+    @Override
+    void close();
+  }
+
+  private BenchDatabases(DbKind kind, Path scratch, String pgAdminUrl, EmbeddedPostgres embedded) {
+    this.kind = kind;
+    this.scratch = scratch;
+    this.pgAdminUrl = pgAdminUrl;
+    this.embedded = embedded;
+  }
+
+  /** For {@code kind}; on PostgreSQL without {@code UPDRAFT_TEST_PG_URL} starts an embedded one. */
+  public static BenchDatabases open(DbKind kind) throws IOException {
+    Path scratch = Files.createTempDirectory("updraft-bench-");
+    if (kind == DbKind.H2) {
+      return new BenchDatabases(kind, scratch, null, null);
+    }
+    String url = System.getenv(PG_ENV);
+    if (url != null && !url.isBlank()) {
+      return new BenchDatabases(kind, scratch, url.trim(), null);
+    }
+    EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+    return new BenchDatabases(kind, scratch, pg.getJdbcUrl("postgres", "postgres"), pg);
+  }
+
+  public DbKind kind() {
+    return kind;
+  }
+
+  /** Where PostgreSQL runs, for the report: the server of the env variable, or embedded. */
+  public String where() {
+    if (kind == DbKind.H2) {
+      return "H2 (a file database per run)";
+    }
+    return embedded != null
+        ? "an embedded PostgreSQL"
+        : "PostgreSQL at " + DatabaseConfig.of(pgAdminUrl).displayUrl() + " (" + PG_ENV + ")";
+  }
+
+  /** A new, empty database; {@link Fresh#database()} migrates it. */
+  public Fresh fresh() throws IOException {
+    Path folder = Files.createTempDirectory(scratch, "run-");
+    if (kind == DbKind.H2) {
+      String url = DatabaseConfig.defaultUrl(folder.resolve("home"));
+      return fresh(url, folder, () -> {});
+    }
+    String name = "updraft_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    admin("CREATE DATABASE " + name);
+    return fresh(
+        withDatabase(pgAdminUrl, name),
+        folder,
+        () -> admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
+  }
+
+  /** The database is opened and migrated on first use: a child process may be the one to. */
+  private static Fresh fresh(String url, Path folder, Runnable drop) {
+    return new Fresh() {
+      private Database db;
+
+      @Override
+      public synchronized Database database() {
+        if (db == null) {
+          db = Database.open(url);
+          db.migrate();
+        }
+        return db;
+      }
+
+      @Override
+      public String url() {
+        return url;
+      }
+
+      @Override
+      public Path folder() {
+        return folder;
+      }
+
+      @Override
+      public synchronized void close() {
+        try {
+          if (db != null) {
+            db.close();
+          }
+        } finally {
+          drop.run();
+          deleteTree(folder);
+        }
+      }
+    };
+  }
+
+  private void admin(String sql) {
+    try (Connection c = DriverManager.getConnection(pgAdminUrl);
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          sql + " failed: " + e.getMessage() + " — " + PG_ENV + " must name a user that may", e);
+    }
+  }
+
+  static String withDatabase(String url, String database) {
+    Matcher m = DATABASE_IN_URL.matcher(url);
+    if (!m.matches()) {
+      throw new UsageException(
+          PG_ENV
+              + " must be a PostgreSQL JDBC URL such as"
+              + " jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    }
+    return m.group(1) + "/" + database + m.group(3);
+  }
+
+  static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    deleteTree(scratch);
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package io.updraft.bench;
+
+import io.updraft.bench.DagFiles.Shape;
+import io.updraft.bench.SchedulerHarness.ExecutorKind;
+import io.updraft.bench.SchedulerWorkload.Measure;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The scenarios of the suite (issue 5) and their workloads, at full size or at the tiny smoke size
+ * the test suite runs.
+ */
+public final class Scenarios {
+  /** Every scenario, in the order {@code all} runs them. */
+  public static final List<String> NAMES =
+      List.of(
+          "seed000-null",
+          "seed000-local",
+          "task-lag",
+          "throughput",
+          "parse-4000",
+          "idle-footprint");
+
+  private Scenarios() {}
+
+  /** {@code all}, or one name; a {@link UsageException} naming the choices for anything else. */
+  static List<String> select(String name) {
+    if (name.equals("all")) {
+      return NAMES;
+    }
+    if (NAMES.contains(name)) {
+      return List.of(name);
+    }
+    throw new UsageException(
+        "unknown scenario '" + name + "' — use all or one of: " + String.join(", ", NAMES));
+  }
+
+  /** The workloads of a scenario. */
+  public static List<Workload> workloads(String scenario, boolean smoke) {
+    return switch (scenario) {
+      case "seed000-null" ->
+          List.of(
+              scheduler(scenario, 40, 12, Shape.SEED000, ExecutorKind.NULL, smoke),
+              scheduler(scenario, 40, 40, Shape.SEED000, ExecutorKind.NULL, smoke));
+      case "seed000-local" ->
+          List.of(
+              scheduler(scenario, 1, 12, Shape.SEED000, ExecutorKind.LOCAL, smoke),
+              scheduler(scenario, 3, 12, Shape.SEED000, ExecutorKind.LOCAL, smoke));
+      case "task-lag" ->
+          List.of(
+              taskLag(smoke ? 3 : 100, smoke ? 3 : 10, Measure.TASK_LAG),
+              taskLag(smoke ? 3 : 100, smoke ? 3 : 10, Measure.TASK_LAG_ONE_DAG_AT_A_TIME));
+      case "throughput" ->
+          List.of(
+              scheduler(scenario, 200, 50, Shape.INDEPENDENT, ExecutorKind.NULL, smoke),
+              // default_pool at 1,024 slots instead of 128: a pass of the critical section may
+              // queue all it reads (512) — how far the pool's size, not the scheduler, bounds it
+              scheduler(scenario, 200, 50, Shape.INDEPENDENT, ExecutorKind.NULL, smoke)
+                  .withDefaultPool(1024));
+      case "parse-4000" -> ParseWorkload.both(smoke ? 20 : 4000, smoke ? 3 : 10);
+      case "idle-footprint" -> List.of(new IdleFootprintWorkload(smoke ? 3 : 1000, smoke));
+      default -> throw new UsageException("unknown scenario '" + scenario + "'");
+    };
+  }
+
+  /** All workloads of the named scenarios, in order. */
+  public static List<Workload> workloads(List<String> scenarios, boolean smoke) {
+    List<Workload> out = new ArrayList<>();
+    scenarios.forEach(s -> out.addAll(workloads(s, smoke)));
+    return out;
+  }
+
+  /** {@code runs} concurrent runs of one DAG of {@code tasks} tasks; smoke: 2 runs, ≤ 13 tasks. */
+  private static SchedulerWorkload scheduler(
+      String scenario, int runs, int tasks, Shape shape, ExecutorKind executor, boolean smoke) {
+    int n = smoke ? Math.min(runs, 2) : runs;
+    int t = smoke ? Math.min(tasks, 13) : tasks;
+    return new SchedulerWorkload(
+        scenario,
+        n + "x" + t,
+        shape,
+        1,
+        n,
+        t,
+        executor,
+        Measure.TIME_TO_FINISH,
+        null,
+        Duration.ofMinutes(smoke ? 1 : 10));
+  }
+
+  private static Workload taskLag(int dags, int tasks, Measure measure) {
+    return new SchedulerWorkload(
+        "task-lag",
+        dags + "x" + tasks + (measure == Measure.TASK_LAG ? "" : "-one-at-a-time"),
+        Shape.LINE,
+        dags,
+        1,
+        tasks,
+        ExecutorKind.LOCAL,
+        measure,
+        null,
+        Duration.ofMinutes(10));
+  }
+}

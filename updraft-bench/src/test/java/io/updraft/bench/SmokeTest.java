@@ -1,0 +1,120 @@
+package io.updraft.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every scenario at its tiny smoke size, once after a warm-up: it completes, and what it reports is
+ * sane — counts right, times above zero, the JSON well formed. No timing is asserted: these sizes
+ * measure nothing.
+ */
+class SmokeTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+
+  private JsonNode run(String... args) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        BenchMain.run(
+            List.of(args),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    return JSON.readTree(out.toString(StandardCharsets.UTF_8));
+  }
+
+  private static Map<String, JsonNode> byName(JsonNode array) {
+    Map<String, JsonNode> m = new TreeMap<>();
+    array.forEach(o -> m.put(o.get("scenario").asText() + " " + o.get("case").asText(), o));
+    return m;
+  }
+
+  @Test
+  void everyScenarioRunsOnH2AndReportsSaneFigures() throws Exception {
+    Path jfr = tmp.resolve("bench.jfr");
+    JsonNode results = run("--smoke", "--repeat", "1", "--output", "json", "--jfr", jfr.toString());
+
+    Map<String, JsonNode> r = byName(results);
+    assertThat(r.keySet())
+        .containsExactly(
+            "idle-footprint 3-dags",
+            "parse-4000 cold",
+            "parse-4000 rescan",
+            "seed000-local 1x12",
+            "seed000-local 2x12",
+            "seed000-null 2x12",
+            "seed000-null 2x13",
+            "task-lag 3x3",
+            "task-lag 3x3-one-at-a-time",
+            "throughput 2x13",
+            "throughput 2x13-pool1024");
+    for (JsonNode o : results) {
+      assertThat(o.get("db").asText()).isEqualTo("h2");
+      assertThat(o.get("repeat").asInt()).isEqualTo(1);
+      assertThat(o.get("median_s").asDouble()).isPositive();
+      assertThat(o.get("min_s").asDouble()).isEqualTo(o.get("median_s").asDouble());
+      assertThat(o.get("max_s").asDouble()).isEqualTo(o.get("median_s").asDouble());
+    }
+    JsonNode null12 = r.get("seed000-null 2x12");
+    assertThat(null12.get("runs").asInt()).isEqualTo(2);
+    assertThat(null12.get("tasks").asInt()).isEqualTo(12);
+    assertThat(null12.get("tis_per_s").asDouble())
+        .isCloseTo(
+            24 / null12.get("median_s").asDouble(), org.assertj.core.data.Offset.offset(1.0));
+    JsonNode lag = r.get("task-lag 3x3");
+    assertThat(lag.get("runs").asInt()).isEqualTo(3);
+    assertThat(lag.get("dags").asInt()).isEqualTo(3);
+    assertThat(lag.get("lag_p50_ms").asDouble()).isPositive();
+    assertThat(lag.get("lag_p99_ms").asDouble())
+        .isGreaterThanOrEqualTo(lag.get("lag_p50_ms").asDouble());
+    assertThat(lag.get("makespan_s").asDouble()).isPositive();
+    assertThat(lag.has("tis_per_s")).isFalse();
+    assertThat(r.get("parse-4000 cold").get("dags").asInt()).isEqualTo(20);
+    JsonNode idle = r.get("idle-footprint 3-dags");
+    assertThat(idle.get("rss_mb").asDouble()).isBetween(10.0, 4096.0);
+    assertThat(idle.get("peak_rss_mb").asDouble())
+        .isGreaterThanOrEqualTo(idle.get("rss_mb").asDouble());
+
+    // one recording of the measured runs only: one part per measured run, events in it
+    List<String> types = new ArrayList<>();
+    for (var e : RecordingFile.readAllEvents(jfr)) {
+      types.add(e.getEventType().getName());
+    }
+    assertThat(types).contains("jdk.ExecutionSample");
+  }
+
+  @Test
+  void seed000NullRunsOnPostgres() throws Exception {
+    JsonNode results =
+        run(
+            "--smoke",
+            "--scenario",
+            "seed000-null",
+            "--db",
+            "postgres",
+            "--output",
+            "json",
+            "--repeat",
+            "1");
+    assertThat(results).hasSize(2);
+    for (JsonNode o : results) {
+      assertThat(o.get("db").asText()).isEqualTo("postgres");
+      assertThat(o.get("median_s").asDouble()).isPositive();
+    }
+  }
+}
