@@ -14,7 +14,9 @@ class PostgresCrashRecoveryTest extends CrashRecoveryTest {
 
   @Override
   void dropDatabase() throws Exception {
-    scratch.close();
+    if (scratch != null) { // null when the backend was skipped
+      scratch.close();
+    }
   }
 
   @Override
