@@ -3,7 +3,6 @@ package io.updraft.scheduler;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
 import io.updraft.store.ActiveTaskCounts;
-import io.updraft.store.DagRunRow;
 import io.updraft.store.Pool;
 import io.updraft.store.PoolOccupancy;
 import io.updraft.store.ScheduledTaskInstance;
@@ -54,12 +53,10 @@ final class EnqueueTaskInstances {
                   }
                   Map<Long, TaskInstanceRow> byId = new HashMap<>();
                   List<QueueCandidate> candidates = new ArrayList<>(scheduled.size());
-                  Map<String, Dag> runDags = new HashMap<>();
                   for (ScheduledTaskInstance s : scheduled) {
                     TaskInstanceRow ti = s.ti();
                     byId.put(ti.id(), ti);
-                    Dag dag =
-                        runDags.computeIfAbsent(ti.dagId() + "\n" + ti.runId(), k -> dagOf(ti));
+                    Dag dag = ctx.versions().get(ti.dagId(), s.dagHash());
                     Integer perTask =
                         dag.task(ti.taskId()).map(Task::maxActiveTisPerDag).orElse(null);
                     candidates.add(
@@ -84,14 +81,6 @@ final class EnqueueTaskInstances {
                 });
     ctx.executor().queue(queued);
     return queued.size();
-  }
-
-  private Dag dagOf(TaskInstanceRow ti) {
-    DagRunRow run =
-        ctx.runs()
-            .get(ti.dagId(), ti.runId())
-            .orElseThrow(() -> new IllegalStateException("no run for " + ti));
-    return ctx.versions().get(run.dagId(), run.dagHash());
   }
 
   private Occupancy occupancy(int executorOpen) {

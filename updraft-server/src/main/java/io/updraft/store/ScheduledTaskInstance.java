@@ -7,5 +7,6 @@ import java.time.Instant;
  *
  * @param logicalDate its run's logical date (its {@code run_after} when it has none): the second
  *     key of the queueing order
+ * @param dagHash the DAG version its run executes (read with it: no second query per run)
  */
-public record ScheduledTaskInstance(TaskInstanceRow ti, Instant logicalDate) {}
+public record ScheduledTaskInstance(TaskInstanceRow ti, Instant logicalDate, String dagHash) {}

@@ -103,7 +103,7 @@ public final class TaskInstanceRepository {
       "SELECT %s"
           + prefixed("ti.")
           + """
-          , ti.run_date AS candidate_run_date
+          , ti.run_date AS candidate_run_date, dr.dag_hash AS candidate_dag_hash
           FROM task_instance ti
           JOIN dag_run dr ON dr.dag_id = ti.dag_id AND dr.run_id = ti.run_id
           LEFT JOIN dag d ON d.dag_id = ti.dag_id
@@ -119,7 +119,7 @@ public final class TaskInstanceRepository {
       "SELECT %s"
           + prefixed("ti.")
           + """
-          , ti.run_date AS candidate_run_date
+          , ti.run_date AS candidate_run_date, dr.dag_hash AS candidate_dag_hash
           FROM task_instance ti
           JOIN dag_run dr ON dr.dag_id = ti.dag_id AND dr.run_id = ti.run_id
           WHERE ti.state = 'scheduled'
@@ -455,7 +455,11 @@ public final class TaskInstanceRepository {
         "reading scheduled task instances",
         sql,
         binder,
-        rs -> new ScheduledTaskInstance(row(rs), dialect.getInstant(rs, "candidate_run_date")));
+        rs ->
+            new ScheduledTaskInstance(
+                row(rs),
+                dialect.getInstant(rs, "candidate_run_date"),
+                rs.getString("candidate_dag_hash")));
   }
 
   /** Queued, running and deferred slots per pool; pools where nothing holds a slot are absent. */
