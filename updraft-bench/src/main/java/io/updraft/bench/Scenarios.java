@@ -20,6 +20,7 @@ public final class Scenarios {
           "task-lag",
           "throughput",
           "parse-4000",
+          "dag-versions",
           "idle-footprint");
 
   private Scenarios() {}
@@ -59,6 +60,8 @@ public final class Scenarios {
               scheduler(scenario, 200, 50, Shape.INDEPENDENT, ExecutorKind.NULL, smoke)
                   .withDefaultPool(1024));
       case "parse-4000" -> ParseWorkload.both(smoke ? 20 : 4000, smoke ? 3 : 10);
+      case "dag-versions" ->
+          DagVersionsWorkload.both(smoke ? 20 : 1000, smoke ? 20 : 4000, smoke ? 3 : 10);
       case "idle-footprint" -> List.of(new IdleFootprintWorkload(smoke ? 3 : 1000, smoke));
       default -> throw new UsageException("unknown scenario '" + scenario + "'");
     };

@@ -52,6 +52,8 @@ class SmokeTest {
     Map<String, JsonNode> r = byName(results);
     assertThat(r.keySet())
         .containsExactly(
+            "dag-versions edit-visible",
+            "dag-versions worker-fetch",
             "idle-footprint 3-dags",
             "parse-4000 cold",
             "parse-4000 rescan",
@@ -70,6 +72,12 @@ class SmokeTest {
       assertThat(o.get("min_s").asDouble()).isEqualTo(o.get("median_s").asDouble());
       assertThat(o.get("max_s").asDouble()).isEqualTo(o.get("median_s").asDouble());
     }
+    assertThat(r.get("dag-versions edit-visible").get("max_ms").asDouble())
+        .isGreaterThanOrEqualTo(
+            r.get("dag-versions edit-visible").get("median_s").asDouble() * 1000);
+    assertThat(r.get("dag-versions worker-fetch").get("p99_ms").asDouble())
+        .isGreaterThanOrEqualTo(
+            r.get("dag-versions worker-fetch").get("median_s").asDouble() * 1000);
     JsonNode null12 = r.get("seed000-null 2x12");
     assertThat(null12.get("runs").asInt()).isEqualTo(2);
     assertThat(null12.get("tasks").asInt()).isEqualTo(12);
