@@ -69,17 +69,22 @@ final class Reports {
       t.append(
           String.format(
               Locale.ROOT,
-              "%-15s %-8s %-9s %10.3f %10.3f – %8.3f %10s  %s%n",
+              "%-15s %-8s %-9s %10s %10s – %8s %10s  %s%n",
               w.scenario(),
               w.label(),
               r.db().label(),
-              r.medianSeconds(),
-              r.minSeconds(),
-              r.maxSeconds(),
+              seconds(r.medianSeconds()),
+              seconds(r.minSeconds()),
+              seconds(r.maxSeconds()),
               r.tisPerSecond() == null ? "" : String.valueOf(Math.round(r.tisPerSecond())),
               other.toString().trim()));
     }
     return t.toString();
+  }
+
+  /** Milliseconds and up to three decimals; what takes under 10 ms to the microsecond. */
+  private static String seconds(double v) {
+    return String.format(Locale.ROOT, v < 0.01 ? "%.6f" : "%.3f", v);
   }
 
   private static double round(double v) {
