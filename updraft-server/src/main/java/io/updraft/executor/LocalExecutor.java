@@ -158,10 +158,11 @@ public final class LocalExecutor implements Executor {
       Dag dag, Task task, DagRunRow run, TaskInstanceRow ti, TryRunner.Result result, Instant end) {
     if (result.state() == TaskInstanceState.FAILED) {
       FailedTries.Ending e = FailedTries.of(task, ti, end, run.logicalDate());
-      return taskInstances.finish(
-          ti.id(), TaskInstanceState.RUNNING, e.state(), end, e.nextRetryAt());
+      return taskInstances.finishTry(
+          ti.id(), ti.tryNumber(), TaskInstanceState.RUNNING, e.state(), end, e.nextRetryAt());
     }
-    if (!taskInstances.finish(ti.id(), TaskInstanceState.RUNNING, result.state(), end, null)) {
+    if (!taskInstances.finishTry(
+        ti.id(), ti.tryNumber(), TaskInstanceState.RUNNING, result.state(), end, null)) {
       return false;
     }
     if (result.state() == TaskInstanceState.SUCCESS

@@ -592,6 +592,21 @@ public final class TaskInstanceRepository {
    */
   public boolean finish(
       long id, TaskInstanceState from, TaskInstanceState to, Instant now, Instant nextRetryAt) {
+    return finishTry(id, 0, from, to, now, nextRetryAt);
+  }
+
+  /**
+   * As {@link #finish}, but only if the instance is still at try {@code tryNumber}: a try that
+   * outlived its instance (cleared, declared dead, and started again as a later try) must not end
+   * the later try. {@code tryNumber} 0: whichever try is current.
+   */
+  public boolean finishTry(
+      long id,
+      int tryNumber,
+      TaskInstanceState from,
+      TaskInstanceState to,
+      Instant now,
+      Instant nextRetryAt) {
     if ((from != RUNNING && from != RESTARTING) || !TRY_ENDS.contains(to)) {
       throw new IllegalArgumentException(
           "finish ends a started try (running or restarting -> success, failed, skipped or"
@@ -605,7 +620,9 @@ public final class TaskInstanceRepository {
     return jdbc.inTransaction(
         () -> {
           Optional<TaskInstanceRow> current = get(id);
-          if (current.isEmpty() || current.get().state() != from) {
+          if (current.isEmpty()
+              || current.get().state() != from
+              || (tryNumber != 0 && current.get().tryNumber() != tryNumber)) {
             return false;
           }
           TaskInstanceRow ti = current.get();

@@ -321,6 +321,28 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
   }
 
   @Test
+  void aTryThatOutlivedItsInstanceCannotEndTheNextTry() {
+    long id = runWith("d", "r", 0, task("a", 1, "p", 1)).get(0);
+    moveTo(List.of(id), SCHEDULED, QUEUED);
+    tis().start(id, "old-host", 1, T0);
+    int first = ti(id).tryNumber();
+    // Declared dead, retried, and running again as the next try on another host.
+    assertThat(tis().finishTry(id, first, RUNNING, UP_FOR_RETRY, T0, T0)).isTrue();
+    moveTo1(id, UP_FOR_RETRY, SCHEDULED);
+    moveTo1(id, SCHEDULED, QUEUED);
+    tis().start(id, "new-host", 2, T0.plusSeconds(1));
+    assertThat(ti(id).tryNumber()).isEqualTo(first + 1);
+
+    assertThat(tis().finishTry(id, first, RUNNING, SUCCESS, T0.plusSeconds(2), null))
+        .as("the old try's ending")
+        .isFalse();
+    assertThat(ti(id).state()).isEqualTo(RUNNING);
+    assertThat(tis().history(id)).hasSize(1);
+    assertThat(tis().finishTry(id, first + 1, RUNNING, SUCCESS, T0.plusSeconds(3), null)).isTrue();
+    assertThat(tis().history(id)).hasSize(2);
+  }
+
+  @Test
   void finishRefusesWhatIsNotTheEndOfATry() {
     assertThatThrownBy(() -> tis().finish(1, QUEUED, FAILED, T0, null))
         .isInstanceOf(IllegalArgumentException.class)
