@@ -10,16 +10,12 @@ import io.updraft.scheduler.ManualRuns;
 import io.updraft.scheduler.SchedulerContext;
 import io.updraft.scheduler.SchedulerLoop;
 import io.updraft.scheduler.Wakeup;
-import io.updraft.store.DagBundleRepository;
 import io.updraft.store.Database;
 import io.updraft.store.JobRepository;
 import io.updraft.store.JobType;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
-import io.updraft.store.XComRepository;
-import io.updraft.worker.BundleCache;
-import io.updraft.worker.RunnerSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,20 +61,11 @@ final class SchedulerHarness implements AutoCloseable {
               new LocalExecutor(
                   db,
                   versions,
-                  new WorkerTryRunner(
-                      new XComRepository(db),
-                      new BundleCache(
-                          logs.resolveSibling("bundles"), new DagBundleRepository(db)::content),
-                      logs,
-                      RunnerSettings.defaults(),
-                      clock),
+                  WorkerTryRunner.onDatabase(db, logs, clock),
                   PARALLELISM,
                   clock,
                   wakeup,
-                  // as SchedulerService: 5 s, or a tenth of the heartbeat timeout if shorter
-                  heartbeatTimeout.dividedBy(10).compareTo(Duration.ofSeconds(5)) < 0
-                      ? heartbeatTimeout.dividedBy(10)
-                      : Duration.ofSeconds(5));
+                  LocalExecutor.heartbeatEvery(heartbeatTimeout)); // as SchedulerService
         };
     long jobId =
         new JobRepository(db)

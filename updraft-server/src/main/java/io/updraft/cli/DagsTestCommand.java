@@ -24,9 +24,6 @@ import io.updraft.store.PoolRepository;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
-import io.updraft.store.XComRepository;
-import io.updraft.worker.BundleCache;
-import io.updraft.worker.RunnerSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -229,13 +226,7 @@ final class DagsTestCommand implements Callable<Integer> {
         new LocalExecutor(
             db,
             versions,
-            new WorkerTryRunner(
-                new XComRepository(db),
-                new BundleCache(
-                    logs.resolveSibling("bundles"), new DagBundleRepository(db)::content),
-                logs,
-                RunnerSettings.defaults(),
-                clock),
+            WorkerTryRunner.onDatabase(db, logs, clock),
             parallelism,
             clock,
             wakeup,

@@ -6,12 +6,13 @@ import io.updraft.dagproc.DagBundle;
 import io.updraft.dagproc.DagFileError;
 import io.updraft.dagproc.DagFileResult;
 import io.updraft.dagproc.DagFolder;
+import io.updraft.worker.BundleCache;
 import io.updraft.worker.Bundles;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The DAGs of a dags folder as the CLI sees them: parsed now (as Airflow's {@code dags list} does),
@@ -26,17 +27,12 @@ final class FolderDags {
   record Entry(Dag dag, Path file, DagBundle bundle) {
     /** The bundle as a worker sees it: written to {@code folder} when a try asks for it. */
     Bundles bundles(Path folder) {
-      return hash -> {
-        if (bundle == null || !bundle.hash().equals(hash)) {
-          throw new IllegalArgumentException("no code bundle " + hash + " in " + file);
-        }
-        Path jar = folder.resolve(hash + ".jar");
-        if (!Files.exists(jar)) {
-          Files.createDirectories(folder);
-          Files.write(jar, bundle.jar());
-        }
-        return jar;
-      };
+      return new BundleCache(
+          folder,
+          hash ->
+              bundle != null && bundle.hash().equals(hash)
+                  ? Optional.of(bundle.jar())
+                  : Optional.empty());
     }
   }
 

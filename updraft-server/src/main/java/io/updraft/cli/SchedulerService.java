@@ -10,14 +10,10 @@ import io.updraft.scheduler.SchedulerContext;
 import io.updraft.scheduler.SchedulerLoop;
 import io.updraft.scheduler.Wakeup;
 import io.updraft.store.ChangeSignals;
-import io.updraft.store.DagBundleRepository;
 import io.updraft.store.Database;
 import io.updraft.store.JobRepository;
 import io.updraft.store.JobType;
 import io.updraft.store.SerializedDagRepository;
-import io.updraft.store.XComRepository;
-import io.updraft.worker.BundleCache;
-import io.updraft.worker.RunnerSettings;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -78,19 +74,11 @@ final class SchedulerService implements AutoCloseable {
         new LocalExecutor(
             db,
             new DagVersions(new SerializedDagRepository(db)),
-            new WorkerTryRunner(
-                new XComRepository(db),
-                new BundleCache(
-                    settings.home().resolve("bundles"), new DagBundleRepository(db)::content),
-                settings.home().resolve("logs"),
-                RunnerSettings.defaults(),
-                clock),
+            WorkerTryRunner.onDatabase(db, settings.home().resolve("logs"), clock),
             config.integer(ConfigKey.PARALLELISM),
             clock,
             wakeup,
-            // Airflow's job_heartbeat_sec (5 s), or more often when the timeout is short: a try
-            // whose instance was cleared or timed out is killed within one heartbeat.
-            min(Duration.ofSeconds(5), heartbeatTimeout.dividedBy(10)));
+            LocalExecutor.heartbeatEvery(heartbeatTimeout));
     loop =
         new SchedulerLoop(
             SchedulerContext.create(db, executor, wakeup, clock, jobId),
@@ -209,9 +197,5 @@ final class SchedulerService implements AutoCloseable {
     } catch (UnknownHostException e) {
       return "localhost";
     }
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 }

@@ -55,6 +55,16 @@ public final class LocalExecutor implements Executor {
   private final String hostname;
   private final int pid = (int) ProcessHandle.current().pid();
 
+  /**
+   * How often a running try's heartbeat is recorded (and a try whose instance left running is
+   * stopped): Airflow's {@code job_heartbeat_sec}, 5 s, or a tenth of the heartbeat timeout when
+   * that is shorter.
+   */
+  public static Duration heartbeatEvery(Duration heartbeatTimeout) {
+    Duration tenth = heartbeatTimeout.dividedBy(10);
+    return tenth.compareTo(Duration.ofSeconds(5)) < 0 ? tenth : Duration.ofSeconds(5);
+  }
+
   public LocalExecutor(
       Database database,
       DagVersions versions,

@@ -3,9 +3,12 @@ package io.updraft.executor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.updraft.store.DagBundleRepository;
 import io.updraft.store.DagRunRow;
+import io.updraft.store.Database;
 import io.updraft.store.XComRepository;
 import io.updraft.timetable.DataInterval;
+import io.updraft.worker.BundleCache;
 import io.updraft.worker.Bundles;
 import io.updraft.worker.RunnerSettings;
 import io.updraft.worker.TaskRunner;
@@ -40,6 +43,19 @@ public final class WorkerTryRunner implements TryRunner {
     this.logsRoot = logsRoot;
     this.xcoms = (dagId, runId, taskId, key) -> pull(xcoms, dagId, runId, taskId, key);
     this.clock = clock;
+  }
+
+  /**
+   * The worker as it runs against a metadata database: XComs and code bundles read from it, bundles
+   * cached in {@code bundles} next to {@code logsRoot} (in the home: {@code <home>/bundles}).
+   */
+  public static WorkerTryRunner onDatabase(Database db, Path logsRoot, Clock clock) {
+    return new WorkerTryRunner(
+        new XComRepository(db),
+        new BundleCache(logsRoot.resolveSibling("bundles"), new DagBundleRepository(db)::content),
+        logsRoot,
+        RunnerSettings.defaults(),
+        clock);
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.updraft.bundle.JavaCommand;
 import io.updraft.bundle.OperatorRequest;
 import io.updraft.bundle.OperatorResult;
 import io.updraft.dag.CustomOperators;
+import io.updraft.worker.template.TemplateContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ final class OperatorProcess {
             r.dataInterval().start().toString(),
             r.dataInterval().end().toString(),
             r.tryNumber(),
-            params(r),
+            TemplateContext.params(r.dag().params(), r.conf()),
             args);
     JSON.writeValue(requestFile(dir).toFile(), request);
     return JavaCommand.of(MAIN, List.of(requestFile(dir).toString(), resultFile(dir).toString()));
@@ -48,12 +49,6 @@ final class OperatorProcess {
   static OperatorResult result(Path dir) throws IOException {
     Path file = resultFile(dir);
     return Files.isRegularFile(file) ? JSON.readValue(file.toFile(), OperatorResult.class) : null;
-  }
-
-  private static Map<String, Object> params(TryRequest r) {
-    Map<String, Object> params = new java.util.LinkedHashMap<>(r.dag().params());
-    params.putAll(r.conf());
-    return params;
   }
 
   private static Path requestFile(Path dir) {

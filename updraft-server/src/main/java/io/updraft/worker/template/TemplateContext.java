@@ -94,7 +94,8 @@ public final class TemplateContext {
    * Airflow 2.10 ({@code core.dag_run_conf_overrides_params = True}, its default): the DAG's
    * params, then every key of the run's conf on top, including keys the DAG does not declare.
    */
-  static Map<String, Object> params(Map<String, Object> dagParams, Map<String, Object> conf) {
+  public static Map<String, Object> params(
+      Map<String, Object> dagParams, Map<String, Object> conf) {
     Map<String, Object> params = new LinkedHashMap<>(dagParams);
     params.putAll(conf);
     return params;
