@@ -4,9 +4,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A connection (SPEC §1.7): where an operator reaches an outside system and with which
- * credentials. Values are plain here (decrypted); the store encrypts the password and the extra at
- * rest. {@link #toString()} never shows the password.
+ * A connection (SPEC §1.7): where an operator reaches an outside system and with which credentials.
+ * Values are plain here (decrypted); the store encrypts the password and the extra at rest. {@link
+ * #toString()} never shows the password.
  *
  * @param connId the id DAG files name ({@code conn: warehouse})
  * @param connType Airflow's type name ({@code postgres}, {@code http}, {@code smtp}, {@code jdbc}…)
