@@ -264,8 +264,12 @@ class LocalExecutorTest {
         .isEqualTo(TaskInstanceState.FAILED);
     assertThat(marker).as("the command did not run").doesNotExist();
     try (var files = java.nio.file.Files.walk(tmp)) {
-      assertThat(files.filter(f -> f.getFileName().toString().startsWith("attempt=")))
-          .as("no log anywhere")
+      assertThat(
+              files.filter(
+                  f ->
+                      f.getFileName().toString().startsWith("attempt=")
+                          || f.getFileName().toString().equals("escape")))
+          .as("no log and no folder made for one, in or out of the logs folder")
           .isEmpty();
     }
     assertThat(loop.errors()).isZero();
