@@ -225,8 +225,9 @@ class RunCommandsTest {
                   io.updraft.state.TaskInstanceState.NONE,
                   io.updraft.state.TaskInstanceState.SCHEDULED)),
           Instant.now());
-      tis.queue(java.util.List.of(extract.id()), 1, Instant.now());
-      tis.start(extract.id(), "h", 1, Instant.now());
+      new io.updraft.store.TaskInstanceQueueing(db)
+          .queue(java.util.List.of(extract.id()), 1, Instant.now());
+      new io.updraft.store.TaskInstanceTries(db).start(extract.id(), "h", 1, Instant.now());
     }
     java.nio.file.Path log =
         home.resolve("logs/dag_id=orders/run_id=r/task_id=extract/attempt=1.log");
