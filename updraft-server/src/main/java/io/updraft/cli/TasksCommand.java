@@ -1,12 +1,14 @@
 package io.updraft.cli;
 
 import io.updraft.UpdraftException;
+import io.updraft.dag.RunIdRule;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.Database;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.worker.TryLog;
 import java.io.PrintWriter;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -49,6 +51,7 @@ final class TasksCommand implements Runnable {
 
     @Override
     public Integer call() {
+      RunIdRule.require(runId);
       List<TaskInstanceRow> tis;
       try (Database db = Commands.openMigrated(spec)) {
         DagsRunCommands.requireKnown(db, dagId);
@@ -96,6 +99,7 @@ final class TasksCommand implements Runnable {
 
     @Override
     public Integer call() throws java.io.IOException {
+      RunIdRule.require(runId); // it names a folder of the logs
       Settings settings = Commands.settings(spec);
       TaskInstanceRow ti;
       try (Database db = Commands.openMigrated(spec)) {
@@ -200,7 +204,6 @@ final class TasksCommand implements Runnable {
         DagsRunCommands.requireKnown(db, dagId);
         var versions =
             new io.updraft.scheduler.DagVersions(new io.updraft.store.SerializedDagRepository(db));
-        java.time.ZoneId zone = versions.latest(dagId).dag().timezone();
         cleared =
             io.updraft.scheduler.ClearTasks.clear(
                 db,
@@ -208,8 +211,8 @@ final class TasksCommand implements Runnable {
                 dagId,
                 tasks,
                 downstream,
-                from == null ? null : DagsNextRunsCommand.parseInstant(from, zone),
-                to == null ? null : DagsNextRunsCommand.parseInstant(to, zone),
+                from == null ? null : DagsNextRunsCommand.parseInstant(from, ZoneOffset.UTC),
+                to == null ? null : DagsNextRunsCommand.parseInstant(to, ZoneOffset.UTC),
                 java.time.Instant.now());
         io.updraft.store.ChangeSignals.announce(db);
       }

@@ -124,7 +124,8 @@ public final class LocalExecutor implements Executor {
               TimeUnit.MILLISECONDS);
       TryRunner.Result result;
       try {
-        result = runner.run(new TryRunner.Request(dag, task, run, ti, cancel));
+        String fileloc = versions.fileloc(run.dagId(), run.dagHash());
+        result = runner.run(new TryRunner.Request(dag, task, run, ti, fileloc, cancel));
       } catch (Exception e) {
         result = TryRunner.Result.failed(e.toString());
       } finally {
