@@ -53,8 +53,8 @@ final class DagsBackfillCommand implements Callable<Integer> {
     try (Database db = Commands.openMigrated(spec)) {
       DagsRunCommands.requireKnown(db, dagId);
       DagVersions.Versioned latest = new DagVersions(new SerializedDagRepository(db)).latest(dagId);
-      Instant start = DagsNextRunsCommand.parseInstant(from, latest.dag().timezone());
-      Instant end = DagsNextRunsCommand.parseInstant(to, latest.dag().timezone());
+      Instant start = DagsNextRunsCommand.parseInstant("--from", from, latest.dag().timezone());
+      Instant end = DagsNextRunsCommand.parseInstant("--to", to, latest.dag().timezone());
       result = Backfills.create(db, latest, start, end, Clock.systemUTC().instant());
       paused = new DagRepository(db).get(dagId).orElseThrow().paused();
       ChangeSignals.announce(db);

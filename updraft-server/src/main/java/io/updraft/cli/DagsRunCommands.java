@@ -71,8 +71,9 @@ final class DagsRunCommands {
       DagRunRow run;
       boolean paused;
       Map<String, Object> json;
-      try (Database db = Commands.openMigrated(spec)) {
-        requireKnown(db, dagId);
+      Settings settings = Commands.settings(spec);
+      try (Database db = Commands.openMigrated(settings)) {
+        StoredDagWait.await(db, settings, dagId);
         paused = new DagRepository(db).get(dagId).orElseThrow().paused();
         DagVersions.Versioned latest =
             new DagVersions(new SerializedDagRepository(db)).latest(dagId);
@@ -80,7 +81,7 @@ final class DagsRunCommands {
         Instant logical =
             logicalDate == null
                 ? now
-                : DagsNextRunsCommand.parseInstant(logicalDate, dag.timezone());
+                : DagsNextRunsCommand.parseInstant("--logical-date", logicalDate, dag.timezone());
         run = ManualRuns.trigger(db, latest, logical, runId, confJson, now);
         new LogRepository(db)
             .record(
@@ -131,8 +132,9 @@ final class DagsRunCommands {
 
     @Override
     public Integer call() {
-      try (Database db = Commands.openMigrated(spec)) {
-        requireKnown(db, dagId);
+      Settings settings = Commands.settings(spec);
+      try (Database db = Commands.openMigrated(settings)) {
+        StoredDagWait.await(db, settings, dagId);
         new DagRepository(db).setPaused(dagId, paused());
         new LogRepository(db)
             .record(
@@ -168,7 +170,7 @@ final class DagsRunCommands {
   }
 
   @Command(name = "list-runs", description = "List a DAG's runs, newest first.")
-  static final class ListRuns implements Callable<Integer> {
+  static final class ListRuns implements Callable<Integer>, Commands.ReadOnly {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")

@@ -69,7 +69,7 @@ final class TasksTestCommand implements Callable<Integer> {
     Instant logical =
         logicalDate == null
             ? clock.instant()
-            : DagsNextRunsCommand.parseInstant(logicalDate, dag.timezone());
+            : DagsNextRunsCommand.parseInstant("LOGICAL_DATE", logicalDate, dag.timezone());
     Path logs = Files.createTempDirectory("updraft-tasks-test-");
     try {
       TryOutcome outcome =
