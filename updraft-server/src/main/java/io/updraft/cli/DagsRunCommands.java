@@ -38,6 +38,22 @@ final class DagsRunCommands {
     }
   }
 
+  /** A run of a DAG, or a one-line error pointing to {@code dags list-runs}. */
+  static DagRunRow requireRun(Database db, String dagId, String runId) {
+    return new DagRunRepository(db)
+        .get(dagId, runId)
+        .orElseThrow(
+            () ->
+                new UpdraftException(
+                    "DAG "
+                        + dagId
+                        + " has no run '"
+                        + runId
+                        + "' — 'updraft dags list-runs "
+                        + dagId
+                        + "' lists its runs"));
+  }
+
   @Command(name = "trigger", description = "Create a manual run of a DAG; the scheduler starts it.")
   static final class Trigger implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -4,7 +4,6 @@ import io.updraft.UpdraftException;
 import io.updraft.scheduler.ClearTasks;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.store.ChangeSignals;
-import io.updraft.store.DagRunRepository;
 import io.updraft.store.Database;
 import io.updraft.store.SerializedDagRepository;
 import java.io.Console;
@@ -94,15 +93,8 @@ final class TasksClearCommand implements Callable<Integer> {
     ClearTasks.Report report;
     try (Database db = Commands.openMigrated(spec)) {
       DagsRunCommands.requireKnown(db, dagId);
-      if (runId != null && new DagRunRepository(db).get(dagId, runId).isEmpty()) {
-        throw new UpdraftException(
-            "DAG "
-                + dagId
-                + " has no run '"
-                + runId
-                + "' — 'updraft dags list-runs "
-                + dagId
-                + "' lists its runs");
+      if (runId != null) {
+        DagsRunCommands.requireRun(db, dagId, runId);
       }
       DagVersions versions = new DagVersions(new SerializedDagRepository(db));
       ZoneId zone = versions.latest(dagId).dag().timezone();

@@ -3,7 +3,6 @@ package io.updraft.cli;
 import io.updraft.UpdraftException;
 import io.updraft.dag.Dag;
 import io.updraft.scheduler.DagVersions;
-import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
 import io.updraft.store.SerializedDagRepository;
@@ -56,19 +55,7 @@ final class TasksCommand implements Runnable {
       List<TaskInstanceRow> tis;
       try (Database db = Commands.openMigrated(spec)) {
         DagsRunCommands.requireKnown(db, dagId);
-        DagRunRow run =
-            new DagRunRepository(db)
-                .get(dagId, runId)
-                .orElseThrow(
-                    () ->
-                        new UpdraftException(
-                            "DAG "
-                                + dagId
-                                + " has no run '"
-                                + runId
-                                + "' — 'updraft dags list-runs "
-                                + dagId
-                                + "' lists its runs"));
+        DagRunRow run = DagsRunCommands.requireRun(db, dagId, runId);
         Dag dag = new DagVersions(new SerializedDagRepository(db)).get(dagId, run.dagHash());
         tis = TaskOrder.sort(dag, new TaskInstanceRepository(db).listForRun(dagId, runId));
       }

@@ -159,23 +159,7 @@ class RunCommandsTest {
   @Test
   void tasksLogsPrintsATrysLog() throws Exception {
     assertThat(run("dags", "trigger", "orders", "--run-id", "r").exitCode()).isZero();
-    try (Database db = Database.open(DatabaseConfig.defaultUrl(home))) {
-      var tis = new io.updraft.store.TaskInstanceRepository(db);
-      var extract =
-          tis.listForRun("orders", "r").stream()
-              .filter(t -> t.taskId().equals("extract"))
-              .findFirst()
-              .orElseThrow();
-      tis.setStates(
-          java.util.List.of(
-              new io.updraft.store.StateChange(
-                  extract.id(),
-                  io.updraft.state.TaskInstanceState.NONE,
-                  io.updraft.state.TaskInstanceState.SCHEDULED)),
-          Instant.now());
-      tis.queue(java.util.List.of(extract.id()), 1, Instant.now());
-      tis.start(extract.id(), "h", 1, Instant.now());
-    }
+    finish("r", "extract", io.updraft.state.TaskInstanceState.RUNNING);
     java.nio.file.Path log =
         home.resolve("logs/dag_id=orders/run_id=r/task_id=extract/attempt=1.log");
     java.nio.file.Files.createDirectories(log.getParent());

@@ -73,6 +73,17 @@ class StoredDagWaitTest {
     };
   }
 
+  /** A wait that fails the test if it lets any time pass. */
+  private StoredDagWait neverWaiting() {
+    return new StoredDagWait(
+        db,
+        settings,
+        clock(),
+        d -> {
+          throw new AssertionError("waited");
+        });
+  }
+
   private void store(String dagId) {
     Dag dag = Dags.dag(dagId).task(Tasks.shell("a", "true")).build();
     new SerializedDagRepository(db).store(dagId, DagSerializer.serialize(dag), "d.yaml", now);
@@ -141,16 +152,7 @@ class StoredDagWaitTest {
 
   @Test
   void withoutARunningProcessorItSaysWhatToStartAtOnce() {
-    assertThatThrownBy(
-            () ->
-                new StoredDagWait(
-                        db,
-                        settings,
-                        clock(),
-                        d -> {
-                          throw new AssertionError("waited");
-                        })
-                    .await("d"))
+    assertThatThrownBy(() -> neverWaiting().await("d"))
         .isInstanceOf(UpdraftException.class)
         .hasMessageContaining("is in the dags folder but not yet in the metadata database")
         .hasMessageContaining("updraft standalone");
@@ -159,16 +161,7 @@ class StoredDagWaitTest {
   @Test
   void aDagInNoFolderFailsAtOnceUnlessAProcessorJustStarted() {
     liveScheduler(T0.minus(Duration.ofHours(1)));
-    assertThatThrownBy(
-            () ->
-                new StoredDagWait(
-                        db,
-                        settings,
-                        clock(),
-                        d -> {
-                          throw new AssertionError("waited");
-                        })
-                    .await("typo"))
+    assertThatThrownBy(() -> neverWaiting().await("typo"))
         .hasMessageContaining("'typo' is not in the metadata database");
 
     // A processor that started a moment ago may still be reading its own folder.
