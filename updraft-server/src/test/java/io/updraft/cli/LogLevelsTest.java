@@ -3,11 +3,13 @@ package io.updraft.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.updraft.bundle.JavaCommand;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -28,8 +30,18 @@ class LogLevelsTest {
     all.addAll(List.of(args));
     Path out = tmp.resolve("out.txt");
     Path err = tmp.resolve("err.txt");
+    // Without the test classes: their simplelogger.properties quiets every test JVM, and the
+    // command must run with the one it ships with.
+    List<String> command = new ArrayList<>(JavaCommand.of(Main.class.getName(), all));
+    int cp = command.indexOf("-cp") + 1;
+    List<String> classPath =
+        Arrays.stream(command.get(cp).split(File.pathSeparator))
+            .filter(e -> !Path.of(e).endsWith("test-classes"))
+            .toList();
+    assertThat(classPath).as("the class path lists the main classes").isNotEmpty();
+    command.set(cp, String.join(File.pathSeparator, classPath));
     Process p =
-        new ProcessBuilder(JavaCommand.of(Main.class.getName(), all))
+        new ProcessBuilder(command)
             .redirectOutput(out.toFile())
             .redirectError(err.toFile())
             .start();
