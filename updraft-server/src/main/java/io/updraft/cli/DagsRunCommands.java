@@ -89,7 +89,7 @@ final class DagsRunCommands {
       Map<String, Object> json;
       Settings settings = Commands.settings(spec);
       try (Database db = Commands.openMigrated(settings)) {
-        StoredDagWait.await(db, settings, dagId);
+        StoredDagWait.await(db, settings, dagId, spec.commandLine().getErr());
         paused = new DagRepository(db).get(dagId).orElseThrow().paused();
         DagVersions.Versioned latest =
             new DagVersions(new SerializedDagRepository(db)).latest(dagId);
@@ -150,7 +150,7 @@ final class DagsRunCommands {
     public Integer call() {
       Settings settings = Commands.settings(spec);
       try (Database db = Commands.openMigrated(settings)) {
-        StoredDagWait.await(db, settings, dagId);
+        StoredDagWait.await(db, settings, dagId, spec.commandLine().getErr());
         new DagRepository(db).setPaused(dagId, paused());
         new LogRepository(db)
             .record(

@@ -8,6 +8,7 @@ import io.updraft.store.Database;
 import io.updraft.store.JobRepository;
 import io.updraft.store.JobRow;
 import io.updraft.store.JobType;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +31,9 @@ import java.util.List;
 final class StoredDagWait {
   private static final Duration POLL = Duration.ofMillis(100);
 
+  /** After this long, the command says what it is waiting for. */
+  private static final Duration QUIET = Duration.ofSeconds(1);
+
   /** Lets time pass between two looks (tests move a clock instead). */
   interface Pause {
     void pause(Duration d) throws InterruptedException;
@@ -39,17 +43,19 @@ final class StoredDagWait {
   private final Settings settings;
   private final Clock clock;
   private final Pause pause;
+  private final PrintWriter err;
 
-  StoredDagWait(Database db, Settings settings, Clock clock, Pause pause) {
+  StoredDagWait(Database db, Settings settings, Clock clock, Pause pause, PrintWriter err) {
     this.db = db;
     this.settings = settings;
     this.clock = clock;
     this.pause = pause;
+    this.err = err;
   }
 
   /** Returns once the DAG is stored; a one-line error when it is not and will not be. */
-  static void await(Database db, Settings settings, String dagId) {
-    new StoredDagWait(db, settings, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()))
+  static void await(Database db, Settings settings, String dagId, PrintWriter err) {
+    new StoredDagWait(db, settings, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()), err)
         .await(dagId);
   }
 
@@ -80,11 +86,22 @@ final class StoredDagWait {
     Instant newestStart =
         processors.stream().map(JobRow::startDate).max(Instant::compareTo).orElse(now);
     Instant deadline = inFolder ? now.plus(bound) : newestStart.plus(bound);
+    boolean told = false;
     try {
       while (clock.instant().isBefore(deadline)) {
         pause.pause(POLL);
         if (dags.get(dagId).isPresent()) {
           return;
+        }
+        if (!told && !clock.instant().isBefore(now.plus(QUIET))) {
+          err.println(
+              "updraft: waiting up to "
+                  + Duration.between(now, deadline).toSeconds()
+                  + " s for the running DAG processor to store DAG '"
+                  + dagId
+                  + "'");
+          err.flush();
+          told = true;
         }
       }
     } catch (InterruptedException e) {

@@ -37,6 +37,8 @@ class StoredDagWaitTest {
   private Database db;
   private Settings settings;
   private Instant now = T0;
+  private final java.io.StringWriter errText = new java.io.StringWriter();
+  private final java.io.PrintWriter err = new java.io.PrintWriter(errText, true);
 
   @BeforeEach
   void migratedHomeWithTheDagInItsFolder() throws Exception {
@@ -81,7 +83,8 @@ class StoredDagWaitTest {
         clock(),
         d -> {
           throw new AssertionError("waited");
-        });
+        },
+        err);
   }
 
   private void store(String dagId) {
@@ -110,9 +113,11 @@ class StoredDagWaitTest {
               if (++looks[0] == 3) {
                 store("d"); // the processor writes it while the command waits
               }
-            })
+            },
+            err)
         .await("d");
     assertThat(looks[0]).isEqualTo(3);
+    assertThat(errText.toString()).as("a short wait goes unsaid").isEmpty();
     assertThat(new DagRepository(db).get("d")).isPresent();
   }
 
@@ -143,11 +148,15 @@ class StoredDagWaitTest {
                 "UPDRAFT_DAG_PROCESSOR_REFRESH_INTERVAL", "2s",
                 "UPDRAFT_DAG_PROCESSOR_FILE_TIMEOUT", "3s"));
     assertThatThrownBy(
-            () -> new StoredDagWait(db, quick, clock(), d -> now = now.plus(d)).await("d"))
+            () -> new StoredDagWait(db, quick, clock(), d -> now = now.plus(d), err).await("d"))
         .isInstanceOf(UpdraftException.class)
         .hasMessageContaining("has not stored it within 5 s")
         .hasMessageContaining("list-import-errors");
     assertThat(now).isEqualTo(T0.plusSeconds(5));
+    assertThat(errText.toString())
+        .isEqualTo(
+            "updraft: waiting up to 5 s for the running DAG processor to store DAG 'd'"
+                + System.lineSeparator());
   }
 
   @Test
@@ -166,6 +175,6 @@ class StoredDagWaitTest {
 
     // A processor that started a moment ago may still be reading its own folder.
     liveScheduler(T0.minusSeconds(1));
-    new StoredDagWait(db, settings, clock(), d -> store("elsewhere")).await("elsewhere");
+    new StoredDagWait(db, settings, clock(), d -> store("elsewhere"), err).await("elsewhere");
   }
 }
