@@ -10,6 +10,7 @@ import io.updraft.store.Database;
 import io.updraft.store.DatabaseConfig;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -335,7 +336,7 @@ class DagsTestCommandTest {
               .filter(t -> t.taskId().equals("flaky"))
               .findFirst()
               .orElseThrow();
-      List<TaskInstanceRepository.Try> tries = tis.history(flaky.id());
+      List<TaskInstanceTries.Try> tries = new TaskInstanceTries(db).history(flaky.id());
       assertThat(tries).hasSize(2);
       assertThat(Duration.between(tries.get(0).endDate(), tries.get(1).startDate()))
           .isGreaterThanOrEqualTo(Duration.ofSeconds(1));

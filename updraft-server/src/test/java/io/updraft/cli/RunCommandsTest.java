@@ -353,8 +353,8 @@ class RunCommandsTest {
                   io.updraft.state.TaskInstanceState.NONE,
                   io.updraft.state.TaskInstanceState.SCHEDULED)),
           now);
-      tis.queue(java.util.List.of(ti.id()), 1, now);
-      tis.start(ti.id(), "h", 1, now);
+      new io.updraft.store.TaskInstanceQueueing(db).queue(java.util.List.of(ti.id()), 1, now);
+      new io.updraft.store.TaskInstanceTries(db).start(ti.id(), "h", 1, now);
       if (end != io.updraft.state.TaskInstanceState.RUNNING) {
         tis.setStates(
             java.util.List.of(

@@ -22,6 +22,7 @@ import io.updraft.store.Database;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
 import io.updraft.store.XComRepository;
 import io.updraft.worker.RunnerSettings;
 import java.nio.file.Files;
@@ -229,8 +230,8 @@ class LocalExecutorTest {
     TaskInstanceRow work = ti("work");
     assertThat(work.state()).isEqualTo(TaskInstanceState.SUCCESS);
     assertThat(work.tryNumber()).isEqualTo(2);
-    assertThat(new TaskInstanceRepository(db).history(work.id()))
-        .extracting(TaskInstanceRepository.Try::state)
+    assertThat(new TaskInstanceTries(db).history(work.id()))
+        .extracting(TaskInstanceTries.Try::state)
         .containsExactly(TaskInstanceState.UP_FOR_RETRY, TaskInstanceState.SUCCESS);
     assertThat(loop.errors()).isZero();
   }
@@ -264,8 +265,8 @@ class LocalExecutorTest {
     repo.listForRun("etl", "r1").forEach(t -> tis.put(t.taskId(), t));
     assertThat(tis.values()).allMatch(t -> t.state() == TaskInstanceState.SUCCESS);
     assertThat(tis.get("transform").tryNumber()).isEqualTo(2);
-    assertThat(repo.history(tis.get("transform").id()))
-        .extracting(TaskInstanceRepository.Try::state)
+    assertThat(new TaskInstanceTries(db).history(tis.get("transform").id()))
+        .extracting(TaskInstanceTries.Try::state)
         .containsExactly(TaskInstanceState.UP_FOR_RETRY, TaskInstanceState.SUCCESS);
     XComRepository xcoms = new XComRepository(db);
     assertThat(xcoms.get("etl", "r1", "extract", XComRepository.RETURN_VALUE)).contains("42");
