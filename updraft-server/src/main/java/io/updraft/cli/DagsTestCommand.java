@@ -32,7 +32,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -91,7 +90,7 @@ final class DagsTestCommand implements Callable<Integer> {
     Instant logical =
         logicalDate == null
             ? clock.instant()
-            : DagsNextRunsCommand.parseInstant(logicalDate, ZoneOffset.UTC);
+            : DagsNextRunsCommand.parseInstant("LOGICAL_DATE", logicalDate);
     boolean throwAway = settings.config().dbUrl() == null;
     Path scratch = throwAway ? Files.createTempDirectory("updraft-dags-test-") : null;
     try (Database db =
@@ -120,7 +119,8 @@ final class DagsTestCommand implements Callable<Integer> {
       DagRunRow run = ManualRuns.trigger(db, versions.latest(dagId), logical, null, confJson, now);
       Path logs = settings.home().resolve("logs");
       DagRunRow done = runToEnd(db, versions, run, logs, settings, clock);
-      List<TaskInstanceRow> tis = new TaskInstanceRepository(db).listForRun(dagId, run.runId());
+      List<TaskInstanceRow> tis =
+          TaskOrder.sort(dag, new TaskInstanceRepository(db).listForRun(dagId, run.runId()));
       print(done, tis, logs);
       return done.state() == DagRunState.SUCCESS ? ExitCodes.OK : ExitCodes.FAILED_RUN;
     } finally {

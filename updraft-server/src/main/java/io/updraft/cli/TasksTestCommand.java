@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -69,7 +68,7 @@ final class TasksTestCommand implements Callable<Integer> {
     Instant logical =
         logicalDate == null
             ? clock.instant()
-            : DagsNextRunsCommand.parseInstant(logicalDate, ZoneOffset.UTC);
+            : DagsNextRunsCommand.parseInstant("LOGICAL_DATE", logicalDate);
     Path logs = Files.createTempDirectory("updraft-tasks-test-");
     try {
       TryOutcome outcome =
