@@ -29,12 +29,6 @@ public final class BuiltinOperators {
    */
   private static final Map<String, String> NOT_YET =
       Map.of(
-          "http",
-          "call the URL from a shell task (curl -fsS URL) until it is",
-          "sql",
-          "run the statements from a shell task with the database's client until it is",
-          "trigger_dag",
-          "run 'updraft dags trigger DAG' from a shell task until it is",
           "sensor",
           "wait in a shell task (until test -e FILE; do sleep 60; done) with an"
               + " execution_timeout until it is");
@@ -75,21 +69,55 @@ public final class BuiltinOperators {
         specs,
         "http",
         ordered(
+            "conn", ValueType.TEXT,
             "method", ValueType.TEXT,
             "url", ValueType.TEXT,
+            "endpoint", ValueType.TEXT,
             "headers", ValueType.STRING_MAP,
             "body", ValueType.ANY,
-            "expect_status", ValueType.INT_OR_INT_LIST),
-        Set.of("url"),
-        null);
-    add(specs, "sql", ordered("conn", ValueType.TEXT, "sql", ValueType.TEXT), Set.of("sql"), null);
+            "expect_status", ValueType.INT_OR_INT_LIST,
+            "timeout", ValueType.DURATION,
+            "response_xcom", ValueType.TEXT),
+        Set.of(),
+        BuiltinOperators::checkHttp);
+    add(
+        specs,
+        "sql",
+        ordered(
+            "conn", ValueType.TEXT,
+            "sql", ValueType.ANY,
+            "sql_file", ValueType.TEXT,
+            "parameters", ValueType.ANY),
+        Set.of("conn"),
+        BuiltinOperators::checkSql);
     add(specs, "branch", ordered("command", ValueType.TEXT), Set.of("command"), null);
     add(specs, "short_circuit", ordered("command", ValueType.TEXT), Set.of("command"), null);
     add(
         specs,
         "trigger_dag",
-        ordered("dag_id", ValueType.TEXT, "conf", ValueType.MAP, "wait", ValueType.BOOL),
-        Set.of("dag_id"),
+        ordered(
+            "trigger_dag_id", ValueType.TEXT,
+            "conf", ValueType.ANY,
+            "logical_date", ValueType.TEXT,
+            "trigger_run_id", ValueType.TEXT,
+            "wait_for_completion", ValueType.BOOL,
+            "allowed_states", ValueType.ANY,
+            "failed_states", ValueType.ANY,
+            "poke_interval", ValueType.DURATION),
+        Set.of("trigger_dag_id"),
+        null);
+    add(
+        specs,
+        "email",
+        ordered(
+            "to", ValueType.ANY,
+            "cc", ValueType.ANY,
+            "bcc", ValueType.ANY,
+            "subject", ValueType.TEXT,
+            "html_content", ValueType.TEXT,
+            "from", ValueType.TEXT,
+            "conn", ValueType.TEXT),
+        Set.of("to"),
         null);
     add(
         specs,
@@ -120,6 +148,41 @@ public final class BuiltinOperators {
       m.put((String) pairs[i], (ValueType) pairs[i + 1]);
     }
     return m;
+  }
+
+  /** One of url / endpoint; response_xcom one of body, json, none. */
+  private static void checkHttp(Map<String, Object> args, List<Problem> out) {
+    if (args.get("url") == null && args.get("endpoint") == null) {
+      out.add(
+          new Problem(
+              "url",
+              "http needs url: (a whole URL) or endpoint: (a path under the connection's host)"));
+    }
+    Object x = args.get("response_xcom");
+    if (x instanceof String s
+        && !s.contains("{{")
+        && !List.of("body", "json", "none").contains(s)) {
+      out.add(
+          new Problem(
+              "response_xcom", "response_xcom must be body, json or none, not '" + s + "'"));
+    }
+  }
+
+  /** Exactly one of sql (a statement or a list of them) / sql_file. */
+  private static void checkSql(Map<String, Object> args, List<Problem> out) {
+    Object sql = args.get("sql");
+    boolean file = args.get("sql_file") != null;
+    if ((sql == null) == !file) {
+      out.add(
+          new Problem(
+              "sql",
+              "sql needs either sql: (a statement or a list of them) or sql_file: (a file next to"
+                  + " the DAG file), not both"));
+    } else if (sql != null
+        && !(sql instanceof String)
+        && !(sql instanceof List<?> l && l.stream().allMatch(String.class::isInstance))) {
+      out.add(new Problem("sql", "sql must be a statement or a list of statements"));
+    }
   }
 
   private static void checkSensor(Map<String, Object> args, List<Problem> out) {

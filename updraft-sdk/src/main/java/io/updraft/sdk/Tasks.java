@@ -21,6 +21,7 @@ public final class Tasks {
   public static final String BRANCH = "branch";
   public static final String SHORT_CIRCUIT = "short_circuit";
   public static final String TRIGGER_DAG = "trigger_dag";
+  public static final String EMAIL = "email";
   public static final String SENSOR = "sensor";
 
   private Tasks() {}
@@ -68,11 +69,6 @@ public final class Tasks {
     return task(taskId, HTTP).arg("method", method).arg("url", url);
   }
 
-  /** Runs SQL on the default connection. */
-  public static TaskBuilder sql(String taskId, String sql) {
-    return task(taskId, SQL).arg("sql", sql);
-  }
-
   /** Runs SQL on the named connection. */
   public static TaskBuilder sql(String taskId, String conn, String sql) {
     return task(taskId, SQL).arg("conn", conn).arg("sql", sql);
@@ -88,9 +84,24 @@ public final class Tasks {
     return task(taskId, SHORT_CIRCUIT).arg("command", command);
   }
 
-  /** Triggers a run of another DAG. Optional args: {@code conf} (a map), {@code wait}. */
+  /**
+   * Triggers a run of another DAG. Optional args: {@code conf} (a map), {@code logical_date},
+   * {@code trigger_run_id}, {@code wait_for_completion}, {@code allowed_states}, {@code
+   * failed_states}, {@code poke_interval}.
+   */
   public static TaskBuilder triggerDag(String taskId, String dagId) {
-    return task(taskId, TRIGGER_DAG).arg("dag_id", dagId);
+    return task(taskId, TRIGGER_DAG).arg("trigger_dag_id", dagId);
+  }
+
+  /**
+   * Sends a mail through the SMTP connection {@code smtp_default} (or {@code conn}). Optional args:
+   * {@code cc}, {@code bcc}, {@code from}, {@code conn}.
+   */
+  public static TaskBuilder email(String taskId, String to, String subject, String htmlContent) {
+    return task(taskId, EMAIL)
+        .arg("to", to)
+        .arg("subject", subject)
+        .arg("html_content", htmlContent);
   }
 
   /**

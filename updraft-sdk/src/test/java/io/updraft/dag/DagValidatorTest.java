@@ -287,7 +287,9 @@ class DagValidatorTest {
               assertThat(p.path()).isEqualTo("tasks[0].operator");
               assertThat(p.message())
                   .contains("unknown operator 'shel'")
-                  .contains("use one of shell, empty, branch, short_circuit, or a custom")
+                  .contains(
+                      "use one of shell, empty, http, sql, branch, short_circuit, trigger_dag, email,"
+                          + " or a custom")
                   .contains("did you mean shell?");
             });
   }
@@ -316,14 +318,14 @@ class DagValidatorTest {
         Map.of(
             "http",
             "url",
-            "sql",
-            "sql",
+            "email",
+            "to",
             "branch",
             "command",
             "short_circuit",
             "command",
             "trigger_dag",
-            "dag_id",
+            "trigger_dag_id",
             "sensor",
             "wait");
     required.forEach(
@@ -331,7 +333,17 @@ class DagValidatorTest {
             assertThat(BuiltinOperators.get(op).orElseThrow().check(Map.of()))
                 .as(op)
                 .singleElement()
-                .satisfies(p -> assertThat(p.message()).contains("'" + key + "'")));
+                .satisfies(p -> assertThat(p.message()).containsPattern("'?" + key + "'?:? ")));
+    OperatorSpec sql = BuiltinOperators.get("sql").orElseThrow();
+    assertThat(sql.check(Map.of()))
+        .extracting(Problem::message)
+        .anySatisfy(m -> assertThat(m).contains("'conn'"))
+        .anySatisfy(m -> assertThat(m).contains("either sql: (a statement or a list of them)"));
+    assertThat(sql.check(Map.of("conn", "db", "sql", List.of("a", "b")))).isEmpty();
+    assertThat(sql.check(Map.of("conn", "db", "sql_file", "q.sql"))).isEmpty();
+    assertThat(sql.check(Map.of("conn", "db", "sql", "a", "sql_file", "q.sql")))
+        .singleElement()
+        .satisfies(p -> assertThat(p.message()).contains("not both"));
     assertThat(DagValidator.validate(dag(Task.of("a", "empty", Map.of())))).isEmpty();
     assertThat(DagValidator.validate(dag(Task.of("a", "empty", Map.of("command", "x")))))
         .singleElement()
@@ -396,20 +408,69 @@ class DagValidatorTest {
    */
   @Test
   void operatorsThisBuildCannotRunAreRefused() {
-    for (String op : List.of("http", "sql", "trigger_dag", "sensor")) {
-      assertThat(DagValidator.validate(dag(Task.of("a", op, Map.of("nonsense", 1)))))
-          .as(op)
-          .singleElement()
-          .satisfies(
-              p -> {
-                assertThat(p.path()).isEqualTo("tasks[0].operator");
-                assertThat(p.message())
-                    .startsWith("operator '" + op + "' is not available in this build yet — ")
-                    .contains("shell task");
-              });
-    }
+    assertThat(DagValidator.validate(dag(Task.of("a", "sensor", Map.of("nonsense", 1)))))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isEqualTo("tasks[0].operator");
+              assertThat(p.message())
+                  .startsWith("operator 'sensor' is not available in this build yet — ")
+                  .contains("shell task");
+            });
     assertThat(BuiltinOperators.available())
-        .containsExactly("shell", "empty", "branch", "short_circuit");
+        .containsExactly(
+            "shell", "empty", "http", "sql", "branch", "short_circuit", "trigger_dag", "email");
+  }
+
+  /** The in-JVM operators' keys are checked when the DAG is read, with Airflow's names. */
+  @Test
+  void inJvmOperatorKeysAreChecked() {
+    OperatorSpec http = BuiltinOperators.get("http").orElseThrow();
+    assertThat(
+            http.check(
+                Map.of(
+                    "conn",
+                    "api",
+                    "endpoint",
+                    "/v1/x",
+                    "expect_status",
+                    List.of(200, 204),
+                    "timeout",
+                    "30s",
+                    "response_xcom",
+                    "json",
+                    "body",
+                    Map.of("a", 1))))
+        .isEmpty();
+    assertThat(http.check(Map.of("url", "https://x", "response_xcom", "xml")))
+        .singleElement()
+        .satisfies(p -> assertThat(p.message()).contains("body, json or none"));
+    assertThat(http.check(Map.of("url", "https://x", "expect_stauts", 200)))
+        .singleElement()
+        .satisfies(p -> assertThat(p.message()).contains("did you mean expect_status?"));
+    OperatorSpec trigger = BuiltinOperators.get("trigger_dag").orElseThrow();
+    assertThat(
+            trigger.check(
+                Map.of(
+                    "trigger_dag_id",
+                    "other",
+                    "conf",
+                    Map.of("a", 1),
+                    "wait_for_completion",
+                    true,
+                    "poke_interval",
+                    "10s",
+                    "allowed_states",
+                    List.of("success"))))
+        .isEmpty();
+    assertThat(trigger.check(Map.of("trigger_dag_id", "other", "wait_for_completion", "yes")))
+        .singleElement()
+        .satisfies(p -> assertThat(p.message()).contains("true or false"));
+    assertThat(
+            BuiltinOperators.get("email")
+                .orElseThrow()
+                .check(Map.of("to", List.of("a@b.c"), "subject", "s", "html_content", "<b>x</b>")))
+        .isEmpty();
   }
 
   @Test

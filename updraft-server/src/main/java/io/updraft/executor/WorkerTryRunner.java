@@ -3,6 +3,7 @@ package io.updraft.executor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.updraft.connections.ConnectionLookup;
 import io.updraft.store.DagBundleRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
@@ -15,6 +16,7 @@ import io.updraft.worker.TaskRunner;
 import io.updraft.worker.TryOutcome;
 import io.updraft.worker.TryRequest;
 import io.updraft.worker.XComLookup;
+import io.updraft.worker.operators.OperatorServices;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -24,9 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs tries with the worker's {@link TaskRunner} (templates, {@code shell}, {@code branch}, {@code
- * short_circuit}, {@code empty}), giving it the run's conf and data interval and the XComs stored
- * in the database. Return values are stored as JSON: a shell task's is its last stdout line, a JSON
- * string.
+ * short_circuit}, {@code empty}, the in-JVM {@code http}, {@code sql}, {@code email} and {@code
+ * trigger_dag}), giving it the run's conf and data interval and the XComs stored in the database.
+ * Return values are stored as JSON: a shell task's is its last stdout line, a JSON string.
  */
 public final class WorkerTryRunner implements TryRunner {
   private static final Logger log = LoggerFactory.getLogger(WorkerTryRunner.class);
@@ -41,7 +43,18 @@ public final class WorkerTryRunner implements TryRunner {
 
   public WorkerTryRunner(
       XComRepository xcoms, Bundles bundles, Path logsRoot, RunnerSettings settings, Clock clock) {
-    this.runner = new TaskRunner(settings);
+    this(xcoms, bundles, logsRoot, settings, OperatorServices.none(), clock);
+  }
+
+  /** A runner whose {@code http}, {@code sql}, {@code email} and {@code trigger_dag} use these. */
+  public WorkerTryRunner(
+      XComRepository xcoms,
+      Bundles bundles,
+      Path logsRoot,
+      RunnerSettings settings,
+      OperatorServices services,
+      Clock clock) {
+    this.runner = new TaskRunner(settings, services);
     this.bundles = bundles;
     this.logsRoot = logsRoot;
     this.xcoms = (dagId, runId, taskId, key) -> pull(xcoms, dagId, runId, taskId, key);
@@ -64,6 +77,7 @@ public final class WorkerTryRunner implements TryRunner {
         new BundleCache(logsRoot.resolveSibling("bundles"), new DagBundleRepository(db)::content),
         logsRoot,
         settings,
+        new OperatorServices(ConnectionLookup.none(), new DatabaseDagRuns(db, clock)),
         clock);
   }
 

@@ -18,6 +18,11 @@ public enum FailureKind {
   BAD_OUTPUT,
   /** A custom operator threw, or its JVM ended before it returned. */
   EXCEPTION,
+  /**
+   * An in-JVM operator failed: unknown connection, unreachable host, unexpected HTTP status, SQL
+   * error, refused mail, a triggered run that failed.
+   */
+  OPERATOR,
   /** The operator is not implemented by this worker yet. */
   UNSUPPORTED_OPERATOR
 }

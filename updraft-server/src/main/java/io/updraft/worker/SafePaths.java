@@ -63,6 +63,27 @@ public final class SafePaths {
   }
 
   /**
+   * A path given by a user relative to {@code root} ({@code sql_file: queries/load.sql}), which may
+   * name sub-folders but must stay under {@code root}, also through symbolic links.
+   *
+   * @throws UnsafePathException if it is absolute, or reaches outside {@code root}
+   */
+  public static Path relative(Path root, String relative) {
+    Path base = root.toAbsolutePath().normalize();
+    if (relative.indexOf('\0') >= 0 || Path.of(relative).isAbsolute()) {
+      throw new UnsafePathException(
+          "refusing '" + relative.replace("\0", "\\0") + "': give a path relative to " + base);
+    }
+    Path path = base.resolve(relative).normalize();
+    if (!path.startsWith(base) || path.equals(base)) {
+      throw new UnsafePathException(
+          "refusing '" + relative + "': it leads outside " + base + " (no '..' out of the folder)");
+    }
+    checkLinks(base, path);
+    return path;
+  }
+
+  /**
    * A folder or file already there on the way (made by someone with access to the root) may be a
    * symbolic link; the real path of the deepest one that exists must still be under the real root.
    */

@@ -1,5 +1,7 @@
 package io.updraft.worker;
 
+import io.updraft.worker.operators.InJvmRunner;
+import io.updraft.worker.operators.OperatorServices;
 import io.updraft.worker.template.TemplateRenderer;
 import java.util.concurrent.CompletableFuture;
 
@@ -10,18 +12,28 @@ import java.util.concurrent.CompletableFuture;
  * shared by all tries of a worker.
  *
  * <p>Operators: {@code shell}, {@code branch} and {@code short_circuit} run {@code bash -c
- * command}; {@code empty} succeeds at once without a process or a log. Others ({@code http}, {@code
- * sql}, {@code trigger_dag}, {@code sensor}, custom ones) fail the try with "operator X is not
- * supported yet".
+ * command}; {@code empty} succeeds at once without a process or a log; {@code http}, {@code sql},
+ * {@code email} and {@code trigger_dag} run in this JVM on a virtual thread ({@link
+ * io.updraft.worker.operators.InJvmOperators}); custom operators run in a JVM of their own. Others
+ * ({@code sensor}) fail the try with "operator X is not supported yet".
  */
 public final class TaskRunner {
 
   private final RunnerSettings settings;
   private final TemplateRenderer renderer = new TemplateRenderer();
   private final ProcessRunner processes;
+  private final InJvmRunner inJvm;
+  private final OperatorServices services;
 
   public TaskRunner(RunnerSettings settings) {
+    this(settings, OperatorServices.none());
+  }
+
+  /** A runner whose in-JVM operators reach connections and DAG runs through {@code services}. */
+  public TaskRunner(RunnerSettings settings, OperatorServices services) {
     this.settings = settings;
+    this.services = services;
+    this.inJvm = new InJvmRunner(settings.killGrace(), settings.heartbeatInterval());
     this.processes = new ProcessRunner(settings.killGrace(), settings.heartbeatInterval());
   }
 
@@ -57,6 +69,6 @@ public final class TaskRunner {
   }
 
   private TryAttempt attempt(TryRequest request, CompletableFuture<String> cancel) {
-    return new TryAttempt(request, settings, renderer, processes, cancel);
+    return new TryAttempt(request, settings, renderer, processes, inJvm, services, cancel);
   }
 }

@@ -5,6 +5,12 @@ import io.updraft.dag.CustomOperators;
 import io.updraft.dag.Task;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.util.Folders;
+import io.updraft.worker.operators.InJvmOperator;
+import io.updraft.worker.operators.InJvmOperators;
+import io.updraft.worker.operators.InJvmRunner;
+import io.updraft.worker.operators.OperatorContext;
+import io.updraft.worker.operators.OperatorFailure;
+import io.updraft.worker.operators.OperatorServices;
 import io.updraft.worker.template.TemplateContext;
 import io.updraft.worker.template.TemplateRenderException;
 import io.updraft.worker.template.TemplateRenderer;
@@ -15,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** One try of one task, from the log's header to its footer. Used once. */
@@ -23,10 +30,15 @@ final class TryAttempt {
   /** Default {@code skip_on_exit_code} of {@code shell}, as Airflow's BashOperator. */
   static final int DEFAULT_SKIP_EXIT_CODE = 99;
 
+  /** The largest return value an in-JVM operator may produce ({@code core.max_xcom_size}). */
+  static final int MAX_RESULT_BYTES = 1024 * 1024;
+
   private final TryRequest request;
   private final RunnerSettings settings;
   private final TemplateRenderer renderer;
   private final ProcessRunner processes;
+  private final InJvmRunner inJvm;
+  private final OperatorServices services;
   private final CompletableFuture<String> cancel;
 
   TryAttempt(
@@ -34,11 +46,15 @@ final class TryAttempt {
       RunnerSettings settings,
       TemplateRenderer renderer,
       ProcessRunner processes,
+      InJvmRunner inJvm,
+      OperatorServices services,
       CompletableFuture<String> cancel) {
     this.request = request;
     this.settings = settings;
     this.renderer = renderer;
     this.processes = processes;
+    this.inJvm = inJvm;
+    this.services = services;
     this.cancel = cancel;
   }
 
@@ -121,7 +137,10 @@ final class TryAttempt {
   private Result operate(TryLog log) {
     String operator = request.task().operator();
     boolean custom = CustomOperators.isPinned(operator);
-    if (!custom && !List.of("shell", "branch", "short_circuit").contains(operator)) {
+    Optional<InJvmOperator> builtIn = InJvmOperators.get(operator);
+    if (!custom
+        && builtIn.isEmpty()
+        && !List.of("shell", "branch", "short_circuit").contains(operator)) {
       return Result.failed(
           FailureKind.UNSUPPORTED_OPERATOR, "operator " + operator + " is not supported yet", null);
     }
@@ -131,7 +150,52 @@ final class TryAttempt {
     } catch (TemplateRenderException e) {
       return Result.failed(FailureKind.TEMPLATE, e.getMessage(), null);
     }
+    if (builtIn.isPresent()) {
+      return runInJvm(builtIn.get(), rendered, log);
+    }
     return custom ? runCustom(rendered, log) : runCommand(operator, rendered, log);
+  }
+
+  /** {@code http}, {@code sql}, {@code email}, {@code trigger_dag}: on a virtual thread here. */
+  private Result runInJvm(InJvmOperator operator, Rendered rendered, TryLog log) {
+    Task task = request.task();
+    if (cancel.isDone()) {
+      return Result.failed(FailureKind.CANCELLED, "cancelled: " + cancel.getNow(""), null);
+    }
+    OperatorContext ctx =
+        new OperatorContext(
+            task.taskId(),
+            rendered.args(),
+            log::note,
+            services.connections(),
+            ShellCommand.dagFolder(request.dagFile()),
+            services.dagRuns(),
+            request.clock(),
+            task.executionTimeout(),
+            MAX_RESULT_BYTES,
+            null);
+    InJvmRunner.Outcome o = inJvm.run(operator, ctx, request.heartbeat(), request.clock(), cancel);
+    return switch (o.ending()) {
+      case RETURNED ->
+          new Result(TaskInstanceState.SUCCESS, FailureKind.NONE, null, o.value(), null, null);
+      case TIMED_OUT, CANCELLED ->
+          cancel.isDone()
+              ? Result.failed(FailureKind.CANCELLED, "cancelled: " + cancel.getNow(""), null)
+              : Result.failed(
+                  FailureKind.TIMED_OUT,
+                  "timed out after "
+                      + (task.executionTimeout() == null
+                          ? "the operator's own timeout"
+                          : Durations.human(task.executionTimeout())),
+                  null);
+      case FAILED ->
+          o.error() instanceof OperatorFailure f
+              ? Result.failed(FailureKind.OPERATOR, f.line(task.taskId()), null)
+              : o.error() instanceof io.updraft.UpdraftException u
+                  ? Result.failed(
+                      FailureKind.OPERATOR, "task '" + task.taskId() + "': " + u.getMessage(), null)
+                  : Result.failed(FailureKind.SETUP, "internal error: " + o.error(), null);
+    };
   }
 
   private Result runCommand(String operator, Rendered rendered, TryLog log) {
