@@ -226,7 +226,7 @@ final class DagsTestCommand implements Callable<Integer> {
         new LocalExecutor(
             db,
             versions,
-            WorkerTryRunner.onDatabase(db, logs, clock),
+            WorkerTryRunner.onDatabase(db, logs, settings.runnerSettings(), clock),
             parallelism,
             clock,
             wakeup,

@@ -74,7 +74,8 @@ final class SchedulerService implements AutoCloseable {
         new LocalExecutor(
             db,
             new DagVersions(new SerializedDagRepository(db)),
-            WorkerTryRunner.onDatabase(db, settings.home().resolve("logs"), clock),
+            WorkerTryRunner.onDatabase(
+                db, settings.home().resolve("logs"), settings.runnerSettings(), clock),
             config.integer(ConfigKey.PARALLELISM),
             clock,
             wakeup,

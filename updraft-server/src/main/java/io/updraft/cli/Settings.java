@@ -51,6 +51,12 @@ record Settings(Path home, UpdraftConfig config) {
     return config.dbUrl() == null && Files.exists(home.resolve("updraft.mv.db"));
   }
 
+  /** How this home's worker runs tries: the defaults with its {@code core.max_xcom_size}. */
+  io.updraft.worker.RunnerSettings runnerSettings() {
+    return io.updraft.worker.RunnerSettings.defaults()
+        .withMaxXComSize(config.bytes(ConfigKey.MAX_XCOM_SIZE));
+  }
+
   /** Opens the metadata database; the caller closes it. */
   Database openDatabase() {
     return Database.open(dbUrl());

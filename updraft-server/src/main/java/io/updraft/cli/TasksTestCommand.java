@@ -6,7 +6,6 @@ import io.updraft.scheduler.ManualRuns;
 import io.updraft.scheduler.RunIds;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.RunType;
-import io.updraft.worker.RunnerSettings;
 import io.updraft.worker.TaskRunner;
 import io.updraft.worker.TryOutcome;
 import io.updraft.worker.TryRequest;
@@ -73,7 +72,7 @@ final class TasksTestCommand implements Callable<Integer> {
     Path logs = Files.createTempDirectory("updraft-tasks-test-");
     try {
       TryOutcome outcome =
-          new TaskRunner(RunnerSettings.defaults())
+          new TaskRunner(settings.runnerSettings())
               .run(
                   TryRequest.builder(dag, taskId, RunIds.of(RunType.MANUAL, logical), logical, logs)
                       .dataInterval(ManualRuns.dataInterval(dag, logical))

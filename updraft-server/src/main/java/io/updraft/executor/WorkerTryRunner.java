@@ -50,11 +50,19 @@ public final class WorkerTryRunner implements TryRunner {
    * cached in {@code bundles} next to {@code logsRoot} (in the home: {@code <home>/bundles}).
    */
   public static WorkerTryRunner onDatabase(Database db, Path logsRoot, Clock clock) {
+    return onDatabase(db, logsRoot, RunnerSettings.defaults(), clock);
+  }
+
+  /**
+   * {@link #onDatabase(Database, Path, Clock)} with settings of its own ({@code max_xcom_size}).
+   */
+  public static WorkerTryRunner onDatabase(
+      Database db, Path logsRoot, RunnerSettings settings, Clock clock) {
     return new WorkerTryRunner(
         new XComRepository(db),
         new BundleCache(logsRoot.resolveSibling("bundles"), new DagBundleRepository(db)::content),
         logsRoot,
-        RunnerSettings.defaults(),
+        settings,
         clock);
   }
 

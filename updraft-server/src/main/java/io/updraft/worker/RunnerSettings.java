@@ -13,13 +13,19 @@ import java.util.Objects;
  * @param tempRoot where the per-try working directories of shell tasks without {@code cwd} go
  * @param baseEnv the environment every task process starts from (normally Updraft's own)
  * @param bash the shell that runs commands ({@code bash}, looked up on the PATH of {@code baseEnv})
+ * @param maxXComSize the largest return value, in bytes of its JSON ({@code core.max_xcom_size}); a
+ *     larger one fails the try
  */
 public record RunnerSettings(
     Duration killGrace,
     Duration heartbeatInterval,
     Path tempRoot,
     Map<String, String> baseEnv,
-    String bash) {
+    String bash,
+    int maxXComSize) {
+
+  /** The default of {@code core.max_xcom_size}: 1 MiB. */
+  public static final int DEFAULT_MAX_XCOM_SIZE = 1024 * 1024;
 
   public RunnerSettings {
     requirePositive(killGrace, "killGrace");
@@ -27,11 +33,14 @@ public record RunnerSettings(
     Objects.requireNonNull(tempRoot, "tempRoot");
     baseEnv = Map.copyOf(baseEnv);
     Objects.requireNonNull(bash, "bash");
+    if (maxXComSize < 1) {
+      throw new IllegalArgumentException("maxXComSize must be at least 1, not " + maxXComSize);
+    }
   }
 
   /**
    * Defaults: 10 s grace, a heartbeat every 5 s (Airflow's {@code job_heartbeat_sec}), the JVM's
-   * temp directory, this process's environment, {@code bash}.
+   * temp directory, this process's environment, {@code bash}, return values up to 1 MiB.
    */
   public static RunnerSettings defaults() {
     return new RunnerSettings(
@@ -39,23 +48,28 @@ public record RunnerSettings(
         Duration.ofSeconds(5),
         Path.of(System.getProperty("java.io.tmpdir")),
         System.getenv(),
-        "bash");
+        "bash",
+        DEFAULT_MAX_XCOM_SIZE);
   }
 
   public RunnerSettings withKillGrace(Duration grace) {
-    return new RunnerSettings(grace, heartbeatInterval, tempRoot, baseEnv, bash);
+    return new RunnerSettings(grace, heartbeatInterval, tempRoot, baseEnv, bash, maxXComSize);
   }
 
   public RunnerSettings withHeartbeatInterval(Duration interval) {
-    return new RunnerSettings(killGrace, interval, tempRoot, baseEnv, bash);
+    return new RunnerSettings(killGrace, interval, tempRoot, baseEnv, bash, maxXComSize);
   }
 
   public RunnerSettings withTempRoot(Path root) {
-    return new RunnerSettings(killGrace, heartbeatInterval, root, baseEnv, bash);
+    return new RunnerSettings(killGrace, heartbeatInterval, root, baseEnv, bash, maxXComSize);
   }
 
   public RunnerSettings withBaseEnv(Map<String, String> env) {
-    return new RunnerSettings(killGrace, heartbeatInterval, tempRoot, env, bash);
+    return new RunnerSettings(killGrace, heartbeatInterval, tempRoot, env, bash, maxXComSize);
+  }
+
+  public RunnerSettings withMaxXComSize(int bytes) {
+    return new RunnerSettings(killGrace, heartbeatInterval, tempRoot, baseEnv, bash, bytes);
   }
 
   private static void requirePositive(Duration d, String name) {
