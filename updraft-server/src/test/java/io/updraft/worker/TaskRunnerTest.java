@@ -292,20 +292,17 @@ class TaskRunnerTest {
   @Test
   void aReturnValueUpToTheLimitComesBackWholeAndOneByteMoreFails() {
     int limit = 200_000; // the JSON of a line of n characters is n + 2 bytes: its quotes
-    RunnerSettings small = settings().withMaxXComSize(limit);
-    TryOutcome whole =
-        new TaskRunner(small)
-            .run(
-                request(dag(Map.of(), shell("t", "head -c 199998 /dev/zero | tr '\\0' x")), "t")
+    TaskRunner runner = new TaskRunner(settings().withMaxXComSize(limit));
+    java.util.function.IntFunction<TryOutcome> printing =
+        n ->
+            runner.run(
+                request(dag(Map.of(), shell("t", "head -c " + n + " /dev/zero | tr '\\0' x")), "t")
                     .build());
+    TryOutcome whole = printing.apply(199_998);
     assertThat(whole.state()).isEqualTo(TaskInstanceState.SUCCESS);
     assertThat((String) whole.returnValue()).hasSize(199_998).matches("x+");
 
-    TryOutcome over =
-        new TaskRunner(small)
-            .run(
-                request(dag(Map.of(), shell("t", "head -c 199999 /dev/zero | tr '\\0' x")), "t")
-                    .build());
+    TryOutcome over = printing.apply(199_999);
     assertThat(over.failure()).isEqualTo(FailureKind.XCOM_TOO_LARGE);
     assertThat(over.error()).contains("200,001 bytes as JSON").contains("(200,000 bytes)");
   }
