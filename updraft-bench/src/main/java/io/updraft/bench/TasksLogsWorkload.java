@@ -7,8 +7,10 @@ import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.StateChange;
+import io.updraft.store.TaskInstanceQueueing;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
 import io.updraft.worker.TryLog;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -96,9 +98,10 @@ record TasksLogsWorkload(int megabytes) implements Workload {
     tis.setStates(
         List.of(new StateChange(ti.id(), TaskInstanceState.NONE, TaskInstanceState.SCHEDULED)),
         now);
-    tis.queue(List.of(ti.id()), 1, now);
-    tis.start(ti.id(), "updraft-bench", 1, now);
-    tis.finishTry(ti.id(), 1, TaskInstanceState.RUNNING, TaskInstanceState.SUCCESS, now, null);
+    new TaskInstanceQueueing(db).queue(List.of(ti.id()), 1, now);
+    TaskInstanceTries tries = new TaskInstanceTries(db);
+    tries.start(ti.id(), "updraft-bench", 1, now);
+    tries.finishTry(ti.id(), 1, TaskInstanceState.RUNNING, TaskInstanceState.SUCCESS, now, null);
     return run;
   }
 

@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,8 +43,7 @@ final class DagsNextRunsCommand implements Callable<Integer> {
       paramLabel = "INSTANT",
       description =
           "Only runs whose data interval starts at or after this: an ISO-8601 instant"
-              + " (2024-03-31T01:00:00Z, or with an offset), or a date or date-time in the DAG's"
-              + " time zone.")
+              + " (2024-03-31T01:00:00Z, or with an offset), or a date or date-time, read as UTC.")
   String since;
 
   @CommandLine.Mixin OutputOption output;
@@ -57,7 +57,7 @@ final class DagsNextRunsCommand implements Callable<Integer> {
     FolderDags folder = FolderDags.load(settings.dagsFolder());
     folder.reportErrors(spec.commandLine().getErr());
     Dag dag = folder.find(dagId).dag();
-    Instant sinceInstant = since == null ? null : parseInstant(since, dag.timezone());
+    Instant sinceInstant = since == null ? null : parseInstant(since, ZoneOffset.UTC);
     List<DagRunInfo> runs = Timetables.nextRuns(dag, count, sinceInstant);
     PrintWriter out = spec.commandLine().getOut();
     if (output.format == OutputFormat.json) {

@@ -2,6 +2,7 @@ package io.updraft.cli;
 
 import io.updraft.UpdraftException;
 import io.updraft.dag.Dag;
+import io.updraft.dag.RunIdRule;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.scheduler.ManualRuns;
 import io.updraft.store.ChangeSignals;
@@ -14,6 +15,7 @@ import io.updraft.store.SerializedDagRepository;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -53,19 +55,23 @@ final class DagsRunCommands {
         paramLabel = "T",
         description =
             "The run's logical date (default: now); an ISO instant, or a date/date-time"
-                + " in the DAG's time zone.")
+                + " read as UTC, as in Airflow.")
     String logicalDate;
 
     @Option(
         names = "--run-id",
         paramLabel = "ID",
-        description = "The run_id (default manual__<logical date>).")
+        description =
+            "The run_id (default manual__<logical date>): 1 to 250 letters, digits and _.~:+-.")
     String runId;
 
     @CommandLine.Mixin OutputOption output;
 
     @Override
     public Integer call() {
+      if (runId != null) {
+        RunIdRule.require(runId); // before anything is opened or written
+      }
       String confJson = conf == null ? null : Commands.confJson(conf);
       Instant now = Clock.systemUTC().instant();
       DagRunRow run;
@@ -80,7 +86,7 @@ final class DagsRunCommands {
         Instant logical =
             logicalDate == null
                 ? now
-                : DagsNextRunsCommand.parseInstant(logicalDate, dag.timezone());
+                : DagsNextRunsCommand.parseInstant(logicalDate, ZoneOffset.UTC);
         run = ManualRuns.trigger(db, latest, logical, runId, confJson, now);
         new LogRepository(db)
             .record(

@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -68,7 +69,9 @@ final class DagsTestCommand implements Callable<Integer> {
       index = "1",
       arity = "0..1",
       paramLabel = "LOGICAL_DATE",
-      description = "The run's logical date (default: now).")
+      description =
+          "The run's logical date (default: now): an ISO instant, or a date or date-time read as"
+              + " UTC, as in Airflow.")
   String logicalDate;
 
   @Option(names = "--conf", paramLabel = "JSON", description = "The run's conf: a JSON object.")
@@ -88,7 +91,7 @@ final class DagsTestCommand implements Callable<Integer> {
     Instant logical =
         logicalDate == null
             ? clock.instant()
-            : DagsNextRunsCommand.parseInstant(logicalDate, dag.timezone());
+            : DagsNextRunsCommand.parseInstant(logicalDate, ZoneOffset.UTC);
     boolean throwAway = settings.config().dbUrl() == null;
     Path scratch = throwAway ? Files.createTempDirectory("updraft-dags-test-") : null;
     try (Database db =

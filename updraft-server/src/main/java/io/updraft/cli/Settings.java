@@ -2,10 +2,13 @@ package io.updraft.cli;
 
 import io.updraft.config.ConfigKey;
 import io.updraft.config.UpdraftConfig;
+import io.updraft.dag.Durations;
 import io.updraft.store.Database;
 import io.updraft.store.DatabaseConfig;
+import io.updraft.worker.RunnerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -51,15 +54,51 @@ record Settings(Path home, UpdraftConfig config) {
     return config.dbUrl() == null && Files.exists(home.resolve("updraft.mv.db"));
   }
 
-  /** How this home's worker runs tries: the defaults with its {@code core.max_xcom_size}. */
-  io.updraft.worker.RunnerSettings runnerSettings() {
-    return io.updraft.worker.RunnerSettings.defaults()
-        .withMaxXComSize(config.bytes(ConfigKey.MAX_XCOM_SIZE));
-  }
-
   /** Opens the metadata database; the caller closes it. */
   Database openDatabase() {
     return Database.open(dbUrl());
+  }
+
+  /**
+   * A setting's value as {@code config list} shows it: durations in the short form, the database
+   * URL as in effect (the embedded default included) without its password; null when unset.
+   */
+  String displayText(ConfigKey key) {
+    Object value = key == ConfigKey.DB_URL ? DatabaseConfig.of(dbUrl()).displayUrl() : value(key);
+    return switch (value) {
+      case null -> null;
+      case Duration d -> Durations.format(d);
+      default -> value.toString();
+    };
+  }
+
+  /**
+   * Every setting as text by section and key, as {@code config list} shows them: what a template's
+   * {@code conf} reads (Airflow's {@code conf.get('core', 'parallelism')}).
+   */
+  Map<String, Map<String, String>> templateConfiguration() {
+    Map<String, Map<String, String>> sections = new LinkedHashMap<>();
+    for (ConfigKey k : ConfigKey.ALL) {
+      String text = displayText(k);
+      if (text != null) {
+        sections.computeIfAbsent(k.section(), s -> new LinkedHashMap<>()).put(k.key(), text);
+      }
+    }
+    return sections;
+  }
+
+  /**
+   * How this command's worker runs tries: the defaults, with this configuration for templates and
+   * its {@code core.max_xcom_size}.
+   */
+  RunnerSettings runnerSettings() {
+    return RunnerSettings.defaults()
+        .withConfiguration(templateConfiguration())
+        .withMaxXComSize(config.bytes(ConfigKey.MAX_XCOM_SIZE));
+  }
+
+  private Object value(ConfigKey key) {
+    return config.get(key).value();
   }
 
   private static String nonEmpty(String s) {

@@ -1,6 +1,7 @@
 package io.updraft.cli;
 
 import io.updraft.UpdraftException;
+import io.updraft.dag.RunIdRule;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.Database;
@@ -12,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -68,6 +70,7 @@ final class TasksCommand implements Runnable {
 
     @Override
     public Integer call() {
+      RunIdRule.require(runId);
       List<TaskInstanceRow> tis;
       try (Database db = Commands.openMigrated(spec)) {
         DagsRunCommands.requireKnown(db, dagId);
@@ -124,6 +127,7 @@ final class TasksCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+      RunIdRule.require(runId); // it names a folder of the logs
       if (tail != null && tail < 0) {
         throw new UpdraftException("--tail " + tail + " is negative — give a number of lines");
       }
@@ -300,7 +304,6 @@ final class TasksCommand implements Runnable {
         DagsRunCommands.requireKnown(db, dagId);
         var versions =
             new io.updraft.scheduler.DagVersions(new io.updraft.store.SerializedDagRepository(db));
-        java.time.ZoneId zone = versions.latest(dagId).dag().timezone();
         cleared =
             io.updraft.scheduler.ClearTasks.clear(
                 db,
@@ -308,8 +311,8 @@ final class TasksCommand implements Runnable {
                 dagId,
                 tasks,
                 downstream,
-                from == null ? null : DagsNextRunsCommand.parseInstant(from, zone),
-                to == null ? null : DagsNextRunsCommand.parseInstant(to, zone),
+                from == null ? null : DagsNextRunsCommand.parseInstant(from, ZoneOffset.UTC),
+                to == null ? null : DagsNextRunsCommand.parseInstant(to, ZoneOffset.UTC),
                 java.time.Instant.now());
         io.updraft.store.ChangeSignals.announce(db);
       }

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,7 +46,7 @@ final class TasksTestCommand implements Callable<Integer> {
       index = "2",
       arity = "0..1",
       paramLabel = "LOGICAL_DATE",
-      description = "The logical date (default: now), in the DAG's time zone unless it has one.")
+      description = "The logical date (default: now); without an offset it is UTC, as in Airflow.")
   String logicalDate;
 
   @Override
@@ -68,7 +69,7 @@ final class TasksTestCommand implements Callable<Integer> {
     Instant logical =
         logicalDate == null
             ? clock.instant()
-            : DagsNextRunsCommand.parseInstant(logicalDate, dag.timezone());
+            : DagsNextRunsCommand.parseInstant(logicalDate, ZoneOffset.UTC);
     Path logs = Files.createTempDirectory("updraft-tasks-test-");
     try {
       TryOutcome outcome =
@@ -77,6 +78,7 @@ final class TasksTestCommand implements Callable<Integer> {
                   TryRequest.builder(dag, taskId, RunIds.of(RunType.MANUAL, logical), logical, logs)
                       .dataInterval(ManualRuns.dataInterval(dag, logical))
                       .clock(clock)
+                      .dagFile(entry.file())
                       .bundles(entry.bundles(logs.resolve("bundles")))
                       .build());
       int exit = outcome.state() == TaskInstanceState.FAILED ? ExitCodes.FAILED_RUN : ExitCodes.OK;

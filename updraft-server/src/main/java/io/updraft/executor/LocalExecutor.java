@@ -12,6 +12,7 @@ import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
 import io.updraft.store.XComRepository;
 import io.updraft.worker.Downstream;
 import java.time.Clock;
@@ -41,6 +42,7 @@ public final class LocalExecutor implements Executor {
 
   private final Database database;
   private final TaskInstanceRepository taskInstances;
+  private final TaskInstanceTries tries;
   private final DagRunRepository runs;
   private final XComRepository xcoms;
   private final DagVersions versions;
@@ -75,6 +77,7 @@ public final class LocalExecutor implements Executor {
       Duration heartbeatEvery) {
     this.database = database;
     this.taskInstances = new TaskInstanceRepository(database);
+    this.tries = new TaskInstanceTries(database);
     this.runs = new DagRunRepository(database);
     this.xcoms = new XComRepository(database);
     this.versions = versions;
@@ -106,7 +109,7 @@ public final class LocalExecutor implements Executor {
   private void supervise(TaskInstanceRow queued) {
     try {
       DagRunRow run = runs.get(queued.dagId(), queued.runId()).orElse(null);
-      if (run == null || !taskInstances.start(queued.id(), hostname, pid, clock.instant())) {
+      if (run == null || !tries.start(queued.id(), hostname, pid, clock.instant())) {
         return; // the run was deleted or the instance moved on (cleared, rescheduled)
       }
       TaskInstanceRow ti = taskInstances.get(queued.id()).orElseThrow();
@@ -121,7 +124,8 @@ public final class LocalExecutor implements Executor {
               TimeUnit.MILLISECONDS);
       TryRunner.Result result;
       try {
-        result = runner.run(new TryRunner.Request(dag, task, run, ti, cancel));
+        String fileloc = versions.fileloc(run.dagId(), run.dagHash());
+        result = runner.run(new TryRunner.Request(dag, task, run, ti, fileloc, cancel));
       } catch (Exception e) {
         result = TryRunner.Result.failed(e.toString());
       } finally {
@@ -168,10 +172,10 @@ public final class LocalExecutor implements Executor {
       Dag dag, Task task, DagRunRow run, TaskInstanceRow ti, TryRunner.Result result, Instant end) {
     if (result.state() == TaskInstanceState.FAILED) {
       FailedTries.Ending e = FailedTries.of(task, ti, end, run.logicalDate());
-      return taskInstances.finishTry(
+      return tries.finishTry(
           ti.id(), ti.tryNumber(), TaskInstanceState.RUNNING, e.state(), end, e.nextRetryAt());
     }
-    if (!taskInstances.finishTry(
+    if (!tries.finishTry(
         ti.id(), ti.tryNumber(), TaskInstanceState.RUNNING, result.state(), end, null)) {
       return false;
     }
@@ -200,7 +204,7 @@ public final class LocalExecutor implements Executor {
         .ifPresent(
             cleared -> {
               FailedTries.Ending e = FailedTries.of(task, cleared, end, run.logicalDate());
-              taskInstances.finish(
+              tries.finish(
                   cleared.id(), TaskInstanceState.RESTARTING, e.state(), end, e.nextRetryAt());
             });
   }
@@ -212,7 +216,7 @@ public final class LocalExecutor implements Executor {
    */
   private void heartbeat(long id, CompletableFuture<String> cancel) {
     try {
-      if (taskInstances.heartbeat(List.of(id), clock.instant()).contains(id)) {
+      if (tries.heartbeat(List.of(id), clock.instant()).contains(id)) {
         return;
       }
       cancel.complete(

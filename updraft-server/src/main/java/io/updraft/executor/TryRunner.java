@@ -18,12 +18,18 @@ public interface TryRunner {
 
   /**
    * @param ti the instance as started: its {@code tryNumber} is this try's (1-based)
+   * @param fileloc the DAG file the run's version was read from; null if unknown
    * @param cancel completed, with the reason, when the try must stop at once: its task instance is
    *     no longer running (cleared, marked, skipped by the run's timeout). A runner of a process
    *     kills it; one that cannot stop early may ignore it, as its outcome is then not recorded
    */
   record Request(
-      Dag dag, Task task, DagRunRow run, TaskInstanceRow ti, CompletableFuture<String> cancel) {}
+      Dag dag,
+      Task task,
+      DagRunRow run,
+      TaskInstanceRow ti,
+      String fileloc,
+      CompletableFuture<String> cancel) {}
 
   /**
    * @param state success, failed or skipped (retries are the supervisor's business)

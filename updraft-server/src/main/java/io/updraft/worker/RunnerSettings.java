@@ -2,6 +2,8 @@ package io.updraft.worker;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -13,8 +15,8 @@ import java.util.Objects;
  * @param tempRoot where the per-try working directories of shell tasks without {@code cwd} go
  * @param baseEnv the environment every task process starts from (normally Updraft's own)
  * @param bash the shell that runs commands ({@code bash}, looked up on the PATH of {@code baseEnv})
- * @param maxXComSize the largest return value, in bytes of its JSON ({@code core.max_xcom_size}); a
- *     larger one fails the try
+ * @param configuration Updraft's settings as text by section and key, without secrets: what a
+ *     template's {@code conf} reads (Airflow's {@code conf} is its configuration)
  */
 public record RunnerSettings(
     Duration killGrace,
@@ -22,6 +24,7 @@ public record RunnerSettings(
     Path tempRoot,
     Map<String, String> baseEnv,
     String bash,
+    Map<String, Map<String, String>> configuration,
     int maxXComSize) {
 
   /** The default of {@code core.max_xcom_size}: 1 MiB. */
@@ -33,6 +36,9 @@ public record RunnerSettings(
     Objects.requireNonNull(tempRoot, "tempRoot");
     baseEnv = Map.copyOf(baseEnv);
     Objects.requireNonNull(bash, "bash");
+    Map<String, Map<String, String>> sections = new LinkedHashMap<>();
+    configuration.forEach((section, keys) -> sections.put(section, Map.copyOf(keys)));
+    configuration = Collections.unmodifiableMap(sections);
     if (maxXComSize < 1) {
       throw new IllegalArgumentException("maxXComSize must be at least 1, not " + maxXComSize);
     }
@@ -40,7 +46,8 @@ public record RunnerSettings(
 
   /**
    * Defaults: 10 s grace, a heartbeat every 5 s (Airflow's {@code job_heartbeat_sec}), the JVM's
-   * temp directory, this process's environment, {@code bash}, return values up to 1 MiB.
+   * temp directory, this process's environment, {@code bash}, no configuration for templates,
+   * return values up to 1 MiB.
    */
   public static RunnerSettings defaults() {
     return new RunnerSettings(
@@ -49,27 +56,38 @@ public record RunnerSettings(
         Path.of(System.getProperty("java.io.tmpdir")),
         System.getenv(),
         "bash",
+        Map.of(),
         DEFAULT_MAX_XCOM_SIZE);
   }
 
   public RunnerSettings withKillGrace(Duration grace) {
-    return new RunnerSettings(grace, heartbeatInterval, tempRoot, baseEnv, bash, maxXComSize);
+    return new RunnerSettings(
+        grace, heartbeatInterval, tempRoot, baseEnv, bash, configuration, maxXComSize);
   }
 
   public RunnerSettings withHeartbeatInterval(Duration interval) {
-    return new RunnerSettings(killGrace, interval, tempRoot, baseEnv, bash, maxXComSize);
+    return new RunnerSettings(
+        killGrace, interval, tempRoot, baseEnv, bash, configuration, maxXComSize);
   }
 
   public RunnerSettings withTempRoot(Path root) {
-    return new RunnerSettings(killGrace, heartbeatInterval, root, baseEnv, bash, maxXComSize);
+    return new RunnerSettings(
+        killGrace, heartbeatInterval, root, baseEnv, bash, configuration, maxXComSize);
   }
 
   public RunnerSettings withBaseEnv(Map<String, String> env) {
-    return new RunnerSettings(killGrace, heartbeatInterval, tempRoot, env, bash, maxXComSize);
+    return new RunnerSettings(
+        killGrace, heartbeatInterval, tempRoot, env, bash, configuration, maxXComSize);
+  }
+
+  public RunnerSettings withConfiguration(Map<String, Map<String, String>> sections) {
+    return new RunnerSettings(
+        killGrace, heartbeatInterval, tempRoot, baseEnv, bash, sections, maxXComSize);
   }
 
   public RunnerSettings withMaxXComSize(int bytes) {
-    return new RunnerSettings(killGrace, heartbeatInterval, tempRoot, baseEnv, bash, bytes);
+    return new RunnerSettings(
+        killGrace, heartbeatInterval, tempRoot, baseEnv, bash, configuration, bytes);
   }
 
   private static void requirePositive(Duration d, String name) {

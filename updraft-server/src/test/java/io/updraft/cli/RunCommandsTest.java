@@ -94,6 +94,34 @@ class RunCommandsTest {
     assertThat(tis.findValuesAsText("state")).containsOnly("none");
   }
 
+  /** A --logical-date without an offset is UTC, as in Airflow, whatever the DAG's time zone. */
+  @Test
+  void aLogicalDateWithoutAnOffsetIsUtc() throws Exception {
+    Dag amsterdam =
+        Dags.dag("ams")
+            .schedule("@daily")
+            .timezone("Europe/Amsterdam")
+            .startDate("2024-01-01")
+            .task(Tasks.shell("t", "true"))
+            .build();
+    try (Database db = Database.open(DatabaseConfig.defaultUrl(home))) {
+      Instant now = Instant.parse("2024-01-05T00:00:00Z");
+      new SerializedDagRepository(db)
+          .store("ams", DagSerializer.serialize(amsterdam), "a.yaml", now);
+      new DagRepository(db).upsert(amsterdam, "a.yaml", true, now);
+    }
+    for (String[] given :
+        new String[][] {
+          {"2024-05-10", "2024-05-10T00:00:00.000Z"},
+          {"2024-05-11T06:30", "2024-05-11T06:30:00.000Z"},
+          {"2024-05-12T06:30:00+02:00", "2024-05-12T04:30:00.000Z"},
+        }) {
+      CliRun r = run("dags", "trigger", "ams", "--logical-date", given[0], "-o", "json");
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      assertThat(JSON.readTree(r.out()).get("logical_date").asText()).isEqualTo(given[1]);
+    }
+  }
+
   @Test
   void triggerWithARunIdAndTheDuplicatesItRefuses() {
     CliRun first = run("dags", "trigger", "orders", "--run-id", "mine");
@@ -122,6 +150,30 @@ class RunCommandsTest {
       assertThat(r.err().lines()).as(String.join(" ", args) + ": " + r.err()).hasSize(1);
     }
     assertThat(JSON.readTree(run("dags", "list-runs", "orders", "-o", "json").out())).isEmpty();
+  }
+
+  /**
+   * A run_id names a folder of the logs: one that could leave it (or split it into folders) is
+   * refused where it enters, before anything is written — Airflow's run_id rule.
+   */
+  @Test
+  void aRunIdThatCouldLeaveTheLogsFolderIsRefused() throws Exception {
+    for (String bad : new String[] {"../../../../tmp/escape", "a b", "a/b", "x".repeat(251)}) {
+      for (String[] args :
+          new String[][] {
+            {"dags", "trigger", "orders", "--run-id", bad},
+            {"tasks", "states", "orders", bad},
+            {"tasks", "logs", "orders", bad, "extract"},
+          }) {
+        CliRun r = run(args);
+        assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+        assertThat(r.err()).as(String.join(" ", args)).contains("is invalid: use 1 to 250");
+        assertThat(r.err().lines()).as(String.join(" ", args)).hasSize(1);
+      }
+    }
+    assertThat(JSON.readTree(run("dags", "list-runs", "orders", "-o", "json").out())).isEmpty();
+    assertThat(home.resolve("tmp")).doesNotExist();
+    assertThat(home.resolve("logs")).doesNotExist();
   }
 
   @Test
@@ -173,8 +225,9 @@ class RunCommandsTest {
                   io.updraft.state.TaskInstanceState.NONE,
                   io.updraft.state.TaskInstanceState.SCHEDULED)),
           Instant.now());
-      tis.queue(java.util.List.of(extract.id()), 1, Instant.now());
-      tis.start(extract.id(), "h", 1, Instant.now());
+      new io.updraft.store.TaskInstanceQueueing(db)
+          .queue(java.util.List.of(extract.id()), 1, Instant.now());
+      new io.updraft.store.TaskInstanceTries(db).start(extract.id(), "h", 1, Instant.now());
     }
     java.nio.file.Path log =
         home.resolve("logs/dag_id=orders/run_id=r/task_id=extract/attempt=1.log");

@@ -12,8 +12,10 @@ import io.updraft.store.Database;
 import io.updraft.store.DatabaseConfig;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.StateChange;
+import io.updraft.store.TaskInstanceQueueing;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -78,14 +80,15 @@ class TasksLogsTest {
       tis.setStates(
           List.of(new StateChange(ti.id(), TaskInstanceState.NONE, TaskInstanceState.SCHEDULED)),
           Instant.now());
-      tis.queue(List.of(ti.id()), 1, Instant.now());
+      new TaskInstanceQueueing(db).queue(List.of(ti.id()), 1, Instant.now());
     }
   }
 
   private void startExtract() {
     try (Database db = Database.open(DatabaseConfig.defaultUrl(home))) {
       var tis = new TaskInstanceRepository(db);
-      assertThat(tis.start(extract(tis).id(), "h", 1, Instant.now())).isTrue();
+      assertThat(new TaskInstanceTries(db).start(extract(tis).id(), "h", 1, Instant.now()))
+          .isTrue();
     }
   }
 
@@ -94,13 +97,14 @@ class TasksLogsTest {
       var tis = new TaskInstanceRepository(db);
       TaskInstanceRow ti = extract(tis);
       assertThat(
-              tis.finishTry(
-                  ti.id(),
-                  ti.tryNumber(),
-                  TaskInstanceState.RUNNING,
-                  TaskInstanceState.SUCCESS,
-                  Instant.now(),
-                  null))
+              new TaskInstanceTries(db)
+                  .finishTry(
+                      ti.id(),
+                      ti.tryNumber(),
+                      TaskInstanceState.RUNNING,
+                      TaskInstanceState.SUCCESS,
+                      Instant.now(),
+                      null))
           .isTrue();
     }
   }
