@@ -27,7 +27,7 @@ final class ConfigCommand implements Runnable {
   @Command(
       name = "list",
       description = "List every setting with its value and source (default, file, environment).")
-  static final class ListConfig implements Callable<Integer> {
+  static final class ListConfig implements Callable<Integer>, Commands.ReadOnly {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin OutputOption output;

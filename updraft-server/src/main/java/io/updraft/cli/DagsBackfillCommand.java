@@ -9,7 +9,6 @@ import io.updraft.store.SerializedDagRepository;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,8 +53,8 @@ final class DagsBackfillCommand implements Callable<Integer> {
     try (Database db = Commands.openMigrated(spec)) {
       DagsRunCommands.requireKnown(db, dagId);
       DagVersions.Versioned latest = new DagVersions(new SerializedDagRepository(db)).latest(dagId);
-      Instant start = DagsNextRunsCommand.parseInstant(from, ZoneOffset.UTC);
-      Instant end = DagsNextRunsCommand.parseInstant(to, ZoneOffset.UTC);
+      Instant start = DagsNextRunsCommand.parseInstant("--from", from);
+      Instant end = DagsNextRunsCommand.parseInstant("--to", to);
       result = Backfills.create(db, latest, start, end, Clock.systemUTC().instant());
       paused = new DagRepository(db).get(dagId).orElseThrow().paused();
       ChangeSignals.announce(db);

@@ -15,7 +15,6 @@ import io.updraft.store.SerializedDagRepository;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -38,6 +37,22 @@ final class DagsRunCommands {
               + " 'updraft standalone' or 'updraft dag-processor' read it? ('updraft dags list'"
               + " shows the folder's DAGs)");
     }
+  }
+
+  /** A run of a DAG, or a one-line error pointing to {@code dags list-runs}. */
+  static DagRunRow requireRun(Database db, String dagId, String runId) {
+    return new DagRunRepository(db)
+        .get(dagId, runId)
+        .orElseThrow(
+            () ->
+                new UpdraftException(
+                    "DAG "
+                        + dagId
+                        + " has no run '"
+                        + runId
+                        + "' — 'updraft dags list-runs "
+                        + dagId
+                        + "' lists its runs"));
   }
 
   @Command(name = "trigger", description = "Create a manual run of a DAG; the scheduler starts it.")
@@ -77,8 +92,9 @@ final class DagsRunCommands {
       DagRunRow run;
       boolean paused;
       Map<String, Object> json;
-      try (Database db = Commands.openMigrated(spec)) {
-        requireKnown(db, dagId);
+      Settings settings = Commands.settings(spec);
+      try (Database db = Commands.openMigrated(settings)) {
+        StoredDagWait.await(db, settings, dagId, spec.commandLine().getErr());
         paused = new DagRepository(db).get(dagId).orElseThrow().paused();
         DagVersions.Versioned latest =
             new DagVersions(new SerializedDagRepository(db)).latest(dagId);
@@ -86,7 +102,7 @@ final class DagsRunCommands {
         Instant logical =
             logicalDate == null
                 ? now
-                : DagsNextRunsCommand.parseInstant(logicalDate, ZoneOffset.UTC);
+                : DagsNextRunsCommand.parseInstant("--logical-date", logicalDate);
         run = ManualRuns.trigger(db, latest, logical, runId, confJson, now);
         new LogRepository(db)
             .record(
@@ -137,8 +153,9 @@ final class DagsRunCommands {
 
     @Override
     public Integer call() {
-      try (Database db = Commands.openMigrated(spec)) {
-        requireKnown(db, dagId);
+      Settings settings = Commands.settings(spec);
+      try (Database db = Commands.openMigrated(settings)) {
+        StoredDagWait.await(db, settings, dagId, spec.commandLine().getErr());
         new DagRepository(db).setPaused(dagId, paused());
         new LogRepository(db)
             .record(
@@ -174,7 +191,7 @@ final class DagsRunCommands {
   }
 
   @Command(name = "list-runs", description = "List a DAG's runs, newest first.")
-  static final class ListRuns implements Callable<Integer> {
+  static final class ListRuns implements Callable<Integer>, Commands.ReadOnly {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")

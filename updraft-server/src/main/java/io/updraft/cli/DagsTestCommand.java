@@ -24,17 +24,15 @@ import io.updraft.store.PoolRepository;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.util.Folders;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +40,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -91,7 +88,7 @@ final class DagsTestCommand implements Callable<Integer> {
     Instant logical =
         logicalDate == null
             ? clock.instant()
-            : DagsNextRunsCommand.parseInstant(logicalDate, ZoneOffset.UTC);
+            : DagsNextRunsCommand.parseInstant("LOGICAL_DATE", logicalDate);
     boolean throwAway = settings.config().dbUrl() == null;
     Path scratch = throwAway ? Files.createTempDirectory("updraft-dags-test-") : null;
     try (Database db =
@@ -120,12 +117,13 @@ final class DagsTestCommand implements Callable<Integer> {
       DagRunRow run = ManualRuns.trigger(db, versions.latest(dagId), logical, null, confJson, now);
       Path logs = settings.home().resolve("logs");
       DagRunRow done = runToEnd(db, versions, run, logs, settings, clock);
-      List<TaskInstanceRow> tis = new TaskInstanceRepository(db).listForRun(dagId, run.runId());
+      List<TaskInstanceRow> tis =
+          TaskOrder.sort(dag, new TaskInstanceRepository(db).listForRun(dagId, run.runId()));
       print(done, tis, logs);
       return done.state() == DagRunState.SUCCESS ? ExitCodes.OK : ExitCodes.FAILED_RUN;
     } finally {
       if (scratch != null) {
-        deleteTree(scratch);
+        Folders.deleteTree(scratch);
       }
     }
   }
@@ -283,16 +281,6 @@ final class DagsTestCommand implements Callable<Integer> {
           "duration");
       out.println("logs: " + logs.resolve("dag_id=" + run.dagId()));
       out.flush();
-    }
-  }
-
-  static void deleteTree(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

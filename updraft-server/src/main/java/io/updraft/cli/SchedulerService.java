@@ -57,7 +57,8 @@ final class SchedulerService implements AutoCloseable {
 
   void start(PrintWriter out) {
     UpdraftConfig config = settings.config();
-    db = settings.openDatabase();
+    // A scheduler alone needs a migrated database: it must not leave an empty one behind.
+    db = mode.migrate() ? settings.openDatabase() : settings.openExistingDatabase();
     if (mode.migrate()) {
       db.migrate();
     } else {

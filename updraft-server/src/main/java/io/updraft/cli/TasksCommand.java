@@ -1,10 +1,13 @@
 package io.updraft.cli;
 
 import io.updraft.UpdraftException;
+import io.updraft.dag.Dag;
 import io.updraft.dag.RunIdRule;
+import io.updraft.scheduler.DagVersions;
 import io.updraft.state.TaskInstanceState;
-import io.updraft.store.DagRunRepository;
+import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
+import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.worker.TryLog;
@@ -13,7 +16,6 @@ import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Parameters;
     subcommands = {
       TasksCommand.States.class,
       TasksCommand.Logs.class,
-      TasksCommand.Clear.class,
+      TasksClearCommand.class,
       TasksTestCommand.class
     })
 final class TasksCommand implements Runnable {
@@ -39,22 +41,8 @@ final class TasksCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** A one-line error unless the DAG has the run. */
-  static void requireRun(Database db, String dagId, String runId) {
-    if (new DagRunRepository(db).get(dagId, runId).isEmpty()) {
-      throw new UpdraftException(
-          "DAG "
-              + dagId
-              + " has no run '"
-              + runId
-              + "' — 'updraft dags list-runs "
-              + dagId
-              + "' lists its runs");
-    }
-  }
-
   @Command(name = "states", description = "The state of every task instance of a run.")
-  static final class States implements Callable<Integer> {
+  static final class States implements Callable<Integer>, Commands.ReadOnly {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")
@@ -74,8 +62,9 @@ final class TasksCommand implements Runnable {
       List<TaskInstanceRow> tis;
       try (Database db = Commands.openMigrated(spec)) {
         DagsRunCommands.requireKnown(db, dagId);
-        requireRun(db, dagId, runId);
-        tis = new TaskInstanceRepository(db).listForRun(dagId, runId);
+        DagRunRow run = DagsRunCommands.requireRun(db, dagId, runId);
+        Dag dag = new DagVersions(new SerializedDagRepository(db)).get(dagId, run.dagHash());
+        tis = TaskOrder.sort(dag, new TaskInstanceRepository(db).listForRun(dagId, runId));
       }
       Listing.print(
           spec.commandLine().getOut(),
@@ -97,7 +86,7 @@ final class TasksCommand implements Runnable {
         "Print the log of one try of a task instance.",
         "Output that closes early (| head) stops it at once."
       })
-  static final class Logs implements Callable<Integer> {
+  static final class Logs implements Callable<Integer>, Commands.ReadOnly {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")
@@ -170,7 +159,7 @@ final class TasksCommand implements Runnable {
 
     private TaskInstanceRow instance(Database db) {
       DagsRunCommands.requireKnown(db, dagId);
-      requireRun(db, dagId, runId);
+      DagsRunCommands.requireRun(db, dagId, runId);
       return new TaskInstanceRepository(db)
           .listForRun(dagId, runId).stream()
               .filter(t -> t.taskId().equals(taskId))
@@ -264,69 +253,6 @@ final class TasksCommand implements Runnable {
                 + log
                 + " — the try has not started, or ran on another machine");
       }
-    }
-  }
-
-  @Command(name = "clear", description = "Clear task instances so the scheduler runs them again.")
-  static final class Clear implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")
-    String dagId;
-
-    @Option(
-        names = {"-t", "--tasks"},
-        paramLabel = "REGEX",
-        description = "Only tasks whose task_id matches (default: all).")
-    String tasks;
-
-    @Option(names = "--downstream", description = "Also clear the tasks downstream of those.")
-    boolean downstream;
-
-    @Option(names = "--from", paramLabel = "T", description = "Runs with a logical date from T.")
-    String from;
-
-    @Option(names = "--to", paramLabel = "T", description = "Runs with a logical date up to T.")
-    String to;
-
-    @Override
-    public Integer call() {
-      if (tasks != null) {
-        try {
-          java.util.regex.Pattern.compile(tasks);
-        } catch (java.util.regex.PatternSyntaxException e) {
-          throw new UpdraftException(
-              "--tasks '" + tasks + "' is not a valid regular expression: " + e.getDescription());
-        }
-      }
-      io.updraft.scheduler.ClearTasks.Cleared cleared;
-      try (Database db = Commands.openMigrated(spec)) {
-        DagsRunCommands.requireKnown(db, dagId);
-        var versions =
-            new io.updraft.scheduler.DagVersions(new io.updraft.store.SerializedDagRepository(db));
-        cleared =
-            io.updraft.scheduler.ClearTasks.clear(
-                db,
-                versions,
-                dagId,
-                tasks,
-                downstream,
-                from == null ? null : DagsNextRunsCommand.parseInstant(from, ZoneOffset.UTC),
-                to == null ? null : DagsNextRunsCommand.parseInstant(to, ZoneOffset.UTC),
-                java.time.Instant.now());
-        io.updraft.store.ChangeSignals.announce(db);
-      }
-      PrintWriter out = spec.commandLine().getOut();
-      out.println(
-          "cleared "
-              + cleared.taskInstances()
-              + " task instance(s) in "
-              + dagId
-              + "; "
-              + cleared.runs()
-              + " finished run(s) queued again");
-      out.flush();
-      return ExitCodes.OK;
     }
   }
 }

@@ -6,6 +6,7 @@ import io.updraft.scheduler.ManualRuns;
 import io.updraft.scheduler.RunIds;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.RunType;
+import io.updraft.util.Folders;
 import io.updraft.worker.TaskRunner;
 import io.updraft.worker.TryOutcome;
 import io.updraft.worker.TryRequest;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -69,7 +69,7 @@ final class TasksTestCommand implements Callable<Integer> {
     Instant logical =
         logicalDate == null
             ? clock.instant()
-            : DagsNextRunsCommand.parseInstant(logicalDate, ZoneOffset.UTC);
+            : DagsNextRunsCommand.parseInstant("LOGICAL_DATE", logicalDate);
     Path logs = Files.createTempDirectory("updraft-tasks-test-");
     try {
       TryOutcome outcome =
@@ -103,7 +103,7 @@ final class TasksTestCommand implements Callable<Integer> {
       out.flush();
       return exit;
     } finally {
-      DagsTestCommand.deleteTree(logs);
+      Folders.deleteTree(logs);
     }
   }
 }

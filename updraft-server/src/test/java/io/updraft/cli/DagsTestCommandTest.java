@@ -205,6 +205,9 @@ class DagsTestCommandTest {
       assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(r.err().lines()).as(String.join(" ", args)).hasSize(1);
     }
+    assertThat(run("dags", "test", "ok", "not-a-date").err())
+        .contains("LOGICAL_DATE 'not-a-date' is not an instant")
+        .doesNotContain("--since");
   }
 
   @Test
