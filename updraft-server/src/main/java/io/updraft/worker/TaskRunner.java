@@ -34,7 +34,9 @@ public final class TaskRunner {
     this.settings = settings;
     this.services = services;
     this.inJvm = new InJvmRunner(settings.killGrace(), settings.heartbeatInterval());
-    this.processes = new ProcessRunner(settings.killGrace(), settings.heartbeatInterval());
+    this.processes =
+        new ProcessRunner(
+            settings.killGrace(), settings.heartbeatInterval(), settings.maxXComSize());
   }
 
   /** Runs the try on the calling thread and returns its outcome. */

@@ -30,9 +30,6 @@ final class TryAttempt {
   /** Default {@code skip_on_exit_code} of {@code shell}, as Airflow's BashOperator. */
   static final int DEFAULT_SKIP_EXIT_CODE = 99;
 
-  /** The largest return value an in-JVM operator may produce ({@code core.max_xcom_size}). */
-  static final int MAX_RESULT_BYTES = 1024 * 1024;
-
   private final TryRequest request;
   private final RunnerSettings settings;
   private final TemplateRenderer renderer;
@@ -116,7 +113,7 @@ final class TryAttempt {
               + ") started");
       Result result;
       try {
-        result = operate(log);
+        result = withinXComLimit(operate(log));
       } catch (RuntimeException e) {
         result = Result.failed(FailureKind.SETUP, "internal error: " + e, null);
       }
@@ -172,7 +169,7 @@ final class TryAttempt {
             services.dagRuns(),
             request.clock(),
             task.executionTimeout(),
-            MAX_RESULT_BYTES,
+            settings.maxXComSize(),
             null);
     InJvmRunner.Outcome o = inJvm.run(operator, ctx, request.heartbeat(), request.clock(), cancel);
     return switch (o.ending()) {
@@ -366,7 +363,15 @@ final class TryAttempt {
       case EXITED -> {}
     }
     int code = p.exitCode();
-    String last = p.lastStdoutLine();
+    LastLine.Value lastLine = p.lastStdoutLine();
+    boolean keepsReturnValue = operator.equals("short_circuit") || code == 0;
+    if (lastLine.tooLarge() && keepsReturnValue) {
+      return Result.failed(
+          FailureKind.XCOM_TOO_LARGE,
+          XComLimit.lineTooLarge(lastLine.bytes(), settings.maxXComSize()),
+          code);
+    }
+    String last = lastLine.text();
     return switch (operator) {
       case "short_circuit" ->
           // A false condition is not a failure: the task succeeds and its downstream is skipped.
@@ -404,6 +409,15 @@ final class TryAttempt {
         yield Result.failed(FailureKind.EXIT_CODE, exitMessage(code), code);
       }
     };
+  }
+
+  /** A successful try whose return value is over {@code core.max_xcom_size} fails instead. */
+  private Result withinXComLimit(Result r) {
+    if (r.state() != TaskInstanceState.SUCCESS) {
+      return r;
+    }
+    String tooLarge = XComLimit.check(r.returnValue(), settings.maxXComSize());
+    return tooLarge == null ? r : Result.failed(FailureKind.XCOM_TOO_LARGE, tooLarge, r.exitCode());
   }
 
   private static String exitMessage(int code) {
