@@ -105,14 +105,14 @@ final class DagsTestCommand implements Callable<Integer> {
         new DagBundleRepository(db)
             .store(entry.bundle().hash(), entry.file().toString(), entry.bundle().jar(), now);
       }
-      new SerializedDagRepository(db)
-          .store(dag.dagId(), DagSerializer.serialize(dag), entry.file().toString(), now);
-      new DagRepository(db)
-          .upsert(
-              dag,
-              entry.file().toString(),
-              !throwAway && settings.config().bool(ConfigKey.DAGS_ARE_PAUSED_AT_CREATION),
-              now);
+      store(
+          db,
+          entry,
+          !throwAway && settings.config().bool(ConfigKey.DAGS_ARE_PAUSED_AT_CREATION),
+          now);
+      if (throwAway) {
+        storeTriggerTargets(db, dag, folder, now);
+      }
       DagVersions versions = new DagVersions(new SerializedDagRepository(db));
       DagRunRow run = ManualRuns.trigger(db, versions.latest(dagId), logical, null, confJson, now);
       Path logs = settings.home().resolve("logs");
@@ -124,6 +124,32 @@ final class DagsTestCommand implements Callable<Integer> {
     } finally {
       if (scratch != null) {
         Folders.deleteTree(scratch);
+      }
+    }
+  }
+
+  private static void store(Database db, FolderDags.Entry entry, boolean paused, Instant now) {
+    Dag dag = entry.dag();
+    new SerializedDagRepository(db)
+        .store(dag.dagId(), DagSerializer.serialize(dag), entry.file().toString(), now);
+    new DagRepository(db).upsert(dag, entry.file().toString(), paused, now);
+  }
+
+  /**
+   * The DAGs this one's {@code trigger_dag} tasks name (when the id is not a template) go into the
+   * throw-away database too, so the trigger finds them; their runs are created and stay queued, as
+   * Airflow's {@code dags test} leaves them (docs/decisions/0067).
+   */
+  private static void storeTriggerTargets(Database db, Dag dag, FolderDags folder, Instant now) {
+    for (var task : dag.tasks()) {
+      if (task.operator().equals("trigger_dag")
+          && task.args().get("trigger_dag_id") instanceof String target
+          && !target.contains("{{")
+          && !target.equals(dag.dagId())) {
+        folder.entries().stream()
+            .filter(e -> e.dag().dagId().equals(target))
+            .findFirst()
+            .ifPresent(e -> store(db, e, false, now));
       }
     }
   }
