@@ -5,6 +5,7 @@ import io.updraft.dag.Task;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.worker.Cancellation;
 import io.updraft.worker.Downstream;
 import java.util.concurrent.CompletableFuture;
 
@@ -19,11 +20,16 @@ public interface TryRunner {
   /**
    * @param ti the instance as started: its {@code tryNumber} is this try's (1-based)
    * @param cancel completed, with the reason, when the try must stop at once: its task instance is
-   *     no longer running (cleared, marked, skipped by the run's timeout). A runner of a process
-   *     kills it; one that cannot stop early may ignore it, as its outcome is then not recorded
+   *     no longer running (cleared, marked, skipped by the run's timeout), or the scheduler is
+   *     stopping (then with its shutdown grace). A runner of a process kills it; one that cannot
+   *     stop early may ignore it, as its outcome is then not recorded
    */
   record Request(
-      Dag dag, Task task, DagRunRow run, TaskInstanceRow ti, CompletableFuture<String> cancel) {}
+      Dag dag,
+      Task task,
+      DagRunRow run,
+      TaskInstanceRow ti,
+      CompletableFuture<Cancellation> cancel) {}
 
   /**
    * @param state success, failed or skipped (retries are the supervisor's business)

@@ -38,6 +38,22 @@ public final class Database implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
+  /**
+   * H2's AUTO_SERVER serves an embedded file to the machine's other processes on a TCP port it
+   * opens with {@code -tcpAllowOthers}, on every interface unless the system property {@code
+   * h2.bindAddress} names one; it also writes that address into the lock file for the others to
+   * connect to. Only local processes are meant to share the file, so it listens on the loopback
+   * address. H2 reads the property once, when its first class loads: this runs before any H2 use.
+   * An address given with {@code -Dh2.bindAddress} is kept.
+   */
+  public static final String H2_BIND_ADDRESS = "h2.bindAddress";
+
+  static {
+    if (System.getProperty(H2_BIND_ADDRESS) == null) {
+      System.setProperty(H2_BIND_ADDRESS, "127.0.0.1");
+    }
+  }
+
   private final DatabaseConfig config;
   private final Dialect dialect;
   private final HikariDataSource dataSource;
