@@ -12,7 +12,7 @@ import java.util.Map;
  * An {@code updraft} command in a JVM of its own (the test's classpath, {@link
  * io.updraft.cli.Main}), its output in a file. {@link #kill9()} ends it as a crash would: SIGKILL,
  * no shutdown hooks; the task processes it started are left running, as they would be, until {@link
- * #close} reaps them.
+ * #close} reaps them. {@link #terminate} is the clean stop: SIGTERM.
  */
 final class UpdraftProcess implements AutoCloseable {
   private final Process process;
@@ -48,6 +48,20 @@ final class UpdraftProcess implements AutoCloseable {
 
   String output() throws IOException {
     return Files.exists(output) ? Files.readString(output) : "";
+  }
+
+  /** The processes it started that are alive now (task processes, child JVMs). */
+  List<ProcessHandle> descendants() {
+    return process.descendants().filter(ProcessHandle::isAlive).toList();
+  }
+
+  /** SIGTERM, as a service manager or {@code kill PID} stops it; returns its exit code. */
+  int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("the JVM did not stop within " + timeout + " of SIGTERM");
+    }
+    return process.exitValue();
   }
 
   /** SIGKILL: the JVM dies on the spot, with whatever it had running and queued. */
