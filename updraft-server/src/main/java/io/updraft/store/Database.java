@@ -177,7 +177,7 @@ public final class Database implements AutoCloseable {
               safeCause(e, config));
         }
         if (!said) {
-          log.info(
+          log.warn(
               "the embedded database {} is being opened or handed over by another process;"
                   + " waiting up to {} s for it",
               config.displayUrl(),

@@ -55,6 +55,14 @@ final class UpdraftProcess implements AutoCloseable {
     return process.descendants().filter(ProcessHandle::isAlive).toList();
   }
 
+  /** Waits for the process to end by itself; returns its exit code. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("the JVM did not exit within " + timeout);
+    }
+    return process.exitValue();
+  }
+
   /** SIGTERM, as a service manager or {@code kill PID} stops it; returns its exit code. */
   int terminate(Duration timeout) throws InterruptedException {
     process.destroy();
