@@ -23,11 +23,38 @@ public final class BuiltinOperators {
 
   private static final Map<String, OperatorSpec> SPECS = build();
 
+  /**
+   * The operators of SPEC §1.3 this build cannot run yet, with what to do meanwhile. A DAG using
+   * one is refused when it is read, rather than accepted and failed at every try.
+   */
+  private static final Map<String, String> NOT_YET =
+      Map.of(
+          "http",
+          "call the URL from a shell task (curl -fsS URL) until it is",
+          "sql",
+          "run the statements from a shell task with the database's client until it is",
+          "trigger_dag",
+          "run 'updraft dags trigger DAG' from a shell task until it is",
+          "sensor",
+          "wait in a shell task (until test -e FILE; do sleep 60; done) with an"
+              + " execution_timeout until it is");
+
   private BuiltinOperators() {}
 
   /** The names of the built-in operators, in documentation order. */
   public static Set<String> names() {
     return SPECS.keySet();
+  }
+
+  /** The built-in operators this build can run, in documentation order. */
+  public static List<String> available() {
+    return SPECS.keySet().stream().filter(n -> !NOT_YET.containsKey(n)).toList();
+  }
+
+  /** Why a built-in operator cannot be used yet and what to do instead; empty if it can. */
+  public static Optional<String> notAvailable(String name) {
+    return Optional.ofNullable(NOT_YET.get(name))
+        .map(fix -> "operator '" + name + "' is not available in this build yet — " + fix);
   }
 
   public static Optional<OperatorSpec> get(String name) {

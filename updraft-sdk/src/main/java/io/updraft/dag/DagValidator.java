@@ -151,10 +151,15 @@ public final class DagValidator {
               "unknown operator '"
                   + t.operator()
                   + "' — use one of "
-                  + String.join(", ", BuiltinOperators.names())
+                  + String.join(", ", BuiltinOperators.available())
                   + ", or a custom operator's class name"
-                  + Suggestions.didYouMean(t.operator(), BuiltinOperators.names(), "; ")));
+                  + Suggestions.didYouMean(t.operator(), BuiltinOperators.available(), "; ")));
       return;
+    }
+    Optional<String> notYet = BuiltinOperators.notAvailable(t.operator());
+    if (notYet.isPresent()) {
+      out.add(new Problem(at + "operator", notYet.get()));
+      return; // its keys matter once it runs
     }
     for (Problem p : spec.get().check(t.args())) {
       out.add(new Problem(at + p.path(), p.message()));

@@ -11,21 +11,34 @@ import picocli.CommandLine;
 final class Commands {
   private Commands() {}
 
-  /** The settings of the root {@code updraft} command this subcommand runs under. */
+  /**
+   * A command that only reads (a listing, a log, the configuration): a home that was given but does
+   * not exist is an error, and nothing is created (decisions/0053).
+   */
+  interface ReadOnly {}
+
+  /**
+   * The settings of the root {@code updraft} command this subcommand runs under. For a {@link
+   * ReadOnly} command, a given home must exist.
+   */
   static Settings settings(CommandLine.Model.CommandSpec spec) {
     CommandLine root = spec.commandLine();
     while (root.getParent() != null) {
       root = root.getParent();
     }
-    return ((UpdraftCommand) root.getCommand()).settings();
+    Settings settings = ((UpdraftCommand) root.getCommand()).settings();
+    if (spec.userObject() instanceof ReadOnly) {
+      settings.requireHome();
+    }
+    return settings;
   }
 
   /**
    * Opens the configured database and checks its schema, so a fresh home says to run {@code db
-   * migrate}; a one-line error otherwise.
+   * migrate}; a one-line error otherwise. The home's embedded database is never created here.
    */
   static Database openMigrated(Settings settings) {
-    Database db = settings.openDatabase();
+    Database db = settings.openExistingDatabase();
     try {
       db.check();
       return db;

@@ -3,8 +3,6 @@ package io.updraft.cli;
 import io.updraft.config.ConfigKey;
 import io.updraft.config.UpdraftConfig;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +27,7 @@ final class ConfigCommand implements Runnable {
   @Command(
       name = "list",
       description = "List every setting with its value and source (default, file, environment).")
-  static final class ListConfig implements Callable<Integer> {
+  static final class ListConfig implements Callable<Integer>, Commands.ReadOnly {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin OutputOption output;
@@ -41,13 +39,9 @@ final class ConfigCommand implements Runnable {
       List<Map<String, Object>> rows = new ArrayList<>();
       for (Map.Entry<ConfigKey, UpdraftConfig.Value> e : config.entries()) {
         ConfigKey k = e.getKey();
-        Object value =
-            k == ConfigKey.DB_URL
-                ? io.updraft.store.DatabaseConfig.of(settings.dbUrl()).displayUrl()
-                : e.getValue().value();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("key", k.name());
-        row.put("value", text(value));
+        row.put("value", settings.displayText(k));
         row.put("source", e.getValue().source());
         row.put("env", k.env());
         row.put("description", k.description());
@@ -59,15 +53,6 @@ final class ConfigCommand implements Runnable {
       }
       Listing.print(out, output.format, rows, "key", "value", "source", "env");
       return ExitCodes.OK;
-    }
-
-    private static String text(Object value) {
-      return switch (value) {
-        case null -> null;
-        case Duration d -> io.updraft.dag.Durations.format(d);
-        case Path p -> p.toString();
-        default -> value.toString();
-      };
     }
   }
 }

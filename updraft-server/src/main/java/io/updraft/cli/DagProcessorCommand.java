@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
           + " DAG file when it changes, record import errors, deactivate DAGs whose file is gone.",
       "The database must be migrated ('updraft db migrate')."
     })
-final class DagProcessorCommand implements Callable<Integer> {
+final class DagProcessorCommand implements Callable<Integer>, LogLevels.LongRunning {
   private static final long HEARTBEAT_SECONDS = 5;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -34,7 +34,7 @@ final class DagsBackfillCommand implements Callable<Integer> {
       names = "--from",
       required = true,
       paramLabel = "T",
-      description = "The first logical date, in the DAG's time zone unless it has an offset.")
+      description = "The first logical date: an ISO instant, or a date or date-time read as UTC.")
   String from;
 
   @Option(
@@ -53,8 +53,8 @@ final class DagsBackfillCommand implements Callable<Integer> {
     try (Database db = Commands.openMigrated(spec)) {
       DagsRunCommands.requireKnown(db, dagId);
       DagVersions.Versioned latest = new DagVersions(new SerializedDagRepository(db)).latest(dagId);
-      Instant start = DagsNextRunsCommand.parseInstant(from, latest.dag().timezone());
-      Instant end = DagsNextRunsCommand.parseInstant(to, latest.dag().timezone());
+      Instant start = DagsNextRunsCommand.parseInstant("--from", from);
+      Instant end = DagsNextRunsCommand.parseInstant("--to", to);
       result = Backfills.create(db, latest, start, end, Clock.systemUTC().instant());
       paused = new DagRepository(db).get(dagId).orElseThrow().paused();
       ChangeSignals.announce(db);

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
     description =
         "List the import errors the DAG processor recorded: file, line, column, message, when."
             + " A fixed file's errors disappear at its next parse.")
-final class DagsImportErrorsCommand implements Callable<Integer> {
+final class DagsImportErrorsCommand implements Callable<Integer>, Commands.ReadOnly {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @CommandLine.Mixin OutputOption output;

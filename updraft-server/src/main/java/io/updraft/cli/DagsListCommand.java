@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
  * on stderr and make the exit code 2; the good DAGs are listed all the same.
  */
 @Command(name = "list", description = "List the DAGs of the dags folder.")
-final class DagsListCommand implements Callable<Integer> {
+final class DagsListCommand implements Callable<Integer>, Commands.ReadOnly {
   @CommandLine.ParentCommand DagsCommand parent;
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

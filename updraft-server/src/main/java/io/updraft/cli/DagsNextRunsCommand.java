@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "next-runs",
     description = "The first runs the DAG's schedule would create from its start_date.")
-final class DagsNextRunsCommand implements Callable<Integer> {
+final class DagsNextRunsCommand implements Callable<Integer>, Commands.ReadOnly {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")
@@ -42,8 +43,7 @@ final class DagsNextRunsCommand implements Callable<Integer> {
       paramLabel = "INSTANT",
       description =
           "Only runs whose data interval starts at or after this: an ISO-8601 instant"
-              + " (2024-03-31T01:00:00Z, or with an offset), or a date or date-time in the DAG's"
-              + " time zone.")
+              + " (2024-03-31T01:00:00Z, or with an offset), or a date or date-time, read as UTC.")
   String since;
 
   @CommandLine.Mixin OutputOption output;
@@ -57,7 +57,7 @@ final class DagsNextRunsCommand implements Callable<Integer> {
     FolderDags folder = FolderDags.load(settings.dagsFolder());
     folder.reportErrors(spec.commandLine().getErr());
     Dag dag = folder.find(dagId).dag();
-    Instant sinceInstant = since == null ? null : parseInstant(since, dag.timezone());
+    Instant sinceInstant = since == null ? null : parseInstant("--since", since);
     List<DagRunInfo> runs = Timetables.nextRuns(dag, count, sinceInstant);
     PrintWriter out = spec.commandLine().getOut();
     if (output.format == OutputFormat.json) {
@@ -103,7 +103,17 @@ final class DagsNextRunsCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  static Instant parseInstant(String text, ZoneId zone) {
+  /**
+   * A date or instant given on the command line.
+   *
+   * <p>A date or date-time without an offset is UTC, as in Airflow, whatever the DAG's time zone
+   * (decisions/0048).
+   *
+   * @param what the option or parameter it was given as ({@code --since}, {@code LOGICAL_DATE}),
+   *     which an error names
+   */
+  static Instant parseInstant(String what, String text) {
+    ZoneId zone = ZoneOffset.UTC;
     try {
       return OffsetDateTime.parse(text).toInstant();
     } catch (DateTimeParseException notOffset) {
@@ -114,7 +124,8 @@ final class DagsNextRunsCommand implements Callable<Integer> {
           return LocalDate.parse(text).atStartOfDay(zone).toInstant();
         } catch (DateTimeParseException notDate) {
           throw new UpdraftException(
-              "--since '"
+              what
+                  + " '"
                   + text
                   + "' is not an instant — use 2024-03-31T01:00:00Z,"
                   + " 2024-03-31T03:00:00+02:00, 2024-03-31T03:00 or 2024-03-31");

@@ -2,6 +2,7 @@ package io.updraft.cli;
 
 import io.updraft.UpdraftException;
 import io.updraft.dag.Dag;
+import io.updraft.dag.RunIdRule;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.scheduler.ManualRuns;
 import io.updraft.store.ChangeSignals;
@@ -38,6 +39,22 @@ final class DagsRunCommands {
     }
   }
 
+  /** A run of a DAG, or a one-line error pointing to {@code dags list-runs}. */
+  static DagRunRow requireRun(Database db, String dagId, String runId) {
+    return new DagRunRepository(db)
+        .get(dagId, runId)
+        .orElseThrow(
+            () ->
+                new UpdraftException(
+                    "DAG "
+                        + dagId
+                        + " has no run '"
+                        + runId
+                        + "' — 'updraft dags list-runs "
+                        + dagId
+                        + "' lists its runs"));
+  }
+
   @Command(name = "trigger", description = "Create a manual run of a DAG; the scheduler starts it.")
   static final class Trigger implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -53,26 +70,31 @@ final class DagsRunCommands {
         paramLabel = "T",
         description =
             "The run's logical date (default: now); an ISO instant, or a date/date-time"
-                + " in the DAG's time zone.")
+                + " read as UTC, as in Airflow.")
     String logicalDate;
 
     @Option(
         names = "--run-id",
         paramLabel = "ID",
-        description = "The run_id (default manual__<logical date>).")
+        description =
+            "The run_id (default manual__<logical date>): 1 to 250 letters, digits and _.~:+-.")
     String runId;
 
     @CommandLine.Mixin OutputOption output;
 
     @Override
     public Integer call() {
+      if (runId != null) {
+        RunIdRule.require(runId); // before anything is opened or written
+      }
       String confJson = conf == null ? null : Commands.confJson(conf);
       Instant now = Clock.systemUTC().instant();
       DagRunRow run;
       boolean paused;
       Map<String, Object> json;
-      try (Database db = Commands.openMigrated(spec)) {
-        requireKnown(db, dagId);
+      Settings settings = Commands.settings(spec);
+      try (Database db = Commands.openMigrated(settings)) {
+        StoredDagWait.await(db, settings, dagId, spec.commandLine().getErr());
         paused = new DagRepository(db).get(dagId).orElseThrow().paused();
         DagVersions.Versioned latest =
             new DagVersions(new SerializedDagRepository(db)).latest(dagId);
@@ -80,7 +102,7 @@ final class DagsRunCommands {
         Instant logical =
             logicalDate == null
                 ? now
-                : DagsNextRunsCommand.parseInstant(logicalDate, dag.timezone());
+                : DagsNextRunsCommand.parseInstant("--logical-date", logicalDate);
         run = ManualRuns.trigger(db, latest, logical, runId, confJson, now);
         new LogRepository(db)
             .record(
@@ -131,8 +153,9 @@ final class DagsRunCommands {
 
     @Override
     public Integer call() {
-      try (Database db = Commands.openMigrated(spec)) {
-        requireKnown(db, dagId);
+      Settings settings = Commands.settings(spec);
+      try (Database db = Commands.openMigrated(settings)) {
+        StoredDagWait.await(db, settings, dagId, spec.commandLine().getErr());
         new DagRepository(db).setPaused(dagId, paused());
         new LogRepository(db)
             .record(
@@ -168,7 +191,7 @@ final class DagsRunCommands {
   }
 
   @Command(name = "list-runs", description = "List a DAG's runs, newest first.")
-  static final class ListRuns implements Callable<Integer> {
+  static final class ListRuns implements Callable<Integer>, Commands.ReadOnly {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")

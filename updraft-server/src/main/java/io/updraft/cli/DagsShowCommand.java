@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
       "With --version, show a version stored in the database instead: the one runs were created"
           + " with (list-runs shows each run's dag_version)."
     })
-final class DagsShowCommand implements Callable<Integer> {
+final class DagsShowCommand implements Callable<Integer>, Commands.ReadOnly {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")

@@ -68,7 +68,9 @@ final class DagsTestCommand implements Callable<Integer> {
       index = "1",
       arity = "0..1",
       paramLabel = "LOGICAL_DATE",
-      description = "The run's logical date (default: now).")
+      description =
+          "The run's logical date (default: now): an ISO instant, or a date or date-time read as"
+              + " UTC, as in Airflow.")
   String logicalDate;
 
   @Option(names = "--conf", paramLabel = "JSON", description = "The run's conf: a JSON object.")
@@ -88,7 +90,7 @@ final class DagsTestCommand implements Callable<Integer> {
     Instant logical =
         logicalDate == null
             ? clock.instant()
-            : DagsNextRunsCommand.parseInstant(logicalDate, dag.timezone());
+            : DagsNextRunsCommand.parseInstant("LOGICAL_DATE", logicalDate);
     boolean throwAway = settings.config().dbUrl() == null;
     Path scratch = throwAway ? Files.createTempDirectory("updraft-dags-test-") : null;
     try (Database db =
@@ -117,7 +119,8 @@ final class DagsTestCommand implements Callable<Integer> {
       DagRunRow run = ManualRuns.trigger(db, versions.latest(dagId), logical, null, confJson, now);
       Path logs = settings.home().resolve("logs");
       DagRunRow done = runToEnd(db, versions, run, logs, settings, clock);
-      List<TaskInstanceRow> tis = new TaskInstanceRepository(db).listForRun(dagId, run.runId());
+      List<TaskInstanceRow> tis =
+          TaskOrder.sort(dag, new TaskInstanceRepository(db).listForRun(dagId, run.runId()));
       print(done, tis, logs);
       return done.state() == DagRunState.SUCCESS ? ExitCodes.OK : ExitCodes.FAILED_RUN;
     } finally {
@@ -226,7 +229,7 @@ final class DagsTestCommand implements Callable<Integer> {
         new LocalExecutor(
             db,
             versions,
-            WorkerTryRunner.onDatabase(db, logs, clock),
+            WorkerTryRunner.onDatabase(db, logs, settings.runnerSettings(), clock),
             parallelism,
             clock,
             wakeup,

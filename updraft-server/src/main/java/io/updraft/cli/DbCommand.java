@@ -49,12 +49,12 @@ final class DbCommand implements Runnable {
   @Command(
       name = "check",
       description = "Check that the database answers and its schema is this version's.")
-  static final class Check implements Callable<Integer> {
+  static final class Check implements Callable<Integer>, Commands.ReadOnly {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-      try (Database db = Commands.settings(spec).openDatabase()) {
+      try (Database db = Commands.settings(spec).openExistingDatabase()) {
         db.check();
         PrintWriter out = spec.commandLine().getOut();
         out.println("ok: schema version " + db.status().current() + " at " + db.displayUrl());

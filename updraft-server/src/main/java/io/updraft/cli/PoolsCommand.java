@@ -29,7 +29,7 @@ final class PoolsCommand implements Runnable {
   }
 
   @Command(name = "list", description = "List the pools.")
-  static final class ListPools implements Callable<Integer> {
+  static final class ListPools implements Callable<Integer>, Commands.ReadOnly {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin OutputOption output;

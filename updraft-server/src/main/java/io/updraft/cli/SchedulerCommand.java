@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
       "It also syncs the dags folder into the database, unless --no-dag-sync says another process"
           + " does."
     })
-final class SchedulerCommand implements Callable<Integer> {
+final class SchedulerCommand implements Callable<Integer>, LogLevels.LongRunning {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(

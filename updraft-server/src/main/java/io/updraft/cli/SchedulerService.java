@@ -77,7 +77,8 @@ final class SchedulerService implements AutoCloseable {
     this.messages = messages;
     UpdraftConfig config = settings.config();
     shutdownGrace = config.duration(ConfigKey.SHUTDOWN_GRACE);
-    db = settings.openDatabase();
+    // A scheduler alone needs a migrated database: it must not leave an empty one behind.
+    db = mode.migrate() ? settings.openDatabase() : settings.openExistingDatabase();
     if (mode.migrate()) {
       db.migrate();
     } else {
@@ -94,7 +95,8 @@ final class SchedulerService implements AutoCloseable {
         new LocalExecutor(
             db,
             new DagVersions(new SerializedDagRepository(db)),
-            WorkerTryRunner.onDatabase(db, settings.home().resolve("logs"), clock),
+            WorkerTryRunner.onDatabase(
+                db, settings.home().resolve("logs"), settings.runnerSettings(), clock),
             config.integer(ConfigKey.PARALLELISM),
             clock,
             wakeup,

@@ -1,21 +1,29 @@
 package io.updraft.cli;
 
+import io.updraft.UpdraftException;
 import io.updraft.config.ConfigKey;
 import io.updraft.config.UpdraftConfig;
+import io.updraft.dag.Durations;
 import io.updraft.store.Database;
 import io.updraft.store.DatabaseConfig;
+import io.updraft.worker.RunnerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * What one CLI command runs with: the home folder (option, then {@code UPDRAFT_HOME}, then {@code
  * ~/updraft}) and the configuration of that home, with the global options applied on top.
+ *
+ * @param homeGiven whether the home came from {@code --home} or {@code UPDRAFT_HOME} rather than
+ *     the default
  */
-record Settings(Path home, UpdraftConfig config) {
+record Settings(Path home, UpdraftConfig config, boolean homeGiven) {
 
   static Settings resolve(Path homeOpt, String dbUrlOpt, Path dagsOpt, Map<String, String> env) {
+    boolean given = homeOpt != null || nonEmpty(env.get("UPDRAFT_HOME")) != null;
     Path home =
         homeOpt != null
             ? homeOpt
@@ -30,7 +38,7 @@ record Settings(Path home, UpdraftConfig config) {
     if (dagsOpt != null) {
       options.put(ConfigKey.DAGS_FOLDER, dagsOpt.toString());
     }
-    return new Settings(home, UpdraftConfig.load(home, env, options));
+    return new Settings(home, UpdraftConfig.load(home, env, options), given);
   }
 
   Path dagsFolder() {
@@ -51,9 +59,85 @@ record Settings(Path home, UpdraftConfig config) {
     return config.dbUrl() == null && Files.exists(home.resolve("updraft.mv.db"));
   }
 
-  /** Opens the metadata database; the caller closes it. */
+  /**
+   * Opens the metadata database, creating the home's embedded one if need be; the caller closes it.
+   */
   Database openDatabase() {
     return Database.open(dbUrl());
+  }
+
+  /**
+   * A setting's value as {@code config list} shows it: durations in the short form, the database
+   * URL as in effect (the embedded default included) without its password; null when unset.
+   */
+  String displayText(ConfigKey key) {
+    Object value = key == ConfigKey.DB_URL ? DatabaseConfig.of(dbUrl()).displayUrl() : value(key);
+    return switch (value) {
+      case null -> null;
+      case Duration d -> Durations.format(d);
+      default -> value.toString();
+    };
+  }
+
+  /**
+   * Every setting as text by section and key, as {@code config list} shows them: what a template's
+   * {@code conf} reads (Airflow's {@code conf.get('core', 'parallelism')}).
+   */
+  Map<String, Map<String, String>> templateConfiguration() {
+    Map<String, Map<String, String>> sections = new LinkedHashMap<>();
+    for (ConfigKey k : ConfigKey.ALL) {
+      String text = displayText(k);
+      if (text != null) {
+        sections.computeIfAbsent(k.section(), s -> new LinkedHashMap<>()).put(k.key(), text);
+      }
+    }
+    return sections;
+  }
+
+  /** How this command's worker runs tries: the defaults, with this configuration for templates. */
+  RunnerSettings runnerSettings() {
+    return RunnerSettings.defaults().withConfiguration(templateConfiguration());
+  }
+
+  private Object value(ConfigKey key) {
+    return config.get(key).value();
+  }
+
+  /**
+   * Opens a metadata database that exists: the home's embedded one is not created by opening it
+   * (which would leave an empty database, and perhaps a mistyped home folder, behind).
+   */
+  Database openExistingDatabase() {
+    if (config.dbUrl() == null && !homeDatabaseExists()) {
+      if (!Files.isDirectory(home)) {
+        throw homeMissing();
+      }
+      throw new UpdraftException(
+          "there is no metadata database in "
+              + home
+              + " — run 'updraft db migrate' (or 'updraft standalone') to create it, or give"
+              + " --db-url");
+    }
+    return openDatabase();
+  }
+
+  /**
+   * For commands that only read: the home must exist when it was given ({@code --home}, {@code
+   * UPDRAFT_HOME}), so a mistyped one is an error rather than an empty answer. A default home that
+   * does not exist yet is fine: a first {@code dags list --dags-folder x} needs none.
+   */
+  void requireHome() {
+    if (homeGiven && !Files.isDirectory(home)) {
+      throw homeMissing();
+    }
+  }
+
+  private UpdraftException homeMissing() {
+    return new UpdraftException(
+        "the Updraft home "
+            + home
+            + " does not exist — check --home and UPDRAFT_HOME, or create it with 'updraft db"
+            + " migrate' or 'updraft standalone'");
   }
 
   private static String nonEmpty(String s) {

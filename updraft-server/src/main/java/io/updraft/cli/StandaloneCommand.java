@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
     description =
         "Migrate the database, then run the DAG folder sync, the scheduler and the local executor"
             + " in this JVM until stopped (Ctrl-C).")
-final class StandaloneCommand implements Callable<Integer> {
+final class StandaloneCommand implements Callable<Integer>, LogLevels.LongRunning {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(

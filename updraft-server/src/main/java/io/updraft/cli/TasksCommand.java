@@ -1,8 +1,12 @@
 package io.updraft.cli;
 
 import io.updraft.UpdraftException;
-import io.updraft.store.DagRunRepository;
+import io.updraft.dag.Dag;
+import io.updraft.dag.RunIdRule;
+import io.updraft.scheduler.DagVersions;
+import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
+import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.worker.TryLog;
@@ -21,7 +25,7 @@ import picocli.CommandLine.Parameters;
     subcommands = {
       TasksCommand.States.class,
       TasksCommand.Logs.class,
-      TasksCommand.Clear.class,
+      TasksClearCommand.class,
       TasksTestCommand.class
     })
 final class TasksCommand implements Runnable {
@@ -33,7 +37,7 @@ final class TasksCommand implements Runnable {
   }
 
   @Command(name = "states", description = "The state of every task instance of a run.")
-  static final class States implements Callable<Integer> {
+  static final class States implements Callable<Integer>, Commands.ReadOnly {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")
@@ -49,20 +53,13 @@ final class TasksCommand implements Runnable {
 
     @Override
     public Integer call() {
+      RunIdRule.require(runId);
       List<TaskInstanceRow> tis;
       try (Database db = Commands.openMigrated(spec)) {
         DagsRunCommands.requireKnown(db, dagId);
-        if (new DagRunRepository(db).get(dagId, runId).isEmpty()) {
-          throw new UpdraftException(
-              "DAG "
-                  + dagId
-                  + " has no run '"
-                  + runId
-                  + "' — 'updraft dags list-runs "
-                  + dagId
-                  + "' lists its runs");
-        }
-        tis = new TaskInstanceRepository(db).listForRun(dagId, runId);
+        DagRunRow run = DagsRunCommands.requireRun(db, dagId, runId);
+        Dag dag = new DagVersions(new SerializedDagRepository(db)).get(dagId, run.dagHash());
+        tis = TaskOrder.sort(dag, new TaskInstanceRepository(db).listForRun(dagId, runId));
       }
       Listing.print(
           spec.commandLine().getOut(),
@@ -79,7 +76,7 @@ final class TasksCommand implements Runnable {
   }
 
   @Command(name = "logs", description = "Print the log of one try of a task instance.")
-  static final class Logs implements Callable<Integer> {
+  static final class Logs implements Callable<Integer>, Commands.ReadOnly {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")
@@ -96,6 +93,7 @@ final class TasksCommand implements Runnable {
 
     @Override
     public Integer call() throws java.io.IOException {
+      RunIdRule.require(runId); // it names a folder of the logs
       Settings settings = Commands.settings(spec);
       TaskInstanceRow ti;
       try (Database db = Commands.openMigrated(spec)) {
@@ -158,70 +156,6 @@ final class TasksCommand implements Runnable {
       try (var lines = java.nio.file.Files.lines(log)) {
         lines.forEach(out::println);
       }
-      out.flush();
-      return ExitCodes.OK;
-    }
-  }
-
-  @Command(name = "clear", description = "Clear task instances so the scheduler runs them again.")
-  static final class Clear implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "DAG", description = "The dag_id.")
-    String dagId;
-
-    @Option(
-        names = {"-t", "--tasks"},
-        paramLabel = "REGEX",
-        description = "Only tasks whose task_id matches (default: all).")
-    String tasks;
-
-    @Option(names = "--downstream", description = "Also clear the tasks downstream of those.")
-    boolean downstream;
-
-    @Option(names = "--from", paramLabel = "T", description = "Runs with a logical date from T.")
-    String from;
-
-    @Option(names = "--to", paramLabel = "T", description = "Runs with a logical date up to T.")
-    String to;
-
-    @Override
-    public Integer call() {
-      if (tasks != null) {
-        try {
-          java.util.regex.Pattern.compile(tasks);
-        } catch (java.util.regex.PatternSyntaxException e) {
-          throw new UpdraftException(
-              "--tasks '" + tasks + "' is not a valid regular expression: " + e.getDescription());
-        }
-      }
-      io.updraft.scheduler.ClearTasks.Cleared cleared;
-      try (Database db = Commands.openMigrated(spec)) {
-        DagsRunCommands.requireKnown(db, dagId);
-        var versions =
-            new io.updraft.scheduler.DagVersions(new io.updraft.store.SerializedDagRepository(db));
-        java.time.ZoneId zone = versions.latest(dagId).dag().timezone();
-        cleared =
-            io.updraft.scheduler.ClearTasks.clear(
-                db,
-                versions,
-                dagId,
-                tasks,
-                downstream,
-                from == null ? null : DagsNextRunsCommand.parseInstant(from, zone),
-                to == null ? null : DagsNextRunsCommand.parseInstant(to, zone),
-                java.time.Instant.now());
-        io.updraft.store.ChangeSignals.announce(db);
-      }
-      PrintWriter out = spec.commandLine().getOut();
-      out.println(
-          "cleared "
-              + cleared.taskInstances()
-              + " task instance(s) in "
-              + dagId
-              + "; "
-              + cleared.runs()
-              + " finished run(s) queued again");
       out.flush();
       return ExitCodes.OK;
     }

@@ -6,7 +6,6 @@ import io.updraft.scheduler.ManualRuns;
 import io.updraft.scheduler.RunIds;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.RunType;
-import io.updraft.worker.RunnerSettings;
 import io.updraft.worker.TaskRunner;
 import io.updraft.worker.TryOutcome;
 import io.updraft.worker.TryRequest;
@@ -46,7 +45,7 @@ final class TasksTestCommand implements Callable<Integer> {
       index = "2",
       arity = "0..1",
       paramLabel = "LOGICAL_DATE",
-      description = "The logical date (default: now), in the DAG's time zone unless it has one.")
+      description = "The logical date (default: now); without an offset it is UTC, as in Airflow.")
   String logicalDate;
 
   @Override
@@ -69,15 +68,16 @@ final class TasksTestCommand implements Callable<Integer> {
     Instant logical =
         logicalDate == null
             ? clock.instant()
-            : DagsNextRunsCommand.parseInstant(logicalDate, dag.timezone());
+            : DagsNextRunsCommand.parseInstant("LOGICAL_DATE", logicalDate);
     Path logs = Files.createTempDirectory("updraft-tasks-test-");
     try {
       TryOutcome outcome =
-          new TaskRunner(RunnerSettings.defaults())
+          new TaskRunner(settings.runnerSettings())
               .run(
                   TryRequest.builder(dag, taskId, RunIds.of(RunType.MANUAL, logical), logical, logs)
                       .dataInterval(ManualRuns.dataInterval(dag, logical))
                       .clock(clock)
+                      .dagFile(entry.file())
                       .bundles(entry.bundles(logs.resolve("bundles")))
                       .build());
       PrintWriter out = spec.commandLine().getOut();

@@ -74,8 +74,19 @@ final class UpdraftCommand implements Runnable {
       description = "The DAG files (default: $UPDRAFT_DAGS_FOLDER, else $UPDRAFT_HOME/dags).")
   Path dagsFolder;
 
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
+      description = "Also print info log lines (by default commands print warnings and errors).")
+  boolean verbose;
+
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new UpdraftCommand());
+    cl.setExecutionStrategy(
+        parsed -> {
+          LogLevels.configure(parsed);
+          return new CommandLine.RunLast().execute(parsed);
+        });
     cl.setExecutionExceptionHandler(UpdraftCommand::handleExecutionException);
     cl.setParameterExceptionHandler(UpdraftCommand::handleParameterException);
     return cl;

@@ -12,6 +12,7 @@ import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
 import io.updraft.store.XComRepository;
 import io.updraft.worker.Cancellation;
 import io.updraft.worker.Downstream;
@@ -48,6 +49,7 @@ public final class LocalExecutor implements Executor {
 
   private final Database database;
   private final TaskInstanceRepository taskInstances;
+  private final TaskInstanceTries tries;
   private final DagRunRepository runs;
   private final XComRepository xcoms;
   private final DagVersions versions;
@@ -61,7 +63,7 @@ public final class LocalExecutor implements Executor {
   private final AtomicInteger running = new AtomicInteger();
 
   /** The cancel handle of every try being supervised, by task instance id. */
-  private final Map<Long, CompletableFuture<Cancellation>> tries = new ConcurrentHashMap<>();
+  private final Map<Long, CompletableFuture<Cancellation>> supervised = new ConcurrentHashMap<>();
 
   /** Set once by {@link #stop}: the cancellation it gave every try. */
   private volatile Cancellation stopping;
@@ -90,6 +92,7 @@ public final class LocalExecutor implements Executor {
       Duration heartbeatEvery) {
     this.database = database;
     this.taskInstances = new TaskInstanceRepository(database);
+    this.tries = new TaskInstanceTries(database);
     this.runs = new DagRunRepository(database);
     this.xcoms = new XComRepository(database);
     this.versions = versions;
@@ -120,7 +123,7 @@ public final class LocalExecutor implements Executor {
 
   private void supervise(TaskInstanceRow queued) {
     CompletableFuture<Cancellation> cancel = new CompletableFuture<>();
-    tries.put(queued.id(), cancel);
+    supervised.put(queued.id(), cancel);
     try {
       if (stopping != null) {
         // Not started: it stays queued by this scheduler's job, and once the job has ended it is
@@ -128,7 +131,7 @@ public final class LocalExecutor implements Executor {
         return;
       }
       DagRunRow run = runs.get(queued.dagId(), queued.runId()).orElse(null);
-      if (run == null || !taskInstances.start(queued.id(), hostname, pid, clock.instant())) {
+      if (run == null || !tries.start(queued.id(), hostname, pid, clock.instant())) {
         return; // the run was deleted or the instance moved on (cleared, rescheduled)
       }
       TaskInstanceRow ti = taskInstances.get(queued.id()).orElseThrow();
@@ -142,7 +145,8 @@ public final class LocalExecutor implements Executor {
               TimeUnit.MILLISECONDS);
       TryRunner.Result result;
       try {
-        result = runner.run(new TryRunner.Request(dag, task, run, ti, cancel));
+        String fileloc = versions.fileloc(run.dagId(), run.dagHash());
+        result = runner.run(new TryRunner.Request(dag, task, run, ti, fileloc, cancel));
       } catch (Exception e) {
         result = TryRunner.Result.failed(e.toString());
       } finally {
@@ -153,7 +157,7 @@ public final class LocalExecutor implements Executor {
       log.error(
           "supervising {}.{} in {} failed", queued.dagId(), queued.taskId(), queued.runId(), e);
     } finally {
-      tries.remove(queued.id());
+      supervised.remove(queued.id());
       running.decrementAndGet();
       wakeup.signal();
     }
@@ -173,7 +177,7 @@ public final class LocalExecutor implements Executor {
               && cancelled == stopping
               && result.state() == TaskInstanceState.FAILED) {
             // Ended by the stop, not by itself: handed back to run again at once.
-            if (taskInstances.handBack(ti.id(), ti.tryNumber(), end)) {
+            if (tries.handBack(ti.id(), ti.tryNumber(), end)) {
               handedBack.incrementAndGet();
             } else {
               retryIfCleared(task, run, ti, end);
@@ -206,10 +210,10 @@ public final class LocalExecutor implements Executor {
       Dag dag, Task task, DagRunRow run, TaskInstanceRow ti, TryRunner.Result result, Instant end) {
     if (result.state() == TaskInstanceState.FAILED) {
       FailedTries.Ending e = FailedTries.of(task, ti, end, run.logicalDate());
-      return taskInstances.finishTry(
+      return tries.finishTry(
           ti.id(), ti.tryNumber(), TaskInstanceState.RUNNING, e.state(), end, e.nextRetryAt());
     }
-    if (!taskInstances.finishTry(
+    if (!tries.finishTry(
         ti.id(), ti.tryNumber(), TaskInstanceState.RUNNING, result.state(), end, null)) {
       return false;
     }
@@ -238,7 +242,7 @@ public final class LocalExecutor implements Executor {
         .ifPresent(
             cleared -> {
               FailedTries.Ending e = FailedTries.of(task, cleared, end, run.logicalDate());
-              taskInstances.finish(
+              tries.finish(
                   cleared.id(), TaskInstanceState.RESTARTING, e.state(), end, e.nextRetryAt());
             });
   }
@@ -250,7 +254,7 @@ public final class LocalExecutor implements Executor {
    */
   private void heartbeat(long id, CompletableFuture<Cancellation> cancel) {
     try {
-      if (taskInstances.heartbeat(List.of(id), clock.instant()).contains(id)) {
+      if (tries.heartbeat(List.of(id), clock.instant()).contains(id)) {
         return;
       }
       cancel.complete(
@@ -266,7 +270,7 @@ public final class LocalExecutor implements Executor {
 
   /** Tries being supervised now: started, or about to start. */
   public int runningTries() {
-    return tries.size();
+    return supervised.size();
   }
 
   /**
@@ -278,7 +282,7 @@ public final class LocalExecutor implements Executor {
   public int stop(Duration grace) {
     Cancellation stop = new Cancellation("Updraft is stopping", grace);
     stopping = stop;
-    tries.values().forEach(c -> c.complete(stop));
+    supervised.values().forEach(c -> c.complete(stop));
     threads.shutdown();
     // SIGKILL comes after the grace; the pipes of an escaped process may take as long again.
     Duration bound = grace.multipliedBy(2).plusSeconds(10);
@@ -286,7 +290,7 @@ public final class LocalExecutor implements Executor {
       if (!threads.awaitTermination(bound.toMillis(), TimeUnit.MILLISECONDS)) {
         log.warn(
             "{} try(s) did not end within {}: left to the task heartbeat timeout",
-            tries.size(),
+            supervised.size(),
             bound);
       }
     } catch (InterruptedException e) {

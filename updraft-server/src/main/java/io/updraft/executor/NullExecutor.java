@@ -3,8 +3,8 @@ package io.updraft.executor;
 import io.updraft.scheduler.Wakeup;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.Database;
-import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.function.Function;
  */
 public final class NullExecutor implements Executor {
   private final Database database;
-  private final TaskInstanceRepository taskInstances;
+  private final TaskInstanceTries tries;
   private final Clock clock;
   private final Wakeup wakeup;
   private final Function<TaskInstanceRow, TaskInstanceState> outcome;
@@ -37,7 +37,7 @@ public final class NullExecutor implements Executor {
       Wakeup wakeup,
       Function<TaskInstanceRow, TaskInstanceState> outcome) {
     this.database = database;
-    this.taskInstances = new TaskInstanceRepository(database);
+    this.tries = new TaskInstanceTries(database);
     this.clock = clock;
     this.wakeup = wakeup;
     this.outcome = outcome;
@@ -57,18 +57,18 @@ public final class NullExecutor implements Executor {
     database.runInTransaction(
         () -> {
           Set<Long> started =
-              taskInstances.startAll(
+              tries.startAll(
                   tis.stream().map(TaskInstanceRow::id).toList(),
                   "null-executor",
                   0,
                   clock.instant());
-          List<TaskInstanceRepository.Ending> endings = new ArrayList<>(started.size());
+          List<TaskInstanceTries.Ending> endings = new ArrayList<>(started.size());
           for (TaskInstanceRow ti : tis) {
             if (started.contains(ti.id())) {
-              endings.add(new TaskInstanceRepository.Ending(ti.id(), outcome.apply(ti), null));
+              endings.add(new TaskInstanceTries.Ending(ti.id(), outcome.apply(ti), null));
             }
           }
-          taskInstances.finishAll(endings, clock.instant());
+          tries.finishAll(endings, clock.instant());
         });
     wakeup.signal();
   }

@@ -19,6 +19,7 @@ public interface TryRunner {
 
   /**
    * @param ti the instance as started: its {@code tryNumber} is this try's (1-based)
+   * @param fileloc the DAG file the run's version was read from; null if unknown
    * @param cancel completed, with the reason, when the try must stop at once: its task instance is
    *     no longer running (cleared, marked, skipped by the run's timeout), or the scheduler is
    *     stopping (then with its shutdown grace). A runner of a process kills it; one that cannot
@@ -29,6 +30,7 @@ public interface TryRunner {
       Task task,
       DagRunRow run,
       TaskInstanceRow ti,
+      String fileloc,
       CompletableFuture<Cancellation> cancel) {}
 
   /**

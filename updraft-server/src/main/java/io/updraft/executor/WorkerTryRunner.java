@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs tries with the worker's {@link TaskRunner} (templates, {@code shell}, {@code branch}, {@code
@@ -27,6 +29,7 @@ import java.util.Optional;
  * string.
  */
 public final class WorkerTryRunner implements TryRunner {
+  private static final Logger log = LoggerFactory.getLogger(WorkerTryRunner.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, Object>> CONF = new TypeReference<>() {};
 
@@ -50,11 +53,17 @@ public final class WorkerTryRunner implements TryRunner {
    * cached in {@code bundles} next to {@code logsRoot} (in the home: {@code <home>/bundles}).
    */
   public static WorkerTryRunner onDatabase(Database db, Path logsRoot, Clock clock) {
+    return onDatabase(db, logsRoot, RunnerSettings.defaults(), clock);
+  }
+
+  /** {@link #onDatabase(Database, Path, Clock)} with these runner settings. */
+  public static WorkerTryRunner onDatabase(
+      Database db, Path logsRoot, RunnerSettings settings, Clock clock) {
     return new WorkerTryRunner(
         new XComRepository(db),
         new BundleCache(logsRoot.resolveSibling("bundles"), new DagBundleRepository(db)::content),
         logsRoot,
-        RunnerSettings.defaults(),
+        settings,
         clock);
   }
 
@@ -67,11 +76,23 @@ public final class WorkerTryRunner implements TryRunner {
                 .dataInterval(interval(run))
                 .conf(conf(run.conf()))
                 .tryNumber(r.ti().tryNumber())
+                .dagFile(r.fileloc() == null ? null : Path.of(r.fileloc()))
                 .xcoms(xcoms)
                 .bundles(bundles)
                 .clock(clock)
                 .build(),
             r.cancel());
+    if (outcome.logPath() == null && outcome.error() != null) {
+      // The try failed before it had a log (one that would land outside the logs folder): this
+      // line is the only trace of why.
+      log.warn(
+          "try {} of {}.{} in run {} failed: {}",
+          r.ti().tryNumber(),
+          run.dagId(),
+          r.task().taskId(),
+          run.runId(),
+          outcome.error());
+    }
     return new Result(
         outcome.state(), json(outcome.returnValue()), outcome.error(), outcome.downstream());
   }

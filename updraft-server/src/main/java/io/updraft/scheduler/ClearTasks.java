@@ -29,15 +29,46 @@ public final class ClearTasks {
   /** What a clear changed. */
   public record Cleared(int taskInstances, int runs) {}
 
-  private ClearTasks() {}
-
   /**
+   * Which task instances of a DAG to clear.
+   *
    * @param taskRegex which tasks (Java regex, matched anywhere in the task_id, as Airflow's {@code
    *     -t}); null: all
    * @param downstream also clear everything downstream of the matched tasks
    * @param from earliest logical date, inclusive; null: no bound
    * @param to latest logical date, inclusive; null: no bound
+   * @param runId only this run; null: every run in the range
+   * @param onlyFailed only instances that failed or are upstream_failed (Airflow's {@code
+   *     --only-failed}; it applies to the downstream ones too)
    */
+  public record Selection(
+      String taskRegex,
+      boolean downstream,
+      Instant from,
+      Instant to,
+      String runId,
+      boolean onlyFailed) {
+    /** Every run of the DAG: no run_id and no date bound. */
+    public boolean everyRun() {
+      return runId == null && from == null && to == null;
+    }
+  }
+
+  /** One task instance a clear changed (or would change), with the state it had. */
+  public record Instance(String runId, String taskId, int mapIndex, TaskInstanceState previous) {}
+
+  /**
+   * What a clear changed: the instances (newest run first) with the states they had, and how many
+   * finished runs were queued again.
+   */
+  public record Report(List<Instance> instances, int runs) {}
+
+  private static final Set<TaskInstanceState> FAILED_STATES =
+      Set.of(TaskInstanceState.FAILED, TaskInstanceState.UPSTREAM_FAILED);
+
+  private ClearTasks() {}
+
+  /** Clears by task regex, downstream and logical-date range; see {@link Selection}. */
   public static Cleared clear(
       Database db,
       DagVersions versions,
@@ -47,26 +78,40 @@ public final class ClearTasks {
       Instant from,
       Instant to,
       Instant now) {
-    Pattern pattern = taskRegex == null ? null : Pattern.compile(taskRegex);
+    Report r =
+        clear(
+            db, versions, dagId, new Selection(taskRegex, downstream, from, to, null, false), now);
+    return new Cleared(r.instances().size(), r.runs());
+  }
+
+  /** What {@link #clear(Database, DagVersions, String, Selection, Instant)} would clear now. */
+  public static List<Instance> preview(
+      Database db, DagVersions versions, String dagId, Selection selection) {
+    TaskInstanceRepository tis = new TaskInstanceRepository(db);
+    List<Instance> found = new ArrayList<>();
+    for (DagRunRow run : runs(db, dagId, selection)) {
+      Dag dag = versions.get(run.dagId(), run.dagHash());
+      for (TaskInstanceRow ti : chosenInstances(dag, tis, run, selection)) {
+        found.add(new Instance(run.runId(), ti.taskId(), ti.mapIndex(), ti.state()));
+      }
+    }
+    return found;
+  }
+
+  public static Report clear(
+      Database db, DagVersions versions, String dagId, Selection selection, Instant now) {
     DagRunRepository runs = new DagRunRepository(db);
     TaskInstanceRepository tis = new TaskInstanceRepository(db);
     return db.inTransaction(
         () -> {
-          int clearedTis = 0;
+          List<Instance> cleared = new ArrayList<>();
           int clearedRuns = 0;
-          for (DagRunRow run : runs.list(dagId, Integer.MAX_VALUE)) {
-            Instant logical = run.logicalDate() != null ? run.logicalDate() : run.runAfter();
-            if ((from != null && logical.isBefore(from)) || (to != null && logical.isAfter(to))) {
-              continue;
-            }
+          for (DagRunRow run : runs(db, dagId, selection)) {
             Dag dag = versions.get(run.dagId(), run.dagHash());
-            Set<String> chosen = chosen(dag, pattern, downstream);
             List<TaskInstanceRepository.Reset> resets = new ArrayList<>();
             List<StateChange> restarts = new ArrayList<>();
-            for (TaskInstanceRow ti : tis.listForRun(run.dagId(), run.runId())) {
-              if (!chosen.contains(ti.taskId()) || ti.state() == TaskInstanceState.NONE) {
-                continue;
-              }
+            List<TaskInstanceRow> chosen = chosenInstances(dag, tis, run, selection);
+            for (TaskInstanceRow ti : chosen) {
               int retries = dag.task(ti.taskId()).map(Task::retries).orElse(0);
               if (ti.state() == TaskInstanceState.RUNNING) {
                 restarts.add(new StateChange(ti.id(), ti.state(), TaskInstanceState.RESTARTING));
@@ -76,16 +121,52 @@ public final class ClearTasks {
                         ti.id(), ti.state(), ti.tryNumber() + retries));
               }
             }
-            int changed = tis.resetToNone(resets, now).size() + tis.setStates(restarts, now).size();
-            clearedTis += changed;
-            if (changed > 0
+            Set<Long> changed = new HashSet<>(tis.resetToNone(resets, now));
+            changed.addAll(tis.setStates(restarts, now));
+            for (TaskInstanceRow ti : chosen) {
+              if (changed.contains(ti.id())) {
+                cleared.add(new Instance(run.runId(), ti.taskId(), ti.mapIndex(), ti.state()));
+              }
+            }
+            if (!changed.isEmpty()
                 && run.state().isFinished()
                 && runs.setState(run.id(), run.state(), DagRunState.QUEUED, now)) {
               clearedRuns++;
             }
           }
-          return new Cleared(clearedTis, clearedRuns);
+          return new Report(List.copyOf(cleared), clearedRuns);
         });
+  }
+
+  /** The DAG's runs the selection names, newest first. */
+  private static List<DagRunRow> runs(Database db, String dagId, Selection selection) {
+    List<DagRunRow> chosen = new ArrayList<>();
+    for (DagRunRow run : new DagRunRepository(db).list(dagId, Integer.MAX_VALUE)) {
+      Instant logical = run.logicalDate() != null ? run.logicalDate() : run.runAfter();
+      if ((selection.runId() != null && !selection.runId().equals(run.runId()))
+          || (selection.from() != null && logical.isBefore(selection.from()))
+          || (selection.to() != null && logical.isAfter(selection.to()))) {
+        continue;
+      }
+      chosen.add(run);
+    }
+    return chosen;
+  }
+
+  /** The run's instances the selection clears; instances that never ran are left alone. */
+  private static List<TaskInstanceRow> chosenInstances(
+      Dag dag, TaskInstanceRepository tis, DagRunRow run, Selection selection) {
+    Pattern pattern = selection.taskRegex() == null ? null : Pattern.compile(selection.taskRegex());
+    Set<String> chosen = chosen(dag, pattern, selection.downstream());
+    List<TaskInstanceRow> found = new ArrayList<>();
+    for (TaskInstanceRow ti : tis.listForRun(run.dagId(), run.runId())) {
+      if (chosen.contains(ti.taskId())
+          && ti.state() != TaskInstanceState.NONE
+          && (!selection.onlyFailed() || FAILED_STATES.contains(ti.state()))) {
+        found.add(ti);
+      }
+    }
+    return found;
   }
 
   private static Set<String> chosen(Dag dag, Pattern pattern, boolean downstream) {

@@ -18,8 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DagVersions {
   private record Key(String dagId, String hash) {}
 
+  /** A parsed version and the file it was read from. */
+  private record Version(Dag dag, String fileloc) {}
+
   private final SerializedDagRepository serialized;
-  private final Map<Key, Dag> cache = new ConcurrentHashMap<>();
+  private final Map<Key, Version> cache = new ConcurrentHashMap<>();
 
   public DagVersions(SerializedDagRepository serialized) {
     this.serialized = serialized;
@@ -27,12 +30,24 @@ public final class DagVersions {
 
   /** The version a run was created with. */
   public Dag get(String dagId, String hash) {
+    return version(dagId, hash).dag();
+  }
+
+  /**
+   * The file the version was read from, as the DAG processor saw it (absolute); null if unknown. A
+   * shell task runs in its folder.
+   */
+  public String fileloc(String dagId, String hash) {
+    return version(dagId, hash).fileloc();
+  }
+
+  private Version version(String dagId, String hash) {
     return cache.computeIfAbsent(
         new Key(dagId, hash),
         k ->
             serialized
                 .get(dagId, hash)
-                .map(s -> DagSerializer.fromJson(s.json()))
+                .map(s -> new Version(DagSerializer.fromJson(s.json()), s.fileloc()))
                 .orElseThrow(
                     () ->
                         new UpdraftException(

@@ -4,7 +4,9 @@ import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.JobType;
+import io.updraft.store.StuckTaskInstances;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,12 +33,16 @@ final class DetectStuckTasks {
   private static final int LIMIT = 256;
 
   private final SchedulerContext ctx;
+  private final StuckTaskInstances stuck;
+  private final TaskInstanceTries tries;
   private final Duration heartbeatTimeout;
   private final Duration healthThreshold;
   private final Duration queuedTimeout;
 
   DetectStuckTasks(SchedulerContext ctx, SchedulerLoop.Timeouts timeouts) {
     this.ctx = ctx;
+    this.stuck = new StuckTaskInstances(ctx.database());
+    this.tries = new TaskInstanceTries(ctx.database());
     this.heartbeatTimeout = timeouts.taskHeartbeat();
     this.healthThreshold = timeouts.schedulerHealth();
     this.queuedTimeout = timeouts.queued();
@@ -45,27 +51,25 @@ final class DetectStuckTasks {
   /** Returns how many task instances it moved on. */
   int run(Instant now) {
     int moved = 0;
-    for (TaskInstanceRow ti :
-        ctx.taskInstances().staleRunning(now.minus(heartbeatTimeout), LIMIT)) {
+    for (TaskInstanceRow ti : stuck.staleRunning(now.minus(heartbeatTimeout), LIMIT)) {
       moved += failLostTry(ti, now) ? 1 : 0;
     }
     int dead = ctx.jobs().failStale(JobType.SCHEDULER, now.minus(healthThreshold), now);
     if (dead > 0) {
       log.warn("{} scheduler(s) without heartbeat for {}: taken for dead", dead, healthThreshold);
     }
-    List<Long> orphans =
-        ctx.taskInstances().orphanedQueued(LIMIT).stream().map(TaskInstanceRow::id).toList();
+    List<Long> orphans = stuck.orphanedQueued(LIMIT).stream().map(TaskInstanceRow::id).toList();
     if (!orphans.isEmpty()) {
-      int requeued = ctx.taskInstances().resetToScheduled(orphans, now).size();
+      int requeued = stuck.resetToScheduled(orphans, now).size();
       log.warn("{} task instance(s) queued by a scheduler that ended: rescheduled", requeued);
       moved += requeued;
     }
-    List<Long> stuck =
-        ctx.taskInstances().stuckQueued(now.minus(queuedTimeout), LIMIT).stream()
+    List<Long> stuckQueued =
+        stuck.stuckQueued(now.minus(queuedTimeout), LIMIT).stream()
             .map(TaskInstanceRow::id)
             .toList();
-    if (!stuck.isEmpty()) {
-      int requeued = ctx.taskInstances().resetToScheduled(stuck, now).size();
+    if (!stuckQueued.isEmpty()) {
+      int requeued = stuck.resetToScheduled(stuckQueued, now).size();
       log.warn("{} task instance(s) queued longer than {}: rescheduled", requeued, queuedTimeout);
       moved += requeued;
     }
@@ -83,8 +87,7 @@ final class DetectStuckTasks {
       return false;
     }
     FailedTries.Ending end = FailedTries.of(task, ti, now, run.logicalDate());
-    boolean changed =
-        ctx.taskInstances().finish(ti.id(), ti.state(), end.state(), now, end.nextRetryAt());
+    boolean changed = tries.finish(ti.id(), ti.state(), end.state(), now, end.nextRetryAt());
     if (changed) {
       log.warn(
           "{}.{} in {} try {}: no heartbeat since {} (timeout {}): {}",

@@ -6,6 +6,7 @@ import io.updraft.store.ActiveTaskCounts;
 import io.updraft.store.Pool;
 import io.updraft.store.PoolOccupancy;
 import io.updraft.store.ScheduledTaskInstance;
+import io.updraft.store.TaskInstanceQueueing;
 import io.updraft.store.TaskInstanceRow;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,9 +24,11 @@ final class EnqueueTaskInstances {
   private static final int MAX_CANDIDATES = 512;
 
   private final SchedulerContext ctx;
+  private final TaskInstanceQueueing queueing;
 
   EnqueueTaskInstances(SchedulerContext ctx) {
     this.ctx = ctx;
+    this.queueing = new TaskInstanceQueueing(ctx.database());
   }
 
   /** Returns how many task instances it queued. */
@@ -44,10 +47,9 @@ final class EnqueueTaskInstances {
                   int limit = Math.min(open, MAX_CANDIDATES);
                   List<ScheduledTaskInstance> scheduled =
                       ctx.scope() == null
-                          ? ctx.taskInstances().scheduledForQueueing(limit)
-                          : ctx.taskInstances()
-                              .scheduledForQueueing(
-                                  ctx.scope().dagId(), ctx.scope().runId(), limit);
+                          ? queueing.scheduledForQueueing(limit)
+                          : queueing.scheduledForQueueing(
+                              ctx.scope().dagId(), ctx.scope().runId(), limit);
                   if (scheduled.isEmpty()) {
                     return List.<TaskInstanceRow>of();
                   }
@@ -74,7 +76,7 @@ final class EnqueueTaskInstances {
                   }
                   List<QueueCandidate> chosen = QueueSelection.select(candidates, occupancy(open));
                   List<Long> ids = chosen.stream().map(QueueCandidate::id).toList();
-                  Set<Long> done = ctx.taskInstances().queue(ids, ctx.jobId(), now);
+                  Set<Long> done = queueing.queue(ids, ctx.jobId(), now);
                   List<TaskInstanceRow> out = new ArrayList<>(done.size());
                   ids.stream().filter(done::contains).forEach(id -> out.add(byId.get(id)));
                   return out;
@@ -91,10 +93,10 @@ final class EnqueueTaskInstances {
       includeDeferred.put(p.name(), p.includeDeferred());
     }
     Map<String, Integer> occupied = new HashMap<>();
-    for (PoolOccupancy o : ctx.taskInstances().poolOccupancy().values()) {
+    for (PoolOccupancy o : queueing.poolOccupancy().values()) {
       occupied.put(o.pool(), o.occupied(includeDeferred.getOrDefault(o.pool(), false)));
     }
-    ActiveTaskCounts active = ctx.taskInstances().activeCounts();
+    ActiveTaskCounts active = queueing.activeCounts();
     Map<Occupancy.RunKey, Integer> byRun = new HashMap<>();
     active.byRun().forEach((k, v) -> byRun.put(new Occupancy.RunKey(k.dagId(), k.runId()), v));
     Map<Occupancy.TaskKey, Integer> byTask = new HashMap<>();

@@ -1,6 +1,7 @@
 package io.updraft.scheduler;
 
 import io.updraft.dag.Dag;
+import io.updraft.dag.RunIdRule;
 import io.updraft.dag.Schedule;
 import io.updraft.state.DagRunState;
 import io.updraft.store.DagRunRepository;
@@ -32,6 +33,7 @@ public final class ManualRuns {
 
   /**
    * @param runId null: {@code manual__<logical date>}
+   * @throws RunIdRule.InvalidRunIdException if {@code runId} breaks Airflow's run_id rule
    * @param confJson the run's conf as a JSON object, or null
    * @throws io.updraft.store.DuplicateDagRunException if the run_id or logical date is taken
    */
@@ -43,7 +45,7 @@ public final class ManualRuns {
       String confJson,
       Instant now) {
     Dag dag = version.dag();
-    String id = runId != null ? runId : RunIds.of(RunType.MANUAL, logicalDate);
+    String id = runId != null ? RunIdRule.require(runId) : RunIds.of(RunType.MANUAL, logicalDate);
     DataInterval interval = dataInterval(dag, logicalDate);
     DagRunRepository runs = new DagRunRepository(db);
     return db.inTransaction(

@@ -195,7 +195,7 @@ public final class RunDecisions {
   }
 
   /** Kahn's algorithm, stable in declaration order; the DAG was validated acyclic. */
-  static List<Task> topologicalOrder(Dag dag) {
+  public static List<Task> topologicalOrder(Dag dag) {
     Map<String, Integer> pending = new HashMap<>();
     Map<String, List<Task>> downstream = new HashMap<>();
     for (Task t : dag.tasks()) {

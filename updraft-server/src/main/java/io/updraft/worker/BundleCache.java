@@ -28,7 +28,7 @@ public final class BundleCache implements Bundles {
     if (!hash.matches("[0-9a-f]{64}")) {
       throw new IllegalArgumentException("'" + hash + "' is not a bundle hash");
     }
-    Path jar = folder.resolve(hash + ".jar");
+    Path jar = SafePaths.under(folder, hash + ".jar");
     if (Files.isRegularFile(jar)) {
       return jar;
     }

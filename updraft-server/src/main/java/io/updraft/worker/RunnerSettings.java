@@ -2,6 +2,8 @@ package io.updraft.worker;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -13,13 +15,16 @@ import java.util.Objects;
  * @param tempRoot where the per-try working directories of shell tasks without {@code cwd} go
  * @param baseEnv the environment every task process starts from (normally Updraft's own)
  * @param bash the shell that runs commands ({@code bash}, looked up on the PATH of {@code baseEnv})
+ * @param configuration Updraft's settings as text by section and key, without secrets: what a
+ *     template's {@code conf} reads (Airflow's {@code conf} is its configuration)
  */
 public record RunnerSettings(
     Duration killGrace,
     Duration heartbeatInterval,
     Path tempRoot,
     Map<String, String> baseEnv,
-    String bash) {
+    String bash,
+    Map<String, Map<String, String>> configuration) {
 
   public RunnerSettings {
     requirePositive(killGrace, "killGrace");
@@ -27,11 +32,14 @@ public record RunnerSettings(
     Objects.requireNonNull(tempRoot, "tempRoot");
     baseEnv = Map.copyOf(baseEnv);
     Objects.requireNonNull(bash, "bash");
+    Map<String, Map<String, String>> sections = new LinkedHashMap<>();
+    configuration.forEach((section, keys) -> sections.put(section, Map.copyOf(keys)));
+    configuration = Collections.unmodifiableMap(sections);
   }
 
   /**
    * Defaults: 10 s grace, a heartbeat every 5 s (Airflow's {@code job_heartbeat_sec}), the JVM's
-   * temp directory, this process's environment, {@code bash}.
+   * temp directory, this process's environment, {@code bash}, no configuration for templates.
    */
   public static RunnerSettings defaults() {
     return new RunnerSettings(
@@ -39,23 +47,28 @@ public record RunnerSettings(
         Duration.ofSeconds(5),
         Path.of(System.getProperty("java.io.tmpdir")),
         System.getenv(),
-        "bash");
+        "bash",
+        Map.of());
   }
 
   public RunnerSettings withKillGrace(Duration grace) {
-    return new RunnerSettings(grace, heartbeatInterval, tempRoot, baseEnv, bash);
+    return new RunnerSettings(grace, heartbeatInterval, tempRoot, baseEnv, bash, configuration);
   }
 
   public RunnerSettings withHeartbeatInterval(Duration interval) {
-    return new RunnerSettings(killGrace, interval, tempRoot, baseEnv, bash);
+    return new RunnerSettings(killGrace, interval, tempRoot, baseEnv, bash, configuration);
   }
 
   public RunnerSettings withTempRoot(Path root) {
-    return new RunnerSettings(killGrace, heartbeatInterval, root, baseEnv, bash);
+    return new RunnerSettings(killGrace, heartbeatInterval, root, baseEnv, bash, configuration);
   }
 
   public RunnerSettings withBaseEnv(Map<String, String> env) {
-    return new RunnerSettings(killGrace, heartbeatInterval, tempRoot, env, bash);
+    return new RunnerSettings(killGrace, heartbeatInterval, tempRoot, env, bash, configuration);
+  }
+
+  public RunnerSettings withConfiguration(Map<String, Map<String, String>> sections) {
+    return new RunnerSettings(killGrace, heartbeatInterval, tempRoot, baseEnv, bash, sections);
   }
 
   private static void requirePositive(Duration d, String name) {

@@ -14,9 +14,10 @@ import java.util.stream.Stream;
  * Prepares and runs the {@code bash -c command} of a {@code shell}, {@code branch} or {@code
  * short_circuit} try.
  *
- * <p>Working directory: the task's {@code cwd} (which must be an existing absolute directory), or
- * else a fresh temporary directory made for this try and deleted afterwards, as Airflow's
- * BashOperator does, so tries never see each other's files.
+ * <p>Working directory: the task's {@code cwd} (which must be an existing absolute directory); else
+ * the folder of the DAG's file (SPEC §1.3), so {@code command: ./extract.sh} runs the script next
+ * to the DAG; else — a worker without the DAG's folder — a fresh temporary directory made for this
+ * try and deleted afterwards, as Airflow's BashOperator does.
  *
  * <p>Environment: Updraft's own, then the task's {@code env}, then the {@code UPDRAFT_CTX_*}
  * variables (Airflow's {@code AIRFLOW_CTX_*}), which therefore cannot be overridden by {@code env}.
@@ -66,6 +67,12 @@ final class ShellCommand {
           "cwd '" + cwd + "' is not an existing folder — create it or fix the task's cwd", null);
     }
     return dir;
+  }
+
+  /** The folder of the DAG's file when it is there on this machine; null otherwise. */
+  static Path dagFolder(Path dagFile) {
+    Path folder = dagFile == null ? null : dagFile.toAbsolutePath().getParent();
+    return folder != null && Files.isDirectory(folder) ? folder : null;
   }
 
   static Path temporaryCwd(Path tempRoot) throws SetupException {

@@ -64,7 +64,16 @@ final class TryAttempt {
           start,
           null);
     }
-    Path logPath = request.logPath();
+    Path logPath;
+    try {
+      logPath = request.logPath();
+    } catch (SafePaths.UnsafePathException e) {
+      // A run or task row that did not come through Updraft's checks: run nothing, write nothing.
+      return outcome(
+          Result.failed(FailureKind.SETUP, "cannot write this try's log: " + e.getMessage(), null),
+          start,
+          null);
+    }
     TryLog log;
     try {
       log = TryLog.open(logPath, request.clock());
@@ -146,11 +155,21 @@ final class TryAttempt {
     Path tempDir = null;
     try {
       Object configured = args.get("cwd");
+      Path dagFolder = ShellCommand.dagFolder(request.dagFile());
       if (configured != null && !String.valueOf(configured).isBlank()) {
         cwd = ShellCommand.configuredCwd(String.valueOf(configured));
+      } else if (dagFolder != null) {
+        cwd = dagFolder;
       } else {
         tempDir = ShellCommand.temporaryCwd(settings.tempRoot());
         cwd = tempDir;
+        if (request.dagFile() != null) {
+          log.note(
+              "the DAG file's folder "
+                  + request.dagFile().getParent()
+                  + " is not on this machine: running in a temporary folder (set cwd: to choose"
+                  + " one)");
+        }
       }
     } catch (ShellCommand.SetupException e) {
       return Result.failed(FailureKind.SETUP, e.getMessage(), null);
@@ -365,7 +384,8 @@ final class TryAttempt {
         request.conf(),
         request.tryNumber(),
         request.xcoms(),
-        request.variables());
+        request.variables(),
+        settings.configuration());
   }
 
   private TryOutcome outcome(Result r, Instant start, Path logPath) {

@@ -39,13 +39,18 @@ public final class TryLog implements Closeable {
     this.out = out;
   }
 
-  /** Where the log of a try lives. */
+  /**
+   * Where the log of a try lives.
+   *
+   * @throws SafePaths.UnsafePathException if the ids would put it outside {@code logsRoot}
+   */
   public static Path path(Path logsRoot, String dagId, String runId, String taskId, int tryNumber) {
-    return logsRoot
-        .resolve("dag_id=" + dagId)
-        .resolve("run_id=" + runId)
-        .resolve("task_id=" + taskId)
-        .resolve("attempt=" + tryNumber + ".log");
+    return SafePaths.under(
+        logsRoot,
+        "dag_id=" + dagId,
+        "run_id=" + runId,
+        "task_id=" + taskId,
+        "attempt=" + tryNumber + ".log");
   }
 
   /**

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param variables values for {@code var.value.*} in templates (a placeholder until Variables are
  *     stored)
  * @param bundles where a custom operator's code comes from
+ * @param dagFile the DAG's file, whose folder is a shell task's default working folder; null if
+ *     unknown
  */
 public record TryRequest(
     Dag dag,
@@ -37,7 +39,8 @@ public record TryRequest(
     Clock clock,
     Heartbeat heartbeat,
     Map<String, String> variables,
-    Bundles bundles) {
+    Bundles bundles,
+    Path dagFile) {
 
   public TryRequest {
     Objects.requireNonNull(dag, "dag");
@@ -57,7 +60,11 @@ public record TryRequest(
     bundles = bundles == null ? Bundles.none() : bundles;
   }
 
-  /** The log file of this try. */
+  /**
+   * The log file of this try.
+   *
+   * @throws SafePaths.UnsafePathException if the ids would put it outside {@code logsRoot}
+   */
   public Path logPath() {
     return TryLog.path(logsRoot, dag.dagId(), runId, task.taskId(), tryNumber);
   }
@@ -93,6 +100,7 @@ public record TryRequest(
     private Heartbeat heartbeat;
     private Map<String, String> variables;
     private Bundles bundles;
+    private Path dagFile;
 
     private Builder(Dag dag, Task task, String runId, Instant logicalDate, Path logsRoot) {
       this.dag = dag;
@@ -142,6 +150,11 @@ public record TryRequest(
       return this;
     }
 
+    public Builder dagFile(Path v) {
+      this.dagFile = v;
+      return this;
+    }
+
     public TryRequest build() {
       return new TryRequest(
           dag,
@@ -156,7 +169,8 @@ public record TryRequest(
           clock,
           heartbeat,
           variables,
-          bundles);
+          bundles,
+          dagFile);
     }
   }
 }

@@ -10,6 +10,7 @@ import io.updraft.store.Database;
 import io.updraft.store.DatabaseConfig;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -79,6 +80,92 @@ class DagsTestCommandTest {
     assertThat(Files.readString(log)).contains("hello world 2024-01-02");
   }
 
+  /**
+   * A date given on the command line without an offset is UTC midnight, as in Airflow, whatever the
+   * DAG's time zone: {@code ds} is the date that was typed.
+   */
+  @Test
+  void aDateWithoutAnOffsetIsUtcInAnyTimeZone() throws Exception {
+    Files.writeString(
+        dags.resolve("ams.yaml"),
+        """
+        dag_id: ams
+        schedule: "@daily"
+        timezone: Europe/Amsterdam
+        start_date: 2024-01-01
+        tasks:
+          - {task_id: day, operator: shell, command: "echo {{ ds }} {{ ts }}"}
+        """);
+    CliRun r = run("dags", "test", "ams", "2024-05-10", "-o", "json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode result = JSON.readTree(r.out());
+    assertThat(result.get("run_id").asText()).isEqualTo("manual__2024-05-10T00:00:00+00:00");
+    assertThat(result.get("logical_date").asText()).isEqualTo("2024-05-10T00:00:00.000Z");
+    Path log =
+        home.resolve(
+            "logs/dag_id=ams/run_id=manual__2024-05-10T00:00:00+00:00/task_id=day/attempt=1.log");
+    assertThat(Files.readString(log)).contains("2024-05-10 2024-05-10T00:00:00+00:00");
+
+    CliRun localTime = run("tasks", "test", "ams", "day", "2024-05-10T06:30");
+    assertThat(localTime.out()).contains("return value: 2024-05-10 2024-05-10T06:30:00+00:00");
+    CliRun offset = run("tasks", "test", "ams", "day", "2024-05-10T00:30:00+02:00");
+    assertThat(offset.out()).contains("return value: 2024-05-09 2024-05-09T22:30:00+00:00");
+  }
+
+  /** conf is the configuration in effect, as in Airflow; the run's conf is dag_run.conf. */
+  @Test
+  void templatesSeeTheConfigurationAsConfAndTheRunsConfAsJson() throws Exception {
+    Files.writeString(home.resolve("updraft.yaml"), "core:\n  parallelism: 7\n");
+    Files.writeString(
+        dags.resolve("c.yaml"),
+        """
+        dag_id: c
+        schedule: null
+        tasks:
+          - task_id: show
+            operator: shell
+            command: "echo {{ conf.get('core', 'parallelism') }} '{{ dag_run.conf }}'"
+        """);
+    CliRun r = run("dags", "test", "c", "--conf", "{\"ids\": [1, 2], \"to\": \"x\"}");
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    try (var logs = Files.walk(home.resolve("logs/dag_id=c"))) {
+      Path log = logs.filter(p -> p.toString().endsWith("attempt=1.log")).findFirst().orElseThrow();
+      assertThat(Files.readString(log)).contains("\n7 {\"ids\": [1, 2], \"to\": \"x\"}\n");
+    }
+  }
+
+  /**
+   * SPEC's own example: {@code command: ./extract.sh {{ ds }}} runs the script next to the DAG
+   * file, in dags test (through the scheduler and the executor) and in tasks test.
+   */
+  @Test
+  void aShellTaskRunsInItsDagFilesFolder() throws Exception {
+    Path sub = Files.createDirectories(dags.resolve("orders"));
+    Files.writeString(
+        sub.resolve("orders.yaml"),
+        """
+        dag_id: orders
+        schedule: "@daily"
+        start_date: 2024-01-01
+        tasks:
+          - {task_id: extract, operator: shell, command: "./extract.sh {{ ds }}"}
+        """);
+    Files.writeString(
+        sub.resolve("extract.sh"), "#!/usr/bin/env bash\necho \"extract $1 in $(pwd -P)\"\n");
+    sub.resolve("extract.sh").toFile().setExecutable(true);
+    CliRun r = run("dags", "test", "orders", "2024-05-10", "-o", "json");
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    assertThat(states(JSON.readTree(r.out()))).containsEntry("extract", "success");
+    Path log =
+        home.resolve(
+            "logs/dag_id=orders/run_id=manual__2024-05-10T00:00:00+00:00/task_id=extract/"
+                + "attempt=1.log");
+    assertThat(Files.readString(log)).contains("extract 2024-05-10 in " + sub.toRealPath());
+    CliRun task = run("tasks", "test", "orders", "extract", "2024-05-11");
+    assertThat(task.exitCode()).as(task.out()).isZero();
+    assertThat(task.out()).contains("extract 2024-05-11 in " + sub.toRealPath());
+  }
+
   @Test
   void aFailedRunExitsOneAndPropagates() throws Exception {
     Files.writeString(
@@ -118,6 +205,9 @@ class DagsTestCommandTest {
       assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(r.err().lines()).as(String.join(" ", args)).hasSize(1);
     }
+    assertThat(run("dags", "test", "ok", "not-a-date").err())
+        .contains("LOGICAL_DATE 'not-a-date' is not an instant")
+        .doesNotContain("--since");
   }
 
   @Test
@@ -332,7 +422,7 @@ class DagsTestCommandTest {
               .filter(t -> t.taskId().equals("flaky"))
               .findFirst()
               .orElseThrow();
-      List<TaskInstanceRepository.Try> tries = tis.history(flaky.id());
+      List<TaskInstanceTries.Try> tries = new TaskInstanceTries(db).history(flaky.id());
       assertThat(tries).hasSize(2);
       assertThat(Duration.between(tries.get(0).endDate(), tries.get(1).startDate()))
           .isGreaterThanOrEqualTo(Duration.ofSeconds(1));

@@ -94,6 +94,34 @@ class RunCommandsTest {
     assertThat(tis.findValuesAsText("state")).containsOnly("none");
   }
 
+  /** A --logical-date without an offset is UTC, as in Airflow, whatever the DAG's time zone. */
+  @Test
+  void aLogicalDateWithoutAnOffsetIsUtc() throws Exception {
+    Dag amsterdam =
+        Dags.dag("ams")
+            .schedule("@daily")
+            .timezone("Europe/Amsterdam")
+            .startDate("2024-01-01")
+            .task(Tasks.shell("t", "true"))
+            .build();
+    try (Database db = Database.open(DatabaseConfig.defaultUrl(home))) {
+      Instant now = Instant.parse("2024-01-05T00:00:00Z");
+      new SerializedDagRepository(db)
+          .store("ams", DagSerializer.serialize(amsterdam), "a.yaml", now);
+      new DagRepository(db).upsert(amsterdam, "a.yaml", true, now);
+    }
+    for (String[] given :
+        new String[][] {
+          {"2024-05-10", "2024-05-10T00:00:00.000Z"},
+          {"2024-05-11T06:30", "2024-05-11T06:30:00.000Z"},
+          {"2024-05-12T06:30:00+02:00", "2024-05-12T04:30:00.000Z"},
+        }) {
+      CliRun r = run("dags", "trigger", "ams", "--logical-date", given[0], "-o", "json");
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      assertThat(JSON.readTree(r.out()).get("logical_date").asText()).isEqualTo(given[1]);
+    }
+  }
+
   @Test
   void triggerWithARunIdAndTheDuplicatesItRefuses() {
     CliRun first = run("dags", "trigger", "orders", "--run-id", "mine");
@@ -122,6 +150,30 @@ class RunCommandsTest {
       assertThat(r.err().lines()).as(String.join(" ", args) + ": " + r.err()).hasSize(1);
     }
     assertThat(JSON.readTree(run("dags", "list-runs", "orders", "-o", "json").out())).isEmpty();
+  }
+
+  /**
+   * A run_id names a folder of the logs: one that could leave it (or split it into folders) is
+   * refused where it enters, before anything is written — Airflow's run_id rule.
+   */
+  @Test
+  void aRunIdThatCouldLeaveTheLogsFolderIsRefused() throws Exception {
+    for (String bad : new String[] {"../../../../tmp/escape", "a b", "a/b", "x".repeat(251)}) {
+      for (String[] args :
+          new String[][] {
+            {"dags", "trigger", "orders", "--run-id", bad},
+            {"tasks", "states", "orders", bad},
+            {"tasks", "logs", "orders", bad, "extract"},
+          }) {
+        CliRun r = run(args);
+        assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+        assertThat(r.err()).as(String.join(" ", args)).contains("is invalid: use 1 to 250");
+        assertThat(r.err().lines()).as(String.join(" ", args)).hasSize(1);
+      }
+    }
+    assertThat(JSON.readTree(run("dags", "list-runs", "orders", "-o", "json").out())).isEmpty();
+    assertThat(home.resolve("tmp")).doesNotExist();
+    assertThat(home.resolve("logs")).doesNotExist();
   }
 
   @Test
@@ -159,23 +211,7 @@ class RunCommandsTest {
   @Test
   void tasksLogsPrintsATrysLog() throws Exception {
     assertThat(run("dags", "trigger", "orders", "--run-id", "r").exitCode()).isZero();
-    try (Database db = Database.open(DatabaseConfig.defaultUrl(home))) {
-      var tis = new io.updraft.store.TaskInstanceRepository(db);
-      var extract =
-          tis.listForRun("orders", "r").stream()
-              .filter(t -> t.taskId().equals("extract"))
-              .findFirst()
-              .orElseThrow();
-      tis.setStates(
-          java.util.List.of(
-              new io.updraft.store.StateChange(
-                  extract.id(),
-                  io.updraft.state.TaskInstanceState.NONE,
-                  io.updraft.state.TaskInstanceState.SCHEDULED)),
-          Instant.now());
-      tis.queue(java.util.List.of(extract.id()), 1, Instant.now());
-      tis.start(extract.id(), "h", 1, Instant.now());
-    }
+    finish("r", "extract", io.updraft.state.TaskInstanceState.RUNNING);
     java.nio.file.Path log =
         home.resolve("logs/dag_id=orders/run_id=r/task_id=extract/attempt=1.log");
     java.nio.file.Files.createDirectories(log.getParent());
@@ -306,6 +342,180 @@ class RunCommandsTest {
       CliRun r = run(bad);
       assertThat(r.exitCode()).as(String.join(" ", bad)).isEqualTo(2);
       assertThat(r.err().lines()).as(String.join(" ", bad)).hasSize(1);
+    }
+  }
+
+  @Test
+  void aBadDateNamesTheOptionItWasGivenAs() {
+    CliRun trigger = run("dags", "trigger", "orders", "--logical-date", "tomorrow");
+    assertThat(trigger.exitCode()).isEqualTo(2);
+    assertThat(trigger.err()).contains("--logical-date 'tomorrow'").doesNotContain("--since");
+    CliRun clear = run("tasks", "clear", "orders", "--to", "soon");
+    assertThat(clear.err()).contains("--to 'soon'").doesNotContain("--since");
+    CliRun backfill = run("dags", "backfill", "orders", "--from", "x", "--to", "2024-01-02");
+    assertThat(backfill.err()).contains("--from 'x'").doesNotContain("--since");
+  }
+
+  @Test
+  void tasksStatesListsTasksInTheDagsOrderNotTextOrder() throws Exception {
+    // t1 and t10 start the DAG; t2 follows t10; t11 follows t2. Text order: t1, t10, t11, t2.
+    Dag many =
+        Dags.dag("many")
+            .task(Tasks.shell("t11", "true").upstream("t2"))
+            .task(Tasks.shell("t2", "true").upstream("t10"))
+            .task(Tasks.shell("t10", "true"))
+            .task(Tasks.shell("t1", "true"))
+            .build();
+    try (Database db = Database.open(DatabaseConfig.defaultUrl(home))) {
+      Instant now = Instant.parse("2024-01-05T00:00:00Z");
+      new SerializedDagRepository(db).store("many", DagSerializer.serialize(many), "m.yaml", now);
+      new DagRepository(db).upsert(many, "m.yaml", true, now);
+    }
+    assertThat(run("dags", "trigger", "many", "--run-id", "r").exitCode()).isZero();
+    CliRun states = run("tasks", "states", "many", "r", "-o", "json");
+    assertThat(states.exitCode()).as(states.err()).isZero();
+    assertThat(JSON.readTree(states.out()).findValuesAsText("task_id"))
+        .containsExactly("t1", "t10", "t2", "t11");
+    assertThat(run("tasks", "states", "many", "r").out().lines().skip(1).map(l -> l.split(" ")[0]))
+        .containsExactly("t1", "t10", "t2", "t11");
+  }
+
+  /** Moves a task instance of run r to running, then (unless running) to {@code end}. */
+  private void finish(String runId, String taskId, io.updraft.state.TaskInstanceState end) {
+    try (Database db = Database.open(DatabaseConfig.defaultUrl(home))) {
+      var tis = new io.updraft.store.TaskInstanceRepository(db);
+      var ti =
+          tis.listForRun("orders", runId).stream()
+              .filter(t -> t.taskId().equals(taskId))
+              .findFirst()
+              .orElseThrow();
+      Instant now = Instant.now();
+      if (end == io.updraft.state.TaskInstanceState.UPSTREAM_FAILED) {
+        tis.setStates(
+            java.util.List.of(
+                new io.updraft.store.StateChange(
+                    ti.id(), io.updraft.state.TaskInstanceState.NONE, end)),
+            now);
+        return;
+      }
+      tis.setStates(
+          java.util.List.of(
+              new io.updraft.store.StateChange(
+                  ti.id(),
+                  io.updraft.state.TaskInstanceState.NONE,
+                  io.updraft.state.TaskInstanceState.SCHEDULED)),
+          now);
+      new io.updraft.store.TaskInstanceQueueing(db).queue(java.util.List.of(ti.id()), 1, now);
+      new io.updraft.store.TaskInstanceTries(db).start(ti.id(), "h", 1, now);
+      if (end != io.updraft.state.TaskInstanceState.RUNNING) {
+        tis.setStates(
+            java.util.List.of(
+                new io.updraft.store.StateChange(
+                    ti.id(), io.updraft.state.TaskInstanceState.RUNNING, end)),
+            now);
+      }
+    }
+  }
+
+  private java.util.Map<String, String> states(String runId) throws Exception {
+    java.util.Map<String, String> states = new java.util.TreeMap<>();
+    for (JsonNode ti : JSON.readTree(run("tasks", "states", "orders", runId, "-o", "json").out())) {
+      states.put(ti.get("task_id").asText(), ti.get("state").asText());
+    }
+    return states;
+  }
+
+  /** A clear run where there is no terminal, whatever the test JVM has. */
+  private CliRun clear(String... args) {
+    java.util.function.Supplier<TasksClearCommand.Terminal> before = TasksClearCommand.terminal;
+    TasksClearCommand.terminal = () -> null;
+    try {
+      String[] all = new String[args.length + 3];
+      all[0] = "tasks";
+      all[1] = "clear";
+      all[2] = "orders";
+      System.arraycopy(args, 0, all, 3, args.length);
+      return run(all);
+    } finally {
+      TasksClearCommand.terminal = before;
+    }
+  }
+
+  @Test
+  void tasksClearPrintsEachInstanceItClearedWithItsPreviousState() throws Exception {
+    assertThat(run("dags", "trigger", "orders", "--run-id", "a").exitCode()).isZero();
+    assertThat(run("dags", "trigger", "orders", "--run-id", "b").exitCode()).isZero();
+    finish("a", "extract", io.updraft.state.TaskInstanceState.SUCCESS);
+    finish("a", "load", io.updraft.state.TaskInstanceState.FAILED);
+    finish("b", "extract", io.updraft.state.TaskInstanceState.FAILED);
+    finish("b", "load", io.updraft.state.TaskInstanceState.UPSTREAM_FAILED);
+
+    CliRun one = clear("--run-id", "a", "--only-failed");
+    assertThat(one.exitCode()).as(one.err()).isZero();
+    assertThat(one.out().lines())
+        .containsExactly(
+            "dag_id  run_id  task_id  previous_state",
+            "orders  a       load     failed",
+            "cleared 1 task instance(s) in orders; 0 finished run(s) queued again");
+    assertThat(states("a")).containsEntry("extract", "success").containsEntry("load", "none");
+    assertThat(states("b")).containsEntry("extract", "failed");
+
+    CliRun json = clear("--only-failed", "-o", "json");
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    JsonNode cleared = JSON.readTree(json.out());
+    assertThat(cleared.get("total_entries").asInt()).isEqualTo(2);
+    assertThat(cleared.get("task_instances").get(0).toString())
+        .isEqualTo(
+            "{\"dag_id\":\"orders\",\"run_id\":\"b\",\"task_id\":\"extract\","
+                + "\"map_index\":-1,\"previous_state\":\"failed\"}");
+    assertThat(cleared.get("task_instances").findValuesAsText("previous_state"))
+        .containsExactly("failed", "upstream_failed");
+    assertThat(states("b").values()).containsOnly("none");
+    assertThat(states("a")).containsEntry("extract", "success");
+
+    CliRun unknownRun = clear("--run-id", "nope");
+    assertThat(unknownRun.exitCode()).isEqualTo(2);
+    assertThat(unknownRun.err()).hasLineCount(1).contains("no run 'nope'");
+  }
+
+  @Test
+  void clearingEveryRunOnATerminalAsksFirstUnlessYes() throws Exception {
+    assertThat(run("dags", "trigger", "orders", "--run-id", "a").exitCode()).isZero();
+    finish("a", "extract", io.updraft.state.TaskInstanceState.SUCCESS);
+    java.util.List<String> asked = new java.util.ArrayList<>();
+    java.util.function.Supplier<TasksClearCommand.Terminal> before = TasksClearCommand.terminal;
+    try {
+      TasksClearCommand.terminal =
+          () ->
+              question -> {
+                asked.add(question);
+                return false;
+              };
+      CliRun no = run("tasks", "clear", "orders");
+      assertThat(no.exitCode()).as(no.err()).isZero();
+      assertThat(asked).containsExactly("Clear these 1 task instance(s) in every run of orders?");
+      assertThat(no.out()).contains("orders  a       extract  success").contains("cancelled");
+      assertThat(states("a")).containsEntry("extract", "success");
+
+      // One run named: nothing to ask.
+      asked.clear();
+      CliRun oneRun = run("tasks", "clear", "orders", "--run-id", "a", "-t", "load");
+      assertThat(oneRun.out()).contains("cleared 0 task instance(s)");
+      assertThat(asked).isEmpty();
+
+      CliRun yes = run("tasks", "clear", "orders", "--yes");
+      assertThat(yes.out()).contains("cleared 1 task instance(s)");
+      assertThat(asked).isEmpty();
+      assertThat(states("a")).containsEntry("extract", "none");
+
+      finish("a", "extract", io.updraft.state.TaskInstanceState.FAILED);
+      TasksClearCommand.terminal = () -> question -> asked.add(question);
+      CliRun confirmed = run("tasks", "clear", "orders");
+      assertThat(asked).hasSize(1);
+      assertThat(confirmed.out()).contains("cleared 1 task instance(s)");
+      assertThat(states("a")).containsEntry("extract", "none");
+    } finally {
+      TasksClearCommand.terminal = before;
     }
   }
 }

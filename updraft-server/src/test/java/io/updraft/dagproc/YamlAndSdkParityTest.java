@@ -54,10 +54,9 @@ class YamlAndSdkParityTest {
             max_active_runs: 2
             tasks:
               - task_id: ping
-                operator: http
-                method: GET
-                url: https://example.com/open?day={{ ds }}
-                expect_status: [200, 204]
+                operator: shell
+                command: curl -fsS https://example.com/open?day={{ ds }}
+                skip_on_exit_code: 22
                 execution_timeout: PT2M
             """,
             (Supplier<Dag>)
@@ -72,8 +71,8 @@ class YamlAndSdkParityTest {
                         .catchup(true)
                         .maxActiveRuns(2)
                         .task(
-                            Tasks.http("ping", "GET", "https://example.com/open?day={{ ds }}")
-                                .arg("expect_status", List.of(200, 204))
+                            Tasks.shell("ping", "curl -fsS https://example.com/open?day={{ ds }}")
+                                .arg("skip_on_exit_code", 22)
                                 .executionTimeout(Duration.ofMinutes(2)))
                         .build()),
         Arguments.of(
@@ -88,10 +87,9 @@ class YamlAndSdkParityTest {
             tags: [poll, ops]
             tasks:
               - task_id: poll
-                operator: sensor
-                wait: {file: /data/ready.csv}
-                mode: reschedule
-                poke_interval: 30s
+                operator: shell
+                command: test -e /data/ready.csv
+                cwd: /data
                 retries: 3
                 retry_delay: PT30S
                 retry_exponential_backoff: true
@@ -107,9 +105,8 @@ class YamlAndSdkParityTest {
                         .maxActiveTasks(4)
                         .tags("poll", "ops")
                         .task(
-                            Tasks.sensor("poll", Map.of("file", "/data/ready.csv"))
-                                .arg("mode", "reschedule")
-                                .arg("poke_interval", "30s")
+                            Tasks.shell("poll", "test -e /data/ready.csv")
+                                .arg("cwd", "/data")
                                 .retries(3)
                                 .retryDelay("30s")
                                 .retryExponentialBackoff(true)
@@ -159,10 +156,8 @@ class YamlAndSdkParityTest {
             start_date: 2024-06-01T08:00:00+02:00
             tasks:
               - task_id: go
-                operator: trigger_dag
-                dag_id: orders_daily
-                conf: {full: true}
-                wait: false
+                operator: branch
+                command: echo orders_daily
             """,
             (Supplier<Dag>)
                 () ->
@@ -170,10 +165,7 @@ class YamlAndSdkParityTest {
                         .schedule("@once")
                         .timezone("Asia/Kolkata")
                         .startDate(Instant.parse("2024-06-01T06:00:00Z"))
-                        .task(
-                            Tasks.triggerDag("go", "orders_daily")
-                                .arg("conf", Map.of("full", true))
-                                .arg("wait", false))
+                        .task(Tasks.branch("go", "echo orders_daily"))
                         .build()),
         Arguments.of(
             "@continuous",

@@ -125,9 +125,8 @@ class YamlDagParserTest {
     String e = onlyError(parse(HEAD + "tasks:\n  - task_id: a\n    operator: shel\n"));
     assertThat(e)
         .isEqualTo(
-            "5:5: unknown operator 'shel' — use one of shell, empty, http, sql, branch,"
-                + " short_circuit, trigger_dag, sensor, or a custom operator's class name; did you mean"
-                + " shell?");
+            "5:5: unknown operator 'shel' — use one of shell, empty, branch, short_circuit, or a"
+                + " custom operator's class name; did you mean shell?");
   }
 
   @Test
@@ -242,11 +241,12 @@ class YamlDagParserTest {
     assertThat(r.dags()).isEmpty();
     assertThat(r.errors())
         .extracting(e -> e.line() + ":" + e.column())
-        .containsExactly("1:1", "2:1", "3:1", "4:1", "9:5", "10:16", "13:5", "14:5");
+        .containsExactly("1:1", "2:1", "3:1", "4:1", "9:5", "10:16", "12:5", "14:5");
     assertThat(r.errors().get(0).message()).startsWith("start_date is missing");
     assertThat(r.errors().get(1).message()).contains("did you mean @daily?");
     assertThat(r.errors().get(3).message()).isEqualTo("catchup must be true or false, not 'maybe'");
-    assertThat(r.errors().get(6).message()).contains("did you mean file?");
+    assertThat(r.errors().get(6).message())
+        .startsWith("operator 'sensor' is not available in this build yet — ");
   }
 
   @Test
@@ -383,10 +383,10 @@ class YamlDagParserTest {
                     HEAD
                         + "tasks:\n"
                         + "  - task_id: a\n"
-                        + "    operator: http\n"
-                        + "    url: https://example.com\n"
-                        + "    body: {ratio: -.inf}\n")))
-        .startsWith("7:19: -.inf is not a finite number — ");
+                        + "    operator: shell\n"
+                        + "    command: x\n"
+                        + "    skip_on_exit_code: -.inf\n")))
+        .startsWith("7:24: -.inf is not a finite number — ");
     assertThat(parse(HEAD + "params:\n  x: \".nan\"\n  y: 1.5\n").dags().get(0).params())
         .isEqualTo(Map.of("x", ".nan", "y", 1.5));
   }
@@ -435,10 +435,10 @@ class YamlDagParserTest {
             HEAD
                 + "tasks:\n"
                 + "  - task_id: a\n"
-                + "    operator: http\n"
-                + "    url: https://example.com\n"
-                + "    headers: {Accept: text/plain}\n"
-                + "    expect_status: [200, 204]\n"
+                + "    operator: shell\n"
+                + "    command: ./run.sh\n"
+                + "    cwd: /opt/etl\n"
+                + "    skip_on_exit_code: 3\n"
                 + "    max_retry_delay: PT1H\n"
                 + "    retry_exponential_backoff: true\n"
                 + "    pool_slots: 2\n"
@@ -450,16 +450,15 @@ class YamlDagParserTest {
                 + "    end_date: 2024-02-01\n"
                 + "    doc: does a thing\n"
                 + "  - task_id: b\n"
-                + "    operator: trigger_dag\n"
-                + "    dag_id: other\n"
-                + "    conf: {x: [1, 2.5, true, null]}\n"
-                + "    upstream: a\n");
+                + "    operator: empty\n"
+                + "    upstream: a\n"
+                + "params: {x: [1, 2.5, true, null]}\n");
     assertThat(r.errors()).isEmpty();
     Task a = r.dags().get(0).tasks().get(0);
     assertThat(a.args())
-        .containsEntry("url", "https://example.com")
-        .containsEntry("headers", Map.of("Accept", "text/plain"))
-        .containsEntry("expect_status", List.of(200, 204));
+        .containsEntry("command", "./run.sh")
+        .containsEntry("cwd", "/opt/etl")
+        .containsEntry("skip_on_exit_code", 3);
     assertThat(a.maxRetryDelay()).isEqualTo(Duration.ofHours(1));
     assertThat(a.retryExponentialBackoff()).isTrue();
     assertThat(a.poolSlots()).isEqualTo(2);
@@ -472,8 +471,7 @@ class YamlDagParserTest {
     assertThat(a.doc()).isEqualTo("does a thing");
     Task b = r.dags().get(0).tasks().get(1);
     assertThat(b.upstream()).containsExactly("a");
-    assertThat(b.args()).containsEntry("dag_id", "other");
-    assertThat(((Map<?, ?>) b.args().get("conf")).get("x"))
+    assertThat(r.dags().get(0).params().get("x"))
         .isEqualTo(java.util.Arrays.asList(1, 2.5, true, null));
   }
 

@@ -14,8 +14,10 @@ import io.updraft.store.JobRepository;
 import io.updraft.store.JobRow;
 import io.updraft.store.JobType;
 import io.updraft.store.SerializedDagRepository;
+import io.updraft.store.TaskInstanceQueueing;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -209,7 +211,7 @@ abstract class CrashRecoveryTest {
                         new io.updraft.store.StateChange(
                             slow, TaskInstanceState.NONE, TaskInstanceState.SCHEDULED)),
                     now);
-                tis.queue(List.of(slow), deadJob, now);
+                new TaskInstanceQueueing(d).queue(List.of(slow), deadJob, now);
               });
           return null;
         });
@@ -235,8 +237,8 @@ abstract class CrashRecoveryTest {
           assertThat(runs.get("crash", "r2").orElseThrow().state()).isEqualTo(DagRunState.SUCCESS);
           TaskInstanceRow slow = ti("r1", "slow");
           assertThat(slow.tryNumber()).as("the lost try, then the retry").isEqualTo(2);
-          assertThat(tis.history(slow.id()))
-              .extracting(TaskInstanceRepository.Try::state)
+          assertThat(new TaskInstanceTries(d).history(slow.id()))
+              .extracting(TaskInstanceTries.Try::state)
               .containsExactly(TaskInstanceState.UP_FOR_RETRY, TaskInstanceState.SUCCESS);
           assertThat(ti("r2", "slow").tryNumber())
               .as("the queued one ran once, on the survivor")

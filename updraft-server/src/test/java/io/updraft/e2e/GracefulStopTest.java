@@ -15,6 +15,7 @@ import io.updraft.store.JobRow;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -165,8 +166,8 @@ abstract class GracefulStopTest {
               .isEqualTo(DagRunState.SUCCESS);
           TaskInstanceRow rerun = new TaskInstanceRepository(d).listForRun("stop", "r").get(0);
           assertThat(rerun.tryNumber()).isEqualTo(2);
-          assertThat(new TaskInstanceRepository(d).history(rerun.id()))
-              .extracting(TaskInstanceRepository.Try::state)
+          assertThat(new TaskInstanceTries(d).history(rerun.id()))
+              .extracting(TaskInstanceTries.Try::state)
               .containsExactly(TaskInstanceState.UP_FOR_RETRY, TaskInstanceState.SUCCESS);
           return null;
         });

@@ -22,6 +22,7 @@ import io.updraft.store.Database;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
 import io.updraft.store.XComRepository;
 import io.updraft.worker.RunnerSettings;
 import java.nio.file.Files;
@@ -217,6 +218,64 @@ class LocalExecutorTest {
     assertRetriedAfterTheClear(loop);
   }
 
+  /**
+   * A run written into the database by something else than Updraft, with a run_id that would put
+   * its logs outside the logs folder: its try fails before it runs, and nothing is written outside.
+   */
+  @Test
+  void aRunIdFromOutsideThatWouldLeaveTheLogsFolderFailsItsTry() throws Exception {
+    Path marker = tmp.resolve("ran");
+    Dag dag = Dags.dag("d").task(Tasks.shell("work", "touch " + marker)).build();
+    String bad = "../../../../escape";
+    Instant now = clock.instant();
+    new SerializedDagRepository(db).store("d", DagSerializer.serialize(dag), "d.yaml", now);
+    new DagRepository(db).upsert(dag, "d.yaml", false, now);
+    versions = new DagVersions(new SerializedDagRepository(db));
+    db.runInTransaction(
+        () -> {
+          new DagRunRepository(db)
+              .create(
+                  new io.updraft.store.NewDagRun(
+                      "d",
+                      bad,
+                      io.updraft.store.RunType.MANUAL,
+                      DagRunState.QUEUED,
+                      now.minusSeconds(60),
+                      now.minusSeconds(60),
+                      now.minusSeconds(60),
+                      now.minusSeconds(60),
+                      null,
+                      versions.latest("d").hash(),
+                      null),
+                  now);
+          new TaskInstanceRepository(db)
+              .createForRun(
+                  "d",
+                  bad,
+                  List.of(
+                      new io.updraft.store.NewTaskInstance(
+                          "work", -1, 1, "default_pool", 1, "default", "shell", 0)),
+                  now);
+        });
+    SchedulerLoop loop = startScheduler(Duration.ofMillis(200));
+    DagRunRepository runs = new DagRunRepository(db);
+    await("the run to finish", () -> runs.get("d", bad).orElseThrow().state().isFinished());
+    assertThat(runs.get("d", bad).orElseThrow().state()).isEqualTo(DagRunState.FAILED);
+    assertThat(new TaskInstanceRepository(db).listForRun("d", bad).get(0).state())
+        .isEqualTo(TaskInstanceState.FAILED);
+    assertThat(marker).as("the command did not run").doesNotExist();
+    try (var files = java.nio.file.Files.walk(tmp)) {
+      assertThat(
+              files.filter(
+                  f ->
+                      f.getFileName().toString().startsWith("attempt=")
+                          || f.getFileName().toString().equals("escape")))
+          .as("no log and no folder made for one, in or out of the logs folder")
+          .isEmpty();
+    }
+    assertThat(loop.errors()).isZero();
+  }
+
   /** Task work: writes its pid to {@code tries}; its first try then sleeps 300 s as that pid. */
   private static TaskBuilder sleepsInItsFirstTry(Path tries) {
     return Tasks.shell(
@@ -229,8 +288,8 @@ class LocalExecutorTest {
     TaskInstanceRow work = ti("work");
     assertThat(work.state()).isEqualTo(TaskInstanceState.SUCCESS);
     assertThat(work.tryNumber()).isEqualTo(2);
-    assertThat(new TaskInstanceRepository(db).history(work.id()))
-        .extracting(TaskInstanceRepository.Try::state)
+    assertThat(new TaskInstanceTries(db).history(work.id()))
+        .extracting(TaskInstanceTries.Try::state)
         .containsExactly(TaskInstanceState.UP_FOR_RETRY, TaskInstanceState.SUCCESS);
     assertThat(loop.errors()).isZero();
   }
@@ -264,8 +323,8 @@ class LocalExecutorTest {
     repo.listForRun("etl", "r1").forEach(t -> tis.put(t.taskId(), t));
     assertThat(tis.values()).allMatch(t -> t.state() == TaskInstanceState.SUCCESS);
     assertThat(tis.get("transform").tryNumber()).isEqualTo(2);
-    assertThat(repo.history(tis.get("transform").id()))
-        .extracting(TaskInstanceRepository.Try::state)
+    assertThat(new TaskInstanceTries(db).history(tis.get("transform").id()))
+        .extracting(TaskInstanceTries.Try::state)
         .containsExactly(TaskInstanceState.UP_FOR_RETRY, TaskInstanceState.SUCCESS);
     XComRepository xcoms = new XComRepository(db);
     assertThat(xcoms.get("etl", "r1", "extract", XComRepository.RETURN_VALUE)).contains("42");

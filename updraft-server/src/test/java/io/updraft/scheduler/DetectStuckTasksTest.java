@@ -18,6 +18,7 @@ import io.updraft.store.RunType;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,12 +57,14 @@ class DetectStuckTasksTest {
   private final Lost executor = new Lost();
   private SchedulerLoop loop;
   private TaskInstanceRepository tis;
+  private TaskInstanceTries tries;
 
   @BeforeEach
   void setUp() {
     db = Database.open("jdbc:h2:file:" + tmp.resolve("db"));
     db.migrate();
     tis = new TaskInstanceRepository(db);
+    tries = new TaskInstanceTries(db);
     SchedulerContext ctx = SchedulerContext.create(db, executor, new Wakeup(), clock, 1);
     loop = new SchedulerLoop(ctx, Duration.ofSeconds(1), SchedulerLoop.Timeouts.defaults());
   }
@@ -106,7 +109,7 @@ class DetectStuckTasksTest {
     loop.runOnce();
     TaskInstanceRow queued = only("z");
     assertThat(queued.state()).isEqualTo(TaskInstanceState.QUEUED);
-    tis.start(queued.id(), "host", 42, clock.now); // the worker starts, then dies: no heartbeat
+    tries.start(queued.id(), "host", 42, clock.now); // the worker starts, then dies: no heartbeat
 
     clock.now = T0.plus(Duration.ofMinutes(4));
     loop.runOnce();
@@ -119,18 +122,18 @@ class DetectStuckTasksTest {
     TaskInstanceRow lost = only("z");
     assertThat(lost.state()).isEqualTo(TaskInstanceState.UP_FOR_RETRY);
     assertThat(lost.nextRetryAt()).isEqualTo(clock.now.plus(Duration.ofMinutes(1)));
-    assertThat(tis.history(lost.id())).hasSize(1);
+    assertThat(tries.history(lost.id())).hasSize(1);
 
     clock.now = clock.now.plus(Duration.ofMinutes(2));
     loop.runOnce();
     TaskInstanceRow again = only("z");
     assertThat(again.state()).isEqualTo(TaskInstanceState.QUEUED);
-    tis.start(again.id(), "host", 43, clock.now);
+    tries.start(again.id(), "host", 43, clock.now);
     clock.now = clock.now.plus(Duration.ofMinutes(6));
     loop.runOnce();
     loop.runOnce();
     assertThat(only("z").state()).as("no tries left").isEqualTo(TaskInstanceState.FAILED);
-    assertThat(tis.history(again.id())).hasSize(2);
+    assertThat(tries.history(again.id())).hasSize(2);
   }
 
   /** Cleared while running, then its worker died: restarting does not stay so forever. */
@@ -138,7 +141,7 @@ class DetectStuckTasksTest {
   void aClearedTryWhoseHeartbeatStoppedIsRetriedAtOnce() {
     trigger(Dags.dag("c").task(Tasks.shell("a", "true").retryDelay("1h")).build());
     loop.runOnce();
-    tis.start(only("c").id(), "host", 42, clock.now); // the worker starts, then dies
+    tries.start(only("c").id(), "host", 42, clock.now); // the worker starts, then dies
     ClearTasks.clear(
         db,
         new DagVersions(new SerializedDagRepository(db)),
@@ -156,8 +159,8 @@ class DetectStuckTasksTest {
     assertThat(lost.state())
         .as("retried though it has no retries: it was cleared")
         .isEqualTo(TaskInstanceState.QUEUED);
-    assertThat(tis.history(lost.id()))
-        .extracting(TaskInstanceRepository.Try::state)
+    assertThat(tries.history(lost.id()))
+        .extracting(TaskInstanceTries.Try::state)
         .containsExactly(TaskInstanceState.UP_FOR_RETRY);
   }
 

@@ -15,6 +15,7 @@ import io.updraft.store.Database;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,12 +59,14 @@ class RunsKeepTheirVersionTest {
   private final Held executor = new Held();
   private SchedulerLoop loop;
   private TaskInstanceRepository tis;
+  private TaskInstanceTries tries;
 
   @BeforeEach
   void open() {
     db = Database.open("jdbc:h2:file:" + tmp.resolve("db"));
     db.migrate();
     tis = new TaskInstanceRepository(db);
+    tries = new TaskInstanceTries(db);
     loop =
         new SchedulerLoop(
             SchedulerContext.create(db, executor, new Wakeup(), clock, 1), Duration.ofSeconds(1));
@@ -89,8 +92,8 @@ class RunsKeepTheirVersionTest {
   /** Runs every queued try to success, as a worker would. */
   private void finishQueued() {
     for (TaskInstanceRow ti : executor.queued) {
-      tis.start(ti.id(), "host", 1, clock.now);
-      tis.finish(ti.id(), TaskInstanceState.RUNNING, TaskInstanceState.SUCCESS, clock.now, null);
+      tries.start(ti.id(), "host", 1, clock.now);
+      tries.finish(ti.id(), TaskInstanceState.RUNNING, TaskInstanceState.SUCCESS, clock.now, null);
     }
     executor.queued.clear();
   }

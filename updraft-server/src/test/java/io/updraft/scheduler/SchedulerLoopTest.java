@@ -20,6 +20,7 @@ import io.updraft.store.RunType;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
 import io.updraft.timetable.TimeRestriction;
 import io.updraft.timetable.Timetables;
 import java.nio.file.Path;
@@ -207,10 +208,10 @@ class SchedulerLoopTest {
     assertThat(states("p", "manual__x").values())
         .filteredOn(s -> s == TaskInstanceState.QUEUED)
         .hasSize(2);
-    TaskInstanceRepository tis = new TaskInstanceRepository(db);
+    TaskInstanceTries tries = new TaskInstanceTries(db);
     for (TaskInstanceRow ti : List.copyOf(executor.held)) {
-      tis.start(ti.id(), "h", 1, NOW);
-      tis.finish(ti.id(), TaskInstanceState.RUNNING, TaskInstanceState.SUCCESS, NOW, null);
+      tries.start(ti.id(), "h", 1, NOW);
+      tries.finish(ti.id(), TaskInstanceState.RUNNING, TaskInstanceState.SUCCESS, NOW, null);
     }
     executor.held.clear();
     drain(loop);
@@ -279,6 +280,6 @@ class SchedulerLoopTest {
                 .findFirst()
                 .orElseThrow();
     assertThat(t3.tryNumber()).isEqualTo(2);
-    assertThat(new TaskInstanceRepository(db).history(t3.id())).hasSize(2);
+    assertThat(new TaskInstanceTries(db).history(t3.id())).hasSize(2);
   }
 }

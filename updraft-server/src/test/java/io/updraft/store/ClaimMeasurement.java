@@ -73,7 +73,10 @@ abstract class ClaimMeasurement extends RepositoryContractTest {
           "one query, " + db.dialect().primaryKeyScanHint(),
           () -> oneQuery(db.dialect().primaryKeyScanHint()));
     }
-    int locked = report("scheduledForQueueing(64)", () -> tis.scheduledForQueueing(LIMIT).size());
+    int locked =
+        report(
+            "scheduledForQueueing(64)",
+            () -> new TaskInstanceQueueing(db).scheduledForQueueing(LIMIT).size());
     // It locks no task rows at all: the pool rows serialize the critical section.
     assertThat(locked).isZero();
   }

@@ -28,6 +28,18 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
     return new TaskInstanceRepository(db);
   }
 
+  TaskInstanceQueueing queueing() {
+    return new TaskInstanceQueueing(db);
+  }
+
+  TaskInstanceTries tries() {
+    return new TaskInstanceTries(db);
+  }
+
+  StuckTaskInstances stuck() {
+    return new StuckTaskInstances(db);
+  }
+
   static NewTaskInstance task(String id, int priority, String pool, int slots) {
     return new NewTaskInstance(id, -1, priority, pool, slots, "default", "bash", 2);
   }
@@ -144,13 +156,14 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
     List<Long> all = Stream.concat(day0.stream(), day1.stream()).toList();
     moveTo(all, SCHEDULED);
 
-    List<ScheduledTaskInstance> candidates = db.inTransaction(() -> tis().scheduledForQueueing(10));
+    List<ScheduledTaskInstance> candidates =
+        db.inTransaction(() -> queueing().scheduledForQueueing(10));
 
     assertThat(candidates)
         .extracting(c -> c.ti().runId() + "." + c.ti().taskId())
         .containsExactly("r0.high", "r1.high", "r0.mid2", "r1.mid", "r0.low", "r1.low");
     assertThat(candidates.get(0).logicalDate()).isEqualTo(T0);
-    assertThat(db.inTransaction(() -> tis().scheduledForQueueing(2)))
+    assertThat(db.inTransaction(() -> queueing().scheduledForQueueing(2)))
         .extracting(c -> c.ti().id())
         .containsExactly(day0.get(1), day1.get(1));
   }
@@ -167,7 +180,7 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
     moveTo(paused, SCHEDULED);
     new DagRepository(db).upsert(DagRepositoryContractTest.dag("paused", null), "/p", true, T0);
 
-    assertThat(db.inTransaction(() -> tis().scheduledForQueueing(10)))
+    assertThat(db.inTransaction(() -> queueing().scheduledForQueueing(10)))
         .extracting(c -> c.ti().id())
         .containsExactly(running.get(0));
   }
@@ -186,7 +199,7 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
     moveTo(ids, SCHEDULED);
     db.runInTransaction(
         () -> {
-          assertThat(tis().scheduledForQueueing(2))
+          assertThat(queueing().scheduledForQueueing(2))
               .extracting(c -> c.ti().id())
               .containsExactly(ids.get(0), ids.get(1));
           // Another transaction can still change a candidate (a clear, a run timeout): no row
@@ -198,14 +211,14 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
                               .setStates(
                                   List.of(new StateChange(ids.get(1), SCHEDULED, SKIPPED)), T0)))
               .containsExactly(ids.get(1));
-          assertThat(tis().queue(List.of(ids.get(0), ids.get(1)), 7L, T0))
+          assertThat(queueing().queue(List.of(ids.get(0), ids.get(1)), 7L, T0))
               .containsExactly(ids.get(0));
         });
   }
 
   @Test
   void scheduledForQueueingNeedsATransaction() {
-    assertThatThrownBy(() -> tis().scheduledForQueueing(1))
+    assertThatThrownBy(() -> queueing().scheduledForQueueing(1))
         .isInstanceOf(IllegalStateException.class);
   }
 
@@ -215,15 +228,15 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
     moveTo(ids, SCHEDULED);
     Instant queuedAt = Instant.parse("2024-11-03T05:30:00Z");
 
-    assertThat(tis().queue(ids, 11L, queuedAt)).containsExactlyElementsOf(ids);
-    assertThat(tis().queue(ids, 12L, queuedAt)).isEmpty(); // already queued
+    assertThat(queueing().queue(ids, 11L, queuedAt)).containsExactlyElementsOf(ids);
+    assertThat(queueing().queue(ids, 12L, queuedAt)).isEmpty(); // already queued
     long id = ids.get(0);
     assertThat(ti(id).queuedDttm()).isEqualTo(queuedAt);
     assertThat(ti(id).queuedByJobId()).isEqualTo(11L);
 
     Instant started = queuedAt.plusSeconds(3600); // across the fall-back hour
-    assertThat(tis().start(id, "host-1", 4242, started)).isTrue();
-    assertThat(tis().start(id, "host-2", 1, started)).isFalse();
+    assertThat(tries().start(id, "host-1", 4242, started)).isTrue();
+    assertThat(tries().start(id, "host-2", 1, started)).isFalse();
     TaskInstanceRow running = ti(id);
     assertThat(running.state()).isEqualTo(RUNNING);
     assertThat(running.tryNumber()).isEqualTo(1);
@@ -233,30 +246,30 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
     assertThat(running.pid()).isEqualTo(4242);
 
     Instant beat = started.plusSeconds(5);
-    assertThat(tis().heartbeat(ids, beat)).containsExactly(id); // b is not running
+    assertThat(tries().heartbeat(ids, beat)).containsExactly(id); // b is not running
     assertThat(ti(id).lastHeartbeatAt()).isEqualTo(beat);
 
     Instant retryAt = started.plusSeconds(300);
     Instant ended = started.plusMillis(12_500);
-    assertThat(tis().finish(id, RUNNING, UP_FOR_RETRY, ended, retryAt)).isTrue();
+    assertThat(tries().finish(id, RUNNING, UP_FOR_RETRY, ended, retryAt)).isTrue();
     TaskInstanceRow finished = ti(id);
     assertThat(finished.state()).isEqualTo(UP_FOR_RETRY);
     assertThat(finished.endDate()).isEqualTo(ended);
     assertThat(finished.duration()).isEqualTo(12.5);
     assertThat(finished.nextRetryAt()).isEqualTo(retryAt);
-    assertThat(tis().history(id))
+    assertThat(tries().history(id))
         .containsExactly(
-            new TaskInstanceRepository.Try(id, 1, UP_FOR_RETRY, started, ended, 12.5, "host-1"));
+            new TaskInstanceTries.Try(id, 1, UP_FOR_RETRY, started, ended, 12.5, "host-1"));
 
     // Second try.
     moveTo1(id, UP_FOR_RETRY, SCHEDULED);
-    tis().queue(List.of(id), 11L, ended);
-    tis().start(id, "host-2", 7, ended.plusSeconds(1));
+    queueing().queue(List.of(id), 11L, ended);
+    tries().start(id, "host-2", 7, ended.plusSeconds(1));
     assertThat(ti(id).tryNumber()).isEqualTo(2);
     assertThat(ti(id).nextRetryAt()).isNull();
-    assertThat(tis().finish(id, RUNNING, SUCCESS, ended.plusSeconds(2), null)).isTrue();
-    assertThat(tis().history(id))
-        .extracting(TaskInstanceRepository.Try::state)
+    assertThat(tries().finish(id, RUNNING, SUCCESS, ended.plusSeconds(2), null)).isTrue();
+    assertThat(tries().history(id))
+        .extracting(TaskInstanceTries.Try::state)
         .containsExactly(UP_FOR_RETRY, SUCCESS);
   }
 
@@ -266,7 +279,7 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
         runWith("d", "r", 0, task("a", 1, "p", 1), task("b", 1, "p", 1), task("c", 1, "p", 1));
     moveTo(ids, SCHEDULED);
     moveTo1(ids.get(1), SCHEDULED, SKIPPED); // left scheduled since it was read
-    assertThat(tis().queue(ids, 5L, T0)).containsExactly(ids.get(0), ids.get(2));
+    assertThat(queueing().queue(ids, 5L, T0)).containsExactly(ids.get(0), ids.get(2));
     assertThat(ti(ids.get(1)).state()).isEqualTo(SKIPPED);
   }
 
@@ -275,30 +288,29 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
     List<Long> ids =
         runWith("d", "r", 0, task("a", 1, "p", 1), task("b", 1, "p", 1), task("c", 1, "p", 1));
     moveTo(ids, SCHEDULED);
-    tis().queue(ids.subList(0, 2), 3L, T0); // c stays scheduled
+    queueing().queue(ids.subList(0, 2), 3L, T0); // c stays scheduled
     Instant started = T0.plusSeconds(10);
-    assertThat(tis().startAll(ids, "bulk", 9, started)).containsExactly(ids.get(0), ids.get(1));
+    assertThat(tries().startAll(ids, "bulk", 9, started)).containsExactly(ids.get(0), ids.get(1));
     assertThat(ti(ids.get(0)).tryNumber()).isEqualTo(1);
     assertThat(ti(ids.get(0)).hostname()).isEqualTo("bulk");
     assertThat(ti(ids.get(2)).state()).isEqualTo(SCHEDULED);
 
     Instant ended = started.plusMillis(1500);
     assertThat(
-            tis()
+            tries()
                 .finishAll(
                     List.of(
-                        new TaskInstanceRepository.Ending(ids.get(0), SUCCESS, null),
-                        new TaskInstanceRepository.Ending(ids.get(1), UP_FOR_RETRY, ended),
-                        new TaskInstanceRepository.Ending(ids.get(2), SUCCESS, null)),
+                        new TaskInstanceTries.Ending(ids.get(0), SUCCESS, null),
+                        new TaskInstanceTries.Ending(ids.get(1), UP_FOR_RETRY, ended),
+                        new TaskInstanceTries.Ending(ids.get(2), SUCCESS, null)),
                     ended))
         .containsExactly(ids.get(0), ids.get(1));
     assertThat(ti(ids.get(0)).state()).isEqualTo(SUCCESS);
     assertThat(ti(ids.get(0)).duration()).isEqualTo(1.5);
     assertThat(ti(ids.get(1)).nextRetryAt()).isEqualTo(ended);
-    assertThat(tis().history(ids.get(1)))
+    assertThat(tries().history(ids.get(1)))
         .containsExactly(
-            new TaskInstanceRepository.Try(
-                ids.get(1), 1, UP_FOR_RETRY, started, ended, 1.5, "bulk"));
+            new TaskInstanceTries.Try(ids.get(1), 1, UP_FOR_RETRY, started, ended, 1.5, "bulk"));
     assertThat(ti(ids.get(2)).state()).as("not running: left alone").isEqualTo(SCHEDULED);
   }
 
@@ -311,64 +323,65 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
     List<Long> ids = runWith("d", "r", 0, task("a", 1, "p", 1));
     long id = ids.get(0);
     moveTo(ids, SCHEDULED, QUEUED);
-    assertThat(tis().finish(id, RUNNING, SUCCESS, T0, null)).isFalse();
-    tis().start(id, "h", 1, T0);
+    assertThat(tries().finish(id, RUNNING, SUCCESS, T0, null)).isFalse();
+    tries().start(id, "h", 1, T0);
     moveTo1(id, RUNNING, RESTARTING);
-    assertThat(tis().finish(id, RUNNING, FAILED, T0, null)).isFalse();
-    assertThat(tis().history(id)).isEmpty();
-    assertThat(tis().finish(id, RESTARTING, UP_FOR_RETRY, T0, null)).isTrue();
-    assertThat(tis().history(id)).hasSize(1);
+    assertThat(tries().finish(id, RUNNING, FAILED, T0, null)).isFalse();
+    assertThat(tries().history(id)).isEmpty();
+    assertThat(tries().finish(id, RESTARTING, UP_FOR_RETRY, T0, null)).isTrue();
+    assertThat(tries().history(id)).hasSize(1);
   }
 
   @Test
   void aTryThatOutlivedItsInstanceCannotEndTheNextTry() {
     long id = runWith("d", "r", 0, task("a", 1, "p", 1)).get(0);
     moveTo(List.of(id), SCHEDULED, QUEUED);
-    tis().start(id, "old-host", 1, T0);
+    tries().start(id, "old-host", 1, T0);
     int first = ti(id).tryNumber();
     // Declared dead, retried, and running again as the next try on another host.
-    assertThat(tis().finishTry(id, first, RUNNING, UP_FOR_RETRY, T0, T0)).isTrue();
+    assertThat(tries().finishTry(id, first, RUNNING, UP_FOR_RETRY, T0, T0)).isTrue();
     moveTo1(id, UP_FOR_RETRY, SCHEDULED);
     moveTo1(id, SCHEDULED, QUEUED);
-    tis().start(id, "new-host", 2, T0.plusSeconds(1));
+    tries().start(id, "new-host", 2, T0.plusSeconds(1));
     assertThat(ti(id).tryNumber()).isEqualTo(first + 1);
 
-    assertThat(tis().finishTry(id, first, RUNNING, SUCCESS, T0.plusSeconds(2), null))
+    assertThat(tries().finishTry(id, first, RUNNING, SUCCESS, T0.plusSeconds(2), null))
         .as("the old try's ending")
         .isFalse();
     assertThat(ti(id).state()).isEqualTo(RUNNING);
-    assertThat(tis().history(id)).hasSize(1);
-    assertThat(tis().finishTry(id, first + 1, RUNNING, SUCCESS, T0.plusSeconds(3), null)).isTrue();
-    assertThat(tis().history(id)).hasSize(2);
+    assertThat(tries().history(id)).hasSize(1);
+    assertThat(tries().finishTry(id, first + 1, RUNNING, SUCCESS, T0.plusSeconds(3), null))
+        .isTrue();
+    assertThat(tries().history(id)).hasSize(2);
   }
 
   @Test
   void aHandedBackTryIsUpForRetryAtOnceWithATryGrantedAndItsHistory() {
     long id = runWith("d", "r", 0, task("a", 1, "p", 1)).get(0);
     moveTo(List.of(id), SCHEDULED, QUEUED);
-    tis().start(id, "h", 1, T0);
+    tries().start(id, "h", 1, T0);
     int maxTries = ti(id).maxTries();
-    assertThat(tis().handBack(id, 2, T0.plusSeconds(1))).as("not the running try").isFalse();
+    assertThat(tries().handBack(id, 2, T0.plusSeconds(1))).as("not the running try").isFalse();
 
-    assertThat(tis().handBack(id, 1, T0.plusSeconds(1))).isTrue();
+    assertThat(tries().handBack(id, 1, T0.plusSeconds(1))).isTrue();
 
     TaskInstanceRow back = ti(id);
     assertThat(back.state()).isEqualTo(UP_FOR_RETRY);
     assertThat(back.nextRetryAt()).isEqualTo(T0.plusSeconds(1));
     assertThat(back.maxTries()).isEqualTo(maxTries + 1);
-    assertThat(tis().history(id))
-        .extracting(TaskInstanceRepository.Try::state)
+    assertThat(tries().history(id))
+        .extracting(TaskInstanceTries.Try::state)
         .containsExactly(UP_FOR_RETRY);
-    assertThat(tis().handBack(id, 1, T0.plusSeconds(2))).as("no longer running").isFalse();
+    assertThat(tries().handBack(id, 1, T0.plusSeconds(2))).as("no longer running").isFalse();
     assertThat(ti(id).maxTries()).isEqualTo(maxTries + 1);
   }
 
   @Test
   void finishRefusesWhatIsNotTheEndOfATry() {
-    assertThatThrownBy(() -> tis().finish(1, QUEUED, FAILED, T0, null))
+    assertThatThrownBy(() -> tries().finish(1, QUEUED, FAILED, T0, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("use setStates");
-    assertThatThrownBy(() -> tis().finish(1, RUNNING, TaskInstanceState.DEFERRED, T0, null))
+    assertThatThrownBy(() -> tries().finish(1, RUNNING, TaskInstanceState.DEFERRED, T0, null))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -386,18 +399,18 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
     List<Long> r2 = runWith("d", "r2", 1, task("a", 1, "p", 2));
     List<Long> x = runWith("x", "r1", 0, task("a", 1, "q", 1));
     moveTo(List.of(r1.get(0), r1.get(1), r1.get(2), r2.get(0), x.get(0)), SCHEDULED, QUEUED);
-    tis().start(r1.get(0), "h", 1, T0);
-    tis().start(x.get(0), "h", 1, T0);
+    tries().start(r1.get(0), "h", 1, T0);
+    tries().start(x.get(0), "h", 1, T0);
     moveTo(List.of(r1.get(3)), SCHEDULED); // scheduled does not count
 
-    Map<String, PoolOccupancy> pools = tis().poolOccupancy();
+    Map<String, PoolOccupancy> pools = queueing().poolOccupancy();
     assertThat(pools)
         .containsOnly(
             Map.entry("p", new PoolOccupancy("p", 3, 2, 0)),
             Map.entry("q", new PoolOccupancy("q", 3, 1, 0)));
     assertThat(pools.get("p").occupied(true)).isEqualTo(5);
 
-    ActiveTaskCounts active = tis().activeCounts();
+    ActiveTaskCounts active = queueing().activeCounts();
     assertThat(active.dag("d")).isEqualTo(4);
     assertThat(active.dag("x")).isEqualTo(1);
     assertThat(active.run("d", "r1")).isEqualTo(3);
@@ -411,19 +424,19 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
     List<Long> ids =
         runWith("d", "r", 0, task("a", 1, "p", 1), task("b", 1, "p", 1), task("c", 1, "p", 1));
     moveTo(ids, SCHEDULED);
-    tis().queue(List.of(ids.get(0), ids.get(1)), 1L, T0);
-    tis().queue(List.of(ids.get(2)), 1L, T0.plusSeconds(100));
-    tis().start(ids.get(0), "h", 1, T0.plusSeconds(10));
-    tis().heartbeat(List.of(ids.get(0)), T0.plusSeconds(20));
+    queueing().queue(List.of(ids.get(0), ids.get(1)), 1L, T0);
+    queueing().queue(List.of(ids.get(2)), 1L, T0.plusSeconds(100));
+    tries().start(ids.get(0), "h", 1, T0.plusSeconds(10));
+    tries().heartbeat(List.of(ids.get(0)), T0.plusSeconds(20));
 
-    assertThat(tis().staleRunning(T0.plusSeconds(21), 10))
+    assertThat(stuck().staleRunning(T0.plusSeconds(21), 10))
         .extracting(TaskInstanceRow::id)
         .containsExactly(ids.get(0));
-    assertThat(tis().staleRunning(T0.plusSeconds(20), 10)).isEmpty();
-    assertThat(tis().stuckQueued(T0.plusSeconds(50), 10))
+    assertThat(stuck().staleRunning(T0.plusSeconds(20), 10)).isEmpty();
+    assertThat(stuck().stuckQueued(T0.plusSeconds(50), 10))
         .extracting(TaskInstanceRow::id)
         .containsExactly(ids.get(1));
-    assertThat(tis().stuckQueued(T0.plusSeconds(101), 1))
+    assertThat(stuck().stuckQueued(T0.plusSeconds(101), 1))
         .extracting(TaskInstanceRow::id)
         .containsExactly(ids.get(1));
   }
@@ -432,16 +445,16 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
   void resetsStuckQueuedToScheduledAndClearsToNone() {
     List<Long> ids = runWith("d", "r", 0, task("a", 1, "p", 1), task("b", 1, "p", 1));
     moveTo(ids, SCHEDULED);
-    tis().queue(ids, 9L, T0);
-    tis().start(ids.get(1), "h", 1, T0);
+    queueing().queue(ids, 9L, T0);
+    tries().start(ids.get(1), "h", 1, T0);
 
-    assertThat(tis().resetToScheduled(ids, T0.plusSeconds(1))).containsExactly(ids.get(0));
+    assertThat(stuck().resetToScheduled(ids, T0.plusSeconds(1))).containsExactly(ids.get(0));
     TaskInstanceRow back = ti(ids.get(0));
     assertThat(back.state()).isEqualTo(SCHEDULED);
     assertThat(back.queuedByJobId()).isNull();
     assertThat(back.queuedDttm()).isNull();
 
-    tis().finish(ids.get(1), RUNNING, FAILED, T0.plusSeconds(2), null);
+    tries().finish(ids.get(1), RUNNING, FAILED, T0.plusSeconds(2), null);
     var cleared =
         tis()
             .resetToNone(
@@ -460,10 +473,10 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
   void deletingARunDeletesItsTaskInstancesAndHistory() throws Exception {
     List<Long> ids = runWith("d", "r", 0, task("a", 1, "p", 1));
     moveTo(ids, SCHEDULED, QUEUED);
-    tis().start(ids.get(0), "h", 1, T0);
-    tis().finish(ids.get(0), RUNNING, SUCCESS, T0, null);
+    tries().start(ids.get(0), "h", 1, T0);
+    tries().finish(ids.get(0), RUNNING, SUCCESS, T0, null);
     db.jdbc().update("test", "DELETE FROM dag_run WHERE dag_id = 'd'", Jdbc.Binder.NONE);
     assertThat(tis().get(ids.get(0))).isEmpty();
-    assertThat(tis().history(ids.get(0))).isEmpty();
+    assertThat(tries().history(ids.get(0))).isEmpty();
   }
 }

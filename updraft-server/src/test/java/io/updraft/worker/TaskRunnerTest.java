@@ -154,6 +154,35 @@ class TaskRunnerTest {
     }
   }
 
+  /** SPEC §1.3: without cwd, a shell task runs in its DAG file's folder. */
+  @Test
+  void defaultCwdIsTheDagFilesFolder() throws IOException {
+    Path dagFile = work.resolve("orders.yaml");
+    Files.writeString(work.resolve("extract.sh"), "echo extracted $1\n");
+    work.resolve("extract.sh").toFile().setExecutable(true);
+    Dag dag = dag(Map.of(), shell("t", "./extract.sh {{ ds }}"));
+    TryOutcome o = new TaskRunner(settings()).run(request(dag, "t").dagFile(dagFile).build());
+    assertThat(o.state()).as(o.error()).isEqualTo(TaskInstanceState.SUCCESS);
+    assertThat(o.returnValue()).isEqualTo("extracted 2024-01-31");
+    assertThat(log(o)).contains("(cwd " + work.toAbsolutePath());
+  }
+
+  /** A worker without the DAG's folder runs the command in a temporary folder, and says so. */
+  @Test
+  void aDagFolderNotOnThisMachineFallsBackToATemporaryFolder() throws IOException {
+    Path elsewhere = work.resolve("not-here/orders.yaml");
+    Dag dag = dag(Map.of(), shell("t", "pwd"));
+    TryOutcome o = new TaskRunner(settings()).run(request(dag, "t").dagFile(elsewhere).build());
+    assertThat(o.state()).isEqualTo(TaskInstanceState.SUCCESS);
+    assertThat(Path.of((String) o.returnValue()).getParent().toRealPath())
+        .isEqualTo(tmpRoot.toRealPath());
+    assertThat(log(o))
+        .contains(
+            "the DAG file's folder "
+                + elsewhere.getParent()
+                + " is not on this machine: running in a temporary folder");
+  }
+
   @Test
   void missingCwdFailsWithoutRunning() throws IOException {
     Map<String, Object> args = Map.of("command", "true", "cwd", work.resolve("nope").toString());
@@ -163,6 +192,32 @@ class TaskRunnerTest {
     assertThat(o.error()).contains("is not an existing folder");
     assertThat(o.exitCode()).isNull();
     assertThat(log(o)).contains("[updraft] error: cwd '");
+  }
+
+  /**
+   * Defence in depth: a run_id that did not come through Updraft's checks (a row written into the
+   * database by hand) cannot put a log outside the logs folder; the try fails before running.
+   */
+  @Test
+  void aRunIdThatWouldLeaveTheLogsFolderFailsTheTryBeforeItRuns() throws IOException {
+    Path root = Files.createDirectories(work.resolve("a/b/logs"));
+    Path marker = work.resolve("ran");
+    Dag dag = dag(Map.of(), shell("t", "touch " + marker));
+    TryOutcome o =
+        new TaskRunner(settings())
+            .run(TryRequest.builder(dag, "t", "../../../../escape", LOGICAL, root).build());
+    assertThat(o.state()).isEqualTo(TaskInstanceState.FAILED);
+    assertThat(o.failure()).isEqualTo(FailureKind.SETUP);
+    assertThat(o.error())
+        .startsWith("cannot write this try's log: refusing")
+        .contains("is not a plain file name");
+    assertThat(o.logPath()).isNull();
+    assertThat(marker).doesNotExist();
+    try (var files = Files.walk(work)) {
+      assertThat(files.filter(f -> !root.startsWith(f)))
+          .as("nothing made but the logs root")
+          .isEmpty();
+    }
   }
 
   @Test
@@ -192,7 +247,7 @@ class TaskRunnerTest {
             Map.of(
                 "command",
                 "echo {{ ds }} {{ ti.xcom_pull(task_ids='extract') }} {{ params.table }}"
-                    + " {{ conf.mode }} {{ ti.try_number }} {{ data_interval_end }}"),
+                    + " {{ dag_run.conf.mode }} {{ ti.try_number }} {{ data_interval_end }}"),
             Map.of(),
             null,
             List.of("extract"));

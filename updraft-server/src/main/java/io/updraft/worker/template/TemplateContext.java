@@ -21,9 +21,10 @@ import java.util.Set;
  * {@code task_instance_key_str}, {@code dag}, {@code task}, {@code params}, {@code conf}, {@code
  * var}, {@code macros}.
  *
- * <p>Differences from Airflow, on purpose: {@code conf} is the run's conf (Airflow's {@code conf}
- * is its configuration object, which Updraft does not expose to templates); {@code var} reads the
- * variables passed in {@link TryContext#variables()} until Variables are stored.
+ * <p>As in Airflow, {@code conf} is the configuration ({@code conf.get('core', 'parallelism')},
+ * {@code conf.core.parallelism}), and the run's conf is {@code dag_run.conf} (and {@code params},
+ * conf laid over the DAG's params). {@code var} reads the variables passed in {@link
+ * TryContext#variables()} until Variables are stored.
  */
 public final class TemplateContext {
 
@@ -84,7 +85,7 @@ public final class TemplateContext {
     ctx.put("task", new TemplateObject("task", task, Map.of(), c.taskId()));
 
     ctx.put("params", params(c.dagParams(), c.conf()));
-    ctx.put("conf", c.conf());
+    ctx.put("conf", configuration(c.configuration()));
     ctx.put("var", variables(c.variables()));
     ctx.put("macros", MACROS);
     return ctx;
@@ -99,6 +100,69 @@ public final class TemplateContext {
     Map<String, Object> params = new LinkedHashMap<>(dagParams);
     params.putAll(conf);
     return params;
+  }
+
+  /**
+   * Airflow's {@code conf} object: {@code get(section, key[, fallback])}, {@code getint}, {@code
+   * getboolean}, {@code has_option}, and each section as an attribute ({@code conf.core.x}).
+   */
+  private static TemplateObject configuration(Map<String, Map<String, String>> sections) {
+    Map<String, TemplateFunction> methods = new LinkedHashMap<>();
+    methods.put("get", (args, kwargs) -> setting(sections, args, kwargs));
+    methods.put(
+        "getint",
+        (args, kwargs) -> {
+          Object v = setting(sections, args, kwargs);
+          return v instanceof String text ? toLong(text, "the setting") : v;
+        });
+    methods.put(
+        "getboolean",
+        (args, kwargs) -> {
+          Object v = setting(sections, args, kwargs);
+          if (!(v instanceof String text)) {
+            return v;
+          }
+          return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "t", "1", "yes", "on" -> true;
+            case "false", "f", "0", "no", "off" -> false;
+            default ->
+                throw new IllegalArgumentException("the setting '" + text + "' is not a boolean");
+          };
+        });
+    methods.put(
+        "has_option",
+        (args, kwargs) -> {
+          String section = String.valueOf(arg(args, kwargs, 0, "section"));
+          String key = String.valueOf(arg(args, kwargs, 1, "key"));
+          return sections
+              .getOrDefault(section.toLowerCase(java.util.Locale.ROOT), Map.of())
+              .containsKey(key.toLowerCase(java.util.Locale.ROOT));
+        });
+    Map<String, Object> attrs = new LinkedHashMap<>(sections);
+    return new TemplateObject("conf", attrs, methods, "<configuration>");
+  }
+
+  /** {@code conf.get(section, key, fallback=...)}: the setting's text, or the fallback. */
+  private static Object setting(
+      Map<String, Map<String, String>> sections, List<Object> args, Map<String, Object> kwargs) {
+    String section = String.valueOf(arg(args, kwargs, 0, "section"));
+    String key = String.valueOf(arg(args, kwargs, 1, "key"));
+    String value =
+        sections
+            .getOrDefault(section.toLowerCase(java.util.Locale.ROOT), Map.of())
+            .get(key.toLowerCase(java.util.Locale.ROOT));
+    if (value != null) {
+      return value;
+    }
+    if (args.size() > 2 || kwargs.containsKey("fallback")) {
+      return args.size() > 2 ? args.get(2) : kwargs.get("fallback");
+    }
+    throw new IllegalArgumentException(
+        "no setting "
+            + section
+            + "."
+            + key
+            + " — 'updraft config list' shows the settings; the run's conf is dag_run.conf");
   }
 
   private static String runType(String runId) {

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param tryNumber 1 for the first try
  * @param variables Updraft Variables for {@code var.value.x} / {@code var.json.x}; a placeholder
  *     until Variables are stored: the caller passes what it has (usually nothing)
+ * @param configuration the worker's settings as text, by section and key: what {@code conf}
+ *     (Airflow's configuration object) reads; secrets already removed
  */
 public record TryContext(
     String dagId,
@@ -28,7 +30,8 @@ public record TryContext(
     Map<String, Object> conf,
     int tryNumber,
     XComLookup xcoms,
-    Map<String, String> variables) {
+    Map<String, String> variables,
+    Map<String, Map<String, String>> configuration) {
 
   public TryContext {
     Objects.requireNonNull(dagId, "dagId");
@@ -40,5 +43,6 @@ public record TryContext(
     conf = conf == null ? Map.of() : conf;
     xcoms = xcoms == null ? XComLookup.none() : xcoms;
     variables = variables == null ? Map.of() : variables;
+    configuration = configuration == null ? Map.of() : configuration;
   }
 }

@@ -5,11 +5,18 @@ import io.pebbletemplates.pebble.attributes.ResolvedAttribute;
 import io.pebbletemplates.pebble.error.AttributeNotFoundException;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.extension.AbstractExtension;
+import io.pebbletemplates.pebble.extension.AbstractNodeVisitor;
+import io.pebbletemplates.pebble.extension.Filter;
 import io.pebbletemplates.pebble.extension.Function;
+import io.pebbletemplates.pebble.extension.NodeVisitor;
+import io.pebbletemplates.pebble.extension.NodeVisitorFactory;
 import io.pebbletemplates.pebble.node.ArgumentsNode;
+import io.pebbletemplates.pebble.node.PrintNode;
+import io.pebbletemplates.pebble.node.expression.Expression;
 import io.pebbletemplates.pebble.template.EvaluationContext;
 import io.pebbletemplates.pebble.template.EvaluationContextImpl;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
+import io.pebbletemplates.pebble.template.PebbleTemplateImpl;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,8 +29,21 @@ import java.util.Map;
  * turned into {@code updraft_call(ti, 'xcom_pull', task_ids='a', key='k')}, calls a method with
  * Python-style named arguments. Method calls with positional arguments only that were not rewritten
  * (e.g. {@code dag_run.logical_date.strftime('%Y')}) reach the resolver.
+ *
+ * <p>A map or list printed by {@code {{ ... }}} is written as JSON ({@link TemplateJson}), as the
+ * {@code tojson} filter writes it too, never as Java's {@code toString}.
  */
 final class UpdraftPebbleExtension extends AbstractExtension {
+
+  @Override
+  public List<NodeVisitorFactory> getNodeVisitors() {
+    return List.of(template -> new JsonPrinting((PebbleTemplateImpl) template));
+  }
+
+  @Override
+  public Map<String, Filter> getFilters() {
+    return Map.of("tojson", new ToJsonFilter());
+  }
 
   @Override
   public List<AttributeResolver> getAttributeResolver() {
@@ -122,6 +142,57 @@ final class UpdraftPebbleExtension extends AbstractExtension {
             }
           });
       return call(object, name, positional, named, lineNumber, self.getName());
+    }
+  }
+
+  /** Wraps the expression of every {@code {{ ... }}} so a map or list prints as JSON. */
+  private static final class JsonPrinting extends AbstractNodeVisitor {
+    JsonPrinting(PebbleTemplateImpl template) {
+      super(template);
+    }
+
+    @Override
+    public void visit(PrintNode node) {
+      if (!(node.getExpression() instanceof AsJson)) {
+        node.setExpression(new AsJson(node.getExpression()));
+      }
+    }
+  }
+
+  /** An expression whose map or list value becomes its JSON text; other values pass through. */
+  private record AsJson(Expression<?> inner) implements Expression<Object> {
+    @Override
+    public Object evaluate(PebbleTemplateImpl self, EvaluationContextImpl context) {
+      Object value = inner.evaluate(self, context);
+      return TemplateJson.isStructured(value) ? TemplateJson.text(value) : value;
+    }
+
+    @Override
+    public int getLineNumber() {
+      return inner.getLineNumber();
+    }
+
+    @Override
+    public void accept(NodeVisitor visitor) {
+      inner.accept(visitor);
+    }
+  }
+
+  /** Jinja's {@code tojson}: keys sorted, HTML-safe (and so safe inside single quotes). */
+  private static final class ToJsonFilter implements Filter {
+    @Override
+    public List<String> getArgumentNames() {
+      return List.of();
+    }
+
+    @Override
+    public Object apply(
+        Object input,
+        Map<String, Object> args,
+        PebbleTemplate self,
+        EvaluationContext context,
+        int lineNumber) {
+      return TemplateJson.htmlSafe(input);
     }
   }
 }

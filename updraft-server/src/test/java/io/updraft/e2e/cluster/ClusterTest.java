@@ -7,8 +7,8 @@ import io.updraft.state.DagRunState;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.JobRepository;
-import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
 import io.updraft.store.TestBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -129,7 +129,7 @@ class ClusterTest {
             .as(
                 "tries of %s in %s (queued by b at the kill: %s)",
                 ti.taskId(), ti.runId(), wasQueued.contains(ti.id()))
-            .extracting(TaskInstanceRepository.Try::tryNumber, TaskInstanceRepository.Try::state)
+            .extracting(TaskInstanceTries.Try::tryNumber, TaskInstanceTries.Try::state)
             .containsExactlyElementsOf(
                 retried
                     ? List.of(

@@ -9,6 +9,7 @@ import io.updraft.store.JobRepository;
 import io.updraft.store.JobRow;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -64,8 +65,8 @@ record Metadata(DatabaseConfig config) {
                     .orElseThrow(() -> new AssertionError("no " + taskId + " in " + runId)));
   }
 
-  List<TaskInstanceRepository.Try> history(long taskInstanceId) {
-    return read(db -> new TaskInstanceRepository(db).history(taskInstanceId));
+  List<TaskInstanceTries.Try> history(long taskInstanceId) {
+    return read(db -> new TaskInstanceTries(db).history(taskInstanceId));
   }
 
   JobRow job(long id) {

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TemplateRendererTest {
 
@@ -38,7 +40,10 @@ class TemplateRendererTest {
         conf,
         2,
         xcoms,
-        Map.of("env_name", "prod", "limits", "{\"rows\": 10}"));
+        Map.of("env_name", "prod", "limits", "{\"rows\": 10}"),
+        Map.of(
+            "core", Map.of("parallelism", "32", "dags_are_paused_at_creation", "true"),
+            "scheduler", Map.of("task_queued_timeout", "10m")));
   }
 
   String render(String template) {
@@ -134,8 +139,59 @@ class TemplateRendererTest {
     assertThat(render("{{ params.table }} {{ params.limit }} {{ params.extra }}", params, conf))
         .isEqualTo("orders_backfill 10 yes");
     assertThat(render("{{ params.table }}", params, Map.of())).isEqualTo("orders");
-    assertThat(render("{{ conf.table }} {{ dag_run.conf.extra }}", params, conf))
+    assertThat(render("{{ dag_run.conf.table }} {{ dag_run.conf.extra }}", params, conf))
         .isEqualTo("orders_backfill yes");
+  }
+
+  /**
+   * SPEC §1.3: {@code conf} is the configuration, as in Airflow; the run's conf is {@code
+   * dag_run.conf}. Maps and lists print as JSON (Python's json.dumps), never as Java's toString.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiterString = "=>",
+      quoteCharacter = '`',
+      value = {
+        "{{ conf.get('core', 'parallelism') }}                 => 32",
+        "{{ conf.getint('core', 'parallelism') + 1 }}          => 33",
+        "{{ conf.getboolean('core', 'dags_are_paused_at_creation') }} => true",
+        "{{ conf.core.parallelism }}                            => 32",
+        "{{ conf['scheduler']['task_queued_timeout'] }}         => 10m",
+        "{{ conf.get('core', 'nope', fallback='x') }}           => x",
+        "{{ conf.has_option('core', 'parallelism') }}           => true",
+        "{{ conf }}                                             => <configuration>",
+        "{{ dag_run.conf }}                                     => `{\"table\": \"t\", \"ids\": [1, 2], \"opts\": {\"deep\": true, \"none\": null}}`",
+        "{{ dag_run.conf.ids }}                                 => [1, 2]",
+        "{{ dag_run.conf.opts }}                                => `{\"deep\": true, \"none\": null}`",
+        "{{ params }}                                           => `{\"limit\": 5, \"table\": \"t\", \"ids\": [1, 2], \"opts\": {\"deep\": true, \"none\": null}}`",
+        "{{ params.ids | join(',') }}                           => 1,2",
+        "{% for i in dag_run.conf.ids %}{{ i }};{% endfor %}    => 1;2;",
+        "{% if true %}{{ dag_run.conf.ids }}{% endif %}         => [1, 2]",
+        "{{ var.json.limits }}                                  => `{\"rows\": 10}`",
+        "{{ dag_run.conf | tojson }}                            => `{\"ids\": [1, 2], \"opts\": {\"deep\": true, \"none\": null}, \"table\": \"t\"}`",
+        "{{ \"it's <b>\" | tojson }}                          => `\"it\\u0027s \\u003cb\\u003e\"`",
+        "{{ [logical_date] }}                                   => `[\"2024-01-31 02:00:00+00:00\"]`",
+        "{{ {} }}                                               => {}",
+      })
+  void confIsTheConfigurationAndMapsAndListsPrintAsJson(String template, String expected) {
+    Map<String, Object> conf = new LinkedHashMap<>();
+    conf.put("table", "t");
+    conf.put("ids", List.of(1, 2));
+    Map<String, Object> opts = new LinkedHashMap<>();
+    opts.put("deep", true);
+    opts.put("none", null);
+    conf.put("opts", opts);
+    assertThat(render(template, Map.of("limit", 5), conf)).isEqualTo(expected);
+  }
+
+  @Test
+  void anUnknownSettingSaysWhereTheRunsConfIs() {
+    assertThatThrownBy(() -> render("{{ conf.get('core', 'table') }}"))
+        .isInstanceOf(TemplateRenderException.class)
+        .hasMessageContaining("no setting core.table")
+        .hasMessageContaining("the run's conf is dag_run.conf");
+    assertThatThrownBy(() -> render("{{ conf.table }}"))
+        .hasMessageContaining("'conf' has no attribute 'table'");
   }
 
   @Test
