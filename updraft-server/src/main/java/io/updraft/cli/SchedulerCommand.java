@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "scheduler",
     description = {
-      "Run a scheduler and its local executor until stopped (Ctrl-C). The database must be"
+      "Run a scheduler and its local executor until stopped (Ctrl-C or SIGTERM, as standalone"
+          + " stops). The database must be"
           + " migrated ('updraft db migrate'). Several schedulers may share one PostgreSQL or"
           + " MySQL database.",
       "It also syncs the dags folder into the database, unless --no-dag-sync says another process"
