@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGTERM to a real {@code standalone} JVM while a task's process tree runs (decisions/0042): it
  * says what it does, ends the tree, exits 0, ends its scheduler job as success, and hands the try
  * back, so the next start runs it again at once — not after the task heartbeat timeout, which is
- * ten minutes here. On the embedded H2 and PostgreSQL.
+ * ten minutes here. On the embedded H2 and PostgreSQL; on PostgreSQL the next start is {@code
+ * updraft scheduler}, which stops the same way.
  */
 abstract class GracefulStopTest {
   private static final String DAG =
@@ -89,13 +90,22 @@ abstract class GracefulStopTest {
     dropDatabase();
   }
 
+  /** The command of the next start: standalone, or a scheduler (which stops the same way). */
+  String nextStart() {
+    return "standalone";
+  }
+
   private UpdraftProcess standalone(String name) throws Exception {
+    return updraft(name, "standalone");
+  }
+
+  private UpdraftProcess updraft(String name, String command) throws Exception {
     List<String> args =
         new ArrayList<>(List.of("--home", home.toString(), "--dags-folder", dags.toString()));
     if (dbUrl() != null) {
       args.addAll(List.of("--db-url", dbUrl()));
     }
-    args.add("standalone");
+    args.add(command);
     UpdraftProcess p =
         UpdraftProcess.start(home.resolve(name + ".out"), ENV, args.toArray(String[]::new));
     processes.add(p);
@@ -155,7 +165,7 @@ abstract class GracefulStopTest {
     assertThat(handedBack.maxTries()).as("the interrupted try costs no retry").isEqualTo(1);
     assertThat(handedBack.nextRetryAt()).isBeforeOrEqualTo(Instant.now());
 
-    UpdraftProcess second = standalone("second");
+    UpdraftProcess second = updraft("second", nextStart());
     await(
         "the run to finish on the next start",
         second,

@@ -22,6 +22,11 @@ class PostgresGracefulStopTest extends GracefulStopTest {
   }
 
   @Override
+  String nextStart() {
+    return "scheduler";
+  }
+
+  @Override
   String dbUrl() {
     return scratch.config().url();
   }
