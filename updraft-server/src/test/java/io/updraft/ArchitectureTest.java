@@ -69,6 +69,12 @@ class ArchitectureTest {
         .isEmpty();
   }
 
+  /** The shared helpers are a leaf: any component may use them without reaching another. */
+  @Test
+  void theSharedHelpersDependOnNoComponent() throws IOException {
+    assertThat(violations(List.of("util"), List.of("io.updraft."))).isEmpty();
+  }
+
   @Test
   void theStoreDoesNotDependOnTheSchedulerAboveIt() throws IOException {
     assertThat(

@@ -24,16 +24,15 @@ import io.updraft.store.PoolRepository;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.util.Folders;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -125,7 +123,7 @@ final class DagsTestCommand implements Callable<Integer> {
       return done.state() == DagRunState.SUCCESS ? ExitCodes.OK : ExitCodes.FAILED_RUN;
     } finally {
       if (scratch != null) {
-        deleteTree(scratch);
+        Folders.deleteTree(scratch);
       }
     }
   }
@@ -283,16 +281,6 @@ final class DagsTestCommand implements Callable<Integer> {
           "duration");
       out.println("logs: " + logs.resolve("dag_id=" + run.dagId()));
       out.flush();
-    }
-  }
-
-  static void deleteTree(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

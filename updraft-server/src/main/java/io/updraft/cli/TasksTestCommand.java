@@ -6,6 +6,7 @@ import io.updraft.scheduler.ManualRuns;
 import io.updraft.scheduler.RunIds;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.RunType;
+import io.updraft.util.Folders;
 import io.updraft.worker.TaskRunner;
 import io.updraft.worker.TryOutcome;
 import io.updraft.worker.TryRequest;
@@ -96,7 +97,7 @@ final class TasksTestCommand implements Callable<Integer> {
       out.flush();
       return outcome.state() == TaskInstanceState.FAILED ? ExitCodes.FAILED_RUN : ExitCodes.OK;
     } finally {
-      DagsTestCommand.deleteTree(logs);
+      Folders.deleteTree(logs);
     }
   }
 }

@@ -9,6 +9,8 @@ import io.updraft.dag.DagValidator;
 import io.updraft.dag.Problem;
 import io.updraft.dag.Task;
 import io.updraft.serde.DagSerializer;
+import io.updraft.util.Folders;
+import io.updraft.util.ProcessTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -76,7 +79,7 @@ final class JavaDagParser {
       return DagFileParsers.failed(file, "cannot parse the Java file: " + e.getMessage());
     } finally {
       if (dir != null) {
-        deleteTree(dir);
+        Folders.deleteQuietly(dir); // a temp folder left behind is harmless
       }
     }
   }
@@ -125,9 +128,13 @@ final class JavaDagParser {
     return dag.withTasks(tasks);
   }
 
+  /**
+   * Ends the parse JVM and whatever it started, at once (no grace: as Airflow's processor, a parse
+   * that overran its timeout or outlives the processor is killed, not asked), then waits a little
+   * for it to be gone so its temp folder can be deleted.
+   */
   private static void kill(Process child) {
-    child.descendants().forEach(ProcessHandle::destroyForcibly);
-    child.destroyForcibly();
+    ProcessTree.kill(child.toHandle(), Set.of(), Duration.ZERO);
     try {
       child.waitFor(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -142,14 +149,6 @@ final class JavaDagParser {
       return lines.isEmpty() ? "" : ": " + lines.get(lines.size() - 1).strip();
     } catch (IOException e) {
       return "";
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a temp folder left behind
     }
   }
 }

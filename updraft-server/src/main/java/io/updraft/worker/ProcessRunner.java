@@ -1,5 +1,6 @@
 package io.updraft.worker;
 
+import io.updraft.util.ProcessTree;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

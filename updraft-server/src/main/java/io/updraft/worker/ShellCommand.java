@@ -4,11 +4,9 @@ import io.updraft.worker.template.PyDates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Prepares and runs the {@code bash -c command} of a {@code shell}, {@code branch} or {@code
@@ -82,17 +80,6 @@ final class ShellCommand {
     } catch (IOException e) {
       throw new SetupException(
           "cannot create a working folder under " + tempRoot + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Deletes a per-try folder; symbolic links are removed, never followed. */
-  static void deleteQuietly(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException | RuntimeException e) {
-      // A leftover temp folder is harmless; never fail a finished try over it.
     }
   }
 

@@ -4,6 +4,7 @@ import io.updraft.bundle.OperatorResult;
 import io.updraft.dag.CustomOperators;
 import io.updraft.dag.Task;
 import io.updraft.state.TaskInstanceState;
+import io.updraft.util.Folders;
 import io.updraft.worker.template.TemplateContext;
 import io.updraft.worker.template.TemplateRenderException;
 import io.updraft.worker.template.TemplateRenderer;
@@ -207,7 +208,7 @@ final class TryAttempt {
       return decide(operator, p, skipCode);
     } finally {
       if (tempDir != null) {
-        ShellCommand.deleteQuietly(tempDir);
+        Folders.deleteQuietly(tempDir);
       }
     }
   }
@@ -273,7 +274,7 @@ final class TryAttempt {
           null);
     } finally {
       if (dir != null) {
-        ShellCommand.deleteQuietly(dir);
+        Folders.deleteQuietly(dir);
       }
     }
   }

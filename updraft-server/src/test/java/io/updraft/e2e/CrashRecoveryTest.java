@@ -63,7 +63,7 @@ abstract class CrashRecoveryTest {
 
   @TempDir Path home;
   private Path dags;
-  private final List<UpdraftProcess> processes = new ArrayList<>();
+  private final List<ChildJvm> processes = new ArrayList<>();
 
   /** The database URL to use, or null for the home's embedded H2. */
   abstract String dbUrl();
@@ -90,7 +90,7 @@ abstract class CrashRecoveryTest {
 
   @AfterEach
   void reap() throws Exception {
-    for (UpdraftProcess p : processes) {
+    for (ChildJvm p : processes) {
       p.close();
     }
     if (held != null) {
@@ -99,15 +99,14 @@ abstract class CrashRecoveryTest {
     dropDatabase();
   }
 
-  private UpdraftProcess scheduler(String name) throws Exception {
+  private ChildJvm scheduler(String name) {
     List<String> args =
         new ArrayList<>(List.of("--home", home.toString(), "--dags-folder", dags.toString()));
     if (dbUrl() != null) {
       args.addAll(List.of("--db-url", dbUrl()));
     }
     args.add("scheduler");
-    UpdraftProcess p =
-        UpdraftProcess.start(home.resolve(name + ".out"), ENV, args.toArray(String[]::new));
+    ChildJvm p = ChildJvm.updraft(name, home, ENV, args);
     processes.add(p);
     return p;
   }
@@ -139,31 +138,26 @@ abstract class CrashRecoveryTest {
                     .orElseThrow());
   }
 
-  private static void await(String what, UpdraftProcess p, java.util.function.BooleanSupplier ok)
-      throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (true) {
-      try {
-        if (ok.getAsBoolean()) {
-          return;
-        }
-      } catch (RuntimeException e) {
-        // the database may be between owners (H2 after a crash): look again
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "timed out waiting for " + what + "; scheduler said:\n" + p.output());
-      }
-      Thread.sleep(200);
-    }
+  private static void await(String what, ChildJvm p, java.util.function.BooleanSupplier ok) {
+    Await.until(
+        what,
+        Duration.ofSeconds(90),
+        () -> {
+          try {
+            return ok.getAsBoolean();
+          } catch (RuntimeException e) {
+            return false; // the database may be between owners (H2 after a crash): look again
+          }
+        },
+        p::describe);
   }
 
   @Test
   void afterKill9AndARestartTheLostTryIsRetriedAndQueuedWorkRescheduled() throws Exception {
-    UpdraftProcess first = scheduler("first");
+    ChildJvm first = scheduler("first");
     // Only once it serves the database: on H2 the first JVM to open the file serves it, and the
     // test must not be that JVM.
-    await("the scheduler to start", first, () -> output(first).contains("is running"));
+    await("the scheduler to start", first, () -> first.output().contains("is running"));
     await(
         "the DAG to be read", first, () -> db(d -> new DagRepository(d).get("crash").isPresent()));
     db(
@@ -181,7 +175,7 @@ abstract class CrashRecoveryTest {
     long deadJob =
         db(d -> new JobRepository(d).aliveSince(JobType.SCHEDULER, Instant.EPOCH).get(0).id());
 
-    first.kill9();
+    first.kill();
     held = Database.open(url()); // on H2: takes over the file the dead JVM served
 
     // What the dead scheduler had queued but not started (its executor's queue died with it):
@@ -217,7 +211,7 @@ abstract class CrashRecoveryTest {
         });
     assertThat(ti("r2", "slow").state()).isEqualTo(TaskInstanceState.QUEUED);
 
-    UpdraftProcess second = scheduler("second");
+    ChildJvm second = scheduler("second");
     await(
         "both runs to finish",
         second,
@@ -255,14 +249,6 @@ abstract class CrashRecoveryTest {
       return Files.exists(log) && Files.readString(log).contains(text);
     } catch (java.io.IOException e) {
       return false;
-    }
-  }
-
-  private static String output(UpdraftProcess p) {
-    try {
-      return p.output();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -18,7 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -45,8 +44,7 @@ class EmbeddedDatabaseTest {
 
   @TempDir Path home;
   private Path dags;
-  private final List<UpdraftProcess> processes = new ArrayList<>();
-  private final List<Process> holders = new ArrayList<>();
+  private final List<ChildJvm> processes = new ArrayList<>();
 
   @BeforeEach
   void folder() throws IOException {
@@ -56,17 +54,14 @@ class EmbeddedDatabaseTest {
 
   @AfterEach
   void reap() throws Exception {
-    for (UpdraftProcess p : processes) {
+    for (ChildJvm p : processes) {
       p.close();
-    }
-    for (Process h : holders) {
-      h.destroyForcibly().waitFor();
     }
   }
 
   @Test
   void standaloneListensOnTheLoopbackAddressOnly() throws Exception {
-    UpdraftProcess standalone = updraft("standalone", "standalone");
+    ChildJvm standalone = updraft("standalone", "standalone");
     await("the standalone to start", standalone, () -> said(standalone, "is running"));
 
     List<InetAddress> listening = listeningAddresses(standalone.pid());
@@ -83,16 +78,16 @@ class EmbeddedDatabaseTest {
   @Test
   void standaloneWaitsForAProcessStillOpeningTheFile() throws Exception {
     Path release = home.resolve("release");
-    Process holder =
+    ChildJvm holder =
         holder("plain", "jdbc:h2:file:" + home.resolve("updraft") + ";FILE_LOCK=FILE", release);
 
-    UpdraftProcess standalone = updraft("standalone", "standalone");
+    ChildJvm standalone = updraft("standalone", "standalone");
     await(
         "the standalone to say it waits",
         standalone,
         () -> said(standalone, "is being opened or handed over by another process"));
     Files.createFile(release);
-    assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(holder.awaitExit(Duration.ofSeconds(30))).isZero();
     await("the standalone to start", standalone, () -> said(standalone, "is running"));
 
     runsAQuickDag(standalone);
@@ -107,13 +102,12 @@ class EmbeddedDatabaseTest {
   @Test
   void standaloneStartsThroughAnEarlierProcessAndOutlivesIt() throws Exception {
     Path release = home.resolve("release");
-    Process holder = holder("updraft", DatabaseConfig.defaultUrl(home), release);
+    ChildJvm holder = holder("updraft", DatabaseConfig.defaultUrl(home), release);
 
-    UpdraftProcess standalone = updraft("standalone", "standalone");
+    ChildJvm standalone = updraft("standalone", "standalone");
     await("the standalone to start", standalone, () -> said(standalone, "is running"));
     Files.createFile(release);
-    assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(holder.exitValue()).isZero();
+    assertThat(holder.awaitExit(Duration.ofSeconds(30))).isZero();
 
     runsAQuickDag(standalone);
     assertThat(standalone.isAlive()).isTrue();
@@ -121,7 +115,7 @@ class EmbeddedDatabaseTest {
   }
 
   /** Triggers the DAG from a CLI process of its own and waits for standalone to run it. */
-  private void runsAQuickDag(UpdraftProcess standalone) throws Exception {
+  private void runsAQuickDag(ChildJvm standalone) throws Exception {
     await(
         "the DAG to be read",
         standalone,
@@ -130,7 +124,7 @@ class EmbeddedDatabaseTest {
             return new DagRepository(db).get("quick").isPresent();
           }
         });
-    UpdraftProcess trigger = updraft("trigger", "dags", "trigger", "quick", "--run-id", "r");
+    ChildJvm trigger = updraft("trigger", "dags", "trigger", "quick", "--run-id", "r");
     assertThat(trigger.awaitExit(Duration.ofSeconds(60))).as(trigger.output()).isZero();
     await(
         "the run to finish",
@@ -143,39 +137,25 @@ class EmbeddedDatabaseTest {
         });
   }
 
-  private UpdraftProcess updraft(String name, String... command) throws IOException {
+  private ChildJvm updraft(String name, String... command) {
     List<String> args = new ArrayList<>(List.of("--home", home.toString()));
     args.addAll(List.of("--dags-folder", dags.toString()));
     args.addAll(List.of(command));
-    UpdraftProcess p =
-        UpdraftProcess.start(
-            home.resolve(name + processes.size() + ".out"), ENV, args.toArray(String[]::new));
+    ChildJvm p = ChildJvm.updraft(name + processes.size(), home, ENV, args);
     processes.add(p);
     return p;
   }
 
-  private Process holder(String kind, String url, Path release) throws Exception {
-    Path out = home.resolve("holder.out");
-    Process p =
-        new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                H2Holder.class.getName(),
-                kind,
-                url,
-                release.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .start();
-    holders.add(p);
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!(Files.exists(out) && Files.readString(out).contains("holding"))) {
-      if (!p.isAlive() || System.nanoTime() > deadline) {
-        throw new AssertionError("the holder did not open the file:\n" + Files.readString(out));
-      }
-      Thread.sleep(50);
-    }
+  private ChildJvm holder(String kind, String url, Path release) {
+    ChildJvm p =
+        ChildJvm.start(
+            "holder",
+            home,
+            Map.of(),
+            H2Holder.class.getName(),
+            List.of(kind, url, release.toString()));
+    processes.add(p);
+    p.awaitOutput("holding", Duration.ofSeconds(60));
     return p;
   }
 
@@ -226,15 +206,11 @@ class EmbeddedDatabaseTest {
     return InetAddress.getByAddress(bytes);
   }
 
-  private static boolean said(UpdraftProcess p, String text) {
-    try {
-      return p.output().contains(text);
-    } catch (IOException e) {
-      return false;
-    }
+  private static boolean said(ChildJvm p, String text) {
+    return p.output().contains(text);
   }
 
-  private static void await(String what, UpdraftProcess p, BooleanSupplier ok) throws Exception {
+  private static void await(String what, ChildJvm p, BooleanSupplier ok) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (!ok.getAsBoolean()) {
       if (System.nanoTime() > deadline || !p.isAlive()) {

@@ -25,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,11 +56,9 @@ abstract class GracefulStopTest {
           "UPDRAFT_SCHEDULER_TASK_INSTANCE_HEARTBEAT_TIMEOUT", "10m",
           "UPDRAFT_CORE_DAGS_ARE_PAUSED_AT_CREATION", "false");
 
-  private static final Pattern JOB_ID = Pattern.compile("scheduler job (\\d+)");
-
   @TempDir Path home;
   private Path dags;
-  private final List<UpdraftProcess> processes = new ArrayList<>();
+  private final List<ChildJvm> processes = new ArrayList<>();
 
   /** The database URL to use, or null for the home's embedded H2. */
   abstract String dbUrl();
@@ -84,7 +80,7 @@ abstract class GracefulStopTest {
 
   @AfterEach
   void reap() throws Exception {
-    for (UpdraftProcess p : processes) {
+    for (ChildJvm p : processes) {
       p.close();
     }
     dropDatabase();
@@ -95,19 +91,18 @@ abstract class GracefulStopTest {
     return "standalone";
   }
 
-  private UpdraftProcess standalone(String name) throws Exception {
+  private ChildJvm standalone(String name) throws Exception {
     return updraft(name, "standalone");
   }
 
-  private UpdraftProcess updraft(String name, String command) throws Exception {
+  private ChildJvm updraft(String name, String command) throws Exception {
     List<String> args =
         new ArrayList<>(List.of("--home", home.toString(), "--dags-folder", dags.toString()));
     if (dbUrl() != null) {
       args.addAll(List.of("--db-url", dbUrl()));
     }
     args.add(command);
-    UpdraftProcess p =
-        UpdraftProcess.start(home.resolve(name + ".out"), ENV, args.toArray(String[]::new));
+    ChildJvm p = ChildJvm.updraft(name, home, ENV, args);
     processes.add(p);
     return p;
   }
@@ -126,9 +121,9 @@ abstract class GracefulStopTest {
   @Test
   void sigtermEndsTheRunningTreeRecordsTheStopAndTheNextStartRerunsTheTaskAtOnce()
       throws Exception {
-    UpdraftProcess first = standalone("first");
+    ChildJvm first = standalone("first");
     await("the standalone to start", first, () -> output(first).contains("is running"));
-    long jobId = jobId(first);
+    long jobId = first.schedulerJobId();
     await("the DAG to be read", first, () -> db(d -> new DagRepository(d).get("stop").isPresent()));
     db(
         d -> {
@@ -165,7 +160,7 @@ abstract class GracefulStopTest {
     assertThat(handedBack.maxTries()).as("the interrupted try costs no retry").isEqualTo(1);
     assertThat(handedBack.nextRetryAt()).isBeforeOrEqualTo(Instant.now());
 
-    UpdraftProcess second = updraft("second", nextStart());
+    ChildJvm second = updraft("second", nextStart());
     await(
         "the run to finish on the next start",
         second,
@@ -186,41 +181,26 @@ abstract class GracefulStopTest {
     assertThat(second.output()).contains("ending 0 running tries").contains("Stopped.");
   }
 
-  private static boolean hasSleep(UpdraftProcess p) {
+  private static boolean hasSleep(ChildJvm p) {
     return p.descendants().stream()
         .anyMatch(h -> h.info().commandLine().orElse("").contains("sleep 600"));
   }
 
-  private static long jobId(UpdraftProcess p) {
-    Matcher m = JOB_ID.matcher(output(p));
-    if (!m.find()) {
-      throw new AssertionError("no scheduler job id in:\n" + output(p));
-    }
-    return Long.parseLong(m.group(1));
+  private static void await(String what, ChildJvm p, BooleanSupplier ok) {
+    Await.until(
+        what,
+        Duration.ofSeconds(90),
+        () -> {
+          try {
+            return ok.getAsBoolean();
+          } catch (RuntimeException e) {
+            return false; // the database may be between owners (H2): look again
+          }
+        },
+        p::describe);
   }
 
-  private static void await(String what, UpdraftProcess p, BooleanSupplier ok) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (true) {
-      try {
-        if (ok.getAsBoolean()) {
-          return;
-        }
-      } catch (RuntimeException e) {
-        // the database may be between owners (H2): look again
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what + "; it said:\n" + p.output());
-      }
-      Thread.sleep(100);
-    }
-  }
-
-  private static String output(UpdraftProcess p) {
-    try {
-      return p.output();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+  private static String output(ChildJvm p) {
+    return p.output();
   }
 }

@@ -150,6 +150,18 @@ class LocalExecutorTest {
     return pid;
   }
 
+  /**
+   * Whether a task's {@code echo >>} has written its line: the shell creates the file before echo
+   * writes to it, so the file alone may still be empty.
+   */
+  private static boolean lineWritten(Path file) {
+    try {
+      return Files.exists(file) && Files.readString(file).contains("\n");
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   private static boolean alive(long pid) {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
@@ -189,7 +201,7 @@ class LocalExecutorTest {
     Path tries = tmp.resolve("tries");
     trigger(Dags.dag("d").task(sleepsInItsFirstTry(tries)).build());
     SchedulerLoop loop = startScheduler(Duration.ofMillis(200));
-    await("the first try to run", () -> Files.exists(tries));
+    await("the first try to run", () -> lineWritten(tries));
     long firstPid = pid(tries);
     ClearTasks.clear(db, versions, "d", "work", false, null, null, clock.instant());
 
@@ -208,7 +220,7 @@ class LocalExecutorTest {
     Path tries = tmp.resolve("tries");
     trigger(Dags.dag("d").task(sleepsInItsFirstTry(tries).retryDelay("1h")).build());
     SchedulerLoop loop = startScheduler(Duration.ofHours(1));
-    await("the first try to run", () -> Files.exists(tries));
+    await("the first try to run", () -> lineWritten(tries));
     ClearTasks.clear(db, versions, "d", "work", false, null, null, clock.instant());
     assertThat(ti("work").state()).isEqualTo(TaskInstanceState.RESTARTING);
     ProcessHandle.of(pid(tries)).ifPresent(ProcessHandle::destroy);

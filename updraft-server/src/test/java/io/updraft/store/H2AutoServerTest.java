@@ -2,11 +2,11 @@ package io.updraft.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import io.updraft.e2e.ChildJvm;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,35 +36,13 @@ class H2AutoServerTest {
       first.migrate();
       new PoolRepository(first).set(new Pool("from_parent", 1, null, false));
 
-      Path out = home.resolve("child.out");
-      Process child =
-          new ProcessBuilder(
-                  javaBinary(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  H2SecondProcess.class.getName(),
-                  url)
-              .redirectErrorStream(true)
-              .redirectOutput(out.toFile())
-              .start();
-      boolean exited = child.waitFor(60, TimeUnit.SECONDS);
-      if (!exited) {
-        child.destroyForcibly();
+      try (ChildJvm child =
+          ChildJvm.start("child", home, Map.of(), H2SecondProcess.class.getName(), List.of(url))) {
+        assertThat(child.awaitExit(Duration.ofSeconds(60))).as(child.describe()).isZero();
+        assertThat(child.output()).contains("saw from_parent");
       }
-      String output = Files.readString(out);
-      assertThat(exited).as(output).isTrue();
-      assertThat(child.exitValue()).as(output).isZero();
-      assertThat(output).contains("saw from_parent");
       assertThat(new PoolRepository(first).get("from_child")).isPresent();
     }
-  }
-
-  private static String javaBinary() throws IOException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    if (!Files.isExecutable(java)) {
-      throw new IOException("no java at " + java);
-    }
-    return java.toString();
   }
 
   /** The second process: checks the schema, reads the parent's pool, writes its own. */

@@ -3,6 +3,8 @@ package io.updraft.e2e.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.updraft.e2e.Await;
+import io.updraft.e2e.ChildJvm;
 import io.updraft.state.DagRunState;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRunRow;
@@ -69,8 +71,8 @@ class ClusterTest {
     Metadata db = updraft.metadata();
     List<Path> logRoots = List.of(root.resolve("a/logs"), root.resolve("b/logs"));
 
-    try (UpdraftProcess a = updraft.scheduler("a", root.resolve("a"));
-        UpdraftProcess b = updraft.scheduler("b", root.resolve("b"))) {
+    try (ChildJvm a = updraft.scheduler("a", root.resolve("a"));
+        ChildJvm b = updraft.scheduler("b", root.resolve("b"))) {
       long jobA = a.schedulerJobId();
       long jobB = b.schedulerJobId();
 
@@ -222,8 +224,7 @@ class ClusterTest {
     return ids;
   }
 
-  private static void awaitFinished(
-      Metadata db, List<String> runIds, UpdraftProcess a, UpdraftProcess b) {
+  private static void awaitFinished(Metadata db, List<String> runIds, ChildJvm a, ChildJvm b) {
     Await.until(
         "runs " + runIds + " to finish",
         DEADLINE,

@@ -3,6 +3,7 @@ package io.updraft.e2e.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.updraft.cli.Main;
+import io.updraft.e2e.ChildJvm;
 import io.updraft.store.DatabaseConfig;
 import io.updraft.store.ScratchDatabase;
 import io.updraft.store.TestBackend;
@@ -91,7 +92,7 @@ final class Installation {
   }
 
   /** Starts {@code updraft scheduler} as a child JVM on the shared home. */
-  UpdraftProcess scheduler(String name) {
+  ChildJvm scheduler(String name) {
     return scheduler(name, home);
   }
 
@@ -100,10 +101,10 @@ final class Installation {
    *
    * @param ownHome its home folder (logs); the database stays this installation's
    */
-  UpdraftProcess scheduler(String name, Path ownHome) {
+  ChildJvm scheduler(String name, Path ownHome) {
     List<String> args = globalOptions(ownHome);
     args.add("scheduler");
-    return UpdraftProcess.start(name, home.getParent(), settings, args);
+    return ChildJvm.updraft(name, home.getParent(), settings, args);
   }
 
   private List<String> globalOptions(Path homeFolder) {

@@ -1,4 +1,4 @@
-package io.updraft.e2e.cluster;
+package io.updraft.e2e;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,12 +16,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@code updraft} CLI as a child JVM on this test's class path, with an environment of its own
- * (no {@code UPDRAFT_*} variable of the test's leaks in) and its output in a file. {@link #kill()}
- * is a real {@code kill -9}; {@link #close()} also kills what the process left behind — a killed
- * JVM's task processes are re-parented, not ended, exactly as on a real machine.
+ * A JVM of its own on this test's class path — the {@code updraft} CLI ({@link #updraft}) or any
+ * main class — with an environment of its own (no {@code UPDRAFT_*} variable of the test's leaks
+ * in) and its output in a file. {@link #kill()} is a real {@code kill -9}, {@link #terminate} a
+ * clean stop's SIGTERM; {@link #close()} also kills what the process left behind — a killed JVM's
+ * task processes are re-parented, not ended, exactly as on a real machine. The one launcher of the
+ * tests that start processes of Updraft.
  */
-final class UpdraftProcess implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
   private static final Pattern JOB_ID = Pattern.compile("scheduler job (\\d+)");
 
   private final String name;
@@ -29,25 +31,31 @@ final class UpdraftProcess implements AutoCloseable {
   private final Path output;
   private final Set<ProcessHandle> leftBehind = new LinkedHashSet<>();
 
-  private UpdraftProcess(String name, Process process, Path output) {
+  private ChildJvm(String name, Process process, Path output) {
     this.name = name;
     this.process = process;
     this.output = output;
   }
 
   /**
-   * Starts {@code updraft <globalOptions...> <command...>}.
+   * Starts {@code updraft <args...>}.
    *
    * @param outputDir where {@code <name>.out} gets stdout and stderr
    * @param env {@code UPDRAFT_*} settings for this process only
    */
-  static UpdraftProcess start(
+  public static ChildJvm updraft(
       String name, Path outputDir, Map<String, String> env, List<String> args) {
+    return start(name, outputDir, env, "io.updraft.cli.Main", args);
+  }
+
+  /** Starts {@code java <mainClass> <args...>}; see {@link #updraft}. */
+  public static ChildJvm start(
+      String name, Path outputDir, Map<String, String> env, String mainClass, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // A small, quickly started JVM: these runs last seconds, and the machine has two cores.
     command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.updraft.cli.Main"));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(args);
     Path output = outputDir.resolve(name + ".out");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -55,18 +63,18 @@ final class UpdraftProcess implements AutoCloseable {
     builder.environment().keySet().removeIf(k -> k.startsWith("UPDRAFT_"));
     builder.environment().putAll(env);
     try {
-      return new UpdraftProcess(name, builder.start(), output);
+      return new ChildJvm(name, builder.start(), output);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command, e);
     }
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
   /** Everything the process printed so far. */
-  String output() {
+  public String output() {
     try {
       return Files.exists(output) ? Files.readString(output, StandardCharsets.UTF_8) : "";
     } catch (IOException e) {
@@ -75,7 +83,7 @@ final class UpdraftProcess implements AutoCloseable {
   }
 
   /** Waits until the process printed {@code text}; fails early if it exits first. */
-  void awaitOutput(String text, Duration timeout) {
+  public void awaitOutput(String text, Duration timeout) {
     Await.until(
         name + " to print '" + text + "'",
         timeout,
@@ -92,8 +100,8 @@ final class UpdraftProcess implements AutoCloseable {
         this::describe);
   }
 
-  /** The job id a scheduler printed in its banner. */
-  long schedulerJobId() {
+  /** The job id an {@code updraft scheduler} printed in its banner. */
+  public long schedulerJobId() {
     awaitOutput("is running (scheduler job", Duration.ofSeconds(60));
     Matcher m = JOB_ID.matcher(output());
     if (!m.find()) {
@@ -102,14 +110,49 @@ final class UpdraftProcess implements AutoCloseable {
     return Long.parseLong(m.group(1));
   }
 
+  /** Waits for the process to exit by itself and returns its exit code; fails after timeout. */
+  public int awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        throw new AssertionError(name + " still running after " + timeout + ": " + describe());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for " + name, e);
+    }
+    return process.exitValue();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** The processes it started that are alive now (task processes, child JVMs). */
+  public List<ProcessHandle> descendants() {
+    return process.descendants().filter(ProcessHandle::isAlive).toList();
+  }
+
+  /** SIGTERM, as a service manager or {@code kill PID} stops it; returns its exit code. */
+  public int terminate(Duration timeout) {
+    process.destroy();
+    return awaitExit(timeout);
+  }
+
   /**
-   * {@code kill -9} of the JVM, and nothing else: its task processes live on (they are killed at
-   * {@link #close()}).
+   * {@code kill -9} of the JVM, and nothing else: it dies on the spot with whatever it had running
+   * and queued; its task processes live on (they are killed at {@link #close()}).
    */
-  void kill() {
+  public void kill() {
     leftBehind.addAll(process.descendants().toList());
     process.destroyForcibly();
-    awaitExit();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        throw new AssertionError(name + " did not exit after SIGKILL");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for " + name, e);
+    }
   }
 
   private void killLeftBehind() {
@@ -123,19 +166,8 @@ final class UpdraftProcess implements AutoCloseable {
     }
   }
 
-  private void awaitExit() {
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        throw new AssertionError(name + " did not exit after SIGKILL");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted while waiting for " + name, e);
-    }
-  }
-
   /** Name, pid, state and the output so far: for failure messages. */
-  String describe() {
+  public String describe() {
     return name
         + " (pid "
         + process.pid()
@@ -144,6 +176,7 @@ final class UpdraftProcess implements AutoCloseable {
         + output();
   }
 
+  /** Kills the JVM if still running, and every process it had started. */
   @Override
   public void close() {
     if (process.isAlive()) {

@@ -1,4 +1,4 @@
-package io.updraft.worker;
+package io.updraft.util;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +19,11 @@ import java.util.concurrent.TimeoutException;
  * Handles are taken before any signal is sent, so a grandchild whose parent dies first is still
  * known and killed even though it has been re-parented. A process that detached itself from the
  * tree before this runs (a double-forking daemon) cannot be found this way.
+ *
+ * <p>Used for every process Updraft ends: a try's {@code bash} (its timeout, a cancel) and a Java
+ * DAG file's parse JVM (its {@code dag_processor.file_timeout}).
  */
-final class ProcessTree {
+public final class ProcessTree {
 
   private ProcessTree() {}
 
@@ -30,7 +33,7 @@ final class ProcessTree {
    *
    * @param known further processes seen earlier as part of this tree (may have been re-parented)
    */
-  static void kill(ProcessHandle root, Set<ProcessHandle> known, Duration grace) {
+  public static void kill(ProcessHandle root, Set<ProcessHandle> known, Duration grace) {
     Set<ProcessHandle> tree = new LinkedHashSet<>(known);
     tree.addAll(snapshot(root));
     // The root first: a shell whose child is killed before it goes on to its next command in the
@@ -61,7 +64,7 @@ final class ProcessTree {
   }
 
   /** The live descendants of {@code root}, found now. */
-  static List<ProcessHandle> snapshot(ProcessHandle root) {
+  public static List<ProcessHandle> snapshot(ProcessHandle root) {
     try {
       return root.descendants().filter(ProcessHandle::isAlive).toList();
     } catch (RuntimeException e) {

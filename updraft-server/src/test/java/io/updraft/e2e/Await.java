@@ -1,11 +1,11 @@
-package io.updraft.e2e.cluster;
+package io.updraft.e2e;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Waits for a condition with a deadline, never for a fixed time. */
-final class Await {
+public final class Await {
   private static final Duration POLL = Duration.ofMillis(100);
 
   private Await() {}
@@ -14,7 +14,7 @@ final class Await {
    * Polls {@code condition} until it holds; fails after {@code timeout} with {@code what} and the
    * {@code diagnostics} (e.g. the processes' output) in the message.
    */
-  static void until(
+  public static void until(
       String what, Duration timeout, BooleanSupplier condition, Supplier<String> diagnostics) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
