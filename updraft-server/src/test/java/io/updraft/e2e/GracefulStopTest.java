@@ -122,7 +122,7 @@ abstract class GracefulStopTest {
   void sigtermEndsTheRunningTreeRecordsTheStopAndTheNextStartRerunsTheTaskAtOnce()
       throws Exception {
     ChildJvm first = standalone("first");
-    await("the standalone to start", first, () -> output(first).contains("is running"));
+    await("the standalone to start", first, () -> first.output().contains("is running"));
     long jobId = first.schedulerJobId();
     await("the DAG to be read", first, () -> db(d -> new DagRepository(d).get("stop").isPresent()));
     db(
@@ -198,9 +198,5 @@ abstract class GracefulStopTest {
           }
         },
         p::describe);
-  }
-
-  private static String output(ChildJvm p) {
-    return p.output();
   }
 }
