@@ -36,7 +36,7 @@ final class TryAttempt {
   private final ProcessRunner processes;
   private final InJvmRunner inJvm;
   private final OperatorServices services;
-  private final CompletableFuture<String> cancel;
+  private final CompletableFuture<Cancellation> cancel;
 
   TryAttempt(
       TryRequest request,
@@ -45,7 +45,7 @@ final class TryAttempt {
       ProcessRunner processes,
       InJvmRunner inJvm,
       OperatorServices services,
-      CompletableFuture<String> cancel) {
+      CompletableFuture<Cancellation> cancel) {
     this.request = request;
     this.settings = settings;
     this.renderer = renderer;
@@ -157,7 +157,8 @@ final class TryAttempt {
   private Result runInJvm(InJvmOperator operator, Rendered rendered, TryLog log) {
     Task task = request.task();
     if (cancel.isDone()) {
-      return Result.failed(FailureKind.CANCELLED, "cancelled: " + cancel.getNow(""), null);
+      return Result.failed(
+          FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), null);
     }
     OperatorContext ctx =
         new OperatorContext(
@@ -177,7 +178,8 @@ final class TryAttempt {
           new Result(TaskInstanceState.SUCCESS, FailureKind.NONE, null, o.value(), null, null);
       case TIMED_OUT, CANCELLED ->
           cancel.isDone()
-              ? Result.failed(FailureKind.CANCELLED, "cancelled: " + cancel.getNow(""), null)
+              ? Result.failed(
+                  FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), null)
               : Result.failed(
                   FailureKind.TIMED_OUT,
                   "timed out after "
@@ -238,7 +240,8 @@ final class TryAttempt {
     }
     try {
       if (cancel.isDone()) {
-        return Result.failed(FailureKind.CANCELLED, "cancelled: " + cancel.getNow(""), null);
+        return Result.failed(
+            FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), null);
       }
       ProcessSpec spec =
           new ProcessSpec(
@@ -285,7 +288,8 @@ final class TryAttempt {
       dir = ShellCommand.temporaryCwd(settings.tempRoot());
       List<String> argv = OperatorProcess.prepare(request, bundle, args, dir);
       if (cancel.isDone()) {
-        return Result.failed(FailureKind.CANCELLED, "cancelled: " + cancel.getNow(""), null);
+        return Result.failed(
+            FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), null);
       }
       log.note(
           "running operator "
@@ -358,7 +362,7 @@ final class TryAttempt {
       }
       case CANCELLED -> {
         return Result.failed(
-            FailureKind.CANCELLED, "cancelled: " + cancel.getNow("interrupted"), p.exitCode());
+            FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), p.exitCode());
       }
       case EXITED -> {}
     }

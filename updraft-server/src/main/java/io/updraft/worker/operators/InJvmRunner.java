@@ -1,5 +1,6 @@
 package io.updraft.worker.operators;
 
+import io.updraft.worker.Cancellation;
 import io.updraft.worker.Heartbeat;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +45,7 @@ public final class InJvmRunner {
       OperatorContext ctx,
       Heartbeat heartbeat,
       Clock clock,
-      CompletableFuture<String> cancel) {
+      CompletableFuture<Cancellation> cancel) {
     CompletableFuture<Outcome> done = new CompletableFuture<>();
     Thread thread =
         Thread.ofVirtual()
@@ -101,7 +102,7 @@ public final class InJvmRunner {
       ctx.note(
           stop == Ending.TIMED_OUT
               ? "timed out after " + ctx.timeout() + ": stopping the operator"
-              : "cancelled (" + cancel.getNow("interrupted") + "): stopping the operator");
+              : "cancelled (" + reason(cancel) + "): stopping the operator");
       for (Runnable abort : ctx.aborts()) {
         try {
           abort.run();
@@ -110,10 +111,12 @@ public final class InJvmRunner {
         }
       }
       thread.interrupt();
+      Cancellation c = cancel.getNow(null);
+      Duration wait = c != null && c.killGrace() != null ? c.killGrace() : grace;
       try {
-        done.get(grace.toNanos(), TimeUnit.NANOSECONDS);
+        done.get(wait.toNanos(), TimeUnit.NANOSECONDS);
       } catch (TimeoutException | ExecutionException e) {
-        ctx.note("the operator did not stop within " + grace + "; its thread is left to end");
+        ctx.note("the operator did not stop within " + wait + "; its thread is left to end");
       } catch (InterruptedException e) {
         interrupted = true;
       }
@@ -126,5 +129,10 @@ public final class InJvmRunner {
       Thread.currentThread().interrupt();
     }
     return done.join();
+  }
+
+  private static String reason(CompletableFuture<Cancellation> cancel) {
+    Cancellation c = cancel.getNow(null);
+    return c == null ? "interrupted" : c.reason();
   }
 }
