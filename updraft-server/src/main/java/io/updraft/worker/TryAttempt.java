@@ -171,6 +171,7 @@ final class TryAttempt {
             request.clock(),
             task.executionTimeout(),
             settings.maxXComSize(),
+            (key, source) -> renderLater(rendered, key, source),
             null);
     InJvmRunner.Outcome o = inJvm.run(operator, ctx, request.heartbeat(), request.clock(), cancel);
     return switch (o.ending()) {
@@ -343,13 +344,24 @@ final class TryAttempt {
   }
 
   /** A task's args and env with every template rendered for this try. */
-  private record Rendered(Map<String, Object> args, Map<String, String> env) {}
+  private record Rendered(
+      Map<String, Object> args, Map<String, String> env, Map<String, Object> context) {}
 
   private Rendered render(Task task) throws TemplateRenderException {
     Map<String, Object> context = TemplateContext.of(tryContext());
     return new Rendered(
         renderer.renderArgs(task.taskId(), task.args(), context),
-        renderer.renderEnv(task.taskId(), task.env(), context));
+        renderer.renderEnv(task.taskId(), task.env(), context),
+        context);
+  }
+
+  /** Renders a template an operator reads at run time (a {@code sql_file}), as Airflow does. */
+  private String renderLater(Rendered rendered, String key, String source) {
+    try {
+      return renderer.render(request.task().taskId(), key, source, rendered.context());
+    } catch (TemplateRenderException e) {
+      throw new OperatorFailure(null, e.getMessage());
+    }
   }
 
   private Result decide(String operator, ProcessResult p, Integer skipCode) {

@@ -25,6 +25,9 @@ import java.util.function.Consumer;
  * @param timeout the task's {@code execution_timeout}, or null (operators bound their own waits by
  *     it, as a second line behind the runner's deadline)
  * @param maxResultBytes the largest return value that can be stored ({@code core.max_xcom_size})
+ * @param templates renders a template read at run time: (key, source) to text, with the try's
+ *     context; an {@link OperatorFailure} when it does not render
+ * @param aborts the abort actions registered so far; null for a new list
  */
 public record OperatorContext(
     String taskId,
@@ -36,10 +39,12 @@ public record OperatorContext(
     Clock clock,
     Duration timeout,
     int maxResultBytes,
+    java.util.function.BinaryOperator<String> templates,
     List<Runnable> aborts) {
 
   public OperatorContext {
     args = args == null ? Map.of() : args;
+    templates = templates == null ? (key, source) -> source : templates;
     aborts = aborts == null ? new CopyOnWriteArrayList<>() : aborts;
   }
 

@@ -34,7 +34,7 @@ final class SqlOperator implements InJvmOperator {
     if (connId == null) {
       throw args.fail("set conn: to the id of the database's connection");
     }
-    List<String> statements = statements(args, ctx.dagFolder());
+    List<String> statements = statements(args, ctx);
     Connection conn = ctx.connection(connId);
     DataSource pool = pools.pool(conn);
     Object parameters = args.raw("parameters");
@@ -144,7 +144,8 @@ final class SqlOperator implements InJvmOperator {
   }
 
   /** The statements of {@code sql} (one text or a list) or of {@code sql_file}. */
-  private static List<String> statements(Args args, Path dagFolder) {
+  private static List<String> statements(Args args, OperatorContext ctx) {
+    Path dagFolder = ctx.dagFolder();
     boolean hasSql = args.has("sql");
     boolean hasFile = args.has("sql_file");
     if (hasSql == hasFile) {
@@ -170,7 +171,8 @@ final class SqlOperator implements InJvmOperator {
         throw args.fail("sql_file " + e.getMessage());
       }
       try {
-        out.addAll(SqlText.split(Files.readString(file, StandardCharsets.UTF_8)));
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        out.addAll(SqlText.split(ctx.templates().apply("sql_file", text)));
       } catch (IOException e) {
         throw args.fail("cannot read sql_file " + file + ": " + OperatorFailure.causeOf(e));
       }

@@ -159,7 +159,7 @@ abstract class SqlOperatorContractTest {
     Files.writeString(
         dags.resolve("sql/load.sql"),
         "-- load; two statements\ncreate table f (v varchar(10));\ninsert into f values ('a;b');\n"
-            + "select v from f;\n");
+            + "select v from f where '{{ ds }}' = '2024-01-31';\n");
     TryOutcome o = tries.run("sql", Map.of("conn", "db", "sql_file", "sql/load.sql"));
     assertThat(o.state()).as(o.error()).isEqualTo(TaskInstanceState.SUCCESS);
     assertThat(o.returnValue()).isEqualTo(List.of(lowerKeys(Map.of("v", "a;b"))));
