@@ -23,7 +23,8 @@ public final class Scenarios {
           "dag-versions",
           "idle-footprint",
           "tasks-logs",
-          "print-footprint");
+          "print-footprint",
+          "operator-overhead");
 
   private Scenarios() {}
 
@@ -70,6 +71,10 @@ public final class Scenarios {
           List.of(
               new PrintFootprintWorkload(smoke ? 1 : 200, false, smoke),
               new PrintFootprintWorkload(smoke ? 1 : 200, true, smoke));
+      case "operator-overhead" ->
+          List.of(
+              new OperatorOverheadWorkload("http", smoke ? 3 : 2000),
+              new OperatorOverheadWorkload("sql", smoke ? 3 : 2000));
       default -> throw new UsageException("unknown scenario '" + scenario + "'");
     };
   }

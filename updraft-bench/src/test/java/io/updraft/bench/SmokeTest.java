@@ -55,6 +55,8 @@ class SmokeTest {
             "dag-versions edit-visible",
             "dag-versions worker-fetch",
             "idle-footprint 3-dags",
+            "operator-overhead http-3",
+            "operator-overhead sql-3",
             "parse-4000 cold",
             "parse-4000 rescan",
             "print-footprint 1MB-lines",
@@ -100,6 +102,13 @@ class SmokeTest {
     assertThat(idle.get("rss_mb").asDouble()).isBetween(10.0, 4096.0);
     assertThat(idle.get("peak_rss_mb").asDouble())
         .isGreaterThanOrEqualTo(idle.get("rss_mb").asDouble());
+
+    for (String c : List.of("operator-overhead http-3", "operator-overhead sql-3")) {
+      JsonNode op = r.get(c);
+      assertThat(op.get("per_task_ms").asDouble()).as(c).isPositive();
+      assertThat(op.get("request_ms").asDouble()).as(c).isPositive();
+      assertThat(op.get("overhead_ms").asDouble()).as(c).isNotNegative();
+    }
 
     JsonNode logs = r.get("tasks-logs 1MB");
     assertThat(logs.get("cat_s").asDouble()).isPositive();
