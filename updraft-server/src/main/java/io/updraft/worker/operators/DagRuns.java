@@ -30,13 +30,14 @@ public interface DagRuns {
       public String trigger(
           String dagId, Instant logicalDate, String runId, Map<String, Object> c) {
         throw new io.updraft.UpdraftException(
-            "this worker cannot create DAG runs (no metadata database)");
+            "there is no metadata database here to create the run in (tasks test runs without one)"
+                + " — run the DAG with dags test, or under the scheduler");
       }
 
       @Override
       public Optional<String> state(String dagId, String runId) {
         throw new io.updraft.UpdraftException(
-            "this worker cannot read DAG runs (no metadata database)");
+            "there is no metadata database here to read the run from");
       }
     };
   }
