@@ -193,9 +193,12 @@ class HttpOperatorTest {
   }
 
   @Test
-  void cancelStopsTheRequest() throws Exception {
+  void aRunningRequestHeartbeatsAndCancelStopsIt() throws Exception {
+    CountDownLatch beats = new CountDownLatch(3);
+    tries.heartbeat = now -> beats.countDown();
     TryExecution running = tries.start("http", Map.of("url", base + "/hang"));
     assertThat(hanging.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(beats.await(10, TimeUnit.SECONDS)).as("heartbeats while the request waits").isTrue();
     running.cancel("marked failed by admin");
     TryOutcome o = running.outcome().get(10, TimeUnit.SECONDS);
     assertThat(o.failure()).isEqualTo(FailureKind.CANCELLED);

@@ -28,6 +28,7 @@ final class OperatorTries {
   final Map<String, Connection> connections = new HashMap<>();
   DagRuns dagRuns = DagRuns.none();
   Path dagFile;
+  io.updraft.worker.Heartbeat heartbeat;
 
   OperatorTries(Path logs) {
     this.logs = logs;
@@ -60,7 +61,10 @@ final class OperatorTries {
   }
 
   private TryRequest request(Task task) {
-    return TryRequest.builder(dag(task), "t", RUN_ID, LOGICAL, logs).dagFile(dagFile).build();
+    return TryRequest.builder(dag(task), "t", RUN_ID, LOGICAL, logs)
+        .dagFile(dagFile)
+        .heartbeat(heartbeat)
+        .build();
   }
 
   static Task task(String operator, Map<String, Object> args, Duration timeout) {
