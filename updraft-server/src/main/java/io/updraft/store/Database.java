@@ -104,7 +104,7 @@ public final class Database implements AutoCloseable {
     // The probe's connection stays open until the pool has its own: on an embedded H2 file, closing
     // the last connection closes the database, and another process could take the file over in
     // between.
-    Connection probe = probe(config, driverUrl, user, password);
+    Connection probe = probe(config, dialect, driverUrl, user, password);
     try {
       return openPool(config, dialect, driverUrl, user, password, extraMigrationLocations);
     } finally {
@@ -146,10 +146,21 @@ public final class Database implements AutoCloseable {
 
   /**
    * One plain connection before the pool exists: the pool would log its own stack trace. Returns it
-   * open; the caller closes it.
+   * open; the caller closes it. It carries the dialect's driver properties as the pool's
+   * connections do: on an embedded H2 file the first connection opens the database, and settings
+   * such as H2's QUERY_CACHE_SIZE are taken from it.
    */
-  private static Connection probe(DatabaseConfig config, String url, String user, String password) {
+  private static Connection probe(
+      DatabaseConfig config, Dialect dialect, String url, String user, String password) {
     Properties properties = new Properties();
+    dialect
+        .driverProperties()
+        .forEach(
+            (k, v) -> {
+              if (!hasParameter(url, k)) {
+                properties.setProperty(k, v);
+              }
+            });
     if (user != null) {
       properties.setProperty("user", user);
     }
