@@ -40,6 +40,7 @@ abstract class StoreContractTest {
           "import_error",
           "log",
           "callback_request",
+          "deadline",
           "dag_bundle");
 
   private static TimeZone savedZone;
