@@ -48,11 +48,13 @@ public final class CallbackRunner implements AutoCloseable {
    */
   public record Settings(Duration pollEvery, Duration lease, Duration backoff, int batch) {
     public static Settings defaults() {
+      return forTimeout(Notifiers.DEFAULT_TIMEOUT);
+    }
+
+    /** The defaults, with a lease long enough for a notifier that takes {@code timeout}. */
+    public static Settings forTimeout(Duration timeout) {
       return new Settings(
-          Duration.ofSeconds(1),
-          Notifiers.DEFAULT_TIMEOUT.plusMinutes(1),
-          Duration.ofSeconds(10),
-          16);
+          Duration.ofSeconds(1), timeout.multipliedBy(6).dividedBy(5), Duration.ofSeconds(10), 16);
     }
   }
 

@@ -95,15 +95,16 @@ final class SchedulerService implements AutoCloseable {
                 config.duration(ConfigKey.TASK_QUEUED_TIMEOUT)));
     scheduler = Thread.ofPlatform().name("scheduler").start(loop::run);
     // Callbacks and deadline alerts run beside the loop, never in it (SPEC §1.8).
+    Duration callbackTimeout = config.duration(ConfigKey.CALLBACK_TIMEOUT);
     DagVersions callbackVersions = new DagVersions(new SerializedDagRepository(db));
     callbacks =
         new CallbackRunner(
                 db,
                 callbackVersions::get,
-                new Notifiers(ConnectionLookup.none(), Notifiers.DEFAULT_TIMEOUT),
+                new Notifiers(ConnectionLookup.none(), callbackTimeout),
                 settings.home().resolve("logs"),
                 clock,
-                CallbackRunner.Settings.defaults(),
+                CallbackRunner.Settings.forTimeout(callbackTimeout),
                 "scheduler-" + jobId)
             .start();
     signals = ChangeSignals.listen(db, wakeup::signal);

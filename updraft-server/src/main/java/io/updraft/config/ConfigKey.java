@@ -109,6 +109,14 @@ public record ConfigKey(
           Kind.DURATION,
           "10m",
           "a task queued longer is put back to scheduled");
+  public static final ConfigKey CALLBACK_TIMEOUT =
+      of(
+          "scheduler",
+          "callback_timeout",
+          Kind.DURATION,
+          "5m",
+          "a callback's notifier running longer is stopped and the attempt failed; one whose"
+              + " runner died is run again after 1.2 times this");
 
   public static final ConfigKey DAG_FILE_TIMEOUT =
       of(
@@ -137,6 +145,7 @@ public record ConfigKey(
           TASK_INSTANCE_HEARTBEAT_TIMEOUT,
           SCHEDULER_HEALTH_CHECK_THRESHOLD,
           TASK_QUEUED_TIMEOUT,
+          CALLBACK_TIMEOUT,
           DAG_FILE_TIMEOUT,
           DAG_REFRESH_INTERVAL,
           DAG_PARSING_PROCESSES);
