@@ -123,6 +123,9 @@ public final class CallbackRunner implements AutoCloseable {
           continue; // more may be due
         }
       } catch (RuntimeException e) {
+        if (stopping) {
+          return; // what it claimed is sent again by the next runner, after the lease
+        }
         log.error("a pass of the callback runner failed; trying again", e);
       }
       awaitSignal(settings.pollEvery());
@@ -281,10 +284,15 @@ public final class CallbackRunner implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the runner: callbacks being sent are interrupted (a shell notifier's process tree is
+   * ended) and left to the next runner, which sends them again — at least once.
+   */
   @Override
   public void close() {
     stopping = true;
     signal();
+    sends.shutdownNow();
     if (thread != null) {
       try {
         thread.join(TimeUnit.SECONDS.toMillis(30));
@@ -292,6 +300,5 @@ public final class CallbackRunner implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    sends.shutdownNow();
   }
 }
