@@ -158,15 +158,15 @@ public record Task(
 
   /** The same task with other direct upstream tasks. */
   public Task withUpstream(List<String> newUpstream) {
-    return with(operator, newUpstream);
+    return with(operator, newUpstream, callbacks);
   }
 
   /** The same task run by another operator (a custom operator pinned to its bundle). */
   public Task withOperator(String newOperator) {
-    return with(newOperator, upstream);
+    return with(newOperator, upstream, callbacks);
   }
 
-  private Task with(String newOperator, List<String> newUpstream) {
+  private Task with(String newOperator, List<String> newUpstream, Callbacks newCallbacks) {
     return new Task(
         taskId,
         newOperator,
@@ -191,36 +191,12 @@ public record Task(
         env,
         owner,
         doc,
-        callbacks);
+        newCallbacks);
   }
 
   /** The same task with other callbacks. */
   public Task withCallbacks(Callbacks newCallbacks) {
-    return new Task(
-        taskId,
-        operator,
-        args,
-        upstream,
-        triggerRule,
-        retries,
-        retryDelay,
-        retryExponentialBackoff,
-        maxRetryDelay,
-        executionTimeout,
-        pool,
-        poolSlots,
-        priorityWeight,
-        weightRule,
-        queue,
-        maxActiveTisPerDag,
-        dependsOnPast,
-        waitForDownstream,
-        startDate,
-        endDate,
-        env,
-        owner,
-        doc,
-        newCallbacks);
+    return with(operator, upstream, newCallbacks);
   }
 
   static Map<String, Object> frozen(Map<String, Object> map) {

@@ -8,6 +8,7 @@ import io.updraft.dag.Deadline;
 import io.updraft.dag.Notifier;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.scheduler.ManualRuns;
+import io.updraft.scheduler.MovableClock;
 import io.updraft.serde.DagSerializer;
 import io.updraft.state.DagRunState;
 import io.updraft.store.CallbackRequestRepository;
@@ -24,11 +25,8 @@ import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.TestBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -237,29 +235,5 @@ abstract class CallbacksContractTest {
     assertThat(alerts.fireDue(T0.plus(Duration.ofHours(5)))).isZero();
     assertThat(deadlines.state(second.dagId(), second.runId())).isEqualTo("met");
     assertThat(repo.forRun(second.dagId(), second.runId())).isEmpty();
-  }
-
-  /** A clock the test moves by hand. */
-  static final class MovableClock extends Clock {
-    Instant now;
-
-    MovableClock(Instant start) {
-      this.now = start;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }
