@@ -78,6 +78,9 @@ public final class Database implements AutoCloseable {
             .table(HISTORY_TABLE)
             .failOnMissingLocations(true)
             .validateMigrationNaming(true)
+            // Versions are handed out to branches worked on at once (V5 connections, V6
+            // callbacks): a database that got a higher one first still takes a lower one later.
+            .outOfOrder(true)
             .load();
     this.jdbc = new Jdbc(this);
   }

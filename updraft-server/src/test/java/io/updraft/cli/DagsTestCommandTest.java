@@ -66,7 +66,8 @@ class DagsTestCommandTest {
             "logical_date",
             "data_interval_start",
             "data_interval_end",
-            "tasks");
+            "tasks",
+            "callbacks");
     assertThat(result.get("state").asText()).isEqualTo("success");
     assertThat(result.get("run_id").asText()).isEqualTo("manual__2024-01-02T00:00:00+00:00");
     assertThat(result.get("data_interval_start").asText()).isEqualTo("2024-01-02T00:00:00.000Z");
@@ -431,5 +432,59 @@ class DagsTestCommandTest {
         home.resolve(
             "logs/dag_id=e2e/run_id=manual__2024-05-01T00:00:00+00:00/task_id=hang/attempt=1.log");
     assertThat(Files.readString(hangLog)).contains("timeout");
+  }
+
+  @Test
+  void callbacksRunAfterTheRunAndAreReported() throws Exception {
+    Path out = home.resolve("alerts.txt");
+    Files.writeString(
+        dags.resolve("cb.yaml"),
+        """
+        dag_id: cb
+        schedule: null
+        on_failure: {shell: "echo run {{ run_id }} {{ reason }} >> %1$s"}
+        tasks:
+          - task_id: boom
+            operator: shell
+            command: "exit 3"
+            on_execute: {shell: "echo started {{ ti.task_id }} >> %1$s"}
+            on_failure:
+              - shell: "echo failed {{ ti.task_id }}: {{ exception }} >> %1$s"
+              - shell: "echo broken notifier; exit 5"
+        """
+            .formatted(out));
+    CliRun r = run("dags", "test", "cb", "2024-01-02", "-o", "json");
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.FAILED_RUN);
+    JsonNode result = JSON.readTree(r.out());
+    assertThat(result.get("state").asText()).isEqualTo("failed");
+    JsonNode callbacks = result.get("callbacks");
+    assertThat(callbacks).hasSize(4);
+    Map<String, String> byEvent = new HashMap<>();
+    callbacks.forEach(
+        c ->
+            byEvent.merge(
+                c.get("event").asText() + "/" + c.get("task_id").asText(),
+                c.get("state").asText(),
+                (a, b) -> a + "," + b));
+    assertThat(byEvent)
+        .containsEntry("on_execute/boom", "success")
+        .containsEntry("on_failure/boom", "success,failed")
+        .containsEntry("on_failure/null", "success");
+    JsonNode broken =
+        java.util.stream.StreamSupport.stream(callbacks.spliterator(), false)
+            .filter(c -> c.get("state").asText().equals("failed"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(broken.get("attempts").asInt()).isEqualTo(3);
+    assertThat(broken.get("error").asText()).isEqualTo("the command exited with code 5");
+    assertThat(Files.readString(Path.of(broken.get("log").asText()))).contains("broken notifier");
+    assertThat(Files.readAllLines(out))
+        .containsExactlyInAnyOrder(
+            "started boom",
+            "failed boom: command exited with code 3",
+            "run manual__2024-01-02T00:00:00+00:00 failed");
+
+    CliRun text = run("dags", "test", "cb", "2024-01-03");
+    assertThat(text.out()).contains("callbacks: 4 run after the run (3 delivered, 1 failed)");
   }
 }
