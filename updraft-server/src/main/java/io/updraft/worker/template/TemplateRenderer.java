@@ -41,6 +41,8 @@ public final class TemplateRenderer {
           .loader(new StringLoader())
           .strictVariables(true)
           .autoEscaping(false)
+          // Jinja's (Python's) arithmetic and filter semantics replace Pebble's core operators.
+          .allowOverrideCoreOperators(true)
           .newLineTrimming(false)
           // Parsing is microseconds next to a process start; an unbounded cache keyed by
           // template text would only grow as DAGs change.
@@ -120,7 +122,8 @@ public final class TemplateRenderer {
     Set<String> names = new HashSet<>();
     context.forEach(
         (k, v) -> {
-          if (v instanceof TemplateObject o && !o.methods().isEmpty()) {
+          if ((v instanceof TemplateObject o && !o.methods().isEmpty())
+              || v instanceof PyDateTime) {
             names.add(k);
           }
         });
