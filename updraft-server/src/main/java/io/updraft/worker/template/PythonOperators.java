@@ -2,9 +2,12 @@ package io.updraft.worker.template;
 
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.node.expression.BinaryExpression;
+import io.pebbletemplates.pebble.node.expression.UnaryExpression;
 import io.pebbletemplates.pebble.operator.Associativity;
 import io.pebbletemplates.pebble.operator.BinaryOperatorImpl;
 import io.pebbletemplates.pebble.operator.BinaryOperatorType;
+import io.pebbletemplates.pebble.operator.UnaryOperator;
+import io.pebbletemplates.pebble.operator.UnaryOperatorImpl;
 import io.pebbletemplates.pebble.template.EvaluationContextImpl;
 import io.pebbletemplates.pebble.template.PebbleTemplateImpl;
 import io.pebbletemplates.pebble.utils.OperatorUtils;
@@ -21,7 +24,8 @@ import java.util.function.BinaryOperator;
  * the divisor's sign, {@code **} is a power, whole numbers do not overflow; a date plus or minus a
  * {@code timedelta} is a date, and two dates subtract to a timedelta. {@code ~} joins Python's
  * {@code str()} of each side ({@code 'a' ~ none} is {@code aNone}). Mixes Python refuses and Pebble
- * accepts ({@code 'a' + 1}) keep Pebble's result. Precedences stay Pebble's.
+ * accepts ({@code 'a' + 1}) keep Pebble's result. {@code and}, {@code or} and {@code not} take
+ * Python's truth of any value and give back the deciding operand. Precedences stay Pebble's.
  */
 final class PythonOperators {
 
@@ -39,7 +43,48 @@ final class PythonOperators {
         op("//", 60, PythonOperators::floorDivide),
         op("%", 60, PythonOperators::modulo),
         op("**", 70, PythonOperators::power),
-        op("~", 110, (a, b) -> PyText.str(a) + PyText.str(b)));
+        op("~", 110, (a, b) -> PyText.str(a) + PyText.str(b)),
+        new BinaryOperatorImpl(
+            "or", 10, () -> new Logic(true), BinaryOperatorType.NORMAL, Associativity.LEFT),
+        new BinaryOperatorImpl(
+            "and", 15, () -> new Logic(false), BinaryOperatorType.NORMAL, Associativity.LEFT));
+  }
+
+  /**
+   * Python's {@code not} binds looser than comparisons and tighter than {@code and} / {@code or}
+   * ({@code not a == b} is {@code not (a == b)}); Pebble's bound tighter than everything.
+   */
+  private static final int NOT_PRECEDENCE = 17;
+
+  /** Python's {@code not}: the opposite of the value's truth, None included. */
+  static List<UnaryOperator> unary() {
+    return List.of(new UnaryOperatorImpl("not", NOT_PRECEDENCE, Not.class));
+  }
+
+  /**
+   * Python's {@code or} / {@code and}: the deciding operand itself, evaluated only when needed —
+   * {@code params.x or 'none'} is {@code params.x} when it is true, else {@code 'none'}.
+   */
+  private static final class Logic extends BinaryExpression<Object> {
+    private final boolean or;
+
+    Logic(boolean or) {
+      this.or = or;
+    }
+
+    @Override
+    public Object evaluate(PebbleTemplateImpl self, EvaluationContextImpl context) {
+      Object left = getLeftExpression().evaluate(self, context);
+      return PyText.truthy(left) == or ? left : getRightExpression().evaluate(self, context);
+    }
+  }
+
+  /** {@code not x}; public with a no-argument constructor, as Pebble builds it by reflection. */
+  public static final class Not extends UnaryExpression {
+    @Override
+    public Boolean evaluate(PebbleTemplateImpl self, EvaluationContextImpl context) {
+      return !PyText.truthy(getChildExpression().evaluate(self, context));
+    }
   }
 
   private static io.pebbletemplates.pebble.operator.BinaryOperator op(

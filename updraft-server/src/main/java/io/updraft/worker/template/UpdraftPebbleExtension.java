@@ -19,6 +19,7 @@ import io.pebbletemplates.pebble.operator.Associativity;
 import io.pebbletemplates.pebble.operator.BinaryOperator;
 import io.pebbletemplates.pebble.operator.BinaryOperatorImpl;
 import io.pebbletemplates.pebble.operator.BinaryOperatorType;
+import io.pebbletemplates.pebble.operator.UnaryOperator;
 import io.pebbletemplates.pebble.template.EvaluationContext;
 import io.pebbletemplates.pebble.template.EvaluationContextImpl;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
@@ -66,6 +67,11 @@ final class UpdraftPebbleExtension extends AbstractExtension {
         new BinaryOperatorImpl(
             "|", 100, JinjaFilterExpression::new, BinaryOperatorType.FILTER, Associativity.LEFT));
     return operators;
+  }
+
+  @Override
+  public List<UnaryOperator> getUnaryOperators() {
+    return PythonOperators.unary();
   }
 
   /**

@@ -169,6 +169,11 @@ class JinjaFidelityTest {
         "{% if dag_run.conf.nothing %}y{% else %}n{% endif %} => n",
         "{% if dag_run.conf.empty %}y{% else %}n{% endif %}   => n",
         "{% if dag_run.conf.ids %}y{% else %}n{% endif %}     => y",
+        // --- and / or give the deciding operand, not binds looser than == [Py] ---
+        "{{ dag_run.conf.table or 'x' }} {{ dag_run.conf.nothing or 'x' }} => orders x",
+        "{{ dag_run.conf.nothing and 1 }} {{ 1 and 'b' }}                 => None b",
+        "{{ not none }} {{ not 1 == 2 }} {{ not true and false }}          => True True False",
+        "{% if not dag_run.conf.empty and dag_run.conf.table %}y{% endif %} => y",
         // --- dict methods [Py]: Airflow's usual dag_run.conf.get('k', 'default') ---
         "{{ dag_run.conf.get('table', 'x') }} {{ dag_run.conf.get('nope', 'x') }} {{ dag_run.conf.get('nope') }} => orders x None",
         "{{ dag_run.conf.keys() | join(',') }}     => table,ids,empty,nothing,flag,users",
