@@ -81,9 +81,15 @@ final class TasksTestCommand implements Callable<Integer> {
                       .dagFile(entry.file())
                       .bundles(entry.bundles(logs.resolve("bundles")))
                       .build());
+      int exit = outcome.state() == TaskInstanceState.FAILED ? ExitCodes.FAILED_RUN : ExitCodes.OK;
       PrintWriter out = spec.commandLine().getOut();
       if (outcome.logPath() != null && Files.exists(outcome.logPath())) {
-        out.print(Files.readString(outcome.logPath()));
+        out.flush();
+        try (var in = LogPrinter.open(outcome.logPath())) {
+          new LogPrinter(LogOutput.of(out)).copy(in, 0); // bytes: the log may be large
+        } catch (LogPrinter.OutputClosed e) {
+          return exit; // nobody reads the rest
+        }
       }
       out.println(
           "task "
@@ -95,7 +101,7 @@ final class TasksTestCommand implements Callable<Integer> {
                   ? ""
                   : " (return value: " + outcome.returnValue() + ")"));
       out.flush();
-      return outcome.state() == TaskInstanceState.FAILED ? ExitCodes.FAILED_RUN : ExitCodes.OK;
+      return exit;
     } finally {
       Folders.deleteTree(logs);
     }

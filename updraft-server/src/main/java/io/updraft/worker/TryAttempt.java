@@ -27,14 +27,14 @@ final class TryAttempt {
   private final RunnerSettings settings;
   private final TemplateRenderer renderer;
   private final ProcessRunner processes;
-  private final CompletableFuture<String> cancel;
+  private final CompletableFuture<Cancellation> cancel;
 
   TryAttempt(
       TryRequest request,
       RunnerSettings settings,
       TemplateRenderer renderer,
       ProcessRunner processes,
-      CompletableFuture<String> cancel) {
+      CompletableFuture<Cancellation> cancel) {
     this.request = request;
     this.settings = settings;
     this.renderer = renderer;
@@ -100,7 +100,7 @@ final class TryAttempt {
               + ") started");
       Result result;
       try {
-        result = operate(log);
+        result = withinXComLimit(operate(log));
       } catch (RuntimeException e) {
         result = Result.failed(FailureKind.SETUP, "internal error: " + e, null);
       }
@@ -177,7 +177,8 @@ final class TryAttempt {
     }
     try {
       if (cancel.isDone()) {
-        return Result.failed(FailureKind.CANCELLED, "cancelled: " + cancel.getNow(""), null);
+        return Result.failed(
+            FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), null);
       }
       ProcessSpec spec =
           new ProcessSpec(
@@ -224,7 +225,8 @@ final class TryAttempt {
       dir = ShellCommand.temporaryCwd(settings.tempRoot());
       List<String> argv = OperatorProcess.prepare(request, bundle, args, dir);
       if (cancel.isDone()) {
-        return Result.failed(FailureKind.CANCELLED, "cancelled: " + cancel.getNow(""), null);
+        return Result.failed(
+            FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), null);
       }
       log.note(
           "running operator "
@@ -297,12 +299,20 @@ final class TryAttempt {
       }
       case CANCELLED -> {
         return Result.failed(
-            FailureKind.CANCELLED, "cancelled: " + cancel.getNow("interrupted"), p.exitCode());
+            FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), p.exitCode());
       }
       case EXITED -> {}
     }
     int code = p.exitCode();
-    String last = p.lastStdoutLine();
+    LastLine.Value lastLine = p.lastStdoutLine();
+    boolean keepsReturnValue = operator.equals("short_circuit") || code == 0;
+    if (lastLine.tooLarge() && keepsReturnValue) {
+      return Result.failed(
+          FailureKind.XCOM_TOO_LARGE,
+          XComLimit.lineTooLarge(lastLine.bytes(), settings.maxXComSize()),
+          code);
+    }
+    String last = lastLine.text();
     return switch (operator) {
       case "short_circuit" ->
           // A false condition is not a failure: the task succeeds and its downstream is skipped.
@@ -340,6 +350,15 @@ final class TryAttempt {
         yield Result.failed(FailureKind.EXIT_CODE, exitMessage(code), code);
       }
     };
+  }
+
+  /** A successful try whose return value is over {@code core.max_xcom_size} fails instead. */
+  private Result withinXComLimit(Result r) {
+    if (r.state() != TaskInstanceState.SUCCESS) {
+      return r;
+    }
+    String tooLarge = XComLimit.check(r.returnValue(), settings.maxXComSize());
+    return tooLarge == null ? r : Result.failed(FailureKind.XCOM_TOO_LARGE, tooLarge, r.exitCode());
   }
 
   private static String exitMessage(int code) {

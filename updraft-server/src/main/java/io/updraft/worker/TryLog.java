@@ -62,7 +62,7 @@ public final class TryLog implements Closeable {
     OutputStream out =
         new BufferedOutputStream(
             Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
-            32 * 1024);
+            64 * 1024);
     return new TryLog(path, clock, out);
   }
 
@@ -76,9 +76,32 @@ public final class TryLog implements Closeable {
     flush();
   }
 
-  /** Writes one line of the command's output. */
-  public synchronized void output(String line) {
-    write(line);
+  /**
+   * Writes whole lines of the command's output, each ending in {@code \n}, as bytes: UTF-8 as it
+   * is, other bytes as {@code \xNN} ({@link Utf8Escapes}).
+   */
+  synchronized void outputLines(byte[] b, int off, int len) {
+    if (closed || writeError != null) {
+      return;
+    }
+    try {
+      Utf8Escapes.write(b, off, len, out);
+    } catch (IOException e) {
+      failed(e);
+    }
+  }
+
+  /** Writes one line of the command's output (without its line ending) and ends it. */
+  synchronized void outputLine(byte[] b, int off, int len) {
+    if (closed || writeError != null) {
+      return;
+    }
+    try {
+      Utf8Escapes.write(b, off, len, out);
+      out.write('\n');
+    } catch (IOException e) {
+      failed(e);
+    }
   }
 
   public synchronized void flush() {
