@@ -24,8 +24,9 @@ import java.util.function.BinaryOperator;
  * the divisor's sign, {@code **} is a power, whole numbers do not overflow; a date plus or minus a
  * {@code timedelta} is a date, and two dates subtract to a timedelta. {@code ~} joins Python's
  * {@code str()} of each side ({@code 'a' ~ none} is {@code aNone}). Mixes Python refuses and Pebble
- * accepts ({@code 'a' + 1}) keep Pebble's result. {@code and}, {@code or} and {@code not} take
- * Python's truth of any value and give back the deciding operand. Precedences stay Pebble's.
+ * accepts ({@code 'a' + 1}) keep Pebble's result. {@code <}, {@code >}, ... order numbers, strings,
+ * dates and timedeltas. {@code and}, {@code or} and {@code not} take Python's truth of any value
+ * and give back the deciding operand. Precedences stay Pebble's.
  */
 final class PythonOperators {
 
@@ -44,6 +45,10 @@ final class PythonOperators {
         op("%", 60, PythonOperators::modulo),
         op("**", 70, PythonOperators::power),
         op("~", 110, (a, b) -> PyText.str(a) + PyText.str(b)),
+        op("<", 30, (a, b) -> compare(a, b, "<") < 0),
+        op("<=", 30, (a, b) -> compare(a, b, "<=") <= 0),
+        op(">", 30, (a, b) -> compare(a, b, ">") > 0),
+        op(">=", 30, (a, b) -> compare(a, b, ">=") >= 0),
         new BinaryOperatorImpl(
             "or", 10, () -> new Logic(true), BinaryOperatorType.NORMAL, Associativity.LEFT),
         new BinaryOperatorImpl(
@@ -257,6 +262,30 @@ final class PythonOperators {
       return narrow(big(a).pow(big(b).intValueExact()));
     }
     return Math.pow(dbl(a), dbl(b));
+  }
+
+  /**
+   * Python's ordering for {@code < <= > >=}: numbers with numbers, strings with strings, dates with
+   * dates of the same kind, timedeltas with timedeltas (Pebble's compared numbers only).
+   */
+  static int compare(Object a, Object b, String symbol) {
+    if (isNumber(a) && isNumber(b)) {
+      return isInt(a) && isInt(b) ? big(a).compareTo(big(b)) : Double.compare(dbl(a), dbl(b));
+    }
+    if (a instanceof String x && b instanceof String y) {
+      return x.compareTo(y);
+    }
+    if (a instanceof PyDateTime x && b instanceof PyDateTime y) {
+      if (x.aware() != y.aware()) {
+        throw new IllegalArgumentException("can't compare offset-naive and offset-aware datetimes");
+      }
+      return x.time().compareTo(y.time());
+    }
+    if (a instanceof PyTimedelta x && b instanceof PyTimedelta y) {
+      return Long.compare(x.micros(), y.micros());
+    }
+    throw new IllegalArgumentException(
+        "'" + symbol + "' is not supported between " + typeName(a) + " and " + typeName(b));
   }
 
   private static void requireNumbers(Object a, Object b) {

@@ -174,6 +174,9 @@ class JinjaFidelityTest {
         "{{ dag_run.conf.nothing and 1 }} {{ 1 and 'b' }}                 => None b",
         "{{ not none }} {{ not 1 == 2 }} {{ not true and false }}          => True True False",
         "{% if not dag_run.conf.empty and dag_run.conf.table %}y{% endif %} => y",
+        // --- ordering [Py]: numbers, strings, dates, timedeltas ---
+        "{{ 2 >= 2.0 }} {{ 'a' < 'b' }} {{ 1 > 2 }}                => True True False",
+        "{{ logical_date < data_interval_end }} {{ macros.timedelta(hours=1) > macros.timedelta(days=1) }} => True False",
         // --- dict methods [Py]: Airflow's usual dag_run.conf.get('k', 'default') ---
         "{{ dag_run.conf.get('table', 'x') }} {{ dag_run.conf.get('nope', 'x') }} {{ dag_run.conf.get('nope') }} => orders x None",
         "{{ dag_run.conf.keys() | join(',') }}     => table,ids,empty,nothing,flag,users",
@@ -231,6 +234,8 @@ class JinjaFidelityTest {
         .hasMessageContaining("task 'load'")
         .hasMessageContaining("can't subtract offset-naive and offset-aware datetimes");
     assertThatThrownBy(() -> render("{{ 1 / 0 }}")).hasMessageContaining("division by zero");
+    assertThatThrownBy(() -> render("{{ none < 1 }}"))
+        .hasMessageContaining("'<' is not supported between None and int");
     assertThatThrownBy(() -> render("{{ macros.datetime(2024, 2, 30) }}"))
         .hasMessageContaining("macros.datetime()");
     assertThatThrownBy(() -> render("{{ macros.timedelta(day=1) }}"))
