@@ -109,7 +109,9 @@ public final class TemplateRenderer {
           .evaluate(out, context);
     } catch (PebbleException e) {
       throw new TemplateRenderException(
-          oneLine("cannot render " + key + " of task '" + taskId + "': " + describe(e)), key, e);
+          oneLine("cannot render " + key + " of task '" + taskId + "': " + describe(e, context)),
+          key,
+          e);
     } catch (IOException | RuntimeException e) {
       throw new TemplateRenderException(
           oneLine("cannot render " + key + " of task '" + taskId + "': " + e), key, e);
@@ -130,8 +132,20 @@ public final class TemplateRenderer {
     return names;
   }
 
-  private static String describe(PebbleException e) {
+  private static String describe(PebbleException e, Map<String, Object> context) {
     String line = e.getLineNumber() == null ? "" : " (template line " + e.getLineNumber() + ")";
+    if (e instanceof RootAttributeNotFoundException r
+        && r.getPebbleMessage().startsWith("Root attribute [")
+        && context.containsKey(r.getAttributeName())) {
+      // Pebble says the same of a name that is None, as prev_start_date_success before any success.
+      return "'"
+          + r.getAttributeName()
+          + "' is None here, so it has no attributes"
+          + line
+          + " — guard it: {% if "
+          + r.getAttributeName()
+          + " %}...{% endif %}";
+    }
     if (e instanceof RootAttributeNotFoundException r
         && r.getPebbleMessage().startsWith("Root attribute [")) {
       return "unknown variable '"

@@ -234,6 +234,9 @@ class JinjaFidelityTest {
         .hasMessageContaining("task 'load'")
         .hasMessageContaining("can't subtract offset-naive and offset-aware datetimes");
     assertThatThrownBy(() -> render("{{ 1 / 0 }}")).hasMessageContaining("division by zero");
+    // Python: 'NoneType' object has no attribute 'isoformat'; Pebble called it an unknown name
+    assertThatThrownBy(() -> render("{{ prev_start_date_success.isoformat() }}"))
+        .hasMessageContaining("'prev_start_date_success' is None here");
     assertThatThrownBy(() -> render("{{ none < 1 }}"))
         .hasMessageContaining("'<' is not supported between None and int");
     assertThatThrownBy(() -> render("{{ macros.datetime(2024, 2, 30) }}"))
