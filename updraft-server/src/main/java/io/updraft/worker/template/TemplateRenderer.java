@@ -26,7 +26,8 @@ import java.util.Set;
  * are kept as they are. As in Airflow 2 (whose default is Jinja's {@code StrictUndefined}) an
  * unknown variable is an error, here naming the task, the key and the variable. As with Jinja's
  * defaults, a newline after a block tag is kept and one trailing newline of the template is
- * dropped.
+ * dropped. Values print, compute and filter as in Jinja ({@link UpdraftPebbleExtension}, decision
+ * 0075); Pebble's syntax stays where it differs ({@code elseif}, {@code contains}).
  *
  * <p>Templates cannot reach files or classes: templates are strings (a {@link StringLoader}, so
  * {@code include} only ever sees its own argument as text), the {@code i18n} function (which reads
