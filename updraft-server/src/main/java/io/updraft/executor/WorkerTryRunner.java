@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.updraft.store.DagBundleRepository;
+import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
 import io.updraft.store.XComRepository;
@@ -15,8 +16,10 @@ import io.updraft.worker.TaskRunner;
 import io.updraft.worker.TryOutcome;
 import io.updraft.worker.TryRequest;
 import io.updraft.worker.XComLookup;
+import io.updraft.worker.template.PreviousSuccess;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -38,9 +41,31 @@ public final class WorkerTryRunner implements TryRunner {
   private final XComLookup xcoms;
   private final Clock clock;
   private final Bundles bundles;
+  private final PreviousRuns previousRuns;
+
+  /** Finds the DAG's latest successful run before a logical date, for {@code prev_*_success}. */
+  @FunctionalInterface
+  public interface PreviousRuns {
+    PreviousSuccess before(String dagId, Instant logicalDate);
+
+    static PreviousRuns none() {
+      return (dagId, logicalDate) -> PreviousSuccess.none();
+    }
+  }
 
   public WorkerTryRunner(
       XComRepository xcoms, Bundles bundles, Path logsRoot, RunnerSettings settings, Clock clock) {
+    this(xcoms, bundles, logsRoot, settings, clock, PreviousRuns.none());
+  }
+
+  public WorkerTryRunner(
+      XComRepository xcoms,
+      Bundles bundles,
+      Path logsRoot,
+      RunnerSettings settings,
+      Clock clock,
+      PreviousRuns previousRuns) {
+    this.previousRuns = previousRuns;
     this.runner = new TaskRunner(settings);
     this.bundles = bundles;
     this.logsRoot = logsRoot;
@@ -64,7 +89,16 @@ public final class WorkerTryRunner implements TryRunner {
         new BundleCache(logsRoot.resolveSibling("bundles"), new DagBundleRepository(db)::content),
         logsRoot,
         settings,
-        clock);
+        clock,
+        previousSuccess(new DagRunRepository(db)));
+  }
+
+  private static PreviousRuns previousSuccess(DagRunRepository runs) {
+    return (dagId, logicalDate) ->
+        runs.previousSuccess(dagId, logicalDate)
+            .map(
+                r -> new PreviousSuccess(r.dataIntervalStart(), r.dataIntervalEnd(), r.startDate()))
+            .orElse(PreviousSuccess.none());
   }
 
   @Override
@@ -76,6 +110,7 @@ public final class WorkerTryRunner implements TryRunner {
                 .dataInterval(interval(run))
                 .conf(conf(run.conf()))
                 .tryNumber(r.ti().tryNumber())
+                .previousSuccess(previousRuns.before(run.dagId(), run.logicalDate()))
                 .dagFile(r.fileloc() == null ? null : Path.of(r.fileloc()))
                 .xcoms(xcoms)
                 .bundles(bundles)

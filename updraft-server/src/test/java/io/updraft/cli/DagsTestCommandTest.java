@@ -11,6 +11,7 @@ import io.updraft.store.DatabaseConfig;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.TaskInstanceTries;
+import io.updraft.worker.template.PyDates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -258,6 +259,60 @@ class DagsTestCommandTest {
     CliRun again = run("--db-url", url, "dags", "test", "ok", "2024-03-01");
     assertThat(again.exitCode()).as("the same logical date twice").isEqualTo(2);
     assertThat(again.err().lines()).hasSize(1);
+  }
+
+  /**
+   * Airflow's {@code prev_*_success}: the latest successful run of the DAG before this one's
+   * logical date, read from the database; None before any, and a failed run does not count.
+   */
+  @Test
+  void prevSuccessValuesComeFromTheLastSuccessfulRunInTheDatabase() throws Exception {
+    Files.writeString(
+        dags.resolve("prev.yaml"),
+        """
+        dag_id: prev
+        schedule: "@daily"
+        start_date: 2024-01-01
+        tasks:
+          - task_id: show
+            operator: shell
+            command: >-
+              {% if dag_run.conf.get('fail') %}exit 1;{% endif %}
+              echo "prev {{ prev_data_interval_start_success }} /
+              {{ prev_data_interval_end_success }} / {{ prev_start_date_success }}"
+        """);
+    String url = "jdbc:h2:file:" + home.resolve("prev-db");
+    assertThat(run("--db-url", url, "db", "migrate").exitCode()).isZero();
+
+    assertThat(run("--db-url", url, "dags", "test", "prev", "2024-01-01").exitCode()).isZero();
+    assertThat(showLog("2024-01-01")).contains("\nprev None / None / None\n");
+    CliRun failed =
+        run("--db-url", url, "dags", "test", "prev", "2024-01-02", "--conf", "{\"fail\": 1}");
+    assertThat(failed.exitCode()).as(failed.out() + failed.err()).isEqualTo(1);
+    CliRun third = run("--db-url", url, "dags", "test", "prev", "2024-01-03");
+    assertThat(third.exitCode()).as(third.out() + third.err()).isZero();
+
+    Instant firstStarted;
+    try (Database db = Database.open(url)) {
+      firstStarted =
+          new DagRunRepository(db)
+              .get("prev", "manual__2024-01-01T00:00:00+00:00")
+              .orElseThrow()
+              .startDate();
+    }
+    assertThat(showLog("2024-01-03"))
+        .contains(
+            "\nprev 2024-01-01 00:00:00+00:00 / 2024-01-02 00:00:00+00:00 / "
+                + PyDates.isoformat(firstStarted, ' ')
+                + "\n");
+  }
+
+  private String showLog(String day) throws java.io.IOException {
+    return Files.readString(
+        home.resolve(
+            "logs/dag_id=prev/run_id=manual__"
+                + day
+                + "T00:00:00+00:00/task_id=show/attempt=1.log"));
   }
 
   /** DAG p: load (in pool etl), then after (in default_pool). */
