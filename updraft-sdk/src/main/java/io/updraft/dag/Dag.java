@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param endDate inclusive; null: none
  * @param dagrunTimeout null: none
  * @param tasks in the order they were declared; task_ids are unique
+ * @param callbacks on_success and on_failure of its runs ({@link Callbacks#NONE}: none)
+ * @param deadline null: none
  */
 public record Dag(
     String dagId,
@@ -33,7 +35,9 @@ public record Dag(
     Duration dagrunTimeout,
     List<String> tags,
     Map<String, Object> params,
-    List<Task> tasks) {
+    List<Task> tasks,
+    Callbacks callbacks,
+    Deadline deadline) {
 
   public static final int DEFAULT_MAX_ACTIVE_RUNS = 16;
   public static final int DEFAULT_MAX_ACTIVE_TASKS = 16;
@@ -46,6 +50,40 @@ public record Dag(
     tags = tags == null ? List.of() : List.copyOf(tags);
     params = Task.frozen(params);
     tasks = tasks == null ? List.of() : List.copyOf(tasks);
+    callbacks = callbacks == null ? Callbacks.NONE : callbacks;
+  }
+
+  /** A DAG without callbacks or deadline (the form before they existed). */
+  public Dag(
+      String dagId,
+      String description,
+      Schedule schedule,
+      ZoneId timezone,
+      Instant startDate,
+      Instant endDate,
+      boolean catchup,
+      int maxActiveRuns,
+      int maxActiveTasks,
+      Duration dagrunTimeout,
+      List<String> tags,
+      Map<String, Object> params,
+      List<Task> tasks) {
+    this(
+        dagId,
+        description,
+        schedule,
+        timezone,
+        startDate,
+        endDate,
+        catchup,
+        maxActiveRuns,
+        maxActiveTasks,
+        dagrunTimeout,
+        tags,
+        params,
+        tasks,
+        Callbacks.NONE,
+        null);
   }
 
   /** The same DAG with other tasks. */
@@ -63,7 +101,9 @@ public record Dag(
         dagrunTimeout,
         tags,
         params,
-        newTasks);
+        newTasks,
+        callbacks,
+        deadline);
   }
 
   public Optional<Task> task(String taskId) {

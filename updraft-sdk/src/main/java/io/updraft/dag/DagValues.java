@@ -64,7 +64,15 @@ public final class DagValues {
           "end_date",
           "env",
           "owner",
-          "doc");
+          "doc",
+          "on_failure",
+          "on_success",
+          "on_retry",
+          "on_execute",
+          "on_skipped",
+          "email",
+          "email_on_failure",
+          "email_on_retry");
 
   /** What a {@code schedule} may be, for messages: starts with " — ". */
   public static final String SCHEDULE_FORMS =

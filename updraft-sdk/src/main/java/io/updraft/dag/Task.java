@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param maxActiveTisPerDag null: no limit
  * @param startDate null: the DAG's
  * @param endDate null: the DAG's
+ * @param callbacks the notifiers of its on_failure, on_success, ... callbacks ({@link
+ *     Callbacks#NONE}: none)
  */
 public record Task(
     String taskId,
@@ -43,7 +45,8 @@ public record Task(
     Instant endDate,
     Map<String, String> env,
     String owner,
-    String doc) {
+    String doc,
+    Callbacks callbacks) {
 
   public static final int DEFAULT_RETRIES = 0;
   public static final Duration DEFAULT_RETRY_DELAY = Duration.ofMinutes(5);
@@ -65,6 +68,59 @@ public record Task(
     dependsOnPast = dependsOnPast || waitForDownstream;
     env = env == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
     owner = owner == null ? DEFAULT_OWNER : owner;
+    callbacks = callbacks == null ? Callbacks.NONE : callbacks;
+  }
+
+  /** A task without callbacks (the form before callbacks existed). */
+  public Task(
+      String taskId,
+      String operator,
+      Map<String, Object> args,
+      List<String> upstream,
+      TriggerRule triggerRule,
+      int retries,
+      Duration retryDelay,
+      boolean retryExponentialBackoff,
+      Duration maxRetryDelay,
+      Duration executionTimeout,
+      String pool,
+      int poolSlots,
+      int priorityWeight,
+      WeightRule weightRule,
+      String queue,
+      Integer maxActiveTisPerDag,
+      boolean dependsOnPast,
+      boolean waitForDownstream,
+      Instant startDate,
+      Instant endDate,
+      Map<String, String> env,
+      String owner,
+      String doc) {
+    this(
+        taskId,
+        operator,
+        args,
+        upstream,
+        triggerRule,
+        retries,
+        retryDelay,
+        retryExponentialBackoff,
+        maxRetryDelay,
+        executionTimeout,
+        pool,
+        poolSlots,
+        priorityWeight,
+        weightRule,
+        queue,
+        maxActiveTisPerDag,
+        dependsOnPast,
+        waitForDownstream,
+        startDate,
+        endDate,
+        env,
+        owner,
+        doc,
+        Callbacks.NONE);
   }
 
   /** A task with every optional value at its default. */
@@ -102,15 +158,15 @@ public record Task(
 
   /** The same task with other direct upstream tasks. */
   public Task withUpstream(List<String> newUpstream) {
-    return with(operator, newUpstream);
+    return with(operator, newUpstream, callbacks);
   }
 
   /** The same task run by another operator (a custom operator pinned to its bundle). */
   public Task withOperator(String newOperator) {
-    return with(newOperator, upstream);
+    return with(newOperator, upstream, callbacks);
   }
 
-  private Task with(String newOperator, List<String> newUpstream) {
+  private Task with(String newOperator, List<String> newUpstream, Callbacks newCallbacks) {
     return new Task(
         taskId,
         newOperator,
@@ -134,7 +190,13 @@ public record Task(
         endDate,
         env,
         owner,
-        doc);
+        doc,
+        newCallbacks);
+  }
+
+  /** The same task with other callbacks. */
+  public Task withCallbacks(Callbacks newCallbacks) {
+    return with(operator, upstream, newCallbacks);
   }
 
   static Map<String, Object> frozen(Map<String, Object> map) {

@@ -35,6 +35,10 @@ import java.util.function.Consumer;
  * order of {@link #timezone} and {@link #startDate} calls does not matter.
  */
 public final class DagBuilder {
+  private final Map<String, List<io.updraft.dag.Notifier>> dagCallbacks =
+      new java.util.LinkedHashMap<>();
+  private io.updraft.dag.Deadline deadline;
+
   private final String dagId;
   private String description;
   private Schedule schedule = new Schedule.Manual();
@@ -271,6 +275,30 @@ public final class DagBuilder {
    * @throws InvalidDagException listing every problem (a cycle, an unknown upstream task, a
    *     duplicate task_id, a trigger timetable without a cron schedule...)
    */
+  /** The notifiers run when a run of this DAG succeeds. */
+  public DagBuilder onSuccess(io.updraft.dag.Notifier... notifiers) {
+    dagCallbacks.put(io.updraft.dag.Callbacks.ON_SUCCESS, List.of(notifiers));
+    return this;
+  }
+
+  /** The notifiers run when a run of this DAG fails. */
+  public DagBuilder onFailure(io.updraft.dag.Notifier... notifiers) {
+    dagCallbacks.put(io.updraft.dag.Callbacks.ON_FAILURE, List.of(notifiers));
+    return this;
+  }
+
+  /**
+   * A deadline alert: {@code callback} runs once for a run not ended by its {@code reference}
+   * ({@code logical_date}, {@code queued_at} or {@code data_interval_end}) plus {@code interval}.
+   */
+  public DagBuilder deadline(
+      String reference, Duration interval, io.updraft.dag.Notifier... callback) {
+    this.deadline =
+        new io.updraft.dag.Deadline(
+            io.updraft.dag.Deadline.Reference.fromId(reference), interval, List.of(callback));
+    return this;
+  }
+
   public Dag build() {
     List<Problem> problems = new ArrayList<>();
     Schedule s = schedule;
@@ -310,7 +338,9 @@ public final class DagBuilder {
             dagrunTimeout,
             tags,
             params,
-            built);
+            built,
+            new io.updraft.dag.Callbacks(dagCallbacks),
+            deadline);
     problems.addAll(DagValidator.validate(dag));
     if (!problems.isEmpty()) {
       throw new InvalidDagException(dagId, problems);

@@ -225,4 +225,44 @@ public abstract sealed class TaskArgs<B extends TaskArgs<B>> permits TaskBuilder
     return String.join(
         ", ", Arrays.stream(values).map(v -> v.name().toLowerCase(java.util.Locale.ROOT)).toList());
   }
+
+  /**
+   * The notifiers of a callback event ({@code on_failure}, {@code on_success}, {@code on_retry},
+   * {@code on_execute}, {@code on_skipped}), replacing any given before; see {@link
+   * io.updraft.dag.Notifier} for the kinds. An empty list unsets the event.
+   */
+  public B callback(String event, io.updraft.dag.Notifier... notifiers) {
+    if (!io.updraft.dag.Callbacks.TASK_EVENTS.contains(event)) {
+      throw new IllegalArgumentException(
+          key(event)
+              + " is not a callback event — use one of "
+              + io.updraft.dag.Callbacks.TASK_EVENTS);
+    }
+    return set(event, notifiers.length == 0 ? null : java.util.List.of(notifiers));
+  }
+
+  public B onFailure(io.updraft.dag.Notifier... notifiers) {
+    return callback("on_failure", notifiers);
+  }
+
+  public B onSuccess(io.updraft.dag.Notifier... notifiers) {
+    return callback("on_success", notifiers);
+  }
+
+  public B onRetry(io.updraft.dag.Notifier... notifiers) {
+    return callback("on_retry", notifiers);
+  }
+
+  /** Airflow's {@code email}: the addresses mailed on failure and retry (unless turned off). */
+  public B email(String... addresses) {
+    return set("email", addresses.length == 0 ? null : java.util.List.of(addresses));
+  }
+
+  public B emailOnFailure(boolean on) {
+    return set("email_on_failure", on);
+  }
+
+  public B emailOnRetry(boolean on) {
+    return set("email_on_retry", on);
+  }
 }

@@ -132,7 +132,8 @@ public final class TaskBuilder extends TaskArgs<TaskBuilder> {
         date(v.get("end_date"), zone),
         env,
         (String) v.get("owner"),
-        (String) v.get("doc"));
+        (String) v.get("doc"),
+        io.updraft.dag.Callbacks.forTask(v));
   }
 
   static java.time.Instant date(Object value, ZoneId zone) {

@@ -2,6 +2,7 @@ package io.updraft.cli;
 
 import io.updraft.UpdraftException;
 import io.updraft.config.ConfigKey;
+import io.updraft.connections.ConnectionLookup;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
 import io.updraft.executor.LocalExecutor;
@@ -13,6 +14,7 @@ import io.updraft.scheduler.SchedulerLoop;
 import io.updraft.scheduler.Wakeup;
 import io.updraft.serde.DagSerializer;
 import io.updraft.state.DagRunState;
+import io.updraft.store.CallbackRequestRepository.CallbackRow;
 import io.updraft.store.DagBundleRepository;
 import io.updraft.store.DagRepository;
 import io.updraft.store.DagRunRepository;
@@ -117,9 +119,12 @@ final class DagsTestCommand implements Callable<Integer> {
       DagRunRow run = ManualRuns.trigger(db, versions.latest(dagId), logical, null, confJson, now);
       Path logs = settings.home().resolve("logs");
       DagRunRow done = runToEnd(db, versions, run, logs, settings, clock);
+      // As Airflow's dags test, callbacks run too: here, after the run, in this process.
+      List<CallbackRow> callbacks =
+          DagsTestCallbacks.run(db, versions, ConnectionLookup.none(), done, logs, clock);
       List<TaskInstanceRow> tis =
           TaskOrder.sort(dag, new TaskInstanceRepository(db).listForRun(dagId, run.runId()));
-      print(done, tis, logs);
+      print(done, tis, callbacks, logs);
       return done.state() == DagRunState.SUCCESS ? ExitCodes.OK : ExitCodes.FAILED_RUN;
     } finally {
       if (scratch != null) {
@@ -280,7 +285,10 @@ final class DagsTestCommand implements Callable<Integer> {
     }
   }
 
-  private void print(DagRunRow run, List<TaskInstanceRow> tis, Path logs) {
+  private void print(
+      DagRunRow run, List<TaskInstanceRow> tis, List<CallbackRow> callbacks, Path logs) {
+    List<Map<String, Object>> cbs =
+        callbacks.stream().map(c -> DagsTestCallbacks.json(c, logs)).toList();
     PrintWriter out = spec.commandLine().getOut();
     if (output.format == OutputFormat.json) {
       Map<String, Object> result = new java.util.LinkedHashMap<>();
@@ -291,6 +299,7 @@ final class DagsTestCommand implements Callable<Integer> {
       result.put("data_interval_start", JsonOutput.instant(run.dataIntervalStart()));
       result.put("data_interval_end", JsonOutput.instant(run.dataIntervalEnd()));
       result.put("tasks", tis.stream().map(RunJson::task).toList());
+      result.put("callbacks", cbs);
       out.println(JsonOutput.write(result));
       out.flush();
     } else {
@@ -305,6 +314,19 @@ final class DagsTestCommand implements Callable<Integer> {
           "start_date",
           "end_date",
           "duration");
+      if (!cbs.isEmpty()) {
+        long failed = callbacks.stream().filter(c -> !c.state().equals("success")).count();
+        out.println(
+            "callbacks: "
+                + cbs.size()
+                + " run after the run ("
+                + (cbs.size() - failed)
+                + " delivered, "
+                + failed
+                + " failed)");
+        Listing.print(
+            out, output.format, cbs, "event", "task_id", "notifier", "state", "attempts", "error");
+      }
       out.println("logs: " + logs.resolve("dag_id=" + run.dagId()));
       out.flush();
     }

@@ -1,7 +1,10 @@
 package io.updraft.cli;
 
+import io.updraft.callbacks.CallbackRunner;
+import io.updraft.callbacks.Notifiers;
 import io.updraft.config.ConfigKey;
 import io.updraft.config.UpdraftConfig;
+import io.updraft.connections.ConnectionLookup;
 import io.updraft.dagproc.DagProcessor;
 import io.updraft.executor.LocalExecutor;
 import io.updraft.executor.WorkerTryRunner;
@@ -51,6 +54,7 @@ final class SchedulerService implements AutoCloseable {
   private SchedulerLoop loop;
   private Thread scheduler;
   private DagProcessor processor;
+  private CallbackRunner callbacks;
   private AutoCloseable signals;
   private JobRepository jobs;
   private long jobId;
@@ -110,6 +114,19 @@ final class SchedulerService implements AutoCloseable {
                 config.duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD),
                 config.duration(ConfigKey.TASK_QUEUED_TIMEOUT)));
     scheduler = Thread.ofPlatform().name("scheduler").start(loop::run);
+    // Callbacks and deadline alerts run beside the loop, never in it (SPEC §1.8).
+    Duration callbackTimeout = config.duration(ConfigKey.CALLBACK_TIMEOUT);
+    DagVersions callbackVersions = new DagVersions(new SerializedDagRepository(db));
+    callbacks =
+        new CallbackRunner(
+                db,
+                callbackVersions::get,
+                new Notifiers(ConnectionLookup.none(), callbackTimeout),
+                settings.home().resolve("logs"),
+                clock,
+                CallbackRunner.Settings.forTimeout(callbackTimeout),
+                "scheduler-" + jobId)
+            .start();
     if (stopRequested) { // a signal came while starting
       loop.stop();
     }
@@ -204,6 +221,9 @@ final class SchedulerService implements AutoCloseable {
     }
     if (loop != null) {
       loop.stop();
+    }
+    if (callbacks != null) {
+      callbacks.close();
     }
     if (scheduler != null) {
       try {

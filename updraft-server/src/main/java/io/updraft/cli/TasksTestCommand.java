@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
     name = "test",
     description = {
       "Run one task once in this process and print its log: no upstream check, nothing written"
-          + " to the database (xcom_pull finds nothing). Exit 0 if it succeeded or was skipped,"
+          + " to the database (xcom_pull finds nothing, prev_*_success are None). Exit 0 if it"
+          + " succeeded or was skipped,"
           + " 1 if it failed."
     })
 final class TasksTestCommand implements Callable<Integer> {

@@ -146,6 +146,15 @@ public record ConfigKey(
           Kind.DURATION,
           "10m",
           "a task queued longer is put back to scheduled");
+  public static final ConfigKey CALLBACK_TIMEOUT =
+      of(
+          "scheduler",
+          "callback_timeout",
+          Kind.DURATION,
+          "5m",
+          "a callback's notifier running longer is stopped and the attempt failed; one whose"
+              + " runner died is run again after 1.2 times this");
+
   public static final ConfigKey SHUTDOWN_GRACE =
       of(
           "scheduler",
@@ -183,6 +192,7 @@ public record ConfigKey(
           TASK_INSTANCE_HEARTBEAT_TIMEOUT,
           SCHEDULER_HEALTH_CHECK_THRESHOLD,
           TASK_QUEUED_TIMEOUT,
+          CALLBACK_TIMEOUT,
           SHUTDOWN_GRACE,
           DAG_FILE_TIMEOUT,
           DAG_REFRESH_INTERVAL,

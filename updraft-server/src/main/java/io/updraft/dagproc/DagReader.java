@@ -50,7 +50,10 @@ final class DagReader {
           "tags",
           "params",
           "default_args",
-          "tasks");
+          "tasks",
+          "on_success",
+          "on_failure",
+          "deadline");
 
   static final List<String> TASK_KEYS = DagValues.TASK_KEYS;
 
@@ -105,6 +108,7 @@ final class DagReader {
     boolean trigger = readTimetable(f);
     Schedule schedule = readSchedule(f, trigger);
     TaskReader taskReader = new TaskReader(yaml, errors, zone);
+    CallbackReader callbackReader = new CallbackReader(yaml, errors);
 
     Map<String, Object> defaults = new LinkedHashMap<>();
     if (f.containsKey("default_args") && !YamlFields.isNull(f.get("default_args"))) {
@@ -145,7 +149,9 @@ final class DagReader {
             yaml.duration(f, "dagrun_timeout", ""),
             yaml.stringList(f, "tags", ""),
             params(f),
-            taskReader.tasks(f, defaults));
+            taskReader.tasks(f, defaults),
+            callbackReader.dagCallbacks(f),
+            callbackReader.deadline(f));
 
     for (Problem p : DagValidator.validate(dag)) {
       if (!errors.alreadyReported(p.path())) {

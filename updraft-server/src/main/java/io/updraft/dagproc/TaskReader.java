@@ -1,5 +1,6 @@
 package io.updraft.dagproc;
 
+import io.updraft.dag.Callbacks;
 import io.updraft.dag.Task;
 import io.updraft.dag.TriggerRule;
 import io.updraft.dag.WeightRule;
@@ -27,12 +28,14 @@ final class TaskReader {
   private final YamlFields yaml;
   private final ReadErrors errors;
   private final ZoneId zone;
+  private final CallbackReader callbacks;
 
   /** {@code zone}: the DAG's time zone, for dates written without an offset. */
   TaskReader(YamlFields yaml, ReadErrors errors, ZoneId zone) {
     this.yaml = yaml;
     this.errors = errors;
     this.zone = zone;
+    this.callbacks = new CallbackReader(yaml, errors);
   }
 
   List<Task> tasks(Map<String, NodeTuple> f, Map<String, Object> defaults) {
@@ -110,7 +113,8 @@ final class TaskReader {
         (Instant) v.get("end_date"),
         env,
         (String) v.get("owner"),
-        (String) v.get("doc"));
+        (String) v.get("doc"),
+        Callbacks.forTask(v));
   }
 
   /**
@@ -146,6 +150,10 @@ final class TaskReader {
             case "start_date", "end_date" -> yaml.date(f, key, prefix, zone);
             case "env" -> env(f.get(key), prefix);
             case "pool", "queue", "owner", "doc" -> yaml.text(f, key, prefix);
+            case "on_failure", "on_success", "on_retry", "on_execute", "on_skipped" ->
+                callbacks.notifiers(f.get(key), prefix + key);
+            case "email" -> callbacks.addresses(f.get(key), prefix + key);
+            case "email_on_failure", "email_on_retry" -> yaml.bool(f, key, prefix);
             default -> null; // task_id, operator and operator keys are read by the caller
           };
       if (value != null) {

@@ -1,5 +1,6 @@
 package io.updraft.executor;
 
+import io.updraft.callbacks.CallbackRequests;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
 import io.updraft.scheduler.DagVersions;
@@ -7,6 +8,7 @@ import io.updraft.scheduler.DownstreamSkips;
 import io.updraft.scheduler.FailedTries;
 import io.updraft.scheduler.Wakeup;
 import io.updraft.state.TaskInstanceState;
+import io.updraft.store.CallbackRequestRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
@@ -52,6 +54,7 @@ public final class LocalExecutor implements Executor {
   private final TaskInstanceTries tries;
   private final DagRunRepository runs;
   private final XComRepository xcoms;
+  private final CallbackRequestRepository callbacks;
   private final DagVersions versions;
   private final TryRunner runner;
   private final int parallelism;
@@ -95,6 +98,7 @@ public final class LocalExecutor implements Executor {
     this.tries = new TaskInstanceTries(database);
     this.runs = new DagRunRepository(database);
     this.xcoms = new XComRepository(database);
+    this.callbacks = new CallbackRequestRepository(database);
     this.versions = versions;
     this.runner = runner;
     this.parallelism = parallelism;
@@ -131,12 +135,15 @@ public final class LocalExecutor implements Executor {
         return;
       }
       DagRunRow run = runs.get(queued.dagId(), queued.runId()).orElse(null);
-      if (run == null || !tries.start(queued.id(), hostname, pid, clock.instant())) {
-        return; // the run was deleted or the instance moved on (cleared, rescheduled)
+      if (run == null) {
+        return; // the run was deleted
+      }
+      Dag dag = versions.get(run.dagId(), run.dagHash());
+      Task task = dag.task(queued.taskId()).orElse(null);
+      if (task == null || !start(queued, run, task)) {
+        return; // the instance moved on (cleared, rescheduled)
       }
       TaskInstanceRow ti = taskInstances.get(queued.id()).orElseThrow();
-      Dag dag = versions.get(run.dagId(), run.dagHash());
-      Task task = dag.task(ti.taskId()).orElseThrow();
       ScheduledFuture<?> beat =
           heartbeats.scheduleAtFixedRate(
               () -> heartbeat(ti.id(), cancel),
@@ -161,6 +168,28 @@ public final class LocalExecutor implements Executor {
       running.decrementAndGet();
       wakeup.signal();
     }
+  }
+
+  /** Queued to running, with the task's on_execute callbacks written in the same transaction. */
+  private boolean start(TaskInstanceRow queued, DagRunRow run, Task task) {
+    Instant now = clock.instant();
+    return database.inTransaction(
+        () -> {
+          if (!tries.start(queued.id(), hostname, pid, now)) {
+            return false;
+          }
+          callbacks.add(
+              CallbackRequests.forTask(
+                  run.dagId(),
+                  run.runId(),
+                  task,
+                  queued.tryNumber() + 1,
+                  TaskInstanceState.QUEUED,
+                  TaskInstanceState.RUNNING,
+                  null),
+              now);
+          return true;
+        });
   }
 
   private void record(
@@ -210,13 +239,18 @@ public final class LocalExecutor implements Executor {
       Dag dag, Task task, DagRunRow run, TaskInstanceRow ti, TryRunner.Result result, Instant end) {
     if (result.state() == TaskInstanceState.FAILED) {
       FailedTries.Ending e = FailedTries.of(task, ti, end, run.logicalDate());
-      return tries.finishTry(
-          ti.id(), ti.tryNumber(), TaskInstanceState.RUNNING, e.state(), end, e.nextRetryAt());
+      if (!tries.finishTry(
+          ti.id(), ti.tryNumber(), TaskInstanceState.RUNNING, e.state(), end, e.nextRetryAt())) {
+        return false;
+      }
+      addCallbacks(task, run, ti, e.state(), result.error(), end);
+      return true;
     }
     if (!tries.finishTry(
         ti.id(), ti.tryNumber(), TaskInstanceState.RUNNING, result.state(), end, null)) {
       return false;
     }
+    addCallbacks(task, run, ti, result.state(), result.error(), end);
     if (result.state() == TaskInstanceState.SUCCESS
         && !(result.downstream() instanceof Downstream.Proceed)) {
       taskInstances.setStates(
@@ -228,6 +262,20 @@ public final class LocalExecutor implements Executor {
           end);
     }
     return true;
+  }
+
+  /** The callbacks of the try's end, in the transaction that records it. */
+  private void addCallbacks(
+      Task task,
+      DagRunRow run,
+      TaskInstanceRow ti,
+      TaskInstanceState to,
+      String error,
+      Instant end) {
+    callbacks.add(
+        CallbackRequests.forTask(
+            run.dagId(), run.runId(), task, ti.tryNumber(), TaskInstanceState.RUNNING, to, error),
+        end);
   }
 
   /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.updraft.connections.ConnectionLookup;
 import io.updraft.store.DagBundleRepository;
+import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
 import io.updraft.store.XComRepository;
@@ -17,8 +18,10 @@ import io.updraft.worker.TryOutcome;
 import io.updraft.worker.TryRequest;
 import io.updraft.worker.XComLookup;
 import io.updraft.worker.operators.OperatorServices;
+import io.updraft.worker.template.PreviousSuccess;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -40,10 +43,31 @@ public final class WorkerTryRunner implements TryRunner {
   private final XComLookup xcoms;
   private final Clock clock;
   private final Bundles bundles;
+  private final PreviousRuns previousRuns;
+
+  /** Finds the DAG's latest successful run before a logical date, for {@code prev_*_success}. */
+  @FunctionalInterface
+  public interface PreviousRuns {
+    PreviousSuccess before(String dagId, Instant logicalDate);
+
+    static PreviousRuns none() {
+      return (dagId, logicalDate) -> PreviousSuccess.none();
+    }
+  }
 
   public WorkerTryRunner(
       XComRepository xcoms, Bundles bundles, Path logsRoot, RunnerSettings settings, Clock clock) {
-    this(xcoms, bundles, logsRoot, settings, OperatorServices.none(), clock);
+    this(xcoms, bundles, logsRoot, settings, clock, PreviousRuns.none());
+  }
+
+  public WorkerTryRunner(
+      XComRepository xcoms,
+      Bundles bundles,
+      Path logsRoot,
+      RunnerSettings settings,
+      Clock clock,
+      PreviousRuns previousRuns) {
+    this(xcoms, bundles, logsRoot, settings, OperatorServices.none(), clock, previousRuns);
   }
 
   /** A runner whose {@code http}, {@code sql}, {@code email} and {@code trigger_dag} use these. */
@@ -53,7 +77,9 @@ public final class WorkerTryRunner implements TryRunner {
       Path logsRoot,
       RunnerSettings settings,
       OperatorServices services,
-      Clock clock) {
+      Clock clock,
+      PreviousRuns previousRuns) {
+    this.previousRuns = previousRuns;
     this.runner = new TaskRunner(settings, services);
     this.bundles = bundles;
     this.logsRoot = logsRoot;
@@ -78,7 +104,16 @@ public final class WorkerTryRunner implements TryRunner {
         logsRoot,
         settings,
         new OperatorServices(ConnectionLookup.none(), new DatabaseDagRuns(db, clock)),
-        clock);
+        clock,
+        previousSuccess(new DagRunRepository(db)));
+  }
+
+  private static PreviousRuns previousSuccess(DagRunRepository runs) {
+    return (dagId, logicalDate) ->
+        runs.previousSuccess(dagId, logicalDate)
+            .map(
+                r -> new PreviousSuccess(r.dataIntervalStart(), r.dataIntervalEnd(), r.startDate()))
+            .orElse(PreviousSuccess.none());
   }
 
   @Override
@@ -90,6 +125,7 @@ public final class WorkerTryRunner implements TryRunner {
                 .dataInterval(interval(run))
                 .conf(conf(run.conf()))
                 .tryNumber(r.ti().tryNumber())
+                .previousSuccess(previousRuns.before(run.dagId(), run.logicalDate()))
                 .dagFile(r.fileloc() == null ? null : Path.of(r.fileloc()))
                 .xcoms(xcoms)
                 .bundles(bundles)

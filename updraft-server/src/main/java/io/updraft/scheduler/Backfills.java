@@ -75,6 +75,7 @@ public final class Backfills {
                 CreateDagRuns.createRun(
                     runs,
                     tis,
+                    db,
                     dag,
                     new NewDagRun(
                         dag.dagId(),

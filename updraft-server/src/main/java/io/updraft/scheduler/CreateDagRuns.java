@@ -1,11 +1,13 @@
 package io.updraft.scheduler;
 
+import io.updraft.callbacks.DeadlineAlerts;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
 import io.updraft.rules.PriorityWeights;
 import io.updraft.state.DagRunState;
 import io.updraft.store.DagRow;
 import io.updraft.store.DagRunRepository;
+import io.updraft.store.Database;
 import io.updraft.store.DuplicateDagRunException;
 import io.updraft.store.NewDagRun;
 import io.updraft.store.NewTaskInstance;
@@ -66,6 +68,7 @@ final class CreateDagRuns {
       createRun(
           ctx.runs(),
           ctx.taskInstances(),
+          ctx.database(),
           dag,
           new NewDagRun(
               dag.dagId(),
@@ -92,14 +95,19 @@ final class CreateDagRuns {
     return created;
   }
 
-  /** Creates a run and its task instances (all none), in the caller's transaction. */
+  /**
+   * Creates a run and its task instances (all none), and its deadline if the DAG has one, in the
+   * caller's transaction.
+   */
   static long createRun(
       DagRunRepository runs,
       TaskInstanceRepository taskInstances,
+      Database db,
       Dag dag,
       NewDagRun run,
       Instant now) {
     long id = runs.create(run, now);
+    DeadlineAlerts.record(db, dag, id, run, now);
     Map<String, Integer> weights = PriorityWeights.compute(dag);
     List<NewTaskInstance> tis = new ArrayList<>(dag.tasks().size());
     for (Task t : dag.tasks()) {

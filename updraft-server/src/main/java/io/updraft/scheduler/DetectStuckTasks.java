@@ -1,5 +1,6 @@
 package io.updraft.scheduler;
 
+import io.updraft.callbacks.CallbackRequests;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
 import io.updraft.store.DagRunRow;
@@ -87,7 +88,28 @@ final class DetectStuckTasks {
       return false;
     }
     FailedTries.Ending end = FailedTries.of(task, ti, now, run.logicalDate());
-    boolean changed = tries.finish(ti.id(), ti.state(), end.state(), now, end.nextRetryAt());
+    boolean changed =
+        ctx.database()
+            .inTransaction(
+                () -> {
+                  if (!tries.finish(ti.id(), ti.state(), end.state(), now, end.nextRetryAt())) {
+                    return false;
+                  }
+                  ctx.callbacks()
+                      .add(
+                          CallbackRequests.forTask(
+                              ti.dagId(),
+                              ti.runId(),
+                              task,
+                              ti.tryNumber(),
+                              ti.state(),
+                              end.state(),
+                              "the task's heartbeat stopped (no heartbeat since "
+                                  + ti.lastHeartbeatAt()
+                                  + ")"),
+                          now);
+                  return true;
+                });
     if (changed) {
       log.warn(
           "{}.{} in {} try {}: no heartbeat since {} (timeout {}): {}",

@@ -53,6 +53,7 @@ public final class ManualRuns {
           CreateDagRuns.createRun(
               runs,
               new TaskInstanceRepository(db),
+              db,
               dag,
               new NewDagRun(
                   dag.dagId(),

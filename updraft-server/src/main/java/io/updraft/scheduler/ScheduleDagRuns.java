@@ -1,5 +1,6 @@
 package io.updraft.scheduler;
 
+import io.updraft.callbacks.CallbackRequests;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
 import io.updraft.rules.PastFacts;
@@ -75,6 +76,11 @@ final class ScheduleDagRuns {
                 if (d.runState() != null
                     && ctx.runs().setState(run.id(), DagRunState.RUNNING, d.runState(), now)) {
                   finished++;
+                  ctx.callbacks()
+                      .add(
+                          CallbackRequests.forRun(
+                              version, run.runId(), d.runState(), runEndReason(d.runState())),
+                          now);
                 }
                 if (d.nextCheckAt() != null
                     && (nextCheckAt == null || d.nextCheckAt().isBefore(nextCheckAt))) {
@@ -84,6 +90,11 @@ final class ScheduleDagRuns {
               ctx.runs().touchSchedulingDecision(examined, now);
               return new Result(changes, finished, nextCheckAt);
             });
+  }
+
+  /** Airflow's reason of a run's end, given to the DAG's callbacks as their exception. */
+  private static String runEndReason(DagRunState state) {
+    return state == DagRunState.SUCCESS ? null : "task_failure";
   }
 
   private List<DagRunRow> runsToExamine() {

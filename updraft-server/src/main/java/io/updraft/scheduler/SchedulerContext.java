@@ -1,6 +1,7 @@
 package io.updraft.scheduler;
 
 import io.updraft.executor.Executor;
+import io.updraft.store.CallbackRequestRepository;
 import io.updraft.store.DagRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.Database;
@@ -30,6 +31,11 @@ public record SchedulerContext(
    * one, paused or not — how {@code dags test} runs on a database others use.
    */
   public record RunScope(String dagId, String runId) {}
+
+  /** Where state changes write the callbacks they cause (SPEC §1.8). */
+  public CallbackRequestRepository callbacks() {
+    return new CallbackRequestRepository(database);
+  }
 
   public static SchedulerContext create(
       Database database, Executor executor, Wakeup wakeup, Clock clock, long jobId) {

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.updraft.dag.Callbacks;
 import io.updraft.dag.Dag;
+import io.updraft.dag.Deadline;
+import io.updraft.dag.Notifier;
 import io.updraft.dag.Schedule;
 import io.updraft.dag.Task;
 import io.updraft.dag.TriggerRule;
@@ -94,7 +97,9 @@ final class DagJsonReader {
             f.duration("dagrun_timeout"),
             f.strings("tags"),
             f.map("params"),
-            tasks);
+            tasks,
+            callbacks(f),
+            deadline(f));
     f.done();
     return dag;
   }
@@ -124,9 +129,43 @@ final class DagJsonReader {
             f.instant("end_date"),
             f.env("env"),
             f.string("owner"),
-            f.nullableString("doc"));
+            f.nullableString("doc"),
+            callbacks(f));
     f.done();
     return task;
+  }
+
+  /** The optional {@code callbacks} of a task or DAG. */
+  private static Callbacks callbacks(Fields f) {
+    if (!f.node.has("callbacks")) {
+      return Callbacks.NONE;
+    }
+    Map<String, Object> m = f.map("callbacks");
+    Map<String, List<Notifier>> byEvent = new LinkedHashMap<>();
+    m.forEach((event, list) -> byEvent.put(event, notifiers(f.at("callbacks." + event), list)));
+    return new Callbacks(byEvent);
+  }
+
+  private static Deadline deadline(Fields f) {
+    if (!f.node.has("deadline")) {
+      return null;
+    }
+    Fields d = new Fields(f.object("deadline"), f.at("deadline"));
+    Deadline deadline =
+        new Deadline(
+            d.parsed("reference", Deadline.Reference::fromId),
+            d.duration("interval"),
+            notifiers(d.at("callback"), value(d.array("callback"))));
+    d.done();
+    return deadline;
+  }
+
+  private static List<Notifier> notifiers(String path, Object value) {
+    try {
+      return Notifier.parseAll(value);
+    } catch (IllegalArgumentException e) {
+      throw fail(path, e.getMessage());
+    }
   }
 
   private static Schedule schedule(Fields f) {

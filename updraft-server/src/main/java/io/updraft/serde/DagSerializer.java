@@ -1,6 +1,9 @@
 package io.updraft.serde;
 
+import io.updraft.dag.Callbacks;
 import io.updraft.dag.Dag;
+import io.updraft.dag.Deadline;
+import io.updraft.dag.Notifier;
 import io.updraft.dag.Schedule;
 import io.updraft.dag.Task;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +37,9 @@ import java.util.TreeSet;
  *   <li>durations are ISO-8601 ({@link Duration#toString()}), instants ISO-8601 UTC ({@link
  *       Instant#toString()}), the time zone is its id, trigger rules and weight rules their
  *       DAG-file ids;
+ *   <li>{@code callbacks} (a task's or the DAG's, by event, each a list of notifiers in their
+ *       written form) and the DAG's {@code deadline} are written only when set, so DAGs without
+ *       them keep their hashes;
  *   <li>the schedule is {@code {"expression","text","trigger","type"}} with type {@code none},
  *       {@code once}, {@code continuous}, {@code cron} or {@code delta}; for a delta the expression
  *       is the interval in ISO-8601, for none/once/continuous it is null.
@@ -128,6 +134,18 @@ public final class DagSerializer {
       taskJson.add(new CanonicalJson.Raw(taskJson(t)));
     }
     m.put("tasks", taskJson);
+    // Written only when set, so a DAG without callbacks keeps the hash it had before they existed.
+    if (!dag.callbacks().isEmpty()) {
+      m.put("callbacks", callbacks(dag.callbacks()));
+    }
+    if (dag.deadline() != null) {
+      Deadline d = dag.deadline();
+      Map<String, Object> dm = new HashMap<>();
+      dm.put("reference", d.reference().id());
+      dm.put("interval", duration(d.interval()));
+      dm.put("callback", notifiers(d.callback()));
+      m.put("deadline", dm);
+    }
     return write(m, "");
   }
 
@@ -156,7 +174,20 @@ public final class DagSerializer {
     m.put("env", t.env());
     m.put("owner", t.owner());
     m.put("doc", t.doc());
+    if (!t.callbacks().isEmpty()) {
+      m.put("callbacks", callbacks(t.callbacks()));
+    }
     return write(m, "tasks[" + t.taskId() + "]");
+  }
+
+  private static Map<String, Object> callbacks(Callbacks c) {
+    Map<String, Object> m = new HashMap<>();
+    c.byEvent().forEach((event, list) -> m.put(event, notifiers(list)));
+    return m;
+  }
+
+  private static List<Object> notifiers(List<Notifier> list) {
+    return new ArrayList<>(list.stream().map(Notifier::toMap).toList());
   }
 
   private static Map<String, Object> schedule(Schedule s) {

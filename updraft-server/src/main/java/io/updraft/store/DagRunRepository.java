@@ -147,6 +147,17 @@ public final class DagRunRepository {
           LIMIT 1
           """;
 
+  /** Uses idx_dag_run_dag_id_state; a DAG has few successful runs before a date to sort. */
+  private static final String PREVIOUS_SUCCESS =
+      "SELECT "
+          + COLUMNS
+          + """
+          FROM dag_run
+          WHERE dag_id = ? AND state = 'success' AND logical_date < ?
+          ORDER BY logical_date DESC
+          LIMIT 1
+          """;
+
   private final Jdbc jdbc;
   private final Dialect dialect;
   private final LockByIds lock = new LockByIds(LOCK);
@@ -398,6 +409,21 @@ public final class DagRunRepository {
     return jdbc.queryOne(
         "finding the run of DAG '" + dagId + "' before " + logicalDate,
         catchup ? PREVIOUS_SCHEDULED : PREVIOUS_ANY,
+        ps -> {
+          ps.setString(1, dagId);
+          dialect.setInstant(ps, 2, logicalDate);
+        },
+        this::row);
+  }
+
+  /**
+   * The latest successful run of the DAG with an earlier logical date, of any run type: Airflow's
+   * {@code get_previous_dagrun(state=SUCCESS)}, behind the {@code prev_*_success} template values.
+   */
+  public Optional<DagRunRow> previousSuccess(String dagId, Instant logicalDate) {
+    return jdbc.queryOne(
+        "finding the last successful run of DAG '" + dagId + "' before " + logicalDate,
+        PREVIOUS_SUCCESS,
         ps -> {
           ps.setString(1, dagId);
           dialect.setInstant(ps, 2, logicalDate);

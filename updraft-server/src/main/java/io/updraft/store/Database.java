@@ -78,6 +78,9 @@ public final class Database implements AutoCloseable {
             .table(HISTORY_TABLE)
             .failOnMissingLocations(true)
             .validateMigrationNaming(true)
+            // Versions are handed out to branches worked on at once (V5 connections, V6
+            // callbacks): a database that got a higher one first still takes a lower one later.
+            .outOfOrder(true)
             .load();
     this.jdbc = new Jdbc(this);
   }
@@ -104,7 +107,7 @@ public final class Database implements AutoCloseable {
     // The probe's connection stays open until the pool has its own: on an embedded H2 file, closing
     // the last connection closes the database, and another process could take the file over in
     // between.
-    Connection probe = probe(config, driverUrl, user, password);
+    Connection probe = probe(config, dialect, driverUrl, user, password);
     try {
       return openPool(config, dialect, driverUrl, user, password, extraMigrationLocations);
     } finally {
@@ -146,10 +149,21 @@ public final class Database implements AutoCloseable {
 
   /**
    * One plain connection before the pool exists: the pool would log its own stack trace. Returns it
-   * open; the caller closes it.
+   * open; the caller closes it. It carries the dialect's driver properties as the pool's
+   * connections do: on an embedded H2 file the first connection opens the database, and settings
+   * such as H2's QUERY_CACHE_SIZE are taken from it.
    */
-  private static Connection probe(DatabaseConfig config, String url, String user, String password) {
+  private static Connection probe(
+      DatabaseConfig config, Dialect dialect, String url, String user, String password) {
     Properties properties = new Properties();
+    dialect
+        .driverProperties()
+        .forEach(
+            (k, v) -> {
+              if (!hasParameter(url, k)) {
+                properties.setProperty(k, v);
+              }
+            });
     if (user != null) {
       properties.setProperty("user", user);
     }

@@ -478,7 +478,8 @@ final class TryAttempt {
         request.tryNumber(),
         request.xcoms(),
         request.variables(),
-        settings.configuration());
+        settings.configuration(),
+        request.previousSuccess());
   }
 
   private TryOutcome outcome(Result r, Instant start, Path logPath) {

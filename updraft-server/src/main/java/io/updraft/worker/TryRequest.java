@@ -3,6 +3,7 @@ package io.updraft.worker;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
 import io.updraft.timetable.DataInterval;
+import io.updraft.worker.template.PreviousSuccess;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,6 +26,8 @@ import java.util.Objects;
  * @param bundles where a custom operator's code comes from
  * @param dagFile the DAG's file, whose folder is a shell task's default working folder; null if
  *     unknown
+ * @param previousSuccess the DAG's latest successful run before this one ({@code prev_*_success} in
+ *     templates), read from the database by the caller; none when null
  */
 public record TryRequest(
     Dag dag,
@@ -40,7 +43,8 @@ public record TryRequest(
     Heartbeat heartbeat,
     Map<String, String> variables,
     Bundles bundles,
-    Path dagFile) {
+    Path dagFile,
+    PreviousSuccess previousSuccess) {
 
   public TryRequest {
     Objects.requireNonNull(dag, "dag");
@@ -58,6 +62,7 @@ public record TryRequest(
     heartbeat = heartbeat == null ? Heartbeat.none() : heartbeat;
     variables = variables == null ? Map.of() : Map.copyOf(variables);
     bundles = bundles == null ? Bundles.none() : bundles;
+    previousSuccess = previousSuccess == null ? PreviousSuccess.none() : previousSuccess;
   }
 
   /**
@@ -101,6 +106,7 @@ public record TryRequest(
     private Map<String, String> variables;
     private Bundles bundles;
     private Path dagFile;
+    private PreviousSuccess previousSuccess;
 
     private Builder(Dag dag, Task task, String runId, Instant logicalDate, Path logsRoot) {
       this.dag = dag;
@@ -155,6 +161,11 @@ public record TryRequest(
       return this;
     }
 
+    public Builder previousSuccess(PreviousSuccess v) {
+      this.previousSuccess = v;
+      return this;
+    }
+
     public TryRequest build() {
       return new TryRequest(
           dag,
@@ -170,7 +181,8 @@ public record TryRequest(
           heartbeat,
           variables,
           bundles,
-          dagFile);
+          dagFile,
+          previousSuccess);
     }
   }
 }

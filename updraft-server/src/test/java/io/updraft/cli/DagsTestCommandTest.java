@@ -11,6 +11,7 @@ import io.updraft.store.DatabaseConfig;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.TaskInstanceTries;
+import io.updraft.worker.template.PyDates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -66,7 +67,8 @@ class DagsTestCommandTest {
             "logical_date",
             "data_interval_start",
             "data_interval_end",
-            "tasks");
+            "tasks",
+            "callbacks");
     assertThat(result.get("state").asText()).isEqualTo("success");
     assertThat(result.get("run_id").asText()).isEqualTo("manual__2024-01-02T00:00:00+00:00");
     assertThat(result.get("data_interval_start").asText()).isEqualTo("2024-01-02T00:00:00.000Z");
@@ -259,6 +261,60 @@ class DagsTestCommandTest {
     assertThat(again.err().lines()).hasSize(1);
   }
 
+  /**
+   * Airflow's {@code prev_*_success}: the latest successful run of the DAG before this one's
+   * logical date, read from the database; None before any, and a failed run does not count.
+   */
+  @Test
+  void prevSuccessValuesComeFromTheLastSuccessfulRunInTheDatabase() throws Exception {
+    Files.writeString(
+        dags.resolve("prev.yaml"),
+        """
+        dag_id: prev
+        schedule: "@daily"
+        start_date: 2024-01-01
+        tasks:
+          - task_id: show
+            operator: shell
+            command: >-
+              {% if dag_run.conf.get('fail') %}exit 1;{% endif %}
+              echo "prev {{ prev_data_interval_start_success }} /
+              {{ prev_data_interval_end_success }} / {{ prev_start_date_success }}"
+        """);
+    String url = "jdbc:h2:file:" + home.resolve("prev-db");
+    assertThat(run("--db-url", url, "db", "migrate").exitCode()).isZero();
+
+    assertThat(run("--db-url", url, "dags", "test", "prev", "2024-01-01").exitCode()).isZero();
+    assertThat(showLog("2024-01-01")).contains("\nprev None / None / None\n");
+    CliRun failed =
+        run("--db-url", url, "dags", "test", "prev", "2024-01-02", "--conf", "{\"fail\": 1}");
+    assertThat(failed.exitCode()).as(failed.out() + failed.err()).isEqualTo(1);
+    CliRun third = run("--db-url", url, "dags", "test", "prev", "2024-01-03");
+    assertThat(third.exitCode()).as(third.out() + third.err()).isZero();
+
+    Instant firstStarted;
+    try (Database db = Database.open(url)) {
+      firstStarted =
+          new DagRunRepository(db)
+              .get("prev", "manual__2024-01-01T00:00:00+00:00")
+              .orElseThrow()
+              .startDate();
+    }
+    assertThat(showLog("2024-01-03"))
+        .contains(
+            "\nprev 2024-01-01 00:00:00+00:00 / 2024-01-02 00:00:00+00:00 / "
+                + PyDates.isoformat(firstStarted, ' ')
+                + "\n");
+  }
+
+  private String showLog(String day) throws java.io.IOException {
+    return Files.readString(
+        home.resolve(
+            "logs/dag_id=prev/run_id=manual__"
+                + day
+                + "T00:00:00+00:00/task_id=show/attempt=1.log"));
+  }
+
   /** DAG p: load (in pool etl), then after (in default_pool). */
   private void writeDagWithATaskInPoolEtl() throws java.io.IOException {
     Files.writeString(
@@ -431,5 +487,59 @@ class DagsTestCommandTest {
         home.resolve(
             "logs/dag_id=e2e/run_id=manual__2024-05-01T00:00:00+00:00/task_id=hang/attempt=1.log");
     assertThat(Files.readString(hangLog)).contains("timeout");
+  }
+
+  @Test
+  void callbacksRunAfterTheRunAndAreReported() throws Exception {
+    Path out = home.resolve("alerts.txt");
+    Files.writeString(
+        dags.resolve("cb.yaml"),
+        """
+        dag_id: cb
+        schedule: null
+        on_failure: {shell: "echo run {{ run_id }} {{ reason }} >> %1$s"}
+        tasks:
+          - task_id: boom
+            operator: shell
+            command: "exit 3"
+            on_execute: {shell: "echo started {{ ti.task_id }} >> %1$s"}
+            on_failure:
+              - shell: "echo failed {{ ti.task_id }}: {{ exception }} >> %1$s"
+              - shell: "echo broken notifier; exit 5"
+        """
+            .formatted(out));
+    CliRun r = run("dags", "test", "cb", "2024-01-02", "-o", "json");
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.FAILED_RUN);
+    JsonNode result = JSON.readTree(r.out());
+    assertThat(result.get("state").asText()).isEqualTo("failed");
+    JsonNode callbacks = result.get("callbacks");
+    assertThat(callbacks).hasSize(4);
+    Map<String, String> byEvent = new HashMap<>();
+    callbacks.forEach(
+        c ->
+            byEvent.merge(
+                c.get("event").asText() + "/" + c.get("task_id").asText(),
+                c.get("state").asText(),
+                (a, b) -> a + "," + b));
+    assertThat(byEvent)
+        .containsEntry("on_execute/boom", "success")
+        .containsEntry("on_failure/boom", "success,failed")
+        .containsEntry("on_failure/null", "success");
+    JsonNode broken =
+        java.util.stream.StreamSupport.stream(callbacks.spliterator(), false)
+            .filter(c -> c.get("state").asText().equals("failed"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(broken.get("attempts").asInt()).isEqualTo(3);
+    assertThat(broken.get("error").asText()).isEqualTo("the command exited with code 5");
+    assertThat(Files.readString(Path.of(broken.get("log").asText()))).contains("broken notifier");
+    assertThat(Files.readAllLines(out))
+        .containsExactlyInAnyOrder(
+            "started boom",
+            "failed boom: command exited with code 3",
+            "run manual__2024-01-02T00:00:00+00:00 failed");
+
+    CliRun text = run("dags", "test", "cb", "2024-01-03");
+    assertThat(text.out()).contains("callbacks: 4 run after the run (3 delivered, 1 failed)");
   }
 }

@@ -83,6 +83,7 @@ class DetectStuckTasksTest {
             CreateDagRuns.createRun(
                 ctx.runs(),
                 ctx.taskInstances(),
+                db,
                 dag,
                 new NewDagRun(
                     dag.dagId(),

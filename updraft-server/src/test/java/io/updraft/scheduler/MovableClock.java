@@ -6,10 +6,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock the test moves by hand: set {@link #now}. */
-final class MovableClock extends Clock {
-  Instant now;
+public final class MovableClock extends Clock {
+  public Instant now;
 
-  MovableClock(Instant start) {
+  public MovableClock(Instant start) {
     this.now = start;
   }
 

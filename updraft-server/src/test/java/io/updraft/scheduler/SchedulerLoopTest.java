@@ -187,6 +187,7 @@ class SchedulerLoopTest {
             CreateDagRuns.createRun(
                 ctx.runs(),
                 ctx.taskInstances(),
+                db,
                 dag,
                 new NewDagRun(
                     "p",

@@ -7,6 +7,7 @@ import static io.updraft.state.DagRunState.SUCCESS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.updraft.state.DagRunState;
 import io.updraft.state.IllegalTransitionException;
 import java.time.Instant;
 import java.util.List;
@@ -256,5 +257,32 @@ abstract class DagRunRepositoryContractTest extends RepositoryContractTest {
     assertThat(runs().previous("d", day2, false)).map(DagRunRow::runId).contains("m1");
     assertThat(runs().previous("d", T0, false)).isEmpty();
     assertThat(runs().previous("other", day2, false)).isEmpty();
+  }
+
+  /** Airflow's get_previous_dagrun(state=SUCCESS): any run type, earlier logical date, success. */
+  @Test
+  void previousSuccessIsTheLatestSuccessfulEarlierRunOfAnyType() {
+    ended("d", "s0", SUCCESS, 0);
+    ended("d", "s1", FAILED, 1);
+    Instant day2 = T0.plusSeconds(2 * 86_400);
+    long m2 = runs().create(manual("d", "m2", day2, day2), T0);
+    runs().setState(m2, QUEUED, RUNNING, day2);
+    runs().setState(m2, RUNNING, SUCCESS, day2.plusSeconds(60));
+    ended("d", "s3", SUCCESS, 3);
+    ended("other", "o2", SUCCESS, 2);
+
+    Instant day3 = T0.plusSeconds(3 * 86_400);
+    assertThat(runs().previousSuccess("d", day3)).map(DagRunRow::runId).contains("m2");
+    assertThat(runs().previousSuccess("d", day3).orElseThrow().startDate()).isEqualTo(day2);
+    assertThat(runs().previousSuccess("d", day2))
+        .as("the failed run in between does not count")
+        .map(DagRunRow::runId)
+        .contains("s0");
+    assertThat(runs().previousSuccess("d", T0)).isEmpty();
+    assertThat(runs().previousSuccess("nope", day3)).isEmpty();
+  }
+
+  private void ended(String dagId, String runId, DagRunState state, int day) {
+    assertThat(runs().setState(run(dagId, runId, RUNNING, day), RUNNING, state, T0)).isTrue();
   }
 }

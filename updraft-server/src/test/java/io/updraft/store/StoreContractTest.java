@@ -40,6 +40,7 @@ abstract class StoreContractTest {
           "import_error",
           "log",
           "callback_request",
+          "deadline",
           "dag_bundle");
 
   private static TimeZone savedZone;
@@ -84,7 +85,10 @@ abstract class StoreContractTest {
     int applied = db.migrate();
 
     assertThat(applied).isGreaterThanOrEqualTo(2);
-    String latest = String.valueOf(applied); // one migration per version, from V1 without gaps
+    // Versions are handed out to branches worked on at once, so one may land before a lower one:
+    // the latest applied is the latest required, whatever the gaps.
+    String latest = db.status().current();
+    assertThat(Integer.parseInt(latest)).isGreaterThanOrEqualTo(applied);
     assertThat(db.status()).isEqualTo(new SchemaStatus(SchemaStatus.State.CURRENT, latest, latest));
     try (Connection c = db.dataSource().getConnection();
         Statement s = c.createStatement()) {
@@ -118,7 +122,8 @@ abstract class StoreContractTest {
 
   @Test
   void checkNamesBothVersionsWhenTheSchemaIsOlder() {
-    String latest = String.valueOf(db.migrate());
+    db.migrate();
+    String latest = db.status().current();
     try (Database newer = Database.open(scratch.config(), List.of("classpath:db/test-migration"))) {
       assertThat(newer.status())
           .isEqualTo(new SchemaStatus(SchemaStatus.State.BEHIND, latest, "1000"));

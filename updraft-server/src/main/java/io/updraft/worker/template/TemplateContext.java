@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.updraft.worker.XComLookup;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,7 +18,9 @@ import java.util.Set;
  * ts_nodash}, {@code ts_nodash_with_tz}, {@code logical_date}, {@code data_interval_start}, {@code
  * data_interval_end}, {@code run_id}, {@code dag_run}, {@code ti} (also {@code task_instance}),
  * {@code task_instance_key_str}, {@code dag}, {@code task}, {@code params}, {@code conf}, {@code
- * var}, {@code macros}.
+ * var}, {@code macros} ({@code ds_add}, {@code ds_format}, {@code datetime}, {@code timedelta}),
+ * and {@code prev_data_interval_start_success}, {@code prev_data_interval_end_success}, {@code
+ * prev_start_date_success} (None when no earlier run of the DAG succeeded).
  *
  * <p>As in Airflow, {@code conf} is the configuration ({@code conf.get('core', 'parallelism')},
  * {@code conf.core.parallelism}), and the run's conf is {@code dag_run.conf} (and {@code params},
@@ -42,12 +43,16 @@ public final class TemplateContext {
     ctx.put("ts", PyDates.ts(logical));
     ctx.put("ts_nodash", PyDates.tsNodash(logical));
     ctx.put("ts_nodash_with_tz", PyDates.tsNodashWithTz(logical));
-    TemplateObject logicalDate = date(logical);
-    TemplateObject start = date(c.dataInterval().start());
-    TemplateObject end = date(c.dataInterval().end());
+    PyDateTime logicalDate = date(logical);
+    PyDateTime start = date(c.dataInterval().start());
+    PyDateTime end = date(c.dataInterval().end());
     ctx.put("logical_date", logicalDate);
     ctx.put("data_interval_start", start);
     ctx.put("data_interval_end", end);
+    PreviousSuccess prev = c.previousSuccess();
+    ctx.put("prev_data_interval_start_success", date(prev.dataIntervalStart()));
+    ctx.put("prev_data_interval_end_success", date(prev.dataIntervalEnd()));
+    ctx.put("prev_start_date_success", date(prev.startDate()));
     ctx.put("run_id", c.runId());
     ctx.put("task_instance_key_str", c.dagId() + "__" + c.taskId() + "__" + dsNodash);
 
@@ -173,41 +178,24 @@ public final class TemplateContext {
         : "manual";
   }
 
-  /** A date as templates see it: pendulum-like attributes and methods; prints like pendulum 3. */
-  static TemplateObject date(Instant at) {
-    ZonedDateTime t = ZonedDateTime.ofInstant(at, ZoneOffset.UTC);
-    Map<String, Object> attrs = new LinkedHashMap<>();
-    attrs.put("year", t.getYear());
-    attrs.put("month", t.getMonthValue());
-    attrs.put("day", t.getDayOfMonth());
-    attrs.put("hour", t.getHour());
-    attrs.put("minute", t.getMinute());
-    attrs.put("second", t.getSecond());
-    attrs.put("microsecond", t.getNano() / 1000);
-    attrs.put("timezone_name", "UTC");
-    Map<String, TemplateFunction> methods = new LinkedHashMap<>();
-    methods.put("strftime", (args, kwargs) -> PyDates.strftime(t, stringArg(args, 0, "format")));
-    methods.put(
-        "isoformat",
-        (args, kwargs) -> {
-          String sep = args.isEmpty() ? "T" : String.valueOf(args.get(0));
-          if (sep.length() != 1) {
-            throw new IllegalArgumentException("isoformat() separator must be one character");
-          }
-          return PyDates.isoformat(at, sep.charAt(0));
-        });
-    methods.put("to_date_string", (args, kwargs) -> PyDates.ds(at));
-    methods.put("to_iso8601_string", (args, kwargs) -> PyDates.ts(at));
-    methods.put("timestamp", (args, kwargs) -> at.getEpochSecond() + at.getNano() / 1e9);
-    // Python's str() of a pendulum 3 DateTime (what Airflow 2.10 installs) uses a space.
-    return new TemplateObject("datetime", attrs, methods, PyDates.isoformat(at, ' '));
+  /** A date as templates see it (pendulum-like, prints like pendulum 3); null stays null. */
+  static PyDateTime date(Instant at) {
+    return at == null ? null : PyDateTime.utc(at);
   }
 
   private static final TemplateObject MACROS =
       new TemplateObject(
           "macros",
           Map.of(),
-          Map.of("ds_add", TemplateContext::dsAdd, "ds_format", TemplateContext::dsFormat),
+          Map.of(
+              "ds_add",
+              TemplateContext::dsAdd,
+              "ds_format",
+              TemplateContext::dsFormat,
+              "datetime",
+              PyDateTime::naive,
+              "timedelta",
+              PyTimedelta::of),
           "<macros>");
 
   /** {@code macros.ds_add(ds, days)}: a YYYY-MM-DD date moved by a number of days. */

@@ -26,7 +26,8 @@ import java.util.Set;
  * are kept as they are. As in Airflow 2 (whose default is Jinja's {@code StrictUndefined}) an
  * unknown variable is an error, here naming the task, the key and the variable. As with Jinja's
  * defaults, a newline after a block tag is kept and one trailing newline of the template is
- * dropped.
+ * dropped. Values print, compute and filter as in Jinja ({@link UpdraftPebbleExtension}, decision
+ * 0075); Pebble's syntax stays where it differs ({@code elseif}, {@code contains}).
  *
  * <p>Templates cannot reach files or classes: templates are strings (a {@link StringLoader}, so
  * {@code include} only ever sees its own argument as text), the {@code i18n} function (which reads
@@ -41,6 +42,8 @@ public final class TemplateRenderer {
           .loader(new StringLoader())
           .strictVariables(true)
           .autoEscaping(false)
+          // Jinja's (Python's) arithmetic and filter semantics replace Pebble's core operators.
+          .allowOverrideCoreOperators(true)
           .newLineTrimming(false)
           // Parsing is microseconds next to a process start; an unbounded cache keyed by
           // template text would only grow as DAGs change.
@@ -107,7 +110,9 @@ public final class TemplateRenderer {
           .evaluate(out, context);
     } catch (PebbleException e) {
       throw new TemplateRenderException(
-          oneLine("cannot render " + key + " of task '" + taskId + "': " + describe(e)), key, e);
+          oneLine("cannot render " + key + " of task '" + taskId + "': " + describe(e, context)),
+          key,
+          e);
     } catch (IOException | RuntimeException e) {
       throw new TemplateRenderException(
           oneLine("cannot render " + key + " of task '" + taskId + "': " + e), key, e);
@@ -120,15 +125,28 @@ public final class TemplateRenderer {
     Set<String> names = new HashSet<>();
     context.forEach(
         (k, v) -> {
-          if (v instanceof TemplateObject o && !o.methods().isEmpty()) {
+          if ((v instanceof TemplateObject o && !o.methods().isEmpty())
+              || v instanceof PyDateTime) {
             names.add(k);
           }
         });
     return names;
   }
 
-  private static String describe(PebbleException e) {
+  private static String describe(PebbleException e, Map<String, Object> context) {
     String line = e.getLineNumber() == null ? "" : " (template line " + e.getLineNumber() + ")";
+    if (e instanceof RootAttributeNotFoundException r
+        && r.getPebbleMessage().startsWith("Root attribute [")
+        && context.containsKey(r.getAttributeName())) {
+      // Pebble says the same of a name that is None, as prev_start_date_success before any success.
+      return "'"
+          + r.getAttributeName()
+          + "' is None here, so it has no attributes"
+          + line
+          + " — guard it: {% if "
+          + r.getAttributeName()
+          + " %}...{% endif %}";
+    }
     if (e instanceof RootAttributeNotFoundException r
         && r.getPebbleMessage().startsWith("Root attribute [")) {
       return "unknown variable '"

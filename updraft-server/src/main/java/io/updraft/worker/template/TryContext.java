@@ -17,6 +17,8 @@ import java.util.Objects;
  *     until Variables are stored: the caller passes what it has (usually nothing)
  * @param configuration the worker's settings as text, by section and key: what {@code conf}
  *     (Airflow's configuration object) reads; secrets already removed
+ * @param previousSuccess the DAG's latest successful run before this one, for {@code
+ *     prev_*_success}; none when null
  */
 public record TryContext(
     String dagId,
@@ -31,7 +33,8 @@ public record TryContext(
     int tryNumber,
     XComLookup xcoms,
     Map<String, String> variables,
-    Map<String, Map<String, String>> configuration) {
+    Map<String, Map<String, String>> configuration,
+    PreviousSuccess previousSuccess) {
 
   public TryContext {
     Objects.requireNonNull(dagId, "dagId");
@@ -44,5 +47,6 @@ public record TryContext(
     xcoms = xcoms == null ? XComLookup.none() : xcoms;
     variables = variables == null ? Map.of() : variables;
     configuration = configuration == null ? Map.of() : configuration;
+    previousSuccess = previousSuccess == null ? PreviousSuccess.none() : previousSuccess;
   }
 }

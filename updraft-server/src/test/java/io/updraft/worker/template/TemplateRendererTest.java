@@ -43,7 +43,8 @@ class TemplateRendererTest {
         Map.of("env_name", "prod", "limits", "{\"rows\": 10}"),
         Map.of(
             "core", Map.of("parallelism", "32", "dags_are_paused_at_creation", "true"),
-            "scheduler", Map.of("task_queued_timeout", "10m")));
+            "scheduler", Map.of("task_queued_timeout", "10m")),
+        null);
   }
 
   String render(String template) {
@@ -110,7 +111,8 @@ class TemplateRendererTest {
         .isEqualTo("/data/x.csv,b");
     assertThat(render("{{ ti.xcom_pull(task_ids='t', dag_id='shared') }}"))
         .isEqualTo("from another dag");
-    assertThat(render("[{{ ti.xcom_pull(task_ids='missing') }}]")).isEqualTo("[]");
+    // Airflow's xcom_pull gives None when nothing was pushed, and Jinja prints it
+    assertThat(render("[{{ ti.xcom_pull(task_ids='missing') }}]")).isEqualTo("[None]");
     assertThat(render("a\n{{ ti.xcom_pull(\n  task_ids='extract') }}\nb"))
         .isEqualTo("a\n/data/x.csv\nb");
     assertThatThrownBy(() -> render("a\n{{ ti.xcom_pull(\n task_ids='x') }}\n{{ nope }}"))
@@ -154,11 +156,11 @@ class TemplateRendererTest {
       value = {
         "{{ conf.get('core', 'parallelism') }}                 => 32",
         "{{ conf.getint('core', 'parallelism') + 1 }}          => 33",
-        "{{ conf.getboolean('core', 'dags_are_paused_at_creation') }} => true",
+        "{{ conf.getboolean('core', 'dags_are_paused_at_creation') }} => True",
         "{{ conf.core.parallelism }}                            => 32",
         "{{ conf['scheduler']['task_queued_timeout'] }}         => 10m",
         "{{ conf.get('core', 'nope', fallback='x') }}           => x",
-        "{{ conf.has_option('core', 'parallelism') }}           => true",
+        "{{ conf.has_option('core', 'parallelism') }}           => True",
         "{{ conf }}                                             => <configuration>",
         "{{ dag_run.conf }}                                     => `{\"table\": \"t\", \"ids\": [1, 2], \"opts\": {\"deep\": true, \"none\": null}}`",
         "{{ dag_run.conf.ids }}                                 => [1, 2]",
