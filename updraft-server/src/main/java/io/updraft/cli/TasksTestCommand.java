@@ -1,10 +1,12 @@
 package io.updraft.cli;
 
 import io.updraft.UpdraftException;
+import io.updraft.connections.Lookups;
 import io.updraft.dag.Dag;
 import io.updraft.scheduler.ManualRuns;
 import io.updraft.scheduler.RunIds;
 import io.updraft.state.TaskInstanceState;
+import io.updraft.store.Database;
 import io.updraft.store.RunType;
 import io.updraft.util.Folders;
 import io.updraft.worker.TaskRunner;
@@ -71,7 +73,11 @@ final class TasksTestCommand implements Callable<Integer> {
             ? clock.instant()
             : DagsNextRunsCommand.parseInstant("LOGICAL_DATE", logicalDate);
     Path logs = Files.createTempDirectory("updraft-tasks-test-");
-    try {
+    try (Database db = secretsDatabase(settings)) {
+      Lookups lookups =
+          db == null
+              ? Lookups.environmentOnly(System.getenv())
+              : Lookups.of(System.getenv(), db, settings.fernetKeys());
       TryOutcome outcome =
           new TaskRunner(settings.runnerSettings())
               .run(
@@ -80,6 +86,7 @@ final class TasksTestCommand implements Callable<Integer> {
                       .clock(clock)
                       .dagFile(entry.file())
                       .bundles(entry.bundles(logs.resolve("bundles")))
+                      .secrets(lookups)
                       .build());
       PrintWriter out = spec.commandLine().getOut();
       if (outcome.logPath() != null && Files.exists(outcome.logPath())) {
@@ -99,5 +106,17 @@ final class TasksTestCommand implements Callable<Integer> {
     } finally {
       Folders.deleteTree(logs);
     }
+  }
+
+  /**
+   * The metadata database whose connections and variables the task reads (after {@code
+   * UPDRAFT_CONN_*} / {@code UPDRAFT_VAR_*}), when one is set up; null otherwise — {@code tasks
+   * test} needs no database.
+   */
+  private static Database secretsDatabase(Settings settings) {
+    if (settings.config().dbUrl() == null && !settings.homeDatabaseExists()) {
+      return null;
+    }
+    return Commands.openMigrated(settings);
   }
 }

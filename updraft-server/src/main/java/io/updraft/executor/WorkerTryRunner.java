@@ -3,6 +3,8 @@ package io.updraft.executor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.updraft.connections.FernetKeys;
+import io.updraft.connections.Lookups;
 import io.updraft.store.DagBundleRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
@@ -38,11 +40,26 @@ public final class WorkerTryRunner implements TryRunner {
   private final XComLookup xcoms;
   private final Clock clock;
   private final Bundles bundles;
+  private final Lookups lookups;
 
   public WorkerTryRunner(
       XComRepository xcoms, Bundles bundles, Path logsRoot, RunnerSettings settings, Clock clock) {
+    this(xcoms, bundles, Lookups.none(), logsRoot, settings, clock);
+  }
+
+  /**
+   * @param lookups where the tries' connections and variables come from
+   */
+  public WorkerTryRunner(
+      XComRepository xcoms,
+      Bundles bundles,
+      Lookups lookups,
+      Path logsRoot,
+      RunnerSettings settings,
+      Clock clock) {
     this.runner = new TaskRunner(settings);
     this.bundles = bundles;
+    this.lookups = lookups;
     this.logsRoot = logsRoot;
     this.xcoms = (dagId, runId, taskId, key) -> pull(xcoms, dagId, runId, taskId, key);
     this.clock = clock;
@@ -56,12 +73,27 @@ public final class WorkerTryRunner implements TryRunner {
     return onDatabase(db, logsRoot, RunnerSettings.defaults(), clock);
   }
 
-  /** {@link #onDatabase(Database, Path, Clock)} with these runner settings. */
+  /**
+   * {@link #onDatabase(Database, Path, Clock)} with these runner settings; connections and
+   * variables from the runner's environment and the tables, with no Fernet key (encrypted values
+   * cannot be read: use the overload with keys).
+   */
   public static WorkerTryRunner onDatabase(
       Database db, Path logsRoot, RunnerSettings settings, Clock clock) {
+    return onDatabase(db, logsRoot, settings, FernetKeys.none(), clock);
+  }
+
+  /**
+   * The worker on a metadata database: XComs, code bundles, and connections and variables ({@code
+   * UPDRAFT_CONN_*} / {@code UPDRAFT_VAR_*} of the runner's environment, then the tables, decrypted
+   * with {@code keys}).
+   */
+  public static WorkerTryRunner onDatabase(
+      Database db, Path logsRoot, RunnerSettings settings, FernetKeys keys, Clock clock) {
     return new WorkerTryRunner(
         new XComRepository(db),
         new BundleCache(logsRoot.resolveSibling("bundles"), new DagBundleRepository(db)::content),
+        Lookups.of(settings.baseEnv(), db, keys),
         logsRoot,
         settings,
         clock);
@@ -79,6 +111,7 @@ public final class WorkerTryRunner implements TryRunner {
                 .dagFile(r.fileloc() == null ? null : Path.of(r.fileloc()))
                 .xcoms(xcoms)
                 .bundles(bundles)
+                .secrets(lookups)
                 .clock(clock)
                 .build(),
             r.cancel());

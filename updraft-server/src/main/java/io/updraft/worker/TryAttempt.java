@@ -384,7 +384,8 @@ final class TryAttempt {
         request.tryNumber(),
         request.xcoms(),
         request.variables(),
-        settings.configuration());
+        settings.configuration(),
+        request.connections());
   }
 
   private TryOutcome outcome(Result r, Instant start, Path logPath) {

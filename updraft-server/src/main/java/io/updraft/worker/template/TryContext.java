@@ -1,10 +1,13 @@
 package io.updraft.worker.template;
 
+import io.updraft.connections.ConnectionLookup;
+import io.updraft.connections.VariableLookup;
 import io.updraft.timetable.DataInterval;
 import io.updraft.worker.XComLookup;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the template context of one try is built from.
@@ -13,10 +16,10 @@ import java.util.Objects;
  * @param dagParams the DAG's {@code params}
  * @param conf the run's conf; empty when the run has none
  * @param tryNumber 1 for the first try
- * @param variables Updraft Variables for {@code var.value.x} / {@code var.json.x}; a placeholder
- *     until Variables are stored: the caller passes what it has (usually nothing)
+ * @param variables where {@code var.value.x} / {@code var.json.x} read (SPEC §1.7)
  * @param configuration the worker's settings as text, by section and key: what {@code conf}
  *     (Airflow's configuration object) reads; secrets already removed
+ * @param connections where {@code conn.ID} reads (SPEC §1.7)
  */
 public record TryContext(
     String dagId,
@@ -30,8 +33,9 @@ public record TryContext(
     Map<String, Object> conf,
     int tryNumber,
     XComLookup xcoms,
-    Map<String, String> variables,
-    Map<String, Map<String, String>> configuration) {
+    VariableLookup variables,
+    Map<String, Map<String, String>> configuration,
+    ConnectionLookup connections) {
 
   public TryContext {
     Objects.requireNonNull(dagId, "dagId");
@@ -42,7 +46,40 @@ public record TryContext(
     dagParams = dagParams == null ? Map.of() : dagParams;
     conf = conf == null ? Map.of() : conf;
     xcoms = xcoms == null ? XComLookup.none() : xcoms;
-    variables = variables == null ? Map.of() : variables;
+    variables = variables == null ? VariableLookup.none() : variables;
     configuration = configuration == null ? Map.of() : configuration;
+    connections = connections == null ? ConnectionLookup.none() : connections;
+  }
+
+  /** A context whose variables are a fixed map and which has no connections (tests). */
+  public TryContext(
+      String dagId,
+      String taskId,
+      String operator,
+      String owner,
+      String runId,
+      Instant logicalDate,
+      DataInterval dataInterval,
+      Map<String, Object> dagParams,
+      Map<String, Object> conf,
+      int tryNumber,
+      XComLookup xcoms,
+      Map<String, String> variables,
+      Map<String, Map<String, String>> configuration) {
+    this(
+        dagId,
+        taskId,
+        operator,
+        owner,
+        runId,
+        logicalDate,
+        dataInterval,
+        dagParams,
+        conf,
+        tryNumber,
+        xcoms,
+        variables == null ? null : (VariableLookup) key -> Optional.ofNullable(variables.get(key)),
+        configuration,
+        null);
   }
 }

@@ -63,6 +63,14 @@ final class UpdraftPebbleExtension extends AbstractExtension {
       EvaluationContextImpl context,
       String filename,
       int lineNumber) {
+    if (instance instanceof NamedLookup lookup) {
+      return new ResolvedAttribute(
+          lookup.resolve(
+              String.valueOf(attributeName),
+              args == null ? null : argumentValues == null ? new Object[0] : argumentValues,
+              lineNumber,
+              filename));
+    }
     if (!(instance instanceof TemplateObject object)) {
       return null; // Pebble's own resolvers handle maps, lists and strings
     }
