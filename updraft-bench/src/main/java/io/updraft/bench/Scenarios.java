@@ -21,7 +21,9 @@ public final class Scenarios {
           "throughput",
           "parse-4000",
           "dag-versions",
-          "idle-footprint");
+          "idle-footprint",
+          "tasks-logs",
+          "print-footprint");
 
   private Scenarios() {}
 
@@ -63,6 +65,11 @@ public final class Scenarios {
       case "dag-versions" ->
           DagVersionsWorkload.both(smoke ? 20 : 1000, smoke ? 20 : 4000, smoke ? 3 : 10);
       case "idle-footprint" -> List.of(new IdleFootprintWorkload(smoke ? 3 : 1000, smoke));
+      case "tasks-logs" -> List.of(new TasksLogsWorkload(smoke ? 1 : 200));
+      case "print-footprint" ->
+          List.of(
+              new PrintFootprintWorkload(smoke ? 1 : 200, false, smoke),
+              new PrintFootprintWorkload(smoke ? 1 : 200, true, smoke));
       default -> throw new UsageException("unknown scenario '" + scenario + "'");
     };
   }

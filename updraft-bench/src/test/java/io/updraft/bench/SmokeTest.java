@@ -57,12 +57,15 @@ class SmokeTest {
             "idle-footprint 3-dags",
             "parse-4000 cold",
             "parse-4000 rescan",
+            "print-footprint 1MB-lines",
+            "print-footprint 1MB-one-line",
             "seed000-local 1x12",
             "seed000-local 2x12",
             "seed000-null 2x12",
             "seed000-null 2x13",
             "task-lag 3x3",
             "task-lag 3x3-one-at-a-time",
+            "tasks-logs 1MB",
             "throughput 2x13",
             "throughput 2x13-pool1024");
     for (JsonNode o : results) {
@@ -97,6 +100,21 @@ class SmokeTest {
     assertThat(idle.get("rss_mb").asDouble()).isBetween(10.0, 4096.0);
     assertThat(idle.get("peak_rss_mb").asDouble())
         .isGreaterThanOrEqualTo(idle.get("rss_mb").asDouble());
+
+    JsonNode logs = r.get("tasks-logs 1MB");
+    assertThat(logs.get("cat_s").asDouble()).isPositive();
+    assertThat(logs.get("start_s").asDouble()).isPositive();
+    assertThat(logs.get("ratio").asDouble()).isNotNegative();
+    for (String c : List.of("print-footprint 1MB-lines", "print-footprint 1MB-one-line")) {
+      JsonNode print = r.get(c);
+      assertThat(print.get("rss_mb").asDouble()).as(c).isBetween(10.0, 4096.0);
+      assertThat(print.get("rss_mb").asDouble())
+          .as(c)
+          .isGreaterThanOrEqualTo(print.get("rss_before_mb").asDouble());
+      assertThat(print.get("peak_rss_mb").asDouble())
+          .as(c)
+          .isGreaterThanOrEqualTo(print.get("rss_mb").asDouble());
+    }
 
     // one recording of the measured runs only: one part per measured run, events in it
     List<String> types = new ArrayList<>();

@@ -125,9 +125,14 @@ record Settings(Path home, UpdraftConfig config, boolean homeGiven) {
     return Lookups.of(System.getenv(), db, fernetKeys());
   }
 
-  /** How this command's worker runs tries: the defaults, with this configuration for templates. */
+  /**
+   * How this command's worker runs tries: the defaults, with this configuration for templates and
+   * its {@code core.max_xcom_size}.
+   */
   RunnerSettings runnerSettings() {
-    return RunnerSettings.defaults().withConfiguration(templateConfiguration());
+    return RunnerSettings.defaults()
+        .withConfiguration(templateConfiguration())
+        .withMaxXComSize(config.bytes(ConfigKey.MAX_XCOM_SIZE));
   }
 
   private Object value(ConfigKey key) {

@@ -4,13 +4,18 @@ import io.updraft.UpdraftException;
 import io.updraft.dag.Dag;
 import io.updraft.dag.RunIdRule;
 import io.updraft.scheduler.DagVersions;
+import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.worker.TryLog;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -75,7 +80,12 @@ final class TasksCommand implements Runnable {
     }
   }
 
-  @Command(name = "logs", description = "Print the log of one try of a task instance.")
+  @Command(
+      name = "logs",
+      description = {
+        "Print the log of one try of a task instance.",
+        "Output that closes early (| head) stops it at once."
+      })
   static final class Logs implements Callable<Integer>, Commands.ReadOnly {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -91,33 +101,87 @@ final class TasksCommand implements Runnable {
     @Option(names = "--try", paramLabel = "N", description = "Which try (default: the latest).")
     Integer tryNumber;
 
+    @Option(
+        names = "--tail",
+        paramLabel = "N",
+        description = "Only the last N lines (read from the end of the file).")
+    Integer tail;
+
+    @Option(
+        names = {"-f", "--follow"},
+        description =
+            "Keep printing what the try writes until it ends; a try that has not started yet is"
+                + " waited for.")
+    boolean follow;
+
     @Override
-    public Integer call() throws java.io.IOException {
+    public Integer call() throws IOException, InterruptedException {
       RunIdRule.require(runId); // it names a folder of the logs
-      Settings settings = Commands.settings(spec);
-      TaskInstanceRow ti;
-      try (Database db = Commands.openMigrated(spec)) {
-        DagsRunCommands.requireKnown(db, dagId);
-        ti =
-            new TaskInstanceRepository(db)
-                .listForRun(dagId, runId).stream()
-                    .filter(t -> t.taskId().equals(taskId))
-                    .findFirst()
-                    .orElseThrow(
-                        () ->
-                            new UpdraftException(
-                                "run '"
-                                    + runId
-                                    + "' of "
-                                    + dagId
-                                    + " has no task '"
-                                    + taskId
-                                    + "' — 'updraft tasks states "
-                                    + dagId
-                                    + " "
-                                    + runId
-                                    + "' lists them"));
+      if (tail != null && tail < 0) {
+        throw new UpdraftException("--tail " + tail + " is negative — give a number of lines");
       }
+      Settings settings = Commands.settings(spec);
+      Path logsRoot = settings.home().resolve("logs");
+      PrintWriter out = spec.commandLine().getOut();
+      out.flush();
+      LogPrinter printer = new LogPrinter(LogOutput.of(out));
+      try {
+        if (follow) {
+          try (Database db = Commands.openMigrated(spec)) {
+            TaskInstanceRow ti = instance(db);
+            int n = tryToFollow(ti);
+            Path log = TryLog.path(logsRoot, dagId, runId, taskId, n);
+            TaskInstanceRepository tis = new TaskInstanceRepository(db);
+            PrintWriter err = spec.commandLine().getErr();
+            new LogFollower(printer, log, () -> state(tis, ti.id(), n), describe(n))
+                .follow(
+                    tail,
+                    line -> {
+                      err.println("updraft: " + line);
+                      err.flush();
+                    });
+          }
+        } else {
+          int n;
+          try (Database db = Commands.openMigrated(spec)) {
+            n = finishedOrRunningTry(instance(db));
+          }
+          Path log = TryLog.path(logsRoot, dagId, runId, taskId, n);
+          try (FileChannel in = open(log, n)) {
+            printer.copy(in, tail == null ? 0 : LogPrinter.tailStart(in, tail));
+          }
+        }
+      } catch (LogPrinter.OutputClosed e) {
+        return ExitCodes.OK; // nobody reads any more: stop quietly, as cat in a pipe does
+      }
+      return ExitCodes.OK;
+    }
+
+    private TaskInstanceRow instance(Database db) {
+      DagsRunCommands.requireKnown(db, dagId);
+      DagsRunCommands.requireRun(db, dagId, runId);
+      return new TaskInstanceRepository(db)
+          .listForRun(dagId, runId).stream()
+              .filter(t -> t.taskId().equals(taskId))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new UpdraftException(
+                          "run '"
+                              + runId
+                              + "' of "
+                              + dagId
+                              + " has no task '"
+                              + taskId
+                              + "' — 'updraft tasks states "
+                              + dagId
+                              + " "
+                              + runId
+                              + "' lists them"));
+    }
+
+    /** --try N, else the latest try; one that has run or runs now. */
+    private int finishedOrRunningTry(TaskInstanceRow ti) {
       if (ti.tryNumber() == 0) {
         throw new UpdraftException(
             taskId
@@ -125,7 +189,7 @@ final class TasksCommand implements Runnable {
                 + runId
                 + " has not run yet (state "
                 + ti.state().id()
-                + "), so it has no log");
+                + "), so it has no log — --follow waits for it");
       }
       int n = tryNumber != null ? tryNumber : ti.tryNumber();
       if (n < 1 || n > ti.tryNumber()) {
@@ -140,9 +204,46 @@ final class TasksCommand implements Runnable {
                 + " — use --try 1.."
                 + ti.tryNumber());
       }
-      java.nio.file.Path log =
-          TryLog.path(settings.home().resolve("logs"), dagId, runId, taskId, n);
-      if (!java.nio.file.Files.exists(log)) {
+      return n;
+    }
+
+    /**
+     * --follow: --try N, else the running try, else — when the instance waits to run (queued,
+     * up_for_retry, ...) — the try it will run next, else the latest.
+     */
+    private int tryToFollow(TaskInstanceRow ti) {
+      if (tryNumber == null
+          && !ti.state().isFinished()
+          && ti.state() != TaskInstanceState.RUNNING
+          && ti.state() != TaskInstanceState.RESTARTING) {
+        return ti.tryNumber() + 1;
+      }
+      return finishedOrRunningTry(ti);
+    }
+
+    /** Where try {@code n} of the instance is now. */
+    private static LogFollower.TryState state(TaskInstanceRepository tis, long id, int n) {
+      TaskInstanceRow now = tis.get(id).orElse(null);
+      if (now == null || now.tryNumber() > n) {
+        return LogFollower.TryState.ENDED; // deleted, or a later try started
+      }
+      if (now.tryNumber() == n) {
+        return now.state() == TaskInstanceState.RUNNING
+                || now.state() == TaskInstanceState.RESTARTING
+            ? LogFollower.TryState.RUNNING
+            : LogFollower.TryState.ENDED;
+      }
+      return now.state().isFinished() ? LogFollower.TryState.ENDED : LogFollower.TryState.WAITING;
+    }
+
+    private String describe(int n) {
+      return "try " + n + " of " + taskId + " in " + runId;
+    }
+
+    private FileChannel open(Path log, int n) throws IOException {
+      try {
+        return LogPrinter.open(log);
+      } catch (NoSuchFileException e) {
         throw new UpdraftException(
             "no log for try "
                 + n
@@ -152,12 +253,6 @@ final class TasksCommand implements Runnable {
                 + log
                 + " — the try has not started, or ran on another machine");
       }
-      PrintWriter out = spec.commandLine().getOut();
-      try (var lines = java.nio.file.Files.lines(log)) {
-        lines.forEach(out::println);
-      }
-      out.flush();
-      return ExitCodes.OK;
     }
   }
 }

@@ -75,9 +75,7 @@ final class TasksTestCommand implements Callable<Integer> {
     Path logs = Files.createTempDirectory("updraft-tasks-test-");
     try (Database db = secretsDatabase(settings)) {
       Lookups lookups =
-          db == null
-              ? Lookups.environmentOnly(System.getenv())
-              : Lookups.of(System.getenv(), db, settings.fernetKeys());
+          db == null ? Lookups.environmentOnly(System.getenv()) : settings.lookups(db);
       TryOutcome outcome =
           new TaskRunner(settings.runnerSettings())
               .run(
@@ -88,9 +86,15 @@ final class TasksTestCommand implements Callable<Integer> {
                       .bundles(entry.bundles(logs.resolve("bundles")))
                       .secrets(lookups)
                       .build());
+      int exit = outcome.state() == TaskInstanceState.FAILED ? ExitCodes.FAILED_RUN : ExitCodes.OK;
       PrintWriter out = spec.commandLine().getOut();
       if (outcome.logPath() != null && Files.exists(outcome.logPath())) {
-        out.print(Files.readString(outcome.logPath()));
+        out.flush();
+        try (var in = LogPrinter.open(outcome.logPath())) {
+          new LogPrinter(LogOutput.of(out)).copy(in, 0); // bytes: the log may be large
+        } catch (LogPrinter.OutputClosed e) {
+          return exit; // nobody reads the rest
+        }
       }
       out.println(
           "task "
@@ -102,7 +106,7 @@ final class TasksTestCommand implements Callable<Integer> {
                   ? ""
                   : " (return value: " + outcome.returnValue() + ")"));
       out.flush();
-      return outcome.state() == TaskInstanceState.FAILED ? ExitCodes.FAILED_RUN : ExitCodes.OK;
+      return exit;
     } finally {
       Folders.deleteTree(logs);
     }

@@ -84,6 +84,7 @@ final class UpdraftCommand implements Runnable {
 
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new UpdraftCommand());
+    cl.setOut(new LogOutput.ConsoleWriter()); // tasks logs writes below it (LogOutput)
     cl.setExecutionStrategy(
         parsed -> {
           LogLevels.configure(parsed);

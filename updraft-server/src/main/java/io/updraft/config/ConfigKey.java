@@ -20,8 +20,17 @@ public record ConfigKey(
     BOOLEAN,
     POSITIVE_INT,
     DURATION,
+    /** A size in bytes: {@code 1048576}, {@code 512KiB}, {@code 1MiB} (KB, MB: powers of 1000). */
+    BYTES,
     TEXT,
     PATH;
+
+    /** The largest {@link #BYTES} value: a value is held in memory and in one database column. */
+    static final long MAX_BYTES = 256L * 1024 * 1024;
+
+    private static final java.util.regex.Pattern SIZE =
+        java.util.regex.Pattern.compile(
+            "(\\d{1,12})\\s*(B|KB|KiB|MB|MiB|GB|GiB)?", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     /** Parses a value, or returns empty with nothing said; the caller names the source. */
     Optional<Object> parse(String text) {
@@ -42,9 +51,29 @@ public record ConfigKey(
           }
         }
         case DURATION -> Durations.parse(t).filter(d -> !d.isZero()).map(d -> (Object) d);
+        case BYTES -> bytes(t).map(n -> (Object) n);
         case TEXT -> t.isEmpty() ? Optional.empty() : Optional.of(t);
         case PATH -> t.isEmpty() ? Optional.empty() : Optional.of(Path.of(t));
       };
+    }
+
+    private static Optional<Integer> bytes(String t) {
+      java.util.regex.Matcher m = SIZE.matcher(t);
+      if (!m.matches()) {
+        return Optional.empty();
+      }
+      long unit =
+          switch (m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT)) {
+            case "kb" -> 1000L;
+            case "kib" -> 1024L;
+            case "mb" -> 1000L * 1000;
+            case "mib" -> 1024L * 1024;
+            case "gb" -> 1000L * 1000 * 1000;
+            case "gib" -> 1024L * 1024 * 1024;
+            default -> 1L;
+          };
+      long n = Long.parseLong(m.group(1)) * unit;
+      return n >= 1 && n <= MAX_BYTES ? Optional.of((int) n) : Optional.empty();
     }
 
     String expected() {
@@ -52,6 +81,7 @@ public record ConfigKey(
         case BOOLEAN -> "true or false";
         case POSITIVE_INT -> "a whole number of at least 1";
         case DURATION -> "a duration such as 30s, 5m, PT10M";
+        case BYTES -> "a size such as 1048576, 512KiB or 4MiB (at least 1 byte, at most 256MiB)";
         case TEXT -> "some text";
         case PATH -> "a path";
       };
@@ -88,6 +118,13 @@ public record ConfigKey(
           Kind.POSITIVE_INT,
           "32",
           "task instances running at once per scheduler/executor");
+  public static final ConfigKey MAX_XCOM_SIZE =
+      of(
+          "core",
+          "max_xcom_size",
+          Kind.BYTES,
+          "1MiB",
+          "the largest return value (XCom) a task may have, as JSON; a larger one fails the try");
   public static final ConfigKey TASK_INSTANCE_HEARTBEAT_TIMEOUT =
       of(
           "scheduler",
@@ -144,6 +181,7 @@ public record ConfigKey(
           DB_URL,
           DAGS_ARE_PAUSED_AT_CREATION,
           PARALLELISM,
+          MAX_XCOM_SIZE,
           TASK_INSTANCE_HEARTBEAT_TIMEOUT,
           SCHEDULER_HEALTH_CHECK_THRESHOLD,
           TASK_QUEUED_TIMEOUT,

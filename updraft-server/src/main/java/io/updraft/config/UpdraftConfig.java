@@ -150,6 +150,11 @@ public final class UpdraftConfig {
     return (Integer) require(key, ConfigKey.Kind.POSITIVE_INT);
   }
 
+  /** A size in bytes ({@link ConfigKey.Kind#BYTES}). */
+  public int bytes(ConfigKey key) {
+    return (Integer) require(key, ConfigKey.Kind.BYTES);
+  }
+
   public Duration duration(ConfigKey key) {
     return (Duration) require(key, ConfigKey.Kind.DURATION);
   }

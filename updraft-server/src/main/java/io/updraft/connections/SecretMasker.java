@@ -1,6 +1,7 @@
 package io.updraft.connections;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -24,6 +25,8 @@ public final class SecretMasker {
 
   public static final String MASK = "***";
 
+  private static final byte[] MASK_BYTES = MASK.getBytes(StandardCharsets.US_ASCII);
+
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
   private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
@@ -31,6 +34,7 @@ public final class SecretMasker {
 
   private final Set<String> secrets = ConcurrentHashMap.newKeySet();
   private volatile List<String> longestFirst = List.of();
+  private volatile List<byte[]> longestFirstBytes = List.of();
 
   /** A masker that knows no secret yet. */
   public SecretMasker() {}
@@ -47,9 +51,16 @@ public final class SecretMasker {
     if (!escaped.equals(secret)) {
       secrets.add(escaped);
     }
+    // A multi-line secret (a private key) reaches a log one line at a time.
+    secret
+        .lines()
+        .filter(l -> l.strip().length() >= MIN_LENGTH)
+        .map(String::strip)
+        .forEach(secrets::add);
     // Longest first, so a secret that contains another is masked whole.
     longestFirst =
         secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    longestFirstBytes = longestFirst.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
   }
 
   /** Adds the secrets of a connection: its password and every sensitive extra field. */
@@ -92,6 +103,56 @@ public final class SecretMasker {
   /** Whether no secret is known: the log writer can skip the work. */
   public boolean isEmpty() {
     return secrets.isEmpty();
+  }
+
+  /**
+   * The bytes {@code b[off, off + len)} with every known secret (as UTF-8) replaced by {@value
+   * #MASK}, or null when none occurs there — the caller then writes its bytes as they are. For
+   * output that is not known to be UTF-8: no decoding, so nothing else changes.
+   */
+  public byte[] mask(byte[] b, int off, int len) {
+    List<byte[]> all = longestFirstBytes;
+    if (all.isEmpty()) {
+      return null;
+    }
+    byte[] current = null;
+    for (byte[] secret : all) {
+      byte[] src = current == null ? b : current;
+      int from = current == null ? off : 0;
+      int to = current == null ? off + len : current.length;
+      int at = indexOf(src, from, to, secret);
+      if (at < 0) {
+        continue;
+      }
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(to - from);
+      int i = from;
+      while (at >= 0) {
+        out.write(src, i, at - i);
+        out.write(MASK_BYTES, 0, MASK_BYTES.length);
+        i = at + secret.length;
+        at = indexOf(src, i, to, secret);
+      }
+      out.write(src, i, to - i);
+      current = out.toByteArray();
+    }
+    return current;
+  }
+
+  private static int indexOf(byte[] b, int from, int to, byte[] what) {
+    byte first = what[0];
+    for (int i = from; i <= to - what.length; i++) {
+      if (b[i] != first) {
+        continue;
+      }
+      int k = 1;
+      while (k < what.length && b[i + k] == what[k]) {
+        k++;
+      }
+      if (k == what.length) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The text with every known secret replaced by {@value #MASK}; null stays null. */

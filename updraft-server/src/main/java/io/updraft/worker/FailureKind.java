@@ -16,6 +16,8 @@ public enum FailureKind {
   SETUP,
   /** The operator's output was not usable (a branch naming tasks that are not downstream). */
   BAD_OUTPUT,
+  /** The return value is larger than {@code core.max_xcom_size}. */
+  XCOM_TOO_LARGE,
   /** A custom operator threw, or its JVM ended before it returned. */
   EXCEPTION,
   /** The operator is not implemented by this worker yet. */

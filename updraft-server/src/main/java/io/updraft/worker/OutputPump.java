@@ -2,76 +2,125 @@ package io.updraft.worker;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.function.Consumer;
 
 /**
- * Reads one output pipe of a process to its end and hands over complete lines (without the line
- * ending), so the log gets the output while the process runs and the pipe never fills up.
+ * Reads one output pipe of a process to its end and writes it to the try's log as it comes, so the
+ * log follows the process and the pipe never fills up.
  *
- * <p>A line longer than {@link #MAX_LINE} bytes is cut into pieces of at most that size (at a UTF-8
- * character boundary), which bounds memory for output without newlines. After each read that drains
- * the pipe, {@code idle} runs, so the log can be flushed in batches rather than per line.
+ * <p>Memory stays bounded whatever the process prints: the pipe is read in 64 KiB chunks, the
+ * complete lines of a chunk go to the log as bytes in one write (no {@code String} per line), and
+ * only the unfinished line at the chunk's end is kept — up to {@link #MAX_LINE} bytes. A longer
+ * line is written in pieces of at most that size, each on a line of its own (cut at a UTF-8
+ * character boundary), so stdout and stderr, written by two pumps into one log, never mix inside a
+ * line. After each read that drains the pipe the log is flushed, in batches rather than per line.
+ *
+ * <p>The stdout pump also feeds a {@link LastLine}, which sees the real lines (cut at {@code \n}
+ * only) for the return value.
  */
 final class OutputPump implements Runnable {
 
   static final int MAX_LINE = 64 * 1024;
 
   private final InputStream in;
-  private final Consumer<String> lines;
-  private final Runnable idle;
+  private final TryLog log;
+  private final LastLine lastLine;
+  private final byte[] line = new byte[MAX_LINE];
+  private int len;
 
-  OutputPump(InputStream in, Consumer<String> lines, Runnable idle) {
+  /**
+   * @param lastLine fed with every byte read; null for a pipe whose lines do not matter
+   */
+  OutputPump(InputStream in, TryLog log, LastLine lastLine) {
     this.in = in;
-    this.lines = lines;
-    this.idle = idle;
+    this.log = log;
+    this.lastLine = lastLine;
   }
 
   @Override
   public void run() {
-    byte[] buf = new byte[16 * 1024];
-    byte[] line = new byte[1024];
-    int len = 0;
+    byte[] buf = new byte[MAX_LINE];
     try (in) {
       int n;
       while ((n = in.read(buf)) > 0) {
-        for (int i = 0; i < n; i++) {
-          byte b = buf[i];
-          if (b == '\n') {
-            emit(line, len);
-            len = 0;
-            continue;
-          }
-          if (len == line.length) {
-            if (len >= MAX_LINE) {
-              int cut = utf8Boundary(line, len, b);
-              emit(line, cut);
-              System.arraycopy(line, cut, line, 0, len - cut);
-              len -= cut;
-            } else {
-              line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE, line.length * 2));
-            }
-          }
-          line[len++] = b;
+        if (lastLine != null) {
+          lastLine.accept(buf, 0, n);
         }
+        chunk(buf, n);
         if (in.available() == 0) {
-          idle.run();
+          log.flush();
         }
       }
     } catch (IOException e) {
       // The pipe was closed under us (the try gave up waiting for it); keep what was read.
     }
     if (len > 0) {
-      emit(line, len);
+      emitLine();
     }
-    idle.run();
+    log.flush();
   }
 
-  private void emit(byte[] line, int len) {
+  private void chunk(byte[] buf, int n) {
+    int i = 0;
+    if (len > 0) { // finish the line the last chunk left open
+      int nl = indexOf(buf, 0, n, (byte) '\n');
+      int end = nl < 0 ? n : nl;
+      append(buf, 0, end);
+      if (nl < 0) {
+        return;
+      }
+      emitLine();
+      i = nl + 1;
+    }
+    int lastNl = lastIndexOf(buf, i, n, (byte) '\n');
+    if (lastNl >= i) {
+      // whole lines, each shorter than a chunk and so than MAX_LINE: one write
+      log.outputLines(buf, i, lastNl + 1 - i);
+      i = lastNl + 1;
+    }
+    append(buf, i, n);
+  }
+
+  /** Adds to the open line, writing a full {@link #MAX_LINE} as a piece first. */
+  private void append(byte[] b, int from, int to) {
+    while (from < to) {
+      if (len == MAX_LINE) {
+        int cut = utf8Boundary(line, len, b[from]);
+        log.outputLine(line, 0, cut);
+        System.arraycopy(line, cut, line, 0, len - cut);
+        len -= cut;
+      }
+      int copy = Math.min(to - from, MAX_LINE - len);
+      System.arraycopy(b, from, line, len, copy);
+      len += copy;
+      from += copy;
+    }
+  }
+
+  private void emitLine() {
     int end = len;
     if (end > 0 && line[end - 1] == '\r') {
       end--;
     }
-    lines.accept(OutputDecoder.decode(line, 0, end));
+    log.outputLine(line, 0, end);
+    len = 0;
+  }
+
+  private static int indexOf(byte[] b, int from, int to, byte v) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == v) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int lastIndexOf(byte[] b, int from, int to, byte v) {
+    for (int i = to - 1; i >= from; i--) {
+      if (b[i] == v) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**

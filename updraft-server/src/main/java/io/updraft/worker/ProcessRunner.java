@@ -10,13 +10,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs one process for a try: streams its stdout and stderr line by line into the try's log,
- * remembers the last non-blank stdout line, calls the heartbeat, and on timeout or cancellation
- * ends the whole process tree ({@link ProcessTree}). Shared by {@code shell}, {@code branch} and
- * {@code short_circuit}.
+ * Runs one process for a try: streams its stdout and stderr into the try's log ({@link
+ * OutputPump}), remembers the last non-blank stdout line ({@link LastLine}), calls the heartbeat,
+ * and on timeout or cancellation ends the whole process tree ({@link ProcessTree}). Shared by
+ * {@code shell}, {@code branch} and {@code short_circuit}.
  *
  * <p>A try ends when the process has exited <em>and</em> its output pipes are closed, as in Airflow
  * (which reads the output to its end): a background child that keeps stdout open keeps the try
@@ -31,10 +30,15 @@ final class ProcessRunner {
 
   private final Duration killGrace;
   private final Duration heartbeatInterval;
+  private final int lastLineBound;
 
-  ProcessRunner(Duration killGrace, Duration heartbeatInterval) {
+  /**
+   * @param lastLineBound the longest last stdout line kept whole (the XCom size limit)
+   */
+  ProcessRunner(Duration killGrace, Duration heartbeatInterval, int lastLineBound) {
     this.killGrace = killGrace;
     this.heartbeatInterval = heartbeatInterval;
+    this.lastLineBound = lastLineBound;
   }
 
   /**
@@ -56,23 +60,11 @@ final class ProcessRunner {
     builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Process process = builder.start();
 
-    AtomicReference<String> lastStdout = new AtomicReference<>();
+    LastLine lastStdout = new LastLine(lastLineBound);
     CompletableFuture<Void> stdoutDone =
-        pump(
-            "stdout",
-            process,
-            new OutputPump(
-                process.getInputStream(),
-                line -> {
-                  log.output(line);
-                  String trimmed = line.stripTrailing();
-                  if (!trimmed.isBlank()) {
-                    lastStdout.set(trimmed);
-                  }
-                },
-                log::flush));
+        pump("stdout", process, new OutputPump(process.getInputStream(), log, lastStdout));
     CompletableFuture<Void> stderrDone =
-        pump("stderr", process, new OutputPump(process.getErrorStream(), log::output, log::flush));
+        pump("stderr", process, new OutputPump(process.getErrorStream(), log, null));
     CompletableFuture<Void> pipesDone = CompletableFuture.allOf(stdoutDone, stderrDone);
     CompletableFuture<Void> finished = CompletableFuture.allOf(process.onExit(), pipesDone);
 
@@ -126,7 +118,9 @@ final class ProcessRunner {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-    return new ProcessResult(exitCode, lastStdout.get(), ending);
+    // The stdout reader has ended, or was given up on after a kill: then the value is not used.
+    LastLine.Value last = stdoutDone.isDone() ? lastStdout.finish() : LastLine.Value.NONE;
+    return new ProcessResult(exitCode, last, ending);
   }
 
   private static CompletableFuture<Void> pump(String name, Process process, OutputPump pump) {

@@ -24,7 +24,11 @@ public record RunnerSettings(
     Path tempRoot,
     Map<String, String> baseEnv,
     String bash,
-    Map<String, Map<String, String>> configuration) {
+    Map<String, Map<String, String>> configuration,
+    int maxXComSize) {
+
+  /** The default of {@code core.max_xcom_size}: 1 MiB. */
+  public static final int DEFAULT_MAX_XCOM_SIZE = 1024 * 1024;
 
   public RunnerSettings {
     requirePositive(killGrace, "killGrace");
@@ -35,11 +39,15 @@ public record RunnerSettings(
     Map<String, Map<String, String>> sections = new LinkedHashMap<>();
     configuration.forEach((section, keys) -> sections.put(section, Map.copyOf(keys)));
     configuration = Collections.unmodifiableMap(sections);
+    if (maxXComSize < 1) {
+      throw new IllegalArgumentException("maxXComSize must be at least 1, not " + maxXComSize);
+    }
   }
 
   /**
    * Defaults: 10 s grace, a heartbeat every 5 s (Airflow's {@code job_heartbeat_sec}), the JVM's
-   * temp directory, this process's environment, {@code bash}, no configuration for templates.
+   * temp directory, this process's environment, {@code bash}, no configuration for templates,
+   * return values up to 1 MiB.
    */
   public static RunnerSettings defaults() {
     return new RunnerSettings(
@@ -48,27 +56,38 @@ public record RunnerSettings(
         Path.of(System.getProperty("java.io.tmpdir")),
         System.getenv(),
         "bash",
-        Map.of());
+        Map.of(),
+        DEFAULT_MAX_XCOM_SIZE);
   }
 
   public RunnerSettings withKillGrace(Duration grace) {
-    return new RunnerSettings(grace, heartbeatInterval, tempRoot, baseEnv, bash, configuration);
+    return new RunnerSettings(
+        grace, heartbeatInterval, tempRoot, baseEnv, bash, configuration, maxXComSize);
   }
 
   public RunnerSettings withHeartbeatInterval(Duration interval) {
-    return new RunnerSettings(killGrace, interval, tempRoot, baseEnv, bash, configuration);
+    return new RunnerSettings(
+        killGrace, interval, tempRoot, baseEnv, bash, configuration, maxXComSize);
   }
 
   public RunnerSettings withTempRoot(Path root) {
-    return new RunnerSettings(killGrace, heartbeatInterval, root, baseEnv, bash, configuration);
+    return new RunnerSettings(
+        killGrace, heartbeatInterval, root, baseEnv, bash, configuration, maxXComSize);
   }
 
   public RunnerSettings withBaseEnv(Map<String, String> env) {
-    return new RunnerSettings(killGrace, heartbeatInterval, tempRoot, env, bash, configuration);
+    return new RunnerSettings(
+        killGrace, heartbeatInterval, tempRoot, env, bash, configuration, maxXComSize);
   }
 
   public RunnerSettings withConfiguration(Map<String, Map<String, String>> sections) {
-    return new RunnerSettings(killGrace, heartbeatInterval, tempRoot, baseEnv, bash, sections);
+    return new RunnerSettings(
+        killGrace, heartbeatInterval, tempRoot, baseEnv, bash, sections, maxXComSize);
+  }
+
+  public RunnerSettings withMaxXComSize(int bytes) {
+    return new RunnerSettings(
+        killGrace, heartbeatInterval, tempRoot, baseEnv, bash, configuration, bytes);
   }
 
   private static void requirePositive(Duration d, String name) {

@@ -22,7 +22,9 @@ public final class TaskRunner {
 
   public TaskRunner(RunnerSettings settings) {
     this.settings = settings;
-    this.processes = new ProcessRunner(settings.killGrace(), settings.heartbeatInterval());
+    this.processes =
+        new ProcessRunner(
+            settings.killGrace(), settings.heartbeatInterval(), settings.maxXComSize());
   }
 
   /** Runs the try on the calling thread and returns its outcome. */

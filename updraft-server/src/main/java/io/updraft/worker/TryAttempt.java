@@ -77,7 +77,7 @@ final class TryAttempt {
     }
     TryLog log;
     try {
-      log = TryLog.open(logPath, request.clock());
+      log = TryLog.open(logPath, request.clock(), request.masker());
     } catch (IOException | RuntimeException e) {
       return outcome(
           Result.failed(
@@ -100,7 +100,7 @@ final class TryAttempt {
               + ") started");
       Result result;
       try {
-        result = operate(log);
+        result = withinXComLimit(operate(log));
       } catch (RuntimeException e) {
         result = Result.failed(FailureKind.SETUP, "internal error: " + e, null);
       }
@@ -302,7 +302,15 @@ final class TryAttempt {
       case EXITED -> {}
     }
     int code = p.exitCode();
-    String last = p.lastStdoutLine();
+    LastLine.Value lastLine = p.lastStdoutLine();
+    boolean keepsReturnValue = operator.equals("short_circuit") || code == 0;
+    if (lastLine.tooLarge() && keepsReturnValue) {
+      return Result.failed(
+          FailureKind.XCOM_TOO_LARGE,
+          XComLimit.lineTooLarge(lastLine.bytes(), settings.maxXComSize()),
+          code);
+    }
+    String last = lastLine.text();
     return switch (operator) {
       case "short_circuit" ->
           // A false condition is not a failure: the task succeeds and its downstream is skipped.
@@ -340,6 +348,15 @@ final class TryAttempt {
         yield Result.failed(FailureKind.EXIT_CODE, exitMessage(code), code);
       }
     };
+  }
+
+  /** A successful try whose return value is over {@code core.max_xcom_size} fails instead. */
+  private Result withinXComLimit(Result r) {
+    if (r.state() != TaskInstanceState.SUCCESS) {
+      return r;
+    }
+    String tooLarge = XComLimit.check(r.returnValue(), settings.maxXComSize());
+    return tooLarge == null ? r : Result.failed(FailureKind.XCOM_TOO_LARGE, tooLarge, r.exitCode());
   }
 
   private static String exitMessage(int code) {
@@ -392,11 +409,12 @@ final class TryAttempt {
     return outcome(r, start, logPath, request.clock().instant());
   }
 
-  private static TryOutcome outcome(Result r, Instant start, Path logPath, Instant end) {
+  /** The outcome; its error line masked, as it reaches the scheduler's log and the CLI. */
+  private TryOutcome outcome(Result r, Instant start, Path logPath, Instant end) {
     return new TryOutcome(
         r.state(),
         r.failure(),
-        r.error(),
+        request.masker().mask(r.error()),
         r.returnValue(),
         r.exitCode(),
         start,

@@ -15,9 +15,11 @@
  *   <li>A task's {@code env} is added to Updraft's environment (Airflow's BashOperator replaces the
  *       environment unless {@code append_env}); {@code UPDRAFT_CTX_*} variables come last.
  *   <li>The return value is the last non-blank <em>stdout</em> line, right-trimmed (Airflow takes
- *       the last line of stdout and stderr merged).
+ *       the last line of stdout and stderr merged). One whose JSON is larger than {@code
+ *       core.max_xcom_size} fails the try (docs/decisions/0046); it is never cut.
  *   <li>Output bytes that are not UTF-8 are kept as {@code \xNN}, as Airflow's {@code
- *       backslashreplace}.
+ *       backslashreplace}; output goes to the log as bytes through bounded buffers, whatever a task
+ *       prints (docs/decisions/0047).
  *   <li>A try lasts until its output pipes close, as Airflow reads output to its end; a timeout
  *       still bounds it.
  *   <li>{@code conn} and {@code var} in templates read the request's lookups ({@code

@@ -76,6 +76,31 @@ class UpdraftConfigTest {
   }
 
   @Test
+  void maxXComSizeTakesBytesOrAUnitAndIsBounded() throws IOException {
+    assertThat(load(Map.of()).bytes(ConfigKey.MAX_XCOM_SIZE)).isEqualTo(1024 * 1024);
+    for (var e :
+        Map.of(
+                "4096", 4096,
+                "512KiB", 512 * 1024,
+                "4 MiB", 4 * 1024 * 1024,
+                "2mb", 2_000_000,
+                "256MiB", 256 * 1024 * 1024)
+            .entrySet()) {
+      assertThat(
+              load(Map.of("UPDRAFT_CORE_MAX_XCOM_SIZE", e.getKey())).bytes(ConfigKey.MAX_XCOM_SIZE))
+          .as(e.getKey())
+          .isEqualTo(e.getValue());
+    }
+    for (String bad : new String[] {"0", "-1", "1TiB", "257MiB", "lots", "1.5MiB"}) {
+      assertThatThrownBy(() -> load(Map.of("UPDRAFT_CORE_MAX_XCOM_SIZE", bad)))
+          .as(bad)
+          .isInstanceOf(UpdraftException.class)
+          .hasMessageContaining("core.max_xcom_size = '" + bad + "'")
+          .hasMessageContaining("512KiB");
+    }
+  }
+
+  @Test
   void unknownKeysAndBadShapesAreErrors() throws IOException {
     file("core:\n  paralelism: 4\n");
     assertThatThrownBy(() -> load(Map.of()))

@@ -41,4 +41,28 @@ abstract class XComRepositoryContractTest extends RepositoryContractTest {
     assertThat(xcoms().get("d", "r", "t", "Key")).contains(big);
     assertThat(xcoms().get("d", "r", "t", "key")).contains("1");
   }
+
+  /**
+   * A return value of the default {@code core.max_xcom_size} (1 MiB of JSON, multi-byte characters
+   * included) is stored and read back whole on every database (issue 10: nothing cut silently).
+   */
+  @Test
+  void aValueOfTheDefaultSizeLimitRoundTripsWhole() {
+    long runId = run("d", "r", DagRunState.RUNNING, 0);
+    int limit = io.updraft.worker.RunnerSettings.DEFAULT_MAX_XCOM_SIZE;
+    StringBuilder json = new StringBuilder("\"");
+    String mix = "x\u00e9\u20ac\ud83d\ude00"; // 1 + 2 + 3 + 4 bytes of UTF-8
+    while (json.length() * 4L + 20 < limit) { // stay clear of the end, then pad exactly
+      json.append(mix);
+    }
+    int bytes = json.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+    json.append("y".repeat(limit - bytes)).append('"');
+    String value = json.toString();
+    assertThat(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize(limit);
+
+    xcoms().put(runId, "d", "r", "t", XComRepository.RETURN_VALUE, value, T0);
+    String back = xcoms().get("d", "r", "t", XComRepository.RETURN_VALUE).orElseThrow();
+    assertThat(back.length()).isEqualTo(value.length());
+    assertThat(back).isEqualTo(value);
+  }
 }

@@ -327,6 +327,57 @@ class TaskRunnerTest {
     assertThat(out).allMatch(l -> l.length() <= OutputPump.MAX_LINE);
   }
 
+  /** Issue 10: a 20 MB last line came back as its last 11,520 characters, without a word. */
+  @Test
+  void aReturnValueOverMaxXComSizeFailsTheTryWithOneLineNamingItsSizeAndTheSetting()
+      throws IOException {
+    TryOutcome o = run(shell("t", "head -c 20000000 /dev/zero | tr '\\0' x"));
+    assertThat(o.state()).isEqualTo(TaskInstanceState.FAILED);
+    assertThat(o.failure()).isEqualTo(FailureKind.XCOM_TOO_LARGE);
+    assertThat(o.returnValue()).isNull();
+    assertThat(o.error())
+        .contains("20,000,000 bytes")
+        .contains("core.max_xcom_size (1,048,576 bytes)")
+        .contains("raise core.max_xcom_size")
+        .doesNotContain("\n");
+    assertThat(log(o)).contains("[updraft] error: " + o.error());
+    assertThat(log(o)).contains("try finished: failed, exit code 0");
+  }
+
+  @Test
+  void aReturnValueUpToTheLimitComesBackWholeAndOneByteMoreFails() {
+    int limit = 200_000; // the JSON of a line of n characters is n + 2 bytes: its quotes
+    TaskRunner runner = new TaskRunner(settings().withMaxXComSize(limit));
+    java.util.function.IntFunction<TryOutcome> printing =
+        n ->
+            runner.run(
+                request(dag(Map.of(), shell("t", "head -c " + n + " /dev/zero | tr '\\0' x")), "t")
+                    .build());
+    TryOutcome whole = printing.apply(199_998);
+    assertThat(whole.state()).isEqualTo(TaskInstanceState.SUCCESS);
+    assertThat((String) whole.returnValue()).hasSize(199_998).matches("x+");
+
+    TryOutcome over = printing.apply(199_999);
+    assertThat(over.failure()).isEqualTo(FailureKind.XCOM_TOO_LARGE);
+    assertThat(over.error()).contains("200,001 bytes as JSON").contains("(200,000 bytes)");
+  }
+
+  @Test
+  void aHugeLineBeforeTheLastOneIsNotKeptAndDoesNotMatter() {
+    TryOutcome o =
+        run(shell("t", "head -c 30000000 /dev/zero | tr '\\0' x; echo; printf 'done\\r\\n \\n'"));
+    assertThat(o.state()).isEqualTo(TaskInstanceState.SUCCESS);
+    assertThat(o.returnValue()).isEqualTo("done");
+  }
+
+  @Test
+  void aSkippedOrFailedTryIsNotFailedForItsLastLinesSize() {
+    TryOutcome skipped = run(shell("t", "head -c 2000000 /dev/zero | tr '\\0' x; exit 99"));
+    assertThat(skipped.state()).isEqualTo(TaskInstanceState.SKIPPED);
+    TryOutcome failed = run(shell("t", "head -c 2000000 /dev/zero | tr '\\0' x; exit 3"));
+    assertThat(failed.failure()).isEqualTo(FailureKind.EXIT_CODE);
+  }
+
   @Test
   void executionTimeoutKillsTheWholeTreeIncludingAGrandchild() throws Exception {
     Path pidFile = work.resolve("grandchild.pid");
