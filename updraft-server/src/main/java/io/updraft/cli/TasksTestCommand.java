@@ -76,16 +76,15 @@ final class TasksTestCommand implements Callable<Integer> {
     try (Database db = secretsDatabase(settings)) {
       Lookups lookups =
           db == null ? Lookups.environmentOnly(System.getenv()) : settings.lookups(db);
-      TryOutcome outcome =
-          new TaskRunner(settings.runnerSettings())
-              .run(
-                  TryRequest.builder(dag, taskId, RunIds.of(RunType.MANUAL, logical), logical, logs)
-                      .dataInterval(ManualRuns.dataInterval(dag, logical))
-                      .clock(clock)
-                      .dagFile(entry.file())
-                      .bundles(entry.bundles(logs.resolve("bundles")))
-                      .secrets(lookups)
-                      .build());
+      TryRequest request =
+          TryRequest.builder(dag, taskId, RunIds.of(RunType.MANUAL, logical), logical, logs)
+              .dataInterval(ManualRuns.dataInterval(dag, logical))
+              .clock(clock)
+              .dagFile(entry.file())
+              .bundles(entry.bundles(logs.resolve("bundles")))
+              .secrets(lookups)
+              .build();
+      TryOutcome outcome = new TaskRunner(settings.runnerSettings()).run(request);
       int exit = outcome.state() == TaskInstanceState.FAILED ? ExitCodes.FAILED_RUN : ExitCodes.OK;
       PrintWriter out = spec.commandLine().getOut();
       if (outcome.logPath() != null && Files.exists(outcome.logPath())) {
@@ -104,7 +103,10 @@ final class TasksTestCommand implements Callable<Integer> {
               + (outcome.error() == null ? "" : " — " + outcome.error())
               + (outcome.returnValue() == null
                   ? ""
-                  : " (return value: " + outcome.returnValue() + ")"));
+                  // stored as returned (an XCom), printed masked
+                  : " (return value: "
+                      + request.masker().mask(String.valueOf(outcome.returnValue()))
+                      + ")"));
       out.flush();
       return exit;
     } finally {
