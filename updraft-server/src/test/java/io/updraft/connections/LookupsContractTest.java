@@ -5,24 +5,32 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.updraft.UpdraftException;
 import io.updraft.store.Database;
-import java.nio.file.Path;
+import io.updraft.store.ScratchDatabase;
+import io.updraft.store.TestBackend;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** {@link Lookups}: the environment wins over the tables; what is found feeds the masker. */
-class LookupsTest {
-  @TempDir Path dir;
+/**
+ * {@link Lookups} and the stored connections and variables on every backend: the environment wins
+ * over the tables; what is found feeds the masker; rotation re-encrypts under the first key.
+ */
+abstract class LookupsContractTest {
+  ScratchDatabase scratch;
   Database db;
   FernetKeys keys;
+  String keyText;
+
+  abstract TestBackend backend();
 
   @BeforeEach
   void database() {
-    db = Database.open("jdbc:h2:file:" + dir.resolve("db"));
+    scratch = backend().create();
+    db = Database.open(scratch.config());
     db.migrate();
-    keys = FernetKeys.parse(Fernet.generateKey(), "test");
+    keyText = Fernet.generateKey();
+    keys = FernetKeys.parse(keyText, "test");
     new StoredConnections(db, keys)
         .add(ConnectionUri.parse("db", "postgres://table:table-pw@table-host/x"));
     new StoredConnections(db, keys).add(ConnectionUri.parse("only_table", "http://u:only-pw@h"));
@@ -31,8 +39,29 @@ class LookupsTest {
   }
 
   @AfterEach
-  void close() {
-    db.close();
+  void close() throws Exception {
+    if (db != null) {
+      db.close();
+    }
+    if (scratch != null) {
+      scratch.close();
+    }
+  }
+
+  @Test
+  void rotationMovesEverySecretToTheFirstKey() {
+    String newKey = Fernet.generateKey();
+    FernetKeys both = FernetKeys.parse(newKey + "," + keyText, "test");
+    assertThat(new StoredConnections(db, both).rotate()).isEqualTo(2);
+    assertThat(new StoredVariables(db, both).rotate()).isEqualTo(2);
+    assertThat(new StoredConnections(db, both).rotate()).isZero();
+    FernetKeys onlyNew = FernetKeys.parse(newKey, "test");
+    assertThat(new StoredConnections(db, onlyNew).get("db").orElseThrow().password())
+        .isEqualTo("table-pw");
+    assertThat(new StoredVariables(db, onlyNew).get("db_password")).contains("table-secret");
+    assertThatThrownBy(() -> new StoredConnections(db, keys).get("db"))
+        .isInstanceOf(UpdraftException.class)
+        .hasMessageStartingWith("cannot decrypt the password of connection 'db'");
   }
 
   @Test
