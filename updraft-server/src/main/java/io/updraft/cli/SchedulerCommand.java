@@ -1,5 +1,6 @@
 package io.updraft.cli;
 
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "scheduler",
     description = {
-      "Run a scheduler and its local executor until stopped (Ctrl-C). The database must be"
+      "Run a scheduler and its local executor until stopped (Ctrl-C or SIGTERM, as standalone"
+          + " stops). The database must be"
           + " migrated ('updraft db migrate'). Several schedulers may share one PostgreSQL or"
           + " MySQL database.",
       "It also syncs the dags folder into the database, unless --no-dag-sync says another process"
@@ -33,18 +35,34 @@ final class SchedulerCommand implements Callable<Integer>, LogLevels.LongRunning
     return runUntilStopped(spec, new SchedulerService.Mode("scheduler", false, !noDagSync));
   }
 
-  /** Starts a service, stops it on SIGTERM/SIGINT, and returns its exit code once it stopped. */
+  /**
+   * Starts a service, stops it gracefully on SIGTERM/SIGINT (decisions/0042), and returns its exit
+   * code once it stopped: 0 after a requested stop, 1 when it stopped itself.
+   */
   static int runUntilStopped(CommandLine.Model.CommandSpec spec, SchedulerService.Mode mode)
       throws InterruptedException {
     SchedulerService service =
         new SchedulerService(Commands.settings(spec), Clock.systemUTC(), mode);
-    Runtime.getRuntime().addShutdownHook(new Thread(service::close, "shutdown"));
-    service.start(spec.commandLine().getOut());
+    PrintWriter err = spec.commandLine().getErr();
+    // Any other way the JVM ends (System.exit elsewhere, SIGHUP) still stops in order.
+    Thread hook = new Thread(service::close, "shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    StopSignals.onStop(
+        service::requestStop,
+        () -> {
+          err.println(
+              "Already stopping: waiting for the running tries to end (kill -9 to end now).");
+          err.flush();
+        });
+    service.start(spec.commandLine().getOut(), err);
     service.awaitStop();
-    if (service.stoppedItself()) {
-      service.close();
-      return ExitCodes.FAILED_RUN;
+    boolean stoppedItself = service.stoppedItself();
+    service.close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down: the hook finds the service closed
     }
-    return ExitCodes.OK;
+    return stoppedItself ? ExitCodes.FAILED_RUN : ExitCodes.OK;
   }
 }

@@ -14,6 +14,7 @@ import io.updraft.store.Database;
 import io.updraft.store.JobRepository;
 import io.updraft.store.JobType;
 import io.updraft.store.SerializedDagRepository;
+import io.updraft.worker.Durations;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -27,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * processor runs elsewhere) the dags folder synced into the database on start and every few
  * seconds. What {@code updraft standalone} and {@code updraft scheduler} run until stopped; several
  * may run at once against one database (PostgreSQL, MySQL).
+ *
+ * <p>{@link #close} stops it gracefully, in this order (decisions/0042): no new work (DAG sync,
+ * scheduler loop and executor stop taking any); running tries get SIGTERM and, after {@code
+ * scheduler.shutdown_grace}, SIGKILL, and are handed back to run again at once; the scheduler job
+ * is ended as success; the database is closed last. It says so on the message stream.
  */
 final class SchedulerService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SchedulerService.class);
@@ -48,6 +54,10 @@ final class SchedulerService implements AutoCloseable {
   private AutoCloseable signals;
   private JobRepository jobs;
   private long jobId;
+  private PrintWriter messages = new PrintWriter(System.err, true);
+  private Duration shutdownGrace = Duration.ofSeconds(30);
+  private boolean closed;
+  private volatile boolean stopRequested;
 
   SchedulerService(Settings settings, Clock clock, Mode mode) {
     this.settings = settings;
@@ -55,8 +65,18 @@ final class SchedulerService implements AutoCloseable {
     this.mode = mode;
   }
 
+  /** Starts, with the banner and the stop's messages on {@code out}. */
   void start(PrintWriter out) {
+    start(out, out);
+  }
+
+  /**
+   * Starts: the banner goes to {@code out}; what a stop does is said on {@code messages} (stderr).
+   */
+  void start(PrintWriter out, PrintWriter messages) {
+    this.messages = messages;
     UpdraftConfig config = settings.config();
+    shutdownGrace = config.duration(ConfigKey.SHUTDOWN_GRACE);
     // A scheduler alone needs a migrated database: it must not leave an empty one behind.
     db = mode.migrate() ? settings.openDatabase() : settings.openExistingDatabase();
     if (mode.migrate()) {
@@ -95,6 +115,9 @@ final class SchedulerService implements AutoCloseable {
                 config.duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD),
                 config.duration(ConfigKey.TASK_QUEUED_TIMEOUT)));
     scheduler = Thread.ofPlatform().name("scheduler").start(loop::run);
+    if (stopRequested) { // a signal came while starting
+      loop.stop();
+    }
     signals = ChangeSignals.listen(db, wakeup::signal);
     DagProcessor.Report first = processor == null ? null : processor.start(wakeup::signal);
     wakeup.signal();
@@ -153,13 +176,27 @@ final class SchedulerService implements AutoCloseable {
     scheduler.join();
   }
 
+  /** Asks the scheduler loop to end (a signal's handler): {@link #awaitStop} then returns. */
+  void requestStop() {
+    stopRequested = true;
+    if (loop != null) {
+      loop.stop();
+    }
+  }
+
   /** Whether the scheduler stopped by itself (another scheduler ended its job), not on request. */
   boolean stoppedItself() {
     return loop != null && loop.stoppedItself();
   }
 
+  /** The graceful stop (see the class comment); once, whoever calls it first, the others wait. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    boolean started = loop != null;
     if (processor != null) {
       processor.close();
     }
@@ -180,9 +217,21 @@ final class SchedulerService implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    // The job ends before the executor drains: on H2 the database's own shutdown hook may close
-    // it any moment now. A try still queued here can no longer start once another scheduler has
-    // rescheduled it (starting is guarded on the queued state), so this is safe.
+    int handedBack = 0;
+    if (executor != null) {
+      int running = executor.runningTries();
+      say(
+          "Stopping: no new work taken; ending "
+              + running
+              + " running "
+              + (running == 1 ? "try" : "tries")
+              + " (grace "
+              + Durations.human(shutdownGrace)
+              + ")…");
+      handedBack = executor.stop(shutdownGrace);
+    }
+    // The job ends after its tries are recorded and before the database closes: a clean end, so
+    // the next scheduler neither waits for its heartbeat to go stale nor takes it for dead.
     if (jobs != null) {
       try {
         jobs.finish(jobId, true, clock.instant());
@@ -196,6 +245,23 @@ final class SchedulerService implements AutoCloseable {
     if (db != null) {
       db.close();
     }
+    if (started) {
+      say(
+          handedBack == 0
+              ? "Stopped."
+              : "Stopped. "
+                  + handedBack
+                  + " interrupted "
+                  + (handedBack == 1 ? "try is" : "tries are")
+                  + " up for retry at once, at no cost to "
+                  + (handedBack == 1 ? "its" : "their")
+                  + " retries.");
+    }
+  }
+
+  private void say(String line) {
+    messages.println(line);
+    messages.flush();
   }
 
   static String hostname() {

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
     name = "standalone",
     description =
         "Migrate the database, then run the DAG folder sync, the scheduler and the local executor"
-            + " in this JVM until stopped (Ctrl-C).")
+            + " in this JVM until stopped (Ctrl-C or SIGTERM: running tasks get SIGTERM, SIGKILL"
+            + " after scheduler.shutdown_grace, and run again at the next start; exit 0).")
 final class StandaloneCommand implements Callable<Integer>, LogLevels.LongRunning {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

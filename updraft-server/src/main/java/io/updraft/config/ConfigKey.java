@@ -146,6 +146,14 @@ public record ConfigKey(
           Kind.DURATION,
           "10m",
           "a task queued longer is put back to scheduled");
+  public static final ConfigKey SHUTDOWN_GRACE =
+      of(
+          "scheduler",
+          "shutdown_grace",
+          Kind.DURATION,
+          "30s",
+          "on stop, how long running tasks get between SIGTERM and SIGKILL; they run again at the"
+              + " next start");
 
   public static final ConfigKey DAG_FILE_TIMEOUT =
       of(
@@ -185,6 +193,7 @@ public record ConfigKey(
           TASK_INSTANCE_HEARTBEAT_TIMEOUT,
           SCHEDULER_HEALTH_CHECK_THRESHOLD,
           TASK_QUEUED_TIMEOUT,
+          SHUTDOWN_GRACE,
           DAG_FILE_TIMEOUT,
           DAG_REFRESH_INTERVAL,
           DAG_PARSING_PROCESSES,

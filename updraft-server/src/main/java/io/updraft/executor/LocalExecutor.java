@@ -14,12 +14,15 @@ import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.TaskInstanceTries;
 import io.updraft.store.XComRepository;
+import io.updraft.worker.Cancellation;
 import io.updraft.worker.Downstream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * skipped by a run timeout) — its outcome recorded — a failure becomes up_for_retry or failed by
  * the task's retries — with its return value as XCom, and then the scheduler is woken so the
  * downstream starts at once.
+ *
+ * <p>{@link #stop} ends it gracefully (decisions/0042): no try starts any more, every running try's
+ * process tree gets SIGTERM at once and SIGKILL after the shutdown grace, and each try ended so is
+ * handed back to run again at once, at no cost to its retries.
  */
 public final class LocalExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(LocalExecutor.class);
@@ -54,6 +61,14 @@ public final class LocalExecutor implements Executor {
   private final ExecutorService threads;
   private final ScheduledExecutorService heartbeats;
   private final AtomicInteger running = new AtomicInteger();
+
+  /** The cancel handle of every try being supervised, by task instance id. */
+  private final Map<Long, CompletableFuture<Cancellation>> supervised = new ConcurrentHashMap<>();
+
+  /** Set once by {@link #stop}: the cancellation it gave every try. */
+  private volatile Cancellation stopping;
+
+  private final AtomicInteger handedBack = new AtomicInteger();
   private final String hostname;
   private final int pid = (int) ProcessHandle.current().pid();
 
@@ -107,7 +122,14 @@ public final class LocalExecutor implements Executor {
   }
 
   private void supervise(TaskInstanceRow queued) {
+    CompletableFuture<Cancellation> cancel = new CompletableFuture<>();
+    supervised.put(queued.id(), cancel);
     try {
+      if (stopping != null) {
+        // Not started: it stays queued by this scheduler's job, and once the job has ended it is
+        // rescheduled as an orphan (decisions/0024).
+        return;
+      }
       DagRunRow run = runs.get(queued.dagId(), queued.runId()).orElse(null);
       if (run == null || !tries.start(queued.id(), hostname, pid, clock.instant())) {
         return; // the run was deleted or the instance moved on (cleared, rescheduled)
@@ -115,7 +137,6 @@ public final class LocalExecutor implements Executor {
       TaskInstanceRow ti = taskInstances.get(queued.id()).orElseThrow();
       Dag dag = versions.get(run.dagId(), run.dagHash());
       Task task = dag.task(ti.taskId()).orElseThrow();
-      CompletableFuture<String> cancel = new CompletableFuture<>();
       ScheduledFuture<?> beat =
           heartbeats.scheduleAtFixedRate(
               () -> heartbeat(ti.id(), cancel),
@@ -131,21 +152,38 @@ public final class LocalExecutor implements Executor {
       } finally {
         beat.cancel(false);
       }
-      record(dag, task, run, ti, result);
+      record(dag, task, run, ti, result, cancel.getNow(null));
     } catch (RuntimeException e) {
       log.error(
           "supervising {}.{} in {} failed", queued.dagId(), queued.taskId(), queued.runId(), e);
     } finally {
+      supervised.remove(queued.id());
       running.decrementAndGet();
       wakeup.signal();
     }
   }
 
   private void record(
-      Dag dag, Task task, DagRunRow run, TaskInstanceRow ti, TryRunner.Result result) {
+      Dag dag,
+      Task task,
+      DagRunRow run,
+      TaskInstanceRow ti,
+      TryRunner.Result result,
+      Cancellation cancelled) {
     Instant end = clock.instant();
     database.runInTransaction(
         () -> {
+          if (cancelled != null
+              && cancelled == stopping
+              && result.state() == TaskInstanceState.FAILED) {
+            // Ended by the stop, not by itself: handed back to run again at once.
+            if (tries.handBack(ti.id(), ti.tryNumber(), end)) {
+              handedBack.incrementAndGet();
+            } else {
+              retryIfCleared(task, run, ti, end);
+            }
+            return;
+          }
           if (!finish(dag, task, run, ti, result, end)) {
             // The instance left running while the try ran: its new state stands, and what the try
             // returned is not kept. Cleared (restarting), it is retried now.
@@ -214,19 +252,51 @@ public final class LocalExecutor implements Executor {
    * running: cleared (restarting), marked, or skipped by its run's timeout — as Airflow's task
    * runner terminates a task whose state was changed from outside.
    */
-  private void heartbeat(long id, CompletableFuture<String> cancel) {
+  private void heartbeat(long id, CompletableFuture<Cancellation> cancel) {
     try {
       if (tries.heartbeat(List.of(id), clock.instant()).contains(id)) {
         return;
       }
       cancel.complete(
-          taskInstances
-              .get(id)
-              .map(t -> "the task instance is now " + t.state().id())
-              .orElse("the task instance was deleted"));
+          Cancellation.of(
+              taskInstances
+                  .get(id)
+                  .map(t -> "the task instance is now " + t.state().id())
+                  .orElse("the task instance was deleted")));
     } catch (RuntimeException e) {
       log.warn("heartbeat of task instance {} failed: {}", id, e.getMessage());
     }
+  }
+
+  /** Tries being supervised now: started, or about to start. */
+  public int runningTries() {
+    return supervised.size();
+  }
+
+  /**
+   * Stops gracefully: no try starts any more; every running try's process tree gets SIGTERM now and
+   * SIGKILL once {@code grace} has passed, and the try is handed back ({@link
+   * TaskInstanceRepository#handBack}); waits for every try to be recorded, within a bound. Returns
+   * how many tries were handed back. Call {@link #close} afterwards.
+   */
+  public int stop(Duration grace) {
+    Cancellation stop = new Cancellation("Updraft is stopping", grace);
+    stopping = stop;
+    supervised.values().forEach(c -> c.complete(stop));
+    threads.shutdown();
+    // SIGKILL comes after the grace; the pipes of an escaped process may take as long again.
+    Duration bound = grace.multipliedBy(2).plusSeconds(10);
+    try {
+      if (!threads.awaitTermination(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn(
+            "{} try(s) did not end within {}: left to the task heartbeat timeout",
+            supervised.size(),
+            bound);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return handedBack.get();
   }
 
   @Override

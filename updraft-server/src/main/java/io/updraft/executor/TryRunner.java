@@ -5,6 +5,7 @@ import io.updraft.dag.Task;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.worker.Cancellation;
 import io.updraft.worker.Downstream;
 import java.util.concurrent.CompletableFuture;
 
@@ -20,8 +21,9 @@ public interface TryRunner {
    * @param ti the instance as started: its {@code tryNumber} is this try's (1-based)
    * @param fileloc the DAG file the run's version was read from; null if unknown
    * @param cancel completed, with the reason, when the try must stop at once: its task instance is
-   *     no longer running (cleared, marked, skipped by the run's timeout). A runner of a process
-   *     kills it; one that cannot stop early may ignore it, as its outcome is then not recorded
+   *     no longer running (cleared, marked, skipped by the run's timeout), or the scheduler is
+   *     stopping (then with its shutdown grace). A runner of a process kills it; one that cannot
+   *     stop early may ignore it, as its outcome is then not recorded
    */
   record Request(
       Dag dag,
@@ -29,7 +31,7 @@ public interface TryRunner {
       DagRunRow run,
       TaskInstanceRow ti,
       String fileloc,
-      CompletableFuture<String> cancel) {}
+      CompletableFuture<Cancellation> cancel) {}
 
   /**
    * @param state success, failed or skipped (retries are the supervisor's business)

@@ -26,9 +26,10 @@ import static io.updraft.state.TaskInstanceState.UP_FOR_RETRY;
  *       upstream_failed or skipped instead.
  *   <li><b>Scheduler, critical section</b>: scheduled to queued when a pool slot is free.
  *   <li><b>Worker</b> (task runner): queued to running; running to success, failed, up_for_retry (a
- *       failure with tries left), skipped (the task asked to be skipped, e.g. the shell skip exit
- *       code), up_for_reschedule (a reschedule-mode sensor), deferred (handed to the triggerer). A
- *       worker that finds its limits reached at start puts a queued task back to none.
+ *       failure with tries left, or a try a stopping scheduler ended and hands back), skipped (the
+ *       task asked to be skipped, e.g. the shell skip exit code), up_for_reschedule (a
+ *       reschedule-mode sensor), deferred (handed to the triggerer). A worker that finds its limits
+ *       reached at start puts a queued task back to none.
  *   <li><b>Executor events</b>: the executor reports a try finished while the row still says queued
  *       (the worker died before starting): handled as a failure, so queued to failed or
  *       up_for_retry.
@@ -108,7 +109,11 @@ public final class TaskInstanceTransitions {
           // from running
           .allow(RUNNING, SUCCESS, "worker: the try succeeded; user marks success")
           .allow(RUNNING, FAILED, "worker or zombie detector: failed, no retry left; user mark")
-          .allow(RUNNING, UP_FOR_RETRY, "worker or zombie detector: failed, retry left")
+          .allow(
+              RUNNING,
+              UP_FOR_RETRY,
+              "worker or zombie detector: failed, retry left; a stopping scheduler hands its try"
+                  + " back")
           .allow(RUNNING, SKIPPED, "worker: the task asked to be skipped; DAG run timeout; mark")
           .allow(RUNNING, UP_FOR_RESCHEDULE, "worker: a reschedule-mode sensor will poke again")
           .allow(RUNNING, DEFERRED, "worker: the task deferred to the triggerer")

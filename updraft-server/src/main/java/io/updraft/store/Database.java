@@ -38,6 +38,22 @@ public final class Database implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
+  /**
+   * H2's AUTO_SERVER serves an embedded file to the machine's other processes on a TCP port it
+   * opens with {@code -tcpAllowOthers}, on every interface unless the system property {@code
+   * h2.bindAddress} names one; it also writes that address into the lock file for the others to
+   * connect to. Only local processes are meant to share the file, so it listens on the loopback
+   * address. H2 reads the property once, when its first class loads: this runs before any H2 use.
+   * An address given with {@code -Dh2.bindAddress} is kept.
+   */
+  public static final String H2_BIND_ADDRESS = "h2.bindAddress";
+
+  static {
+    if (System.getProperty(H2_BIND_ADDRESS) == null) {
+      System.setProperty(H2_BIND_ADDRESS, "127.0.0.1");
+    }
+  }
+
   private final DatabaseConfig config;
   private final Dialect dialect;
   private final HikariDataSource dataSource;
@@ -85,8 +101,24 @@ public final class Database implements AutoCloseable {
       user = "sa";
       password = password == null ? "" : password;
     }
-    probe(config, driverUrl, user, password);
+    // The probe's connection stays open until the pool has its own: on an embedded H2 file, closing
+    // the last connection closes the database, and another process could take the file over in
+    // between.
+    Connection probe = probe(config, driverUrl, user, password);
+    try {
+      return openPool(config, dialect, driverUrl, user, password, extraMigrationLocations);
+    } finally {
+      closeQuietly(probe);
+    }
+  }
 
+  private static Database openPool(
+      DatabaseConfig config,
+      Dialect dialect,
+      String driverUrl,
+      String user,
+      String password,
+      List<String> extraMigrationLocations) {
     HikariConfig pool = new HikariConfig();
     pool.setPoolName("updraft-db");
     pool.setJdbcUrl(driverUrl);
@@ -112,8 +144,11 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** One plain connection before the pool exists: the pool would log its own stack trace. */
-  private static void probe(DatabaseConfig config, String url, String user, String password) {
+  /**
+   * One plain connection before the pool exists: the pool would log its own stack trace. Returns it
+   * open; the caller closes it.
+   */
+  private static Connection probe(DatabaseConfig config, String url, String user, String password) {
     Properties properties = new Properties();
     if (user != null) {
       properties.setProperty("user", user);
@@ -121,23 +156,53 @@ public final class Database implements AutoCloseable {
     if (password != null) {
       properties.setProperty("password", password);
     }
-    long deadline = System.nanoTime() + H2_HANDOVER.toNanos();
+    long start = System.nanoTime();
+    boolean said = false;
     while (true) {
-      try (Connection ignored = DriverManager.getConnection(url, properties)) {
-        return; // reachable
+      try {
+        return DriverManager.getConnection(url, properties);
       } catch (SQLException e) {
-        if (!isH2Handover(url, e) || System.nanoTime() > deadline) {
+        if (!isH2Handover(url, e)) {
           throw cannotConnect(config, e);
+        }
+        if (System.nanoTime() - start > H2_HANDOVER.toNanos()) {
+          throw new DatabaseException(
+              "cannot open "
+                  + config.displayUrl()
+                  + ": the H2 file is still held by another process after "
+                  + H2_HANDOVER.toSeconds()
+                  + " s ("
+                  + reason(e, config.secrets())
+                  + ") — stop that process, or open the file with AUTO_SERVER=TRUE there too",
+              safeCause(e, config));
+        }
+        if (!said) {
+          log.warn(
+              "the embedded database {} is being opened or handed over by another process;"
+                  + " waiting up to {} s for it",
+              config.displayUrl(),
+              H2_HANDOVER.toSeconds());
+          said = true;
         }
         sleepBriefly();
       }
     }
   }
 
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException e) {
+      log.debug("closing the first connection: {}", e.toString());
+    }
+  }
+
   /**
    * How long to wait for an embedded H2 file changing hands: the process serving it (AUTO_SERVER)
-   * just exited, or was killed and its lock file has not yet gone stale. H2 says so with error 8000
-   * and these words; a few seconds later the next process takes the file over.
+   * just exited, or was killed and its lock file has not yet gone stale, or another process is
+   * opening it right now and has not started serving it yet ("Locked by another process": a CLI
+   * command and {@code standalone} starting together on a new file). H2 says so with error 8000 or
+   * 90020 and these words; a few seconds later the file is served or free.
    */
   private static final java.time.Duration H2_HANDOVER = java.time.Duration.ofSeconds(20);
 
@@ -148,7 +213,9 @@ public final class Database implements AutoCloseable {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String m = t.getMessage();
       if (m != null
-          && (m.contains("Lock file recently modified") || m.contains("Connection is broken"))) {
+          && (m.contains("Lock file recently modified")
+              || m.contains("Locked by another process")
+              || m.contains("Connection is broken"))) {
         return true;
       }
     }

@@ -38,7 +38,10 @@ public record DatabaseConfig(String url, String user, String password, int maxPo
    * while the first process runs (the first one serves it to the others over a local TCP port it
    * records in the lock file; when it exits, another takes over). {@code WRITE_DELAY=0}: every
    * commit reaches the file before it returns, so a killed process loses nothing it committed (H2's
-   * default flushes up to half a second later; decisions/0030).
+   * default flushes up to half a second later; decisions/0030). The file is served on the loopback
+   * address only ({@link Database#H2_BIND_ADDRESS}). H2 refuses {@code DB_CLOSE_ON_EXIT=FALSE} with
+   * AUTO_SERVER, so its shutdown hook stays: a stopping scheduler handles SIGTERM itself, and the
+   * hook runs only once it closed the database (decisions/0042).
    */
   public static String defaultUrl(Path home) {
     String path = home.toAbsolutePath().normalize().resolve("updraft").toString();

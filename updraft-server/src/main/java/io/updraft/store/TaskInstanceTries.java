@@ -235,6 +235,29 @@ public final class TaskInstanceTries {
         });
   }
 
+  private static final String GRANT_TRY =
+      "UPDATE task_instance SET max_tries = max_tries + 1 WHERE id = ? AND state = 'up_for_retry'";
+
+  /**
+   * Hands back a try that a stopping scheduler ended (decisions/0042): running to up_for_retry, due
+   * at once, with one more try granted so the interrupted try costs no retry; its history row is
+   * written as for any ended try. False (nothing written) when the instance is no longer running
+   * this try.
+   */
+  public boolean handBack(long id, int tryNumber, Instant now) {
+    return jdbc.inTransaction(
+        () -> {
+          if (!finishTry(id, tryNumber, RUNNING, UP_FOR_RETRY, now, now)) {
+            return false;
+          }
+          jdbc.update(
+              "granting task instance id=" + id + " the try a stop interrupted",
+              GRANT_TRY,
+              ps -> ps.setLong(1, id));
+          return true;
+        });
+  }
+
   /**
    * Starts many queued task instances at once (what {@link #start} does for one), for executors
    * that run tries in bulk; returns the ids that were queued and are now running.

@@ -3,11 +3,11 @@ package io.updraft.worker;
 import java.time.Duration;
 
 /** Durations as people read them in logs and messages: {@code 1h2m3s}, {@code 250ms}. */
-final class Durations {
+public final class Durations {
 
   private Durations() {}
 
-  static String human(Duration d) {
+  public static String human(Duration d) {
     if (d.toMillis() < 1000) {
       return d.toMillis() + "ms";
     }

@@ -44,7 +44,7 @@ final class ProcessRunner {
   /**
    * Starts the process and waits for it.
    *
-   * @param cancel completed (with a reason) to cancel the try from outside
+   * @param cancel completed to cancel the try from outside (with its reason and kill grace)
    * @throws IOException when the process cannot be started
    */
   ProcessResult run(
@@ -52,7 +52,7 @@ final class ProcessRunner {
       TryLog log,
       Heartbeat heartbeat,
       Clock clock,
-      CompletableFuture<String> cancel)
+      CompletableFuture<Cancellation> cancel)
       throws IOException {
     ProcessBuilder builder = new ProcessBuilder(spec.command()).directory(spec.cwd().toFile());
     builder.environment().clear();
@@ -110,9 +110,10 @@ final class ProcessRunner {
       log.note(
           ending == ProcessResult.Ending.TIMED_OUT
               ? "timed out after " + Durations.human(spec.timeout()) + ": killing the process tree"
-              : "cancelled (" + cancel.getNow("interrupted") + "): killing the process tree");
-      ProcessTree.kill(process.toHandle(), seen, killGrace);
-      awaitPipes(pipesDone, process);
+              : "cancelled (" + Cancellation.reasonOf(cancel) + "): killing the process tree");
+      Duration grace = graceOf(cancel, ending);
+      ProcessTree.kill(process.toHandle(), seen, grace);
+      awaitPipes(pipesDone, process, grace);
     }
     int exitCode = waitFor(process);
     if (interrupted) {
@@ -121,6 +122,12 @@ final class ProcessRunner {
     // The stdout reader has ended, or was given up on after a kill: then the value is not used.
     LastLine.Value last = stdoutDone.isDone() ? lastStdout.finish() : LastLine.Value.NONE;
     return new ProcessResult(exitCode, last, ending);
+  }
+
+  /** A cancellation may bring its own grace (a stopping scheduler's); otherwise the runner's. */
+  private Duration graceOf(CompletableFuture<Cancellation> cancel, ProcessResult.Ending ending) {
+    Cancellation c = ending == ProcessResult.Ending.CANCELLED ? cancel.getNow(null) : null;
+    return c == null || c.killGrace() == null ? killGrace : c.killGrace();
   }
 
   private static CompletableFuture<Void> pump(String name, Process process, OutputPump pump) {
@@ -143,9 +150,10 @@ final class ProcessRunner {
    * After a kill, the pipes close once every writer is gone. One held by a process outside the tree
    * would block forever: stop waiting after the grace period and close our ends.
    */
-  private void awaitPipes(CompletableFuture<Void> pipesDone, Process process) {
+  private static void awaitPipes(
+      CompletableFuture<Void> pipesDone, Process process, Duration grace) {
     try {
-      pipesDone.get(killGrace.toNanos(), TimeUnit.NANOSECONDS);
+      pipesDone.get(grace.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException | ExecutionException e) {
       closeQuietly(process);
     } catch (InterruptedException e) {

@@ -33,16 +33,16 @@ public final class TaskRunner {
   }
 
   /**
-   * Runs the try on the calling thread and returns its outcome; completing {@code cancel} (with a
-   * reason) stops it as {@link TryExecution#cancel} does.
+   * Runs the try on the calling thread and returns its outcome; completing {@code cancel} stops it
+   * as {@link TryExecution#cancel} does.
    */
-  public TryOutcome run(TryRequest request, CompletableFuture<String> cancel) {
+  public TryOutcome run(TryRequest request, CompletableFuture<Cancellation> cancel) {
     return attempt(request, cancel).run();
   }
 
   /** Runs the try on a new virtual thread; the returned handle can cancel it. */
   public TryExecution start(TryRequest request) {
-    CompletableFuture<String> cancel = new CompletableFuture<>();
+    CompletableFuture<Cancellation> cancel = new CompletableFuture<>();
     CompletableFuture<TryOutcome> outcome = new CompletableFuture<>();
     TryAttempt attempt = attempt(request, cancel);
     Thread.ofVirtual()
@@ -58,7 +58,7 @@ public final class TaskRunner {
     return new TryExecution(outcome, cancel);
   }
 
-  private TryAttempt attempt(TryRequest request, CompletableFuture<String> cancel) {
+  private TryAttempt attempt(TryRequest request, CompletableFuture<Cancellation> cancel) {
     return new TryAttempt(request, settings, renderer, processes, cancel);
   }
 }

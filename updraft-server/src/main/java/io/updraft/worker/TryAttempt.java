@@ -27,14 +27,14 @@ final class TryAttempt {
   private final RunnerSettings settings;
   private final TemplateRenderer renderer;
   private final ProcessRunner processes;
-  private final CompletableFuture<String> cancel;
+  private final CompletableFuture<Cancellation> cancel;
 
   TryAttempt(
       TryRequest request,
       RunnerSettings settings,
       TemplateRenderer renderer,
       ProcessRunner processes,
-      CompletableFuture<String> cancel) {
+      CompletableFuture<Cancellation> cancel) {
     this.request = request;
     this.settings = settings;
     this.renderer = renderer;
@@ -177,7 +177,8 @@ final class TryAttempt {
     }
     try {
       if (cancel.isDone()) {
-        return Result.failed(FailureKind.CANCELLED, "cancelled: " + cancel.getNow(""), null);
+        return Result.failed(
+            FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), null);
       }
       ProcessSpec spec =
           new ProcessSpec(
@@ -224,7 +225,8 @@ final class TryAttempt {
       dir = ShellCommand.temporaryCwd(settings.tempRoot());
       List<String> argv = OperatorProcess.prepare(request, bundle, args, dir);
       if (cancel.isDone()) {
-        return Result.failed(FailureKind.CANCELLED, "cancelled: " + cancel.getNow(""), null);
+        return Result.failed(
+            FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), null);
       }
       log.note(
           "running operator "
@@ -297,7 +299,7 @@ final class TryAttempt {
       }
       case CANCELLED -> {
         return Result.failed(
-            FailureKind.CANCELLED, "cancelled: " + cancel.getNow("interrupted"), p.exitCode());
+            FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), p.exitCode());
       }
       case EXITED -> {}
     }

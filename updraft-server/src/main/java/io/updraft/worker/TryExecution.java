@@ -10,9 +10,9 @@ import java.util.concurrent.CompletableFuture;
 public final class TryExecution {
 
   private final CompletableFuture<TryOutcome> outcome;
-  private final CompletableFuture<String> cancel;
+  private final CompletableFuture<Cancellation> cancel;
 
-  TryExecution(CompletableFuture<TryOutcome> outcome, CompletableFuture<String> cancel) {
+  TryExecution(CompletableFuture<TryOutcome> outcome, CompletableFuture<Cancellation> cancel) {
     this.outcome = outcome;
     this.cancel = cancel;
   }
@@ -28,7 +28,7 @@ public final class TryExecution {
    * @param reason written to the log and the outcome's error, e.g. "marked failed by admin"
    */
   public void cancel(String reason) {
-    cancel.complete(reason == null ? "cancelled" : reason);
+    cancel.complete(Cancellation.of(reason == null ? "cancelled" : reason));
   }
 
   public boolean isDone() {

@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
 /**
  * A JVM of its own on this test's class path — the {@code updraft} CLI ({@link #updraft}) or any
  * main class — with an environment of its own (no {@code UPDRAFT_*} variable of the test's leaks
- * in) and its output in a file. {@link #kill()} is a real {@code kill -9}; {@link #close()} also
- * kills what the process left behind — a killed JVM's task processes are re-parented, not ended,
- * exactly as on a real machine. The one launcher of the tests that start processes of Updraft.
+ * in) and its output in a file. {@link #kill()} is a real {@code kill -9}, {@link #terminate} a
+ * clean stop's SIGTERM; {@link #close()} also kills what the process left behind — a killed JVM's
+ * task processes are re-parented, not ended, exactly as on a real machine. The one launcher of the
+ * tests that start processes of Updraft.
  */
 public final class ChildJvm implements AutoCloseable {
   private static final Pattern JOB_ID = Pattern.compile("scheduler job (\\d+)");
@@ -120,6 +121,21 @@ public final class ChildJvm implements AutoCloseable {
       throw new AssertionError("interrupted while waiting for " + name, e);
     }
     return process.exitValue();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** The processes it started that are alive now (task processes, child JVMs). */
+  public List<ProcessHandle> descendants() {
+    return process.descendants().filter(ProcessHandle::isAlive).toList();
+  }
+
+  /** SIGTERM, as a service manager or {@code kill PID} stops it; returns its exit code. */
+  public int terminate(Duration timeout) {
+    process.destroy();
+    return awaitExit(timeout);
   }
 
   /**

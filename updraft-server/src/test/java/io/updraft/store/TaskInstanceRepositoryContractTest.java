@@ -356,6 +356,27 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
   }
 
   @Test
+  void aHandedBackTryIsUpForRetryAtOnceWithATryGrantedAndItsHistory() {
+    long id = runWith("d", "r", 0, task("a", 1, "p", 1)).get(0);
+    moveTo(List.of(id), SCHEDULED, QUEUED);
+    tries().start(id, "h", 1, T0);
+    int maxTries = ti(id).maxTries();
+    assertThat(tries().handBack(id, 2, T0.plusSeconds(1))).as("not the running try").isFalse();
+
+    assertThat(tries().handBack(id, 1, T0.plusSeconds(1))).isTrue();
+
+    TaskInstanceRow back = ti(id);
+    assertThat(back.state()).isEqualTo(UP_FOR_RETRY);
+    assertThat(back.nextRetryAt()).isEqualTo(T0.plusSeconds(1));
+    assertThat(back.maxTries()).isEqualTo(maxTries + 1);
+    assertThat(tries().history(id))
+        .extracting(TaskInstanceTries.Try::state)
+        .containsExactly(UP_FOR_RETRY);
+    assertThat(tries().handBack(id, 1, T0.plusSeconds(2))).as("no longer running").isFalse();
+    assertThat(ti(id).maxTries()).isEqualTo(maxTries + 1);
+  }
+
+  @Test
   void finishRefusesWhatIsNotTheEndOfATry() {
     assertThatThrownBy(() -> tries().finish(1, QUEUED, FAILED, T0, null))
         .isInstanceOf(IllegalArgumentException.class)
