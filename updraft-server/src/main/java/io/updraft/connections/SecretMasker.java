@@ -43,7 +43,7 @@ public final class SecretMasker {
    * Adds a secret (ignored when null or shorter than {@link #MIN_LENGTH}), and its JSON-escaped
    * form, which {@code --output json} and XCom JSON would print.
    */
-  public void add(String secret) {
+  public synchronized void add(String secret) {
     if (secret == null || secret.length() < MIN_LENGTH || !secrets.add(secret)) {
       return;
     }
