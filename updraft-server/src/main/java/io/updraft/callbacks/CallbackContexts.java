@@ -69,6 +69,7 @@ public final class CallbackContexts {
             Math.max(row.tryNumber(), 1),
             null,
             null,
+            null,
             null);
     Map<String, Object> ctx = new LinkedHashMap<>(TemplateContext.of(tc));
     ctx.put("reason", reason(row.event()));

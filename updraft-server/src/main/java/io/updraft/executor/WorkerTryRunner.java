@@ -3,6 +3,8 @@ package io.updraft.executor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.updraft.connections.FernetKeys;
+import io.updraft.connections.Lookups;
 import io.updraft.store.DagBundleRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
@@ -41,6 +43,7 @@ public final class WorkerTryRunner implements TryRunner {
   private final XComLookup xcoms;
   private final Clock clock;
   private final Bundles bundles;
+  private final Lookups lookups;
   private final PreviousRuns previousRuns;
 
   /** Finds the DAG's latest successful run before a logical date, for {@code prev_*_success}. */
@@ -55,12 +58,17 @@ public final class WorkerTryRunner implements TryRunner {
 
   public WorkerTryRunner(
       XComRepository xcoms, Bundles bundles, Path logsRoot, RunnerSettings settings, Clock clock) {
-    this(xcoms, bundles, logsRoot, settings, clock, PreviousRuns.none());
+    this(xcoms, bundles, Lookups.none(), logsRoot, settings, clock, PreviousRuns.none());
   }
 
+  /**
+   * @param lookups where the tries' connections and variables come from
+   * @param previousRuns where {@code prev_*_success} come from
+   */
   public WorkerTryRunner(
       XComRepository xcoms,
       Bundles bundles,
+      Lookups lookups,
       Path logsRoot,
       RunnerSettings settings,
       Clock clock,
@@ -68,6 +76,7 @@ public final class WorkerTryRunner implements TryRunner {
     this.previousRuns = previousRuns;
     this.runner = new TaskRunner(settings);
     this.bundles = bundles;
+    this.lookups = lookups;
     this.logsRoot = logsRoot;
     this.xcoms = (dagId, runId, taskId, key) -> pull(xcoms, dagId, runId, taskId, key);
     this.clock = clock;
@@ -81,12 +90,27 @@ public final class WorkerTryRunner implements TryRunner {
     return onDatabase(db, logsRoot, RunnerSettings.defaults(), clock);
   }
 
-  /** {@link #onDatabase(Database, Path, Clock)} with these runner settings. */
+  /**
+   * {@link #onDatabase(Database, Path, Clock)} with these runner settings; connections and
+   * variables from the runner's environment and the tables, with no Fernet key (encrypted values
+   * cannot be read: use the overload with keys).
+   */
   public static WorkerTryRunner onDatabase(
       Database db, Path logsRoot, RunnerSettings settings, Clock clock) {
+    return onDatabase(db, logsRoot, settings, FernetKeys.none(), clock);
+  }
+
+  /**
+   * The worker on a metadata database: XComs, code bundles, and connections and variables ({@code
+   * UPDRAFT_CONN_*} / {@code UPDRAFT_VAR_*} of the runner's environment, then the tables, decrypted
+   * with {@code keys}).
+   */
+  public static WorkerTryRunner onDatabase(
+      Database db, Path logsRoot, RunnerSettings settings, FernetKeys keys, Clock clock) {
     return new WorkerTryRunner(
         new XComRepository(db),
         new BundleCache(logsRoot.resolveSibling("bundles"), new DagBundleRepository(db)::content),
+        Lookups.of(settings.baseEnv(), db, keys),
         logsRoot,
         settings,
         clock,
@@ -114,6 +138,7 @@ public final class WorkerTryRunner implements TryRunner {
                 .dagFile(r.fileloc() == null ? null : Path.of(r.fileloc()))
                 .xcoms(xcoms)
                 .bundles(bundles)
+                .secrets(lookups)
                 .clock(clock)
                 .build(),
             r.cancel());
