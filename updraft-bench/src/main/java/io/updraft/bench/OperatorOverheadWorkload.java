@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.updraft.connections.Connection;
+import io.updraft.connections.ConnectionLookup;
 import io.updraft.dag.Dag;
 import io.updraft.sdk.Dags;
 import io.updraft.sdk.Tasks;
@@ -12,9 +13,7 @@ import io.updraft.worker.RunnerSettings;
 import io.updraft.worker.TaskRunner;
 import io.updraft.worker.TryOutcome;
 import io.updraft.worker.TryRequest;
-import io.updraft.worker.operators.DagRuns;
 import io.updraft.worker.operators.HttpRequestRunner;
-import io.updraft.worker.operators.OperatorServices;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -92,7 +91,7 @@ record OperatorOverheadWorkload(String operator, int tries) implements Workload 
           HttpRequestRunner.request(null, "GET", url, Map.of(), null, null);
       return measure(
           window,
-          i -> check(runner.run(request(dag, logs, i))),
+          i -> check(runner.run(request(dag, logs, i).build())),
           i -> {
             if (HttpRequestRunner.shared().send(request, 1 << 20, a -> {}).status() != 200) {
               throw new IllegalStateException("the server did not answer 200");
@@ -108,10 +107,8 @@ record OperatorOverheadWorkload(String operator, int tries) implements Workload 
     Connection conn =
         new Connection("bench", "jdbc", fresh.url(), null, null, null, null, Map.of());
     Dag dag = Dags.dag("bench_sql").task(Tasks.sql("t", "bench", query)).build();
-    TaskRunner runner =
-        new TaskRunner(
-            RunnerSettings.defaults(),
-            new OperatorServices(id -> Optional.of(conn), DagRuns.none()));
+    TaskRunner runner = new TaskRunner(RunnerSettings.defaults());
+    ConnectionLookup lookup = id -> Optional.of(conn);
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(fresh.url());
     config.setMaximumPoolSize(4);
@@ -119,7 +116,7 @@ record OperatorOverheadWorkload(String operator, int tries) implements Workload 
     try (HikariDataSource direct = new HikariDataSource(config)) {
       return measure(
           window,
-          i -> check(runner.run(request(dag, logs, i))),
+          i -> check(runner.run(request(dag, logs, i).connections(lookup).build())),
           i -> {
             try (java.sql.Connection c = direct.getConnection();
                 PreparedStatement ps = c.prepareStatement(query)) {
@@ -166,9 +163,9 @@ record OperatorOverheadWorkload(String operator, int tries) implements Workload 
             "overhead_ms", Math.max(0, perTask - perRequest)));
   }
 
-  private static TryRequest request(Dag dag, Path logs, int i) {
+  private static TryRequest.Builder request(Dag dag, Path logs, int i) {
     String runId = "bench_" + (i < 0 ? "warm" + -i : String.valueOf(i));
-    return TryRequest.builder(dag, "t", runId, LOGICAL, logs).build();
+    return TryRequest.builder(dag, "t", runId, LOGICAL, logs);
   }
 
   private static void check(TryOutcome o) {

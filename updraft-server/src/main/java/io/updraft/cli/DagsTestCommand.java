@@ -15,6 +15,7 @@ import io.updraft.scheduler.Wakeup;
 import io.updraft.serde.DagSerializer;
 import io.updraft.state.DagRunState;
 import io.updraft.store.CallbackRequestRepository.CallbackRow;
+import io.updraft.store.ConnectionRepository;
 import io.updraft.store.DagBundleRepository;
 import io.updraft.store.DagRepository;
 import io.updraft.store.DagRunRepository;
@@ -26,6 +27,7 @@ import io.updraft.store.PoolRepository;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.VariableRepository;
 import io.updraft.util.Folders;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -160,8 +162,10 @@ final class DagsTestCommand implements Callable<Integer> {
   }
 
   /**
-   * The throw-away database starts with only {@code default_pool}: the pools of the home's database
-   * (when there is one) are copied into it, so tasks run with the pools they will have for real.
+   * The throw-away database starts with only {@code default_pool}: the pools, connections and
+   * variables of the home's database (when there is one) are copied into it, so tasks run with the
+   * pools and secrets they will have for real. Secrets are copied as stored (encrypted) and read
+   * with this command's Fernet key (decisions/0064).
    */
   private static void copyHomePools(Settings settings, Database scratch, PrintWriter err) {
     if (!settings.homeDatabaseExists()) {
@@ -171,8 +175,15 @@ final class DagsTestCommand implements Callable<Integer> {
       home.check();
       PoolRepository pools = new PoolRepository(scratch);
       new PoolRepository(home).list().forEach(pools::set);
+      ConnectionRepository connections = new ConnectionRepository(scratch);
+      new ConnectionRepository(home).list().forEach(connections::set);
+      VariableRepository variables = new VariableRepository(scratch);
+      new VariableRepository(home).list().forEach(variables::set);
     } catch (UpdraftException e) {
-      err.println("updraft: warning: the home database's pools were not copied: " + e.getMessage());
+      err.println(
+          "updraft: warning: the home database's pools, connections and variables were not"
+              + " copied: "
+              + e.getMessage());
       err.flush();
     }
   }
@@ -258,7 +269,8 @@ final class DagsTestCommand implements Callable<Integer> {
         new LocalExecutor(
             db,
             versions,
-            WorkerTryRunner.onDatabase(db, logs, settings.runnerSettings(), clock),
+            WorkerTryRunner.onDatabase(
+                db, logs, settings.runnerSettings(), settings.fernetKeys(), clock),
             parallelism,
             clock,
             wakeup,

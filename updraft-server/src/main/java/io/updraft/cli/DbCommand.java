@@ -26,7 +26,8 @@ final class DbCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (Database db = Commands.settings(spec).openDatabase()) {
+      Settings settings = Commands.settings(spec);
+      try (Database db = settings.openDatabase()) {
         int applied = db.migrate();
         SchemaStatus status = db.status();
         PrintWriter out = spec.commandLine().getOut();
@@ -40,6 +41,7 @@ final class DbCommand implements Runnable {
                 + (applied == 1 ? "" : "s")
                 + " applied): "
                 + db.displayUrl());
+        settings.createFernetKeyFile(out);
         out.flush();
       }
       return ExitCodes.OK;

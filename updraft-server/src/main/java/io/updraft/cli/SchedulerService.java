@@ -85,6 +85,7 @@ final class SchedulerService implements AutoCloseable {
     db = mode.migrate() ? settings.openDatabase() : settings.openExistingDatabase();
     if (mode.migrate()) {
       db.migrate();
+      settings.createFernetKeyFile(out);
     } else {
       db.check();
     }
@@ -100,7 +101,11 @@ final class SchedulerService implements AutoCloseable {
             db,
             new DagVersions(new SerializedDagRepository(db)),
             WorkerTryRunner.onDatabase(
-                db, settings.home().resolve("logs"), settings.runnerSettings(), clock),
+                db,
+                settings.home().resolve("logs"),
+                settings.runnerSettings(),
+                settings.fernetKeys(),
+                clock),
             config.integer(ConfigKey.PARALLELISM),
             clock,
             wakeup,

@@ -3,6 +3,8 @@ package io.updraft.cli;
 import io.updraft.UpdraftException;
 import io.updraft.config.ConfigKey;
 import io.updraft.config.UpdraftConfig;
+import io.updraft.connections.FernetKeys;
+import io.updraft.connections.Lookups;
 import io.updraft.dag.Durations;
 import io.updraft.store.Database;
 import io.updraft.store.DatabaseConfig;
@@ -72,6 +74,9 @@ record Settings(Path home, UpdraftConfig config, boolean homeGiven) {
    */
   String displayText(ConfigKey key) {
     Object value = key == ConfigKey.DB_URL ? DatabaseConfig.of(dbUrl()).displayUrl() : value(key);
+    if (key.secret() && value != null) {
+      return "***";
+    }
     return switch (value) {
       case null -> null;
       case Duration d -> Durations.format(d);
@@ -92,6 +97,32 @@ record Settings(Path home, UpdraftConfig config, boolean homeGiven) {
       }
     }
     return sections;
+  }
+
+  /** The Fernet keys in effect: {@code core.fernet_key}, else the home's key file, else none. */
+  FernetKeys fernetKeys() {
+    return FernetKeys.resolve((String) value(ConfigKey.FERNET_KEY), home);
+  }
+
+  /**
+   * Creates the home's Fernet key file unless a key is configured or the file exists
+   * (decisions/0060); tells {@code out} where it is when it made one.
+   */
+  void createFernetKeyFile(java.io.PrintWriter out) {
+    FernetKeys.createKeyFile((String) value(ConfigKey.FERNET_KEY), home)
+        .ifPresent(
+            file ->
+                out.println(
+                    "created a Fernet key in "
+                        + file
+                        + " (mode 600): it encrypts connection passwords and variables — back it"
+                        + " up, and give every scheduler and worker the same key as"
+                        + " core.fernet_key"));
+  }
+
+  /** Connections and variables as tries and commands see them: environment, then the tables. */
+  Lookups lookups(Database db) {
+    return Lookups.of(System.getenv(), db, fernetKeys());
   }
 
   /**

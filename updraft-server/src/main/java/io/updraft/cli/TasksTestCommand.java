@@ -1,10 +1,12 @@
 package io.updraft.cli;
 
 import io.updraft.UpdraftException;
+import io.updraft.connections.Lookups;
 import io.updraft.dag.Dag;
 import io.updraft.scheduler.ManualRuns;
 import io.updraft.scheduler.RunIds;
 import io.updraft.state.TaskInstanceState;
+import io.updraft.store.Database;
 import io.updraft.store.RunType;
 import io.updraft.util.Folders;
 import io.updraft.worker.TaskRunner;
@@ -72,16 +74,18 @@ final class TasksTestCommand implements Callable<Integer> {
             ? clock.instant()
             : DagsNextRunsCommand.parseInstant("LOGICAL_DATE", logicalDate);
     Path logs = Files.createTempDirectory("updraft-tasks-test-");
-    try {
-      TryOutcome outcome =
-          new TaskRunner(settings.runnerSettings())
-              .run(
-                  TryRequest.builder(dag, taskId, RunIds.of(RunType.MANUAL, logical), logical, logs)
-                      .dataInterval(ManualRuns.dataInterval(dag, logical))
-                      .clock(clock)
-                      .dagFile(entry.file())
-                      .bundles(entry.bundles(logs.resolve("bundles")))
-                      .build());
+    try (Database db = secretsDatabase(settings)) {
+      Lookups lookups =
+          db == null ? Lookups.environmentOnly(System.getenv()) : settings.lookups(db);
+      TryRequest request =
+          TryRequest.builder(dag, taskId, RunIds.of(RunType.MANUAL, logical), logical, logs)
+              .dataInterval(ManualRuns.dataInterval(dag, logical))
+              .clock(clock)
+              .dagFile(entry.file())
+              .bundles(entry.bundles(logs.resolve("bundles")))
+              .secrets(lookups)
+              .build();
+      TryOutcome outcome = new TaskRunner(settings.runnerSettings()).run(request);
       int exit = outcome.state() == TaskInstanceState.FAILED ? ExitCodes.FAILED_RUN : ExitCodes.OK;
       PrintWriter out = spec.commandLine().getOut();
       if (outcome.logPath() != null && Files.exists(outcome.logPath())) {
@@ -100,11 +104,26 @@ final class TasksTestCommand implements Callable<Integer> {
               + (outcome.error() == null ? "" : " — " + outcome.error())
               + (outcome.returnValue() == null
                   ? ""
-                  : " (return value: " + outcome.returnValue() + ")"));
+                  // stored as returned (an XCom), printed masked
+                  : " (return value: "
+                      + request.masker().mask(String.valueOf(outcome.returnValue()))
+                      + ")"));
       out.flush();
       return exit;
     } finally {
       Folders.deleteTree(logs);
     }
+  }
+
+  /**
+   * The metadata database whose connections and variables the task reads (after {@code
+   * UPDRAFT_CONN_*} / {@code UPDRAFT_VAR_*}), when one is set up; null otherwise — {@code tasks
+   * test} needs no database.
+   */
+  private static Database secretsDatabase(Settings settings) {
+    if (settings.config().dbUrl() == null && !settings.homeDatabaseExists()) {
+      return null;
+    }
+    return Commands.openMigrated(settings);
   }
 }

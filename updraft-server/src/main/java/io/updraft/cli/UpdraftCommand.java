@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
       DagsCommand.class,
       DbCommand.class,
       PoolsCommand.class,
+      ConnectionsCommand.class,
+      VariablesCommand.class,
       TasksCommand.class,
       ConfigCommand.class
     },

@@ -181,6 +181,16 @@ public record ConfigKey(
   public static final ConfigKey DAG_PARSING_PROCESSES =
       of("dag_processor", "parsing_processes", Kind.POSITIVE_INT, "2", "DAG files parsed at once");
 
+  public static final ConfigKey FERNET_KEY =
+      of(
+          "core",
+          "fernet_key",
+          Kind.TEXT,
+          "",
+          "the Fernet key that encrypts connection passwords and variables at rest; a"
+              + " comma-separated list decrypts with any and encrypts with the first (default: the"
+              + " key in $UPDRAFT_HOME/fernet.key, which db migrate and standalone create)");
+
   /** Every setting, in the order {@code config list} shows them. */
   public static final List<ConfigKey> ALL =
       List.of(
@@ -196,12 +206,18 @@ public record ConfigKey(
           SHUTDOWN_GRACE,
           DAG_FILE_TIMEOUT,
           DAG_REFRESH_INTERVAL,
-          DAG_PARSING_PROCESSES);
+          DAG_PARSING_PROCESSES,
+          FERNET_KEY);
 
   private static ConfigKey of(
       String section, String key, Kind kind, String defaultText, String description) {
     String env = ("UPDRAFT_" + section + "_" + key).toUpperCase(Locale.ROOT);
     return new ConfigKey(section, key, kind, defaultText, env, description);
+  }
+
+  /** Whether the value is a secret: {@code config list} and templates show {@code ***}. */
+  public boolean secret() {
+    return this == FERNET_KEY;
   }
 
   /** {@code section.key}. */

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param schema the schema (database name for SQL connections, {@code https} for HTTP ones), or
  *     null
  * @param extra the extra fields (Airflow's {@code extra_dejson}); never null
+ * @param description what the connection is for, or null
  */
 public record Connection(
     String connId,
@@ -26,11 +27,33 @@ public record Connection(
     String login,
     String password,
     String schema,
-    Map<String, Object> extra) {
+    Map<String, Object> extra,
+    String description) {
 
   public Connection {
     Objects.requireNonNull(connId, "connId");
-    extra = extra == null ? Map.of() : Map.copyOf(extra);
+    extra =
+        extra == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extra));
+  }
+
+  /** A connection without a description. */
+  public Connection(
+      String connId,
+      String connType,
+      String host,
+      Integer port,
+      String login,
+      String password,
+      String schema,
+      Map<String, Object> extra) {
+    this(connId, connType, host, port, login, password, schema, extra, null);
+  }
+
+  /** The same connection under another id. */
+  public Connection withId(String id) {
+    return new Connection(id, connType, host, port, login, password, schema, extra, description);
   }
 
   @Override

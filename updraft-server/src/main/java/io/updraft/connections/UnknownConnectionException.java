@@ -1,7 +1,7 @@
 package io.updraft.connections;
 
 /** A DAG or a template names a connection that no source has. */
-public final class UnknownConnectionException extends RuntimeException {
+public final class UnknownConnectionException extends io.updraft.UpdraftException {
   private final String connId;
 
   public UnknownConnectionException(String connId) {

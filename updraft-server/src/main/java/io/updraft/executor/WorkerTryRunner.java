@@ -3,7 +3,8 @@ package io.updraft.executor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.updraft.connections.ConnectionLookup;
+import io.updraft.connections.FernetKeys;
+import io.updraft.connections.Lookups;
 import io.updraft.store.DagBundleRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
@@ -43,6 +44,7 @@ public final class WorkerTryRunner implements TryRunner {
   private final XComLookup xcoms;
   private final Clock clock;
   private final Bundles bundles;
+  private final Lookups lookups;
   private final PreviousRuns previousRuns;
 
   /** Finds the DAG's latest successful run before a logical date, for {@code prev_*_success}. */
@@ -57,23 +59,31 @@ public final class WorkerTryRunner implements TryRunner {
 
   public WorkerTryRunner(
       XComRepository xcoms, Bundles bundles, Path logsRoot, RunnerSettings settings, Clock clock) {
-    this(xcoms, bundles, logsRoot, settings, clock, PreviousRuns.none());
+    this(xcoms, bundles, Lookups.none(), logsRoot, settings, clock, PreviousRuns.none());
   }
 
+  /**
+   * @param lookups where the tries' connections and variables come from
+   * @param previousRuns where {@code prev_*_success} come from
+   */
   public WorkerTryRunner(
       XComRepository xcoms,
       Bundles bundles,
+      Lookups lookups,
       Path logsRoot,
       RunnerSettings settings,
       Clock clock,
       PreviousRuns previousRuns) {
-    this(xcoms, bundles, logsRoot, settings, OperatorServices.none(), clock, previousRuns);
+    this(xcoms, bundles, lookups, logsRoot, settings, OperatorServices.none(), clock, previousRuns);
   }
 
-  /** A runner whose {@code http}, {@code sql}, {@code email} and {@code trigger_dag} use these. */
+  /**
+   * @param services what {@code trigger_dag} reaches: the DAG runs of the metadata database
+   */
   public WorkerTryRunner(
       XComRepository xcoms,
       Bundles bundles,
+      Lookups lookups,
       Path logsRoot,
       RunnerSettings settings,
       OperatorServices services,
@@ -82,6 +92,7 @@ public final class WorkerTryRunner implements TryRunner {
     this.previousRuns = previousRuns;
     this.runner = new TaskRunner(settings, services);
     this.bundles = bundles;
+    this.lookups = lookups;
     this.logsRoot = logsRoot;
     this.xcoms = (dagId, runId, taskId, key) -> pull(xcoms, dagId, runId, taskId, key);
     this.clock = clock;
@@ -95,15 +106,30 @@ public final class WorkerTryRunner implements TryRunner {
     return onDatabase(db, logsRoot, RunnerSettings.defaults(), clock);
   }
 
-  /** {@link #onDatabase(Database, Path, Clock)} with these runner settings. */
+  /**
+   * {@link #onDatabase(Database, Path, Clock)} with these runner settings; connections and
+   * variables from the runner's environment and the tables, with no Fernet key (encrypted values
+   * cannot be read: use the overload with keys).
+   */
   public static WorkerTryRunner onDatabase(
       Database db, Path logsRoot, RunnerSettings settings, Clock clock) {
+    return onDatabase(db, logsRoot, settings, FernetKeys.none(), clock);
+  }
+
+  /**
+   * The worker on a metadata database: XComs, code bundles, and connections and variables ({@code
+   * UPDRAFT_CONN_*} / {@code UPDRAFT_VAR_*} of the runner's environment, then the tables, decrypted
+   * with {@code keys}).
+   */
+  public static WorkerTryRunner onDatabase(
+      Database db, Path logsRoot, RunnerSettings settings, FernetKeys keys, Clock clock) {
     return new WorkerTryRunner(
         new XComRepository(db),
         new BundleCache(logsRoot.resolveSibling("bundles"), new DagBundleRepository(db)::content),
+        Lookups.of(settings.baseEnv(), db, keys),
         logsRoot,
         settings,
-        new OperatorServices(ConnectionLookup.none(), new DatabaseDagRuns(db, clock)),
+        new OperatorServices(new DatabaseDagRuns(db, clock)),
         clock,
         previousSuccess(new DagRunRepository(db)));
   }
@@ -129,6 +155,7 @@ public final class WorkerTryRunner implements TryRunner {
                 .dagFile(r.fileloc() == null ? null : Path.of(r.fileloc()))
                 .xcoms(xcoms)
                 .bundles(bundles)
+                .secrets(lookups)
                 .clock(clock)
                 .build(),
             r.cancel());

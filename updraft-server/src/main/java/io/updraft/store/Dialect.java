@@ -49,6 +49,14 @@ public sealed interface Dialect permits Dialect.H2, Dialect.Postgres, Dialect.My
   /** Short name: {@code h2}, {@code postgresql} or {@code mysql} (MySQL and MariaDB). */
   String name();
 
+  /**
+   * A column name quoted for this database: for Airflow's column names that are reserved words
+   * somewhere ({@code key}, {@code schema}). The migrations quote them the same way.
+   */
+  default String quote(String column) {
+    return "\"" + column.toLowerCase(Locale.ROOT) + "\"";
+  }
+
   /** The classpath folder of this dialect's Flyway migrations. */
   String migrationLocation();
 
@@ -142,6 +150,12 @@ public sealed interface Dialect permits Dialect.H2, Dialect.Postgres, Dialect.My
 
   /** H2 2.x, the embedded default. */
   record H2() implements Dialect {
+    /** H2 folds unquoted names to upper case, so the quoted name is upper case too. */
+    @Override
+    public String quote(String column) {
+      return "\"" + column.toUpperCase(Locale.ROOT) + "\"";
+    }
+
     /** H2 caches only 8 prepared commands per session by default; a loop pass uses more. */
     @Override
     public Map<String, String> driverProperties() {
@@ -234,6 +248,11 @@ public sealed interface Dialect permits Dialect.H2, Dialect.Postgres, Dialect.My
    * passes through unconverted, and every session is pinned to UTC so SQL time functions agree.
    */
   record MySql() implements Dialect {
+    @Override
+    public String quote(String column) {
+      return "`" + column + "`";
+    }
+
     @Override
     public boolean isLockNotAvailable(SQLException e) {
       // MySQL 8: ER_LOCK_NOWAIT; MariaDB reports NOWAIT as a lock wait timeout.

@@ -90,7 +90,7 @@ final class TryAttempt {
     }
     TryLog log;
     try {
-      log = TryLog.open(logPath, request.clock());
+      log = TryLog.open(logPath, request.clock(), request.masker());
     } catch (IOException | RuntimeException e) {
       return outcome(
           Result.failed(
@@ -165,7 +165,7 @@ final class TryAttempt {
             task.taskId(),
             rendered.args(),
             log::note,
-            services.connections(),
+            request.connections(),
             ShellCommand.dagFolder(request.dagFile()),
             services.dagRuns(),
             request.clock(),
@@ -479,18 +479,20 @@ final class TryAttempt {
         request.xcoms(),
         request.variables(),
         settings.configuration(),
-        request.previousSuccess());
+        request.previousSuccess(),
+        request.connections());
   }
 
   private TryOutcome outcome(Result r, Instant start, Path logPath) {
     return outcome(r, start, logPath, request.clock().instant());
   }
 
-  private static TryOutcome outcome(Result r, Instant start, Path logPath, Instant end) {
+  /** The outcome; its error line masked, as it reaches the scheduler's log and the CLI. */
+  private TryOutcome outcome(Result r, Instant start, Path logPath, Instant end) {
     return new TryOutcome(
         r.state(),
         r.failure(),
-        r.error(),
+        request.masker().mask(r.error()),
         r.returnValue(),
         r.exitCode(),
         start,

@@ -1,5 +1,6 @@
 package io.updraft.worker;
 
+import io.updraft.connections.SecretMasker;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -30,13 +31,15 @@ public final class TryLog implements Closeable {
   private final Path path;
   private final Clock clock;
   private final OutputStream out;
+  private final SecretMasker masker;
   private boolean closed;
   private String writeError;
 
-  private TryLog(Path path, Clock clock, OutputStream out) {
+  private TryLog(Path path, Clock clock, OutputStream out, SecretMasker masker) {
     this.path = path;
     this.clock = clock;
     this.out = out;
+    this.masker = masker;
   }
 
   /**
@@ -58,12 +61,21 @@ public final class TryLog implements Closeable {
    * file handler does), so nothing an earlier attempt wrote is lost.
    */
   public static TryLog open(Path path, Clock clock) throws IOException {
+    return open(path, clock, new SecretMasker());
+  }
+
+  /**
+   * {@link #open(Path, Clock)} with the try's secret masker: every line written, output and
+   * Updraft's own, has the secrets it knows by then replaced by {@code ***} (SPEC §1.7). Masking is
+   * per write: a secret cut by a {@link OutputPump#MAX_LINE} split is not found (decisions/0063).
+   */
+  public static TryLog open(Path path, Clock clock, SecretMasker masker) throws IOException {
     Files.createDirectories(path.getParent());
     OutputStream out =
         new BufferedOutputStream(
             Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
             64 * 1024);
-    return new TryLog(path, clock, out);
+    return new TryLog(path, clock, out, masker);
   }
 
   public Path path() {
@@ -72,7 +84,7 @@ public final class TryLog implements Closeable {
 
   /** Writes an Updraft line: {@code [2024-01-31T02:00:00.123Z] [updraft] message}. */
   public synchronized void note(String message) {
-    write("[" + clock.instant() + "] [updraft] " + message);
+    write("[" + clock.instant() + "] [updraft] " + masker.mask(message));
     flush();
   }
 
@@ -85,7 +97,12 @@ public final class TryLog implements Closeable {
       return;
     }
     try {
-      Utf8Escapes.write(b, off, len, out);
+      byte[] masked = masker.mask(b, off, len);
+      if (masked == null) {
+        Utf8Escapes.write(b, off, len, out);
+      } else {
+        Utf8Escapes.write(masked, 0, masked.length, out);
+      }
     } catch (IOException e) {
       failed(e);
     }
@@ -97,7 +114,12 @@ public final class TryLog implements Closeable {
       return;
     }
     try {
-      Utf8Escapes.write(b, off, len, out);
+      byte[] masked = masker.mask(b, off, len);
+      if (masked == null) {
+        Utf8Escapes.write(b, off, len, out);
+      } else {
+        Utf8Escapes.write(masked, 0, masked.length, out);
+      }
       out.write('\n');
     } catch (IOException e) {
       failed(e);

@@ -1,5 +1,9 @@
 package io.updraft.worker;
 
+import io.updraft.connections.ConnectionLookup;
+import io.updraft.connections.Lookups;
+import io.updraft.connections.SecretMasker;
+import io.updraft.connections.VariableLookup;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
 import io.updraft.timetable.DataInterval;
@@ -21,8 +25,10 @@ import java.util.Objects;
  * @param conf the run's conf
  * @param tryNumber 1 for the first try, as Airflow's {@code try_number}
  * @param logsRoot the folder under which the try's log file is created
- * @param variables values for {@code var.value.*} in templates (a placeholder until Variables are
- *     stored)
+ * @param connections where {@code conn.ID} and operators find connections (SPEC §1.7)
+ * @param variables where {@code var.value.KEY} finds variables
+ * @param masker the try's secret masker: the lookups add what they reveal, the log writer masks
+ *     every line with it; one per try
  * @param bundles where a custom operator's code comes from
  * @param dagFile the DAG's file, whose folder is a shell task's default working folder; null if
  *     unknown
@@ -41,7 +47,9 @@ public record TryRequest(
     XComLookup xcoms,
     Clock clock,
     Heartbeat heartbeat,
-    Map<String, String> variables,
+    ConnectionLookup connections,
+    VariableLookup variables,
+    SecretMasker masker,
     Bundles bundles,
     Path dagFile,
     PreviousSuccess previousSuccess) {
@@ -60,7 +68,9 @@ public record TryRequest(
     xcoms = xcoms == null ? XComLookup.none() : xcoms;
     clock = clock == null ? Clock.systemUTC() : clock;
     heartbeat = heartbeat == null ? Heartbeat.none() : heartbeat;
-    variables = variables == null ? Map.of() : Map.copyOf(variables);
+    connections = connections == null ? ConnectionLookup.none() : connections;
+    variables = variables == null ? VariableLookup.none() : variables;
+    masker = masker == null ? new SecretMasker() : masker;
     bundles = bundles == null ? Bundles.none() : bundles;
     previousSuccess = previousSuccess == null ? PreviousSuccess.none() : previousSuccess;
   }
@@ -103,7 +113,9 @@ public record TryRequest(
     private XComLookup xcoms;
     private Clock clock;
     private Heartbeat heartbeat;
-    private Map<String, String> variables;
+    private ConnectionLookup connections;
+    private VariableLookup variables;
+    private SecretMasker masker;
     private Bundles bundles;
     private Path dagFile;
     private PreviousSuccess previousSuccess;
@@ -146,8 +158,35 @@ public record TryRequest(
       return this;
     }
 
-    public Builder variables(Map<String, String> v) {
+    public Builder connections(ConnectionLookup v) {
+      this.connections = v;
+      return this;
+    }
+
+    public Builder variables(VariableLookup v) {
       this.variables = v;
+      return this;
+    }
+
+    /** A fixed map of variables (tests). */
+    public Builder variables(Map<String, String> v) {
+      this.variables = key -> java.util.Optional.ofNullable(v.get(key));
+      return this;
+    }
+
+    public Builder masker(SecretMasker v) {
+      this.masker = v;
+      return this;
+    }
+
+    /**
+     * The connections and variables of {@code lookups}, feeding a new masker for this try (the
+     * worker's way; tests may set the three apart).
+     */
+    public Builder secrets(Lookups lookups) {
+      this.masker = new SecretMasker();
+      this.connections = lookups.connections(masker);
+      this.variables = lookups.variables(masker);
       return this;
     }
 
@@ -179,7 +218,9 @@ public record TryRequest(
           xcoms,
           clock,
           heartbeat,
+          connections,
           variables,
+          masker,
           bundles,
           dagFile,
           previousSuccess);

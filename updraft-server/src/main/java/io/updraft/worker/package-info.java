@@ -22,8 +22,9 @@
  *       prints (docs/decisions/0047).
  *   <li>A try lasts until its output pipes close, as Airflow reads output to its end; a timeout
  *       still bounds it.
- *   <li>{@code var} in templates reads the variables passed in the request: a placeholder until
- *       Variables are stored.
+ *   <li>{@code conn} and {@code var} in templates read the request's lookups ({@code
+ *       UPDRAFT_CONN_*}/{@code UPDRAFT_VAR_*}, then the tables) when named; every secret they
+ *       reveal is masked as {@code ***} in the try's log.
  *   <li>{@code empty} tasks write no log.
  * </ul>
  */

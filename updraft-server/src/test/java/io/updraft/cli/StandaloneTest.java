@@ -61,6 +61,8 @@ class StandaloneTest {
       }
     }
     assertThat(banner.toString()).contains("Updraft standalone is running").contains("1 DAGs");
+    assertThat(banner.toString()).contains("created a Fernet key in " + home.resolve("fernet.key"));
+    assertThat(home.resolve("fernet.key")).isRegularFile();
     assertThat(runs).hasSize(1);
     assertThat(runs.get(0).runId()).startsWith("scheduled__");
     assertThat(runs.get(0).state()).isEqualTo(DagRunState.SUCCESS);

@@ -2,7 +2,6 @@ package io.updraft.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.updraft.connections.ConnectionLookup;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Schedule;
 import io.updraft.dag.Task;
@@ -84,7 +83,7 @@ class TriggerDagOperatorTest {
     TaskRunner runner =
         new TaskRunner(
             RunnerSettings.defaults().withHeartbeatInterval(Duration.ofMillis(50)),
-            new OperatorServices(ConnectionLookup.none(), new DatabaseDagRuns(db, clock)));
+            new OperatorServices(new DatabaseDagRuns(db, clock)));
     Files.createDirectories(tmp.resolve("logs"));
     return runner.start(
         TryRequest.builder(

@@ -1,25 +1,20 @@
 package io.updraft.worker.operators;
 
-import io.updraft.connections.ConnectionLookup;
 import java.util.Objects;
 
 /**
- * What the in-JVM operators reach outside the try: connections ({@code conn:}) and DAG runs ({@code
- * trigger_dag}). A worker on the metadata database gives both; {@link #none()} gives neither (tests
- * of other operators, {@code tasks test} without a database).
+ * What the in-JVM operators reach outside the try besides its connections (which come with the
+ * try's request, so that what they reveal is masked in its log): the DAG runs {@code trigger_dag}
+ * creates and reads. A worker on the metadata database gives them; {@link #none()} does not ({@code
+ * tasks test}, tests of other operators).
  */
-public record OperatorServices(ConnectionLookup connections, DagRuns dagRuns) {
+public record OperatorServices(DagRuns dagRuns) {
 
   public OperatorServices {
-    Objects.requireNonNull(connections, "connections");
     Objects.requireNonNull(dagRuns, "dagRuns");
   }
 
   public static OperatorServices none() {
-    return new OperatorServices(ConnectionLookup.none(), DagRuns.none());
-  }
-
-  public OperatorServices withConnections(ConnectionLookup lookup) {
-    return new OperatorServices(lookup, dagRuns);
+    return new OperatorServices(DagRuns.none());
   }
 }

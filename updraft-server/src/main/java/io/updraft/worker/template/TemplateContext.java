@@ -1,7 +1,5 @@
 package io.updraft.worker.template;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.updraft.worker.XComLookup;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -24,12 +22,10 @@ import java.util.Set;
  *
  * <p>As in Airflow, {@code conf} is the configuration ({@code conf.get('core', 'parallelism')},
  * {@code conf.core.parallelism}), and the run's conf is {@code dag_run.conf} (and {@code params},
- * conf laid over the DAG's params). {@code var} reads the variables passed in {@link
- * TryContext#variables()} until Variables are stored.
+ * conf laid over the DAG's params). {@code var} and {@code conn} read the try's lookups when a
+ * template names them ({@link SecretsContext}).
  */
 public final class TemplateContext {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private TemplateContext() {}
 
@@ -91,7 +87,8 @@ public final class TemplateContext {
 
     ctx.put("params", params(c.dagParams(), c.conf()));
     ctx.put("conf", configuration(c.configuration()));
-    ctx.put("var", variables(c.variables()));
+    ctx.put("var", SecretsContext.var(c.variables()));
+    ctx.put("conn", SecretsContext.conn(c.connections()));
     ctx.put("macros", MACROS);
     return ctx;
   }
@@ -242,22 +239,6 @@ public final class TemplateContext {
       return values;
     }
     return c.xcoms().pull(dag, c.runId(), String.valueOf(taskIds), k).orElse(kwargs.get("default"));
-  }
-
-  private static Map<String, Object> variables(Map<String, String> vars) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    vars.forEach(
-        (name, text) -> {
-          try {
-            json.put(name, JSON.readValue(text, Object.class));
-          } catch (JsonProcessingException e) {
-            json.put(name, text); // not JSON: var.json.x reads it as text
-          }
-        });
-    Map<String, Object> var = new LinkedHashMap<>();
-    var.put("value", new LinkedHashMap<>(vars));
-    var.put("json", json);
-    return var;
   }
 
   private static Object arg(List<Object> args, Map<String, Object> kwargs, int index, String name) {

@@ -104,6 +104,14 @@ final class UpdraftPebbleExtension extends AbstractExtension {
       EvaluationContextImpl context,
       String filename,
       int lineNumber) {
+    if (instance instanceof NamedLookup lookup) {
+      return new ResolvedAttribute(
+          lookup.resolve(
+              String.valueOf(attributeName),
+              args == null ? null : argumentValues == null ? new Object[0] : argumentValues,
+              lineNumber,
+              filename));
+    }
     if (instance instanceof Map<?, ?> map && args != null) {
       return new ResolvedAttribute(
           PyDicts.call(map, String.valueOf(attributeName), argumentValues, lineNumber, filename));

@@ -40,12 +40,11 @@ final class OperatorTries {
   }
 
   TaskRunner runner() {
-    ConnectionLookup lookup = id -> Optional.ofNullable(connections.get(id));
     return new TaskRunner(
         RunnerSettings.defaults()
             .withKillGrace(Duration.ofSeconds(2))
             .withHeartbeatInterval(Duration.ofMillis(50)),
-        new OperatorServices(lookup, dagRuns));
+        new OperatorServices(dagRuns));
   }
 
   TryOutcome run(String operator, Map<String, Object> args) {
@@ -60,9 +59,12 @@ final class OperatorTries {
     return runner().start(request(task(operator, args, null)));
   }
 
+  private final ConnectionLookup lookup = id -> Optional.ofNullable(connections.get(id));
+
   private TryRequest request(Task task) {
     return TryRequest.builder(dag(task), "t", RUN_ID, LOGICAL, logs)
         .dagFile(dagFile)
+        .connections(lookup)
         .heartbeat(heartbeat)
         .build();
   }
