@@ -129,4 +129,78 @@ class DagsTestInJvmOperatorsTest {
                 + port
                 + "/orders/nope (expected 2xx): no such day");
   }
+
+  /** A connection added with the CLI, a sql task reading it: rows as XCom, the password masked. */
+  @Test
+  void sqlReadsAConnectionFromTheHomeAndItsRowsFeedTheNextTask() throws Exception {
+    Path db = home.resolve("warehouse");
+    CliRun migrate = CliRun.in(home, dags, "db", "migrate");
+    assertThat(migrate.exitCode()).as(migrate.err()).isZero();
+    CliRun add =
+        CliRun.in(
+            home,
+            dags,
+            "connections",
+            "add",
+            "warehouse",
+            "--conn-type",
+            "h2",
+            "--conn-host",
+            "jdbc:h2:file:" + db + ";USER=etl;PASSWORD=pw-xyz-123",
+            "--conn-login",
+            "etl",
+            "--conn-password",
+            "pw-xyz-123");
+    assertThat(add.exitCode()).as(add.err()).isZero();
+    Files.writeString(
+        dags.resolve("load.yaml"),
+        """
+        dag_id: load
+        schedule: null
+        tasks:
+          - task_id: load
+            operator: sql
+            conn: warehouse
+            sql:
+              - create table if not exists orders (id int, amount decimal(10,2), order_day date)
+              - insert into orders values (1, 12.50, :day), (2, 7.25, :day)
+              - select count(*) as n, sum(amount) as total from orders where order_day = :day
+            parameters: {day: "{{ ds }}"}
+          - task_id: show
+            operator: shell
+            command: "echo rows={{ ti.xcom_pull('load') }} pw={{ conn.warehouse.password }}"
+            upstream: [load]
+          - task_id: broken
+            operator: sql
+            conn: warehouse
+            sql: select * from no_such_table
+            retries: 1
+            retry_delay: 0s
+        """);
+    CliRun r = CliRun.in(home, dags, "dags", "test", "load", "2024-01-02", "-o", "json");
+    assertThat(r.exitCode()).as(r.err() + r.out()).isEqualTo(1);
+    JsonNode result = JSON.readTree(r.out());
+    Path runLogs = home.resolve("logs/dag_id=load/run_id=manual__2024-01-02T00:00:00+00:00");
+    assertThat(states(result))
+        .as(() -> readQuietly(runLogs.resolve("task_id=load/attempt=1.log")))
+        .containsEntry("load", "success")
+        .containsEntry("show", "success")
+        .containsEntry("broken", "failed");
+    String show = Files.readString(runLogs.resolve("task_id=show/attempt=1.log"));
+    assertThat(show).contains("rows=[{\"N\": 2, \"TOTAL\": 19.75}] pw=***");
+    assertThat(show).doesNotContain("pw-xyz-123");
+    String broken = Files.readString(runLogs.resolve("task_id=broken/attempt=2.log"));
+    assertThat(broken)
+        .contains("[updraft] error: task 'broken' (connection 'warehouse'): SQL error: ")
+        .contains("NO_SUCH_TABLE")
+        .doesNotContain("pw-xyz-123");
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
 }
