@@ -1,35 +1,27 @@
 package io.updraft.callbacks;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.updraft.dag.Notifier;
+import io.updraft.worker.operators.HttpRequestRunner;
+import io.updraft.worker.operators.OperatorFailure;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /**
- * {@code {http: {url, method, headers, body}}}: one request on {@link HttpClient}; a 2xx status is
- * delivered. A map or list body is sent as JSON (a Slack or Teams incoming webhook takes exactly
+ * {@code {http: {url, method, headers, body}}}: one request through the {@code http} operator's
+ * {@link HttpRequestRunner} (the process's shared client, its timeouts and redirects); a 2xx status
+ * is delivered. A map or list body is sent as JSON (a Slack or Teams incoming webhook takes exactly
  * that), a string as it is.
  */
 final class HttpNotifier {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int BODY_START = 500;
 
-  private final HttpClient client;
   private final Duration timeout;
 
   HttpNotifier(Duration timeout) {
     this.timeout = timeout;
-    this.client =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(30))
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
   }
 
   void send(Notifier.Http h, PrintWriter log) throws InterruptedException {
@@ -43,22 +35,23 @@ final class HttpNotifier {
         || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
       throw new NotifierFailure("url '" + h.url() + "' must start with http:// or https://");
     }
-    String body = body(h.body());
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout);
-    boolean json = h.body() != null && !(h.body() instanceof String);
-    if (json && h.headers().keySet().stream().noneMatch(k -> k.equalsIgnoreCase("content-type"))) {
-      b.header("Content-Type", "application/json");
-    }
-    h.headers().forEach(b::header);
-    b.method(
-        h.method(),
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    log.println(h.method() + " " + h.url());
-    HttpResponse<String> response;
+    HttpRequestRunner.Request request;
     try {
-      response = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      request =
+          HttpRequestRunner.request(
+              null,
+              h.method(),
+              h.url(),
+              h.headers() == null ? Map.of() : h.headers(),
+              h.body(),
+              timeout);
+    } catch (OperatorFailure e) {
+      throw new NotifierFailure(e.getMessage());
+    }
+    log.println(h.method() + " " + h.url());
+    HttpRequestRunner.Response response;
+    try {
+      response = HttpRequestRunner.shared().send(request, BODY_START, abort -> {});
     } catch (IOException e) {
       throw new NotifierFailure(
           h.method()
@@ -70,35 +63,17 @@ final class HttpNotifier {
               + e.getMessage(),
           e);
     }
-    String start =
-        response.body().length() > BODY_START
-            ? response.body().substring(0, BODY_START) + "…"
-            : response.body();
-    log.println("status " + response.statusCode() + ": " + start);
-    if (response.statusCode() / 100 != 2) {
+    String start = response.text() + (response.truncated() ? "…" : "");
+    log.println("status " + response.status() + ": " + start);
+    if (response.status() / 100 != 2) {
       throw new NotifierFailure(
           h.method()
               + " "
               + h.url()
               + " answered "
-              + response.statusCode()
+              + response.status()
               + ": "
-              + oneLine(start));
+              + response.start(BODY_START));
     }
-  }
-
-  private static String body(Object body) {
-    if (body == null || body instanceof String) {
-      return (String) body;
-    }
-    try {
-      return JSON.writeValueAsString(body);
-    } catch (JsonProcessingException e) {
-      throw new NotifierFailure("the body cannot be sent as JSON: " + e.getOriginalMessage());
-    }
-  }
-
-  private static String oneLine(String s) {
-    return s.replaceAll("\\s+", " ").trim();
   }
 }
