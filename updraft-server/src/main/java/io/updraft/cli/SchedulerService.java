@@ -4,7 +4,7 @@ import io.updraft.callbacks.CallbackRunner;
 import io.updraft.callbacks.Notifiers;
 import io.updraft.config.ConfigKey;
 import io.updraft.config.UpdraftConfig;
-import io.updraft.connections.ConnectionLookup;
+import io.updraft.connections.SecretMasker;
 import io.updraft.dagproc.DagProcessor;
 import io.updraft.executor.LocalExecutor;
 import io.updraft.executor.WorkerTryRunner;
@@ -126,7 +126,8 @@ final class SchedulerService implements AutoCloseable {
         new CallbackRunner(
                 db,
                 callbackVersions::get,
-                new Notifiers(ConnectionLookup.none(), callbackTimeout),
+                new Notifiers(
+                    settings.lookups(db).connections(new SecretMasker()), callbackTimeout),
                 settings.home().resolve("logs"),
                 clock,
                 CallbackRunner.Settings.forTimeout(callbackTimeout),
