@@ -125,8 +125,9 @@ class YamlDagParserTest {
     String e = onlyError(parse(HEAD + "tasks:\n  - task_id: a\n    operator: shel\n"));
     assertThat(e)
         .isEqualTo(
-            "5:5: unknown operator 'shel' — use one of shell, empty, branch, short_circuit, or a"
-                + " custom operator's class name; did you mean shell?");
+            "5:5: unknown operator 'shel' — use one of shell, empty, http, sql, branch,"
+                + " short_circuit, trigger_dag, email, or a custom operator's class name; did you"
+                + " mean shell?");
   }
 
   @Test
