@@ -30,4 +30,23 @@ public final class Await {
       }
     }
   }
+
+  /**
+   * As {@link #until}, with the process's output as diagnostics, and a condition that throws
+   * counting as not yet: a row not written yet, or H2 between owners.
+   */
+  public static void untilQuietly(
+      String what, Duration timeout, BooleanSupplier condition, ChildJvm process) {
+    until(
+        what,
+        timeout,
+        () -> {
+          try {
+            return condition.getAsBoolean();
+          } catch (RuntimeException e) {
+            return false;
+          }
+        },
+        process::describe);
+  }
 }
