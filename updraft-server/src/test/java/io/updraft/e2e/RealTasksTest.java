@@ -246,6 +246,10 @@ abstract class RealTasksTest {
     Path runLogs = home.resolve("logs/dag_id=pipeline/run_id=" + RUN_ID);
     String show = Files.readString(runLogs.resolve("task_id=show/attempt=1.log"));
     assertThat(show).contains("rows=[{\"n\": 1, \"total\": 42}] pw=***").doesNotContain(PASSWORD);
+    assertThat(Files.readString(runLogs.resolve("task_id=load/attempt=1.log")))
+        .contains("statement 2 of 3: insert into e2e_orders values")
+        .contains("(1 parameter)\n")
+        .contains("committed 3 statements");
     assertThat(Files.readString(runLogs.resolve("task_id=boom/attempt=1.log")))
         .doesNotContain(PASSWORD);
 

@@ -89,7 +89,11 @@ final class SqlOperator implements InJvmOperator {
             + count
             + ": "
             + OperatorFailure.oneLine(shorten(statement))
-            + (bound.values().isEmpty() ? "" : " (" + bound.values().size() + " parameters)"));
+            + (bound.values().isEmpty()
+                ? ""
+                : " ("
+                    + bound.values().size()
+                    + (bound.values().size() == 1 ? " parameter)" : " parameters)")));
     try (PreparedStatement ps = c.prepareStatement(bound.sql())) {
       ctx.onAbort(
           () -> {
