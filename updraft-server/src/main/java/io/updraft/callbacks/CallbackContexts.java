@@ -2,6 +2,8 @@ package io.updraft.callbacks;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.updraft.connections.ConnectionLookup;
+import io.updraft.connections.VariableLookup;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Notifier;
 import io.updraft.dag.Task;
@@ -41,8 +43,11 @@ public final class CallbackContexts {
     this.versions = versions;
   }
 
-  /** The notifier of {@code row} with its templates rendered. */
-  Notifier render(CallbackRow row) {
+  /**
+   * The notifier of {@code row} with its templates rendered; {@code conn.*} and {@code var.*} read
+   * through the given lookups.
+   */
+  Notifier render(CallbackRow row, ConnectionLookup connections, VariableLookup variables) {
     Notifier notifier = NotifierJson.read(row.notifierJson()).get(0);
     DagRunRow run =
         runs.get(row.dagId(), row.runId())
@@ -68,9 +73,10 @@ public final class CallbackContexts {
             conf(run.conf()),
             Math.max(row.tryNumber(), 1),
             null,
+            variables,
             null,
             null,
-            null);
+            connections);
     Map<String, Object> ctx = new LinkedHashMap<>(TemplateContext.of(tc));
     ctx.put("reason", reason(row.event()));
     ctx.put("exception", row.reason() == null ? "" : row.reason());

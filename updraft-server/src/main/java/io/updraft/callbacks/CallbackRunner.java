@@ -1,5 +1,7 @@
 package io.updraft.callbacks;
 
+import io.updraft.connections.Lookups;
+import io.updraft.connections.SecretMasker;
 import io.updraft.dag.Notifier;
 import io.updraft.store.CallbackRequestRepository;
 import io.updraft.store.CallbackRequestRepository.CallbackRow;
@@ -69,6 +71,7 @@ public final class CallbackRunner implements AutoCloseable {
   private final DeadlineAlerts deadlines;
   private final CallbackContexts contexts;
   private final Notifiers notifiers;
+  private final Lookups lookups;
   private final Path logsRoot;
   private final Clock clock;
   private final Settings settings;
@@ -80,6 +83,7 @@ public final class CallbackRunner implements AutoCloseable {
   private boolean signalled;
   private Thread thread;
 
+  /** A runner whose notifiers see no connections or variables in their templates (tests). */
   public CallbackRunner(
       Database db,
       CallbackContexts.DagLookup versions,
@@ -88,6 +92,23 @@ public final class CallbackRunner implements AutoCloseable {
       Clock clock,
       Settings settings,
       String name) {
+    this(db, versions, notifiers, Lookups.none(), logsRoot, clock, settings, name);
+  }
+
+  /**
+   * @param lookups where a notifier's {@code conn.*} and {@code var.*} read, as a task's do; what
+   *     they reveal is masked in the callback's log
+   */
+  public CallbackRunner(
+      Database db,
+      CallbackContexts.DagLookup versions,
+      Notifiers notifiers,
+      Lookups lookups,
+      Path logsRoot,
+      Clock clock,
+      Settings settings,
+      String name) {
+    this.lookups = lookups;
     this.requests = new CallbackRequestRepository(db);
     this.deadlines = new DeadlineAlerts(db, requests);
     this.contexts = new CallbackContexts(new DagRunRepository(db), versions);
@@ -202,6 +223,7 @@ public final class CallbackRunner implements AutoCloseable {
   private boolean deliver(CallbackRow row) {
     Path logFile = logFile(row);
     StringWriter text = new StringWriter();
+    SecretMasker masker = new SecretMasker();
     String error = null;
     try (PrintWriter out = new PrintWriter(text)) {
       out.println(
@@ -214,9 +236,10 @@ public final class CallbackRunner implements AutoCloseable {
               + ": "
               + row.event()
               + (row.taskId() == null ? "" : " of task " + row.taskId()));
-      flush(logFile, text);
+      flush(logFile, text, masker);
       try {
-        Notifier notifier = contexts.render(row);
+        Notifier notifier =
+            contexts.render(row, lookups.connections(masker), lookups.variables(masker));
         notifiers.send(notifier, logFile, out);
         out.println("delivered");
       } catch (InterruptedException e) {
@@ -227,7 +250,7 @@ public final class CallbackRunner implements AutoCloseable {
         out.println("FAILED: " + error);
       }
     }
-    flush(logFile, text);
+    flush(logFile, text, masker);
     Instant now = clock.instant();
     if (error == null) {
       requests.succeeded(row, now);
@@ -269,9 +292,9 @@ public final class CallbackRunner implements AutoCloseable {
     return p;
   }
 
-  /** Appends what was written so far (a shell notifier appends its own output in between). */
-  private static void flush(Path file, StringWriter text) {
-    String s = text.toString();
+  /** Appends what was written so far, with the secrets the notifier's templates read masked. */
+  private static void flush(Path file, StringWriter text, SecretMasker masker) {
+    String s = masker.mask(text.toString());
     text.getBuffer().setLength(0);
     if (s.isEmpty()) {
       return;

@@ -3,7 +3,8 @@ package io.updraft.cli;
 import io.updraft.callbacks.CallbackRunner;
 import io.updraft.callbacks.NotifierJson;
 import io.updraft.callbacks.Notifiers;
-import io.updraft.connections.ConnectionLookup;
+import io.updraft.connections.Lookups;
+import io.updraft.connections.SecretMasker;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.store.CallbackRequestRepository.CallbackRow;
 import io.updraft.store.DagRunRow;
@@ -26,18 +27,14 @@ final class DagsTestCallbacks {
   private DagsTestCallbacks() {}
 
   static List<CallbackRow> run(
-      Database db,
-      DagVersions versions,
-      ConnectionLookup connections,
-      DagRunRow run,
-      Path logs,
-      Clock clock) {
+      Database db, DagVersions versions, Lookups lookups, DagRunRow run, Path logs, Clock clock) {
     CallbackRunner.Settings s = CallbackRunner.Settings.defaults();
     try (CallbackRunner runner =
         new CallbackRunner(
             db,
             versions::get,
-            new Notifiers(connections, Notifiers.DEFAULT_TIMEOUT),
+            new Notifiers(lookups.connections(new SecretMasker()), Notifiers.DEFAULT_TIMEOUT),
+            lookups,
             logs,
             clock,
             new CallbackRunner.Settings(s.pollEvery(), s.lease(), BACKOFF, s.batch()),

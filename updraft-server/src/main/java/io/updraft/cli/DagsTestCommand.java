@@ -2,7 +2,6 @@ package io.updraft.cli;
 
 import io.updraft.UpdraftException;
 import io.updraft.config.ConfigKey;
-import io.updraft.connections.SecretMasker;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
 import io.updraft.executor.LocalExecutor;
@@ -123,13 +122,7 @@ final class DagsTestCommand implements Callable<Integer> {
       DagRunRow done = runToEnd(db, versions, run, logs, settings, clock);
       // As Airflow's dags test, callbacks run too: here, after the run, in this process.
       List<CallbackRow> callbacks =
-          DagsTestCallbacks.run(
-              db,
-              versions,
-              settings.lookups(db).connections(new SecretMasker()),
-              done,
-              logs,
-              clock);
+          DagsTestCallbacks.run(db, versions, settings.lookups(db), done, logs, clock);
       List<TaskInstanceRow> tis =
           TaskOrder.sort(dag, new TaskInstanceRepository(db).listForRun(dagId, run.runId()));
       print(done, tis, callbacks, logs);

@@ -128,6 +128,7 @@ final class SchedulerService implements AutoCloseable {
                 callbackVersions::get,
                 new Notifiers(
                     settings.lookups(db).connections(new SecretMasker()), callbackTimeout),
+                settings.lookups(db),
                 settings.home().resolve("logs"),
                 clock,
                 CallbackRunner.Settings.forTimeout(callbackTimeout),

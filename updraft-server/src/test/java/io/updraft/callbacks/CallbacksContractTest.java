@@ -3,6 +3,7 @@ package io.updraft.callbacks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.updraft.connections.ConnectionLookup;
+import io.updraft.connections.Lookups;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Deadline;
 import io.updraft.dag.Notifier;
@@ -94,11 +95,16 @@ abstract class CallbacksContractTest {
   }
 
   private CallbackRunner runner(String name) {
+    return runner(name, Lookups.none());
+  }
+
+  private CallbackRunner runner(String name, Lookups lookups) {
     DagVersions versions = new DagVersions(new SerializedDagRepository(db));
     return new CallbackRunner(
         db,
         versions::get,
         new Notifiers(ConnectionLookup.none(), Duration.ofMinutes(1)),
+        lookups,
         tmp.resolve("logs"),
         clock,
         new CallbackRunner.Settings(Duration.ofSeconds(1), Duration.ofMinutes(2), BACKOFF, 16),
@@ -143,6 +149,39 @@ abstract class CallbacksContractTest {
     CallbackRow row = new CallbackRequestRepository(db).forRun(run.dagId(), run.runId()).get(0);
     assertThat(row.state()).isEqualTo("success");
     assertThat(row.attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void aNotifierReadsConnectionsAndVariablesAndItsLogMasksTheirSecrets() throws Exception {
+    DagRunRow run = run(dag(null));
+    Lookups lookups =
+        Lookups.environmentOnly(
+            Map.of(
+                "UPDRAFT_VAR_API_TOKEN", "tok-8c1f-secret",
+                "UPDRAFT_VAR_CHANNEL", "alerts",
+                "UPDRAFT_CONN_HOOK", "http://bot:pw-9d2e-secret@hooks.example.com:443/https"));
+    addShell(
+        run,
+        "load",
+        "on_failure",
+        "echo '{{ var.value.channel }} {{ var.value.api_token }} {{ conn.hook.host }}"
+            + " {{ conn.hook.password }}'",
+        "boom");
+    addShell(run, "load", "on_retry", "echo '{{ var.value.no_such_key }}'", "boom");
+    try (CallbackRunner r = runner("a", lookups)) {
+      CallbackRunner.Pass p = r.runOnce();
+      assertThat(p.delivered()).isEqualTo(1);
+      assertThat(p.failedAttempts()).isEqualTo(1);
+    }
+    List<CallbackRow> rows = new CallbackRequestRepository(db).forRun(run.dagId(), run.runId());
+    CallbackRow sent = rows.stream().filter(x -> x.event().equals("on_failure")).findFirst().get();
+    String log = Files.readString(CallbackRunner.logPath(tmp.resolve("logs"), sent));
+    assertThat(log)
+        .contains("alerts *** hooks.example.com ***")
+        .doesNotContain("tok-8c1f-secret")
+        .doesNotContain("pw-9d2e-secret");
+    CallbackRow missing = rows.stream().filter(x -> x.event().equals("on_retry")).findFirst().get();
+    assertThat(missing.lastError()).contains("no_such_key");
   }
 
   @Test
