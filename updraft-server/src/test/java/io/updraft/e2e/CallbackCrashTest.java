@@ -11,28 +11,24 @@ import io.updraft.store.CallbackRequestRepository.CallbackRow;
 import io.updraft.store.DagRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.Database;
-import io.updraft.store.DatabaseConfig;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 of a real scheduler JVM after a task ended and while its callback runs: the callback row
  * written with the task's end survives, and a restarted scheduler runs the callback again once the
  * dead runner's lease is over — none is lost, and the task's and run's states are untouched.
  */
-abstract class CallbackCrashTest {
+abstract class CallbackCrashTest extends HomeTestBase {
   /** A callback whose first run hangs (and says so); any later run records its delivery. */
   private static final String DAG =
       """
@@ -54,48 +50,29 @@ abstract class CallbackCrashTest {
           "UPDRAFT_SCHEDULER_CALLBACK_TIMEOUT", "10s",
           "UPDRAFT_CORE_DAGS_ARE_PAUSED_AT_CREATION", "false");
 
-  @TempDir Path home;
-  private Path dags;
   private Path marks;
-  private final List<ChildJvm> processes = new ArrayList<>();
-  private Database held;
 
-  /** The database URL to use, or null for the home's embedded H2. */
-  abstract String dbUrl();
-
-  void createDatabase() throws Exception {}
-
-  void dropDatabase() throws Exception {}
-
-  private String url() {
-    return dbUrl() != null ? dbUrl() : DatabaseConfig.defaultUrl(home);
+  CallbackCrashTest() {
+    super(ENV, Duration.ofSeconds(90));
   }
 
   @BeforeEach
   void folder() throws Exception {
-    createDatabase();
-    dags = Files.createDirectories(home.resolve("dags"));
     marks = Files.createDirectories(home.resolve("marks"));
-    Files.writeString(dags.resolve("cbcrash.yaml"), DAG.formatted(marks));
-    try (Database db = Database.open(url())) {
-      db.migrate();
-    }
+    Files.writeString(site.dags().resolve("cbcrash.yaml"), DAG.formatted(marks));
+    site.migrate();
   }
 
   @AfterEach
   void reap() throws Exception {
-    killHungCallback();
-    for (ChildJvm p : processes) {
-      p.close();
-    }
-    if (held != null) {
-      held.close();
-    }
-    dropDatabase();
+    killHungCallback(); // before the base class closes the JVMs and the database
   }
 
   /** The first callback's {@code sleep}, left behind by the killed JVM. */
   private void killHungCallback() throws Exception {
+    if (marks == null) {
+      return; // set-up did not get that far
+    }
     Path first = marks.resolve("first");
     if (Files.exists(first)) {
       long pid = Long.parseLong(Files.readString(first).strip());
@@ -103,44 +80,9 @@ abstract class CallbackCrashTest {
     }
   }
 
-  private ChildJvm scheduler(String name) {
-    List<String> args =
-        new ArrayList<>(List.of("--home", home.toString(), "--dags-folder", dags.toString()));
-    if (dbUrl() != null) {
-      args.addAll(List.of("--db-url", dbUrl()));
-    }
-    args.add("scheduler");
-    ChildJvm p = ChildJvm.updraft(name, home, ENV, args);
-    processes.add(p);
-    return p;
-  }
-
-  private <T> T db(Function<Database, T> work) {
-    if (held != null) {
-      return work.apply(held);
-    }
-    try (Database db = Database.open(url())) {
-      return work.apply(db);
-    }
-  }
-
-  private static void await(String what, ChildJvm p, java.util.function.BooleanSupplier ok) {
-    Await.until(
-        what,
-        Duration.ofSeconds(90),
-        () -> {
-          try {
-            return ok.getAsBoolean();
-          } catch (RuntimeException e) {
-            return false; // the database may be between owners (H2 after a crash): look again
-          }
-        },
-        p::describe);
-  }
-
   @Test
   void aCallbackCutOffByKill9RunsAfterARestart() throws Exception {
-    ChildJvm first = scheduler("first");
+    ChildJvm first = site.updraft("first", "scheduler");
     await("the scheduler to start", first, () -> first.output().contains("is running"));
     await(
         "the DAG to be read",
@@ -156,12 +98,12 @@ abstract class CallbackCrashTest {
 
     first.kill();
     killHungCallback();
-    held = Database.open(url()); // on H2: takes over the file the dead JVM served
+    Database held = site.hold(); // on H2: takes over the file the dead JVM served
     assertThat(Files.exists(marks.resolve("delivered"))).isFalse();
     assertThat(new TaskInstanceRepository(held).listForRun("cbcrash", "r1").get(0).state())
         .isEqualTo(TaskInstanceState.SUCCESS);
 
-    ChildJvm second = scheduler("second");
+    ChildJvm second = site.updraft("second", "scheduler");
     await(
         "the callback to be delivered after the restart",
         second,

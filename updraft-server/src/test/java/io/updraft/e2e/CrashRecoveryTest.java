@@ -8,8 +8,6 @@ import io.updraft.state.DagRunState;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRepository;
 import io.updraft.store.DagRunRepository;
-import io.updraft.store.Database;
-import io.updraft.store.DatabaseConfig;
 import io.updraft.store.JobRepository;
 import io.updraft.store.JobRow;
 import io.updraft.store.JobType;
@@ -22,21 +20,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 of a real scheduler JVM while a task runs, then a fresh scheduler: the lost try is found
  * by its stale heartbeat and retried, what the dead scheduler had queued is rescheduled at once,
  * and every run finishes. On the embedded H2 (the home's database, AUTO_SERVER) and PostgreSQL.
  */
-abstract class CrashRecoveryTest {
+abstract class CrashRecoveryTest extends HomeTestBase {
   private static final String DAG =
       """
       dag_id: crash
@@ -61,71 +55,14 @@ abstract class CrashRecoveryTest {
           "UPDRAFT_SCHEDULER_TASK_QUEUED_TIMEOUT", "10m",
           "UPDRAFT_CORE_DAGS_ARE_PAUSED_AT_CREATION", "false");
 
-  @TempDir Path home;
-  private Path dags;
-  private final List<ChildJvm> processes = new ArrayList<>();
-
-  /** The database URL to use, or null for the home's embedded H2. */
-  abstract String dbUrl();
-
-  /** A database of its own for the test, if the engine needs one made. */
-  void createDatabase() throws Exception {}
-
-  /** Drops what {@link #createDatabase} made, once every process is gone. */
-  void dropDatabase() throws Exception {}
-
-  private String url() {
-    return dbUrl() != null ? dbUrl() : DatabaseConfig.defaultUrl(home);
+  CrashRecoveryTest() {
+    super(ENV, Duration.ofSeconds(90));
   }
 
   @BeforeEach
   void folder() throws Exception {
-    createDatabase();
-    dags = Files.createDirectories(home.resolve("dags"));
-    Files.writeString(dags.resolve("crash.yaml"), DAG);
-    try (Database db = Database.open(url())) {
-      db.migrate();
-    }
-  }
-
-  @AfterEach
-  void reap() throws Exception {
-    for (ChildJvm p : processes) {
-      p.close();
-    }
-    if (held != null) {
-      held.close();
-    }
-    dropDatabase();
-  }
-
-  private ChildJvm scheduler(String name) {
-    List<String> args =
-        new ArrayList<>(List.of("--home", home.toString(), "--dags-folder", dags.toString()));
-    if (dbUrl() != null) {
-      args.addAll(List.of("--db-url", dbUrl()));
-    }
-    args.add("scheduler");
-    ChildJvm p = ChildJvm.updraft(name, home, ENV, args);
-    processes.add(p);
-    return p;
-  }
-
-  /** Set after the crash: the test's own connection, held open to the end. */
-  private Database held;
-
-  /**
-   * The database for one look. Before the crash each look opens and closes a connection (on H2 it
-   * goes through the scheduler JVM serving the file); after it, one held connection, so the test
-   * does not keep taking the H2 file over while the next scheduler tries to open it.
-   */
-  private <T> T db(Function<Database, T> work) {
-    if (held != null) {
-      return work.apply(held);
-    }
-    try (Database db = Database.open(url())) {
-      return work.apply(db);
-    }
+    Files.writeString(site.dags().resolve("crash.yaml"), DAG);
+    site.migrate();
   }
 
   private TaskInstanceRow ti(String runId, String taskId) {
@@ -138,23 +75,9 @@ abstract class CrashRecoveryTest {
                     .orElseThrow());
   }
 
-  private static void await(String what, ChildJvm p, java.util.function.BooleanSupplier ok) {
-    Await.until(
-        what,
-        Duration.ofSeconds(90),
-        () -> {
-          try {
-            return ok.getAsBoolean();
-          } catch (RuntimeException e) {
-            return false; // the database may be between owners (H2 after a crash): look again
-          }
-        },
-        p::describe);
-  }
-
   @Test
   void afterKill9AndARestartTheLostTryIsRetriedAndQueuedWorkRescheduled() throws Exception {
-    ChildJvm first = scheduler("first");
+    ChildJvm first = site.updraft("first", "scheduler");
     // Only once it serves the database: on H2 the first JVM to open the file serves it, and the
     // test must not be that JVM.
     await("the scheduler to start", first, () -> first.output().contains("is running"));
@@ -176,7 +99,7 @@ abstract class CrashRecoveryTest {
         db(d -> new JobRepository(d).aliveSince(JobType.SCHEDULER, Instant.EPOCH).get(0).id());
 
     first.kill();
-    held = Database.open(url()); // on H2: takes over the file the dead JVM served
+    site.hold(); // on H2: takes over the file the dead JVM served
 
     // What the dead scheduler had queued but not started (its executor's queue died with it):
     // a second run whose first task it had queued.
@@ -211,7 +134,7 @@ abstract class CrashRecoveryTest {
         });
     assertThat(ti("r2", "slow").state()).isEqualTo(TaskInstanceState.QUEUED);
 
-    ChildJvm second = scheduler("second");
+    ChildJvm second = site.updraft("second", "scheduler");
     await(
         "both runs to finish",
         second,

@@ -8,8 +8,6 @@ import io.updraft.state.DagRunState;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRepository;
 import io.updraft.store.DagRunRepository;
-import io.updraft.store.Database;
-import io.updraft.store.DatabaseConfig;
 import io.updraft.store.JobRepository;
 import io.updraft.store.JobRow;
 import io.updraft.store.SerializedDagRepository;
@@ -17,18 +15,12 @@ import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.TaskInstanceTries;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGTERM to a real {@code standalone} JVM while a task's process tree runs (decisions/0042): it
@@ -37,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ten minutes here. On the embedded H2 and PostgreSQL; on PostgreSQL the next start is {@code
  * updraft scheduler}, which stops the same way.
  */
-abstract class GracefulStopTest {
+abstract class GracefulStopTest extends HomeTestBase {
   private static final String DAG =
       """
       dag_id: stop
@@ -56,34 +48,13 @@ abstract class GracefulStopTest {
           "UPDRAFT_SCHEDULER_TASK_INSTANCE_HEARTBEAT_TIMEOUT", "10m",
           "UPDRAFT_CORE_DAGS_ARE_PAUSED_AT_CREATION", "false");
 
-  @TempDir Path home;
-  private Path dags;
-  private final List<ChildJvm> processes = new ArrayList<>();
-
-  /** The database URL to use, or null for the home's embedded H2. */
-  abstract String dbUrl();
-
-  void createDatabase() throws Exception {}
-
-  void dropDatabase() throws Exception {}
-
-  private String url() {
-    return dbUrl() != null ? dbUrl() : DatabaseConfig.defaultUrl(home);
+  GracefulStopTest() {
+    super(ENV, Duration.ofSeconds(90));
   }
 
   @BeforeEach
   void folder() throws Exception {
-    createDatabase();
-    dags = Files.createDirectories(home.resolve("dags"));
-    Files.writeString(dags.resolve("stop.yaml"), DAG);
-  }
-
-  @AfterEach
-  void reap() throws Exception {
-    for (ChildJvm p : processes) {
-      p.close();
-    }
-    dropDatabase();
+    Files.writeString(site.dags().resolve("stop.yaml"), DAG);
   }
 
   /** The command of the next start: standalone, or a scheduler (which stops the same way). */
@@ -91,29 +62,7 @@ abstract class GracefulStopTest {
     return "standalone";
   }
 
-  private ChildJvm standalone(String name) throws Exception {
-    return updraft(name, "standalone");
-  }
-
-  private ChildJvm updraft(String name, String command) throws Exception {
-    List<String> args =
-        new ArrayList<>(List.of("--home", home.toString(), "--dags-folder", dags.toString()));
-    if (dbUrl() != null) {
-      args.addAll(List.of("--db-url", dbUrl()));
-    }
-    args.add(command);
-    ChildJvm p = ChildJvm.updraft(name, home, ENV, args);
-    processes.add(p);
-    return p;
-  }
-
-  /** One look at the database; on H2 through the standalone JVM serving the file, if one runs. */
-  private <T> T db(Function<Database, T> work) {
-    try (Database db = Database.open(url())) {
-      return work.apply(db);
-    }
-  }
-
+  /** The one try's row; on H2 read through the standalone JVM serving the file, if one runs. */
   private TaskInstanceRow task() {
     return db(d -> new TaskInstanceRepository(d).listForRun("stop", "r").get(0));
   }
@@ -121,7 +70,7 @@ abstract class GracefulStopTest {
   @Test
   void sigtermEndsTheRunningTreeRecordsTheStopAndTheNextStartRerunsTheTaskAtOnce()
       throws Exception {
-    ChildJvm first = standalone("first");
+    ChildJvm first = site.updraft("first", "standalone");
     await("the standalone to start", first, () -> first.output().contains("is running"));
     long jobId = first.schedulerJobId();
     await("the DAG to be read", first, () -> db(d -> new DagRepository(d).get("stop").isPresent()));
@@ -160,7 +109,7 @@ abstract class GracefulStopTest {
     assertThat(handedBack.maxTries()).as("the interrupted try costs no retry").isEqualTo(1);
     assertThat(handedBack.nextRetryAt()).isBeforeOrEqualTo(Instant.now());
 
-    ChildJvm second = updraft("second", nextStart());
+    ChildJvm second = site.updraft("second", nextStart());
     await(
         "the run to finish on the next start",
         second,
@@ -184,19 +133,5 @@ abstract class GracefulStopTest {
   private static boolean hasSleep(ChildJvm p) {
     return p.descendants().stream()
         .anyMatch(h -> h.info().commandLine().orElse("").contains("sleep 600"));
-  }
-
-  private static void await(String what, ChildJvm p, BooleanSupplier ok) {
-    Await.until(
-        what,
-        Duration.ofSeconds(90),
-        () -> {
-          try {
-            return ok.getAsBoolean();
-          } catch (RuntimeException e) {
-            return false; // the database may be between owners (H2): look again
-          }
-        },
-        p::describe);
   }
 }

@@ -1,9 +1,11 @@
 package io.updraft.e2e;
 
+import io.updraft.store.TestBackend;
+
 /** The home's embedded H2: the killed JVM was serving it; the next one takes it over. */
 class H2CallbackCrashTest extends CallbackCrashTest {
   @Override
-  String dbUrl() {
+  TestBackend backend() {
     return null;
   }
 }

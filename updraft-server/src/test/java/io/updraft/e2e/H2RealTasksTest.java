@@ -1,13 +1,13 @@
 package io.updraft.e2e;
 
-import io.updraft.store.ScratchDatabase;
+import io.updraft.store.TestBackend;
 import java.nio.file.Path;
 import java.util.List;
 
 /** The home's embedded H2; the sql task writes to an H2 file of its own. */
 class H2RealTasksTest extends RealTasksTest {
   @Override
-  ScratchDatabase createDatabase() {
+  TestBackend backend() {
     return null;
   }
 

@@ -1,26 +1,11 @@
 package io.updraft.e2e;
 
-import io.updraft.store.ScratchDatabase;
 import io.updraft.store.TestBackend;
 
 /** PostgreSQL: the test's server (UPDRAFT_TEST_PG_URL) or the embedded one. */
 class PostgresCallbackCrashTest extends CallbackCrashTest {
-  private ScratchDatabase scratch;
-
   @Override
-  void createDatabase() {
-    scratch = TestBackend.postgres().create();
-  }
-
-  @Override
-  void dropDatabase() throws Exception {
-    if (scratch != null) {
-      scratch.close();
-    }
-  }
-
-  @Override
-  String dbUrl() {
-    return scratch.config().url();
+  TestBackend backend() {
+    return TestBackend.postgres();
   }
 }

@@ -1,6 +1,5 @@
 package io.updraft.e2e;
 
-import io.updraft.store.ScratchDatabase;
 import io.updraft.store.TestBackend;
 import java.net.URI;
 import java.nio.file.Path;
@@ -13,14 +12,14 @@ import java.util.List;
  */
 class PostgresRealTasksTest extends RealTasksTest {
   @Override
-  ScratchDatabase createDatabase() {
-    return TestBackend.postgres().create();
+  TestBackend backend() {
+    return TestBackend.postgres();
   }
 
   /** The scratch database's {@code jdbc:postgresql://HOST:PORT/DB?user=U} as a connection. */
   @Override
   List<String> warehouseConnection(Path warehouseDir) {
-    URI jdbc = URI.create(scratch.config().url().substring("jdbc:".length()));
+    URI jdbc = URI.create(site.dbUrl().substring("jdbc:".length()));
     List<String> options =
         new ArrayList<>(
             List.of(

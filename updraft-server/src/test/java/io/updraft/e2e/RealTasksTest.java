@@ -11,9 +11,6 @@ import io.updraft.store.CallbackRequestRepository;
 import io.updraft.store.CallbackRequestRepository.CallbackRow;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
-import io.updraft.store.Database;
-import io.updraft.store.DatabaseConfig;
-import io.updraft.store.ScratchDatabase;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.XComRepository;
@@ -28,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on_failure} webhook and the DAG's reach the test server with rendered bodies. The run ends
  * failed; SIGTERM stops standalone with exit 0.
  */
-abstract class RealTasksTest {
+abstract class RealTasksTest extends HomeTestBase {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PASSWORD = "pw-e2e-4711";
   private static final String RUN_ID = "e2e";
@@ -104,34 +99,21 @@ abstract class RealTasksTest {
           command: "echo count={{ dag_run.conf.count }}"
       """;
 
-  @TempDir Path home;
   @TempDir Path warehouseDir;
-  private Path dags;
   private HttpServer server;
   private String base;
   private final Queue<String> hooks = new ConcurrentLinkedQueue<>();
   private final Queue<String> fetchAuth = new ConcurrentLinkedQueue<>();
-  private final List<ChildJvm> processes = new ArrayList<>();
 
-  /** The scratch metadata database, dropped after the test; null for the home's embedded H2. */
-  ScratchDatabase scratch;
-
-  abstract ScratchDatabase createDatabase();
+  RealTasksTest() {
+    super(Map.of(), Duration.ofSeconds(60));
+  }
 
   /** The {@code connections add warehouse} options of the database the sql task writes to. */
   abstract List<String> warehouseConnection(Path warehouseDir);
 
-  private String dbUrl() {
-    return scratch == null ? null : scratch.config().url();
-  }
-
-  private String url() {
-    return dbUrl() != null ? dbUrl() : DatabaseConfig.defaultUrl(home);
-  }
-
   @BeforeEach
   void setUp() throws Exception {
-    scratch = createDatabase();
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(
         "/orders",
@@ -152,32 +134,19 @@ abstract class RealTasksTest {
         });
     server.start();
     base = "http://127.0.0.1:" + server.getAddress().getPort();
-    dags = Files.createDirectories(home.resolve("dags"));
-    Files.writeString(dags.resolve("pipeline.yaml"), PIPELINE.formatted(base));
-    Files.writeString(dags.resolve("tiny.yaml"), TINY);
+    Files.writeString(site.dags().resolve("pipeline.yaml"), PIPELINE.formatted(base));
+    Files.writeString(site.dags().resolve("tiny.yaml"), TINY);
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    for (ChildJvm p : processes) {
-      p.close();
-    }
-    server.stop(0);
-    if (scratch != null) {
-      scratch.close();
+    if (server != null) { // null when the base class's set-up failed
+      server.stop(0);
     }
   }
 
   private ChildJvm updraft(String name, List<String> command) {
-    List<String> args =
-        new ArrayList<>(List.of("--home", home.toString(), "--dags-folder", dags.toString()));
-    if (dbUrl() != null) {
-      args.addAll(List.of("--db-url", dbUrl()));
-    }
-    args.addAll(command);
-    ChildJvm p = ChildJvm.updraft(name, home, Map.of(), args);
-    processes.add(p);
-    return p;
+    return site.updraft(name, command);
   }
 
   /** {@code updraft COMMAND...} to its end; it must exit 0. */
@@ -186,12 +155,6 @@ abstract class RealTasksTest {
     int exit = p.awaitExit(Duration.ofSeconds(90));
     assertThat(exit).as(p::describe).isZero();
     return p.output();
-  }
-
-  private <T> T db(Function<Database, T> work) {
-    try (Database db = Database.open(url())) {
-      return work.apply(db);
-    }
   }
 
   @Test
@@ -303,9 +266,5 @@ abstract class RealTasksTest {
     } catch (Exception e) {
       return hookBody;
     }
-  }
-
-  private static void await(String what, ChildJvm p, BooleanSupplier ok) {
-    Await.untilQuietly(what, Duration.ofSeconds(60), ok, p);
   }
 }
