@@ -123,6 +123,48 @@ public record Task(
         Callbacks.NONE);
   }
 
+  /**
+   * A task from the values of its common keys by their DAG-file names ({@code retries}, {@code
+   * pool}, {@code on_failure}...), already converted to their types, as the YAML reader and the
+   * Java builder collect them; a key that is absent takes its default. Dates come apart because the
+   * two readers place local dates differently.
+   */
+  @SuppressWarnings("unchecked")
+  public static Task fromValues(
+      String taskId,
+      String operator,
+      Map<String, Object> args,
+      List<String> upstream,
+      Map<String, Object> v,
+      Instant startDate,
+      Instant endDate) {
+    return new Task(
+        taskId,
+        operator,
+        args,
+        upstream,
+        (TriggerRule) v.get("trigger_rule"),
+        (Integer) v.getOrDefault("retries", DEFAULT_RETRIES),
+        (Duration) v.get("retry_delay"),
+        (Boolean) v.getOrDefault("retry_exponential_backoff", false),
+        (Duration) v.get("max_retry_delay"),
+        (Duration) v.get("execution_timeout"),
+        (String) v.get("pool"),
+        (Integer) v.getOrDefault("pool_slots", 1),
+        (Integer) v.getOrDefault("priority_weight", 1),
+        (WeightRule) v.get("weight_rule"),
+        (String) v.get("queue"),
+        (Integer) v.get("max_active_tis_per_dag"),
+        (Boolean) v.getOrDefault("depends_on_past", false),
+        (Boolean) v.getOrDefault("wait_for_downstream", false),
+        startDate,
+        endDate,
+        (Map<String, String>) v.get("env"),
+        (String) v.get("owner"),
+        (String) v.get("doc"),
+        Callbacks.forTask(v));
+  }
+
   /** A task with every optional value at its default. */
   public static Task of(String taskId, String operator, Map<String, Object> args) {
     return new Task(

@@ -3,9 +3,6 @@ package io.updraft.sdk;
 import io.updraft.dag.DagValues;
 import io.updraft.dag.DateValue;
 import io.updraft.dag.Task;
-import io.updraft.dag.TriggerRule;
-import io.updraft.dag.WeightRule;
-import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -107,33 +104,14 @@ public final class TaskBuilder extends TaskArgs<TaskBuilder> {
   Task build(Map<String, Object> defaults, ZoneId zone) {
     Map<String, Object> v = new LinkedHashMap<>(defaults);
     v.putAll(values);
-    @SuppressWarnings("unchecked")
-    Map<String, String> env = (Map<String, String>) v.get("env");
-    return new Task(
+    return Task.fromValues(
         taskId,
         operator,
         args,
         upstream,
-        (TriggerRule) v.get("trigger_rule"),
-        (Integer) v.getOrDefault("retries", Task.DEFAULT_RETRIES),
-        (Duration) v.get("retry_delay"),
-        (Boolean) v.getOrDefault("retry_exponential_backoff", false),
-        (Duration) v.get("max_retry_delay"),
-        (Duration) v.get("execution_timeout"),
-        (String) v.get("pool"),
-        (Integer) v.getOrDefault("pool_slots", 1),
-        (Integer) v.getOrDefault("priority_weight", 1),
-        (WeightRule) v.get("weight_rule"),
-        (String) v.get("queue"),
-        (Integer) v.get("max_active_tis_per_dag"),
-        (Boolean) v.getOrDefault("depends_on_past", false),
-        (Boolean) v.getOrDefault("wait_for_downstream", false),
+        v,
         date(v.get("start_date"), zone),
-        date(v.get("end_date"), zone),
-        env,
-        (String) v.get("owner"),
-        (String) v.get("doc"),
-        io.updraft.dag.Callbacks.forTask(v));
+        date(v.get("end_date"), zone));
   }
 
   static java.time.Instant date(Object value, ZoneId zone) {

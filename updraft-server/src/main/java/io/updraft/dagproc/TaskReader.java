@@ -1,10 +1,8 @@
 package io.updraft.dagproc;
 
-import io.updraft.dag.Callbacks;
 import io.updraft.dag.Task;
 import io.updraft.dag.TriggerRule;
 import io.updraft.dag.WeightRule;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -88,33 +86,14 @@ final class TaskReader {
     }
     @SuppressWarnings("unchecked")
     List<String> upstream = (List<String>) v.get("upstream");
-    @SuppressWarnings("unchecked")
-    Map<String, String> env = (Map<String, String>) v.get("env");
-    return new Task(
+    return Task.fromValues(
         taskId == null ? "" : taskId,
         operator == null ? "" : operator,
         args,
         upstream,
-        (TriggerRule) v.get("trigger_rule"),
-        (Integer) v.getOrDefault("retries", Task.DEFAULT_RETRIES),
-        (Duration) v.get("retry_delay"),
-        (Boolean) v.getOrDefault("retry_exponential_backoff", false),
-        (Duration) v.get("max_retry_delay"),
-        (Duration) v.get("execution_timeout"),
-        (String) v.get("pool"),
-        (Integer) v.getOrDefault("pool_slots", 1),
-        (Integer) v.getOrDefault("priority_weight", 1),
-        (WeightRule) v.get("weight_rule"),
-        (String) v.get("queue"),
-        (Integer) v.get("max_active_tis_per_dag"),
-        (Boolean) v.getOrDefault("depends_on_past", false),
-        (Boolean) v.getOrDefault("wait_for_downstream", false),
+        v,
         (Instant) v.get("start_date"),
-        (Instant) v.get("end_date"),
-        env,
-        (String) v.get("owner"),
-        (String) v.get("doc"),
-        Callbacks.forTask(v));
+        (Instant) v.get("end_date"));
   }
 
   /**
