@@ -7,6 +7,7 @@ import io.updraft.store.DagRunRow;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.worker.Cancellation;
 import io.updraft.worker.Downstream;
+import io.updraft.worker.Pause;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,11 +40,32 @@ public interface TryRunner {
    * @param error why it failed, one line; null otherwise
    * @param downstream what a successful {@code branch} or {@code short_circuit} asks of the tasks
    *     after it
+   * @param pause set when the try ended without finishing its instance (reschedule, deferral);
+   *     {@code state} is then up_for_reschedule or deferred
    */
   record Result(
-      TaskInstanceState state, String returnValueJson, String error, Downstream downstream) {
+      TaskInstanceState state,
+      String returnValueJson,
+      String error,
+      Downstream downstream,
+      Pause pause) {
     public Result {
       downstream = downstream == null ? Downstream.PROCEED : downstream;
+    }
+
+    /** A result that finishes the instance. */
+    public Result(
+        TaskInstanceState state, String returnValueJson, String error, Downstream downstream) {
+      this(state, returnValueJson, error, downstream, null);
+    }
+
+    /** A try that paused: {@link Pause.Reschedule} or {@link Pause.Defer}. */
+    public static Result paused(Pause pause) {
+      TaskInstanceState state =
+          pause instanceof Pause.Reschedule
+              ? TaskInstanceState.UP_FOR_RESCHEDULE
+              : TaskInstanceState.DEFERRED;
+      return new Result(state, null, null, Downstream.PROCEED, pause);
     }
 
     public static Result success(String returnValueJson) {

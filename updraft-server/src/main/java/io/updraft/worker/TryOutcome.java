@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param exitCode the process's exit code; null when no process ran
  * @param logPath the try's log file; null only if even the log could not be opened
  * @param downstream what the downstream tasks should do (branch / short_circuit)
+ * @param pause set when the try ended without finishing its task instance (a reschedule, a
+ *     deferral); {@code state} is then {@link TaskInstanceState#UP_FOR_RESCHEDULE} or {@link
+ *     TaskInstanceState#DEFERRED}
  */
 public record TryOutcome(
     TaskInstanceState state,
@@ -26,11 +29,26 @@ public record TryOutcome(
     Instant start,
     Instant end,
     Path logPath,
-    Downstream downstream) {
+    Downstream downstream,
+    Pause pause) {
 
   public TryOutcome {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(failure, "failure");
     downstream = downstream == null ? Downstream.PROCEED : downstream;
+  }
+
+  /** An outcome that finishes its task instance (no pause). */
+  public TryOutcome(
+      TaskInstanceState state,
+      FailureKind failure,
+      String error,
+      Object returnValue,
+      Integer exitCode,
+      Instant start,
+      Instant end,
+      Path logPath,
+      Downstream downstream) {
+    this(state, failure, error, returnValue, exitCode, start, end, logPath, downstream, null);
   }
 }

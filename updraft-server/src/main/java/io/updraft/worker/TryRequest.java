@@ -34,6 +34,8 @@ import java.util.Objects;
  *     unknown
  * @param previousSuccess the DAG's latest successful run before this one ({@code prev_*_success} in
  *     templates), read from the database by the caller; none when null
+ * @param firstCheck when a {@code reschedule} sensor's try made its first check, for its timeout;
+ *     null otherwise
  */
 public record TryRequest(
     Dag dag,
@@ -52,7 +54,8 @@ public record TryRequest(
     SecretMasker masker,
     Bundles bundles,
     Path dagFile,
-    PreviousSuccess previousSuccess) {
+    PreviousSuccess previousSuccess,
+    Instant firstCheck) {
 
   public TryRequest {
     Objects.requireNonNull(dag, "dag");
@@ -119,6 +122,7 @@ public record TryRequest(
     private Bundles bundles;
     private Path dagFile;
     private PreviousSuccess previousSuccess;
+    private Instant firstCheck;
 
     private Builder(Dag dag, Task task, String runId, Instant logicalDate, Path logsRoot) {
       this.dag = dag;
@@ -205,6 +209,15 @@ public record TryRequest(
       return this;
     }
 
+    /**
+     * When a {@code reschedule} sensor's try made its first check (its first {@code
+     * task_reschedule} row); null for the first check and for every other task.
+     */
+    public Builder firstCheck(Instant v) {
+      this.firstCheck = v;
+      return this;
+    }
+
     public TryRequest build() {
       return new TryRequest(
           dag,
@@ -223,7 +236,8 @@ public record TryRequest(
           masker,
           bundles,
           dagFile,
-          previousSuccess);
+          previousSuccess,
+          firstCheck);
     }
   }
 }
