@@ -18,6 +18,37 @@ public final class BuiltinOperators {
   public static final List<String> SENSOR_CONDITIONS =
       List.of("file", "sql", "http", "time", "time_delta", "external_task", "command");
 
+  /**
+   * The keys each kind of wait condition takes (the kind's own key first): {@code {sql: ..., conn:
+   * warehouse}}. Checked when the DAG file is read and again, rendered, when the sensor runs.
+   */
+  public static final Map<String, List<String>> SENSOR_CONDITION_KEYS =
+      orderedKeys(
+          "file", List.of("file"),
+          "sql", List.of("sql", "conn"),
+          "http", List.of("http", "conn", "method", "headers", "expect_status", "json", "timeout"),
+          "time", List.of("time"),
+          "time_delta", List.of("time_delta"),
+          "external_task", List.of("external_task"),
+          "command", List.of("command"));
+
+  /** The keys of an {@code external_task} condition's map; {@code dag_id} is required. */
+  public static final List<String> EXTERNAL_TASK_KEYS =
+      List.of(
+          "dag_id",
+          "task_id",
+          "logical_date",
+          "execution_delta",
+          "allowed_states",
+          "failed_states");
+
+  /**
+   * The keys of an {@code http} condition's {@code json} check: {@code {pointer: /status, equals:
+   * ready}} (a JSON Pointer, RFC 6901; without {@code equals} the value must be present and not
+   * false, null, 0 or empty). A plain string is the pointer alone.
+   */
+  public static final List<String> HTTP_JSON_KEYS = List.of("pointer", "equals");
+
   /** A sensor's {@code mode} values; {@code defer} is the default. */
   public static final List<String> SENSOR_MODES = List.of("defer", "reschedule", "poke");
 
@@ -140,6 +171,16 @@ public final class BuiltinOperators {
       Set<String> required,
       java.util.function.BiConsumer<Map<String, Object>, List<Problem>> extra) {
     specs.put(name, new OperatorSpec(name, keys, required, extra));
+  }
+
+  private static Map<String, List<String>> orderedKeys(Object... pairs) {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      @SuppressWarnings("unchecked")
+      List<String> keys = (List<String>) pairs[i + 1];
+      m.put((String) pairs[i], keys);
+    }
+    return java.util.Collections.unmodifiableMap(m);
   }
 
   private static Map<String, ValueType> ordered(Object... pairs) {
