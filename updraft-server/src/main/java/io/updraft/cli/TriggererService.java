@@ -3,7 +3,7 @@ package io.updraft.cli;
 import io.updraft.config.ConfigKey;
 import io.updraft.config.UpdraftConfig;
 import io.updraft.executor.WorkerTryRunner;
-import io.updraft.sensors.CheckResult;
+import io.updraft.sensors.Checks;
 import io.updraft.sensors.ConditionChecker;
 import io.updraft.store.ChangeSignals;
 import io.updraft.store.Database;
@@ -73,9 +73,9 @@ final class TriggererService implements LongRunningService {
         taskEnded);
   }
 
-  /** The condition checks of every kind. */
+  /** The condition checks of every kind, one per process (shared JDBC pools and HTTP client). */
   static ConditionChecker checker() {
-    return (condition, env) -> CheckResult.error("condition checks are not built yet");
+    return new Checks();
   }
 
   @Override
