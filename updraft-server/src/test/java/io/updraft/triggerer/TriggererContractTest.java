@@ -3,7 +3,6 @@ package io.updraft.triggerer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.updraft.dag.Dag;
-import io.updraft.dag.Schedule;
 import io.updraft.dag.Task;
 import io.updraft.executor.WorkerTryRunner;
 import io.updraft.scheduler.MovableClock;
@@ -13,20 +12,13 @@ import io.updraft.sensors.ExternalStates;
 import io.updraft.sensors.SensorMode;
 import io.updraft.sensors.SensorSpec;
 import io.updraft.sensors.TriggerKinds;
-import io.updraft.serde.DagSerializer;
 import io.updraft.state.DagRunState;
 import io.updraft.state.TaskInstanceState;
-import io.updraft.store.DagRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.Database;
 import io.updraft.store.DatabaseExternalStates;
 import io.updraft.store.JobRepository;
-import io.updraft.store.NewDagRun;
-import io.updraft.store.NewTaskInstance;
-import io.updraft.store.RunType;
 import io.updraft.store.ScratchDatabase;
-import io.updraft.store.SerializedDagRepository;
-import io.updraft.store.StateChange;
 import io.updraft.store.TaskInstanceDeferrals;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
@@ -37,13 +29,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,106 +78,27 @@ abstract class TriggererContractTest {
   // ---- set-up through the store
 
   static Task task(String id, String operator, Map<String, Object> args, int retries) {
-    return new Task(
-        id, operator, args, List.of(), null, retries, null, false, null, null, null, 1, 1, null,
-        null, null, false, false, null, null, Map.of(), null, null);
+    return DeferredSensors.task(id, operator, args, retries);
   }
 
   static Dag dag(String id, Task... tasks) {
-    return new Dag(
-        id,
-        null,
-        new Schedule.Manual(),
-        ZoneOffset.UTC,
-        null,
-        null,
-        false,
-        16,
-        16,
-        null,
-        List.of(),
-        Map.of(),
-        List.of(tasks));
+    return DeferredSensors.dag(id, tasks);
   }
 
-  /** Stores the DAG and a running run of it at {@code T0} with its instances; returns the hash. */
-  String runOf(Dag dag, String runId, int mapped) {
-    var serialized = DagSerializer.serialize(dag);
-    new SerializedDagRepository(db)
-        .store(dag.dagId(), serialized, tmp.resolve("d.yaml").toString(), T0);
-    new DagRepository(db).upsert(dag, tmp.resolve("d.yaml").toString(), false, T0);
-    new DagRunRepository(db)
-        .create(
-            new NewDagRun(
-                dag.dagId(),
-                runId,
-                RunType.MANUAL,
-                DagRunState.RUNNING,
-                T0,
-                T0,
-                T0,
-                T0,
-                null,
-                serialized.hash(),
-                null),
-            T0);
-    List<NewTaskInstance> tis = new ArrayList<>();
-    for (Task t : dag.tasks()) {
-      if (mapped > 0 && t.operator().equals("sensor")) {
-        IntStream.range(0, mapped)
-            .forEach(
-                i ->
-                    tis.add(
-                        new NewTaskInstance(
-                            t.taskId(),
-                            i,
-                            1,
-                            "default_pool",
-                            1,
-                            "default",
-                            t.operator(),
-                            t.retries())));
-      } else {
-        tis.add(
-            new NewTaskInstance(
-                t.taskId(), -1, 1, "default_pool", 1, "default", t.operator(), t.retries()));
-      }
-    }
-    new TaskInstanceRepository(db).createForRun(dag.dagId(), runId, tis, T0);
-    return serialized.hash();
+  void runOf(Dag dag, String runId, int mapped) {
+    DeferredSensors.runOf(db, dag, runId, mapped, tmp.resolve("d.yaml").toString(), T0);
   }
 
   List<TaskInstanceRow> instances(String dagId, String runId, String taskId) {
-    return new TaskInstanceRepository(db)
-        .listForRun(dagId, runId).stream().filter(t -> t.taskId().equals(taskId)).toList();
+    return DeferredSensors.instances(db, dagId, runId, taskId);
   }
 
-  /** Scheduled, then deferred as the scheduler defers a sensor. */
   List<Long> defer(String dagId, String runId, String taskId) {
-    TaskInstanceRepository repo = new TaskInstanceRepository(db);
-    List<Long> ids = instances(dagId, runId, taskId).stream().map(TaskInstanceRow::id).toList();
-    repo.setStates(
-        ids.stream()
-            .map(id -> new StateChange(id, TaskInstanceState.NONE, TaskInstanceState.SCHEDULED))
-            .toList(),
-        clock.instant());
-    TaskInstanceDeferrals d = new TaskInstanceDeferrals(db);
-    ids.forEach(
-        id ->
-            assertThat(d.deferScheduled(id, TriggerKinds.SENSOR, "{}", null, clock.instant()))
-                .isTrue());
-    return ids;
+    return DeferredSensors.defer(db, dagId, runId, taskId, clock.instant());
   }
 
   void setState(String dagId, String runId, String taskId, TaskInstanceState... path) {
-    TaskInstanceRepository repo = new TaskInstanceRepository(db);
-    List<Long> ids = instances(dagId, runId, taskId).stream().map(TaskInstanceRow::id).toList();
-    TaskInstanceState from = TaskInstanceState.NONE;
-    for (TaskInstanceState to : path) {
-      TaskInstanceState f = from;
-      repo.setStates(ids.stream().map(id -> new StateChange(id, f, to)).toList(), clock.instant());
-      from = to;
-    }
+    DeferredSensors.setState(db, dagId, runId, taskId, clock.instant(), path);
   }
 
   TaskInstanceState state(long id) {
