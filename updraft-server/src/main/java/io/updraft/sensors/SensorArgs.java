@@ -300,15 +300,7 @@ final class SensorArgs {
   private static void unknownKeys(String at, Set<String> keys, List<String> allowed, String owner) {
     for (String k : keys) {
       if (!allowed.contains(k)) {
-        throw fail(
-            at
-                + ": unknown key '"
-                + k
-                + "' for "
-                + owner
-                + " — its keys are "
-                + String.join(", ", allowed)
-                + Suggestions.didYouMean(k, allowed, "; "));
+        throw fail(at + ": " + BuiltinOperators.unknownKey(k, allowed, owner));
       }
     }
   }
