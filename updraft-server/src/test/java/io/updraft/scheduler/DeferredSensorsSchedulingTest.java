@@ -126,7 +126,15 @@ class DeferredSensorsSchedulingTest {
    * tasks (t0...), all in {@code pool}; registered with one running manual run.
    */
   private Dag dagWithRun(String pool, int sensors, String mode, int others, int maxActiveTasks) {
+    return dagWithRun(pool, sensors, mode, others, maxActiveTasks, null);
+  }
+
+  private Dag dagWithRun(
+      String pool, int sensors, String mode, int others, int maxActiveTasks, Duration timeout) {
     DagBuilder b = Dags.dag("d").schedule((String) null).maxActiveTasks(maxActiveTasks);
+    if (timeout != null) {
+      b.dagrunTimeout(timeout.getSeconds() + "s");
+    }
     for (int i = 0; i < sensors; i++) {
       b.task(Tasks.shell("s" + i, "true").pool(pool).priorityWeight(10));
     }
@@ -308,6 +316,55 @@ class DeferredSensorsSchedulingTest {
 
     assertThat(executor.held).extracting(TaskInstanceRow::taskId).containsExactly("s0");
     assertThat(new TriggerRepository(db).count()).isZero();
+  }
+
+  @Test
+  void clearingADeferredSensorDeletesItsTriggerAndTheNextPassDefersANewTry() {
+    dagWithRun("default_pool", 1, null, 0, 100);
+    SchedulerLoop loop = loop(new Holding(4));
+    drain(loop);
+    TriggerRepository triggers = new TriggerRepository(db);
+    long first = triggers.claim(5, java.util.List.of(), 10, NOW).get(0).id();
+
+    ClearTasks.Report report =
+        ClearTasks.clear(
+            db,
+            new DagVersions(new SerializedDagRepository(db)),
+            "d",
+            new ClearTasks.Selection("^s0$", false, null, null, null, false),
+            NOW);
+
+    assertThat(report.instances())
+        .extracting(ClearTasks.Instance::previous)
+        .containsExactly(TaskInstanceState.DEFERRED);
+    assertThat(triggers.get(first)).isEmpty();
+    assertThat(triggers.count()).isZero();
+    assertThat(count("s", TaskInstanceState.NONE)).isEqualTo(1);
+
+    drain(loop);
+    assertThat(count("s", TaskInstanceState.DEFERRED)).isEqualTo(1);
+    assertThat(triggers.count()).isEqualTo(1);
+    assertThat(instances().get(0).tryNumber()).isEqualTo(2);
+  }
+
+  @Test
+  void aRunTimeoutSkipsDeferredSensorsAndDeletesTheirTriggers() {
+    dagWithRun("default_pool", 3, null, 0, 100, Duration.ofMinutes(10));
+    MovableClock later = new MovableClock(NOW);
+    SchedulerLoop loop =
+        new SchedulerLoop(
+            SchedulerContext.create(db, new Holding(4), wakeup, later, 1), Duration.ofSeconds(1));
+    drain(loop);
+    assertThat(new TriggerRepository(db).count()).isEqualTo(3);
+
+    later.now = NOW.plus(Duration.ofMinutes(11));
+    drain(loop);
+
+    assertThat(count("s", TaskInstanceState.SKIPPED)).isEqualTo(3);
+    assertThat(new TriggerRepository(db).count()).isZero();
+    assertThat(
+            new io.updraft.store.DagRunRepository(db).get("d", "manual__x").orElseThrow().state())
+        .isEqualTo(DagRunState.FAILED);
   }
 
   @Test
