@@ -82,13 +82,16 @@ final class TryAttempt {
       return new Result(TaskInstanceState.FAILED, kind, error, null, exitCode, null);
     }
 
-    /** A try that ended without finishing its instance (a reschedule, a deferral). */
-    static Result paused(Pause pause) {
+    /**
+     * A try that ended without finishing its instance (a reschedule, a deferral), with the return
+     * value it already has (null: none), kept while the wait goes on.
+     */
+    static Result paused(Pause pause, Object returnValue) {
       TaskInstanceState state =
           pause instanceof Pause.Reschedule
               ? TaskInstanceState.UP_FOR_RESCHEDULE
               : TaskInstanceState.DEFERRED;
-      return new Result(state, FailureKind.NONE, null, null, null, null, pause);
+      return new Result(state, FailureKind.NONE, null, returnValue, null, null, pause);
     }
   }
 
@@ -224,7 +227,7 @@ final class TryAttempt {
                   null);
       case FAILED ->
           o.error() instanceof OperatorPause p
-              ? Result.paused(p.pause())
+              ? Result.paused(p.pause(), p.returnValue())
               : o.error() instanceof SkipTaskException skip
                   ? skipped(skip, log)
                   : failed(o.error(), task);
