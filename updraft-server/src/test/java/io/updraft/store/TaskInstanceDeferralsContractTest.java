@@ -333,6 +333,25 @@ abstract class TaskInstanceDeferralsContractTest extends RepositoryContractTest 
   }
 
   @Test
+  void triggersOfDeletedRunsAreDeletedAsUnused() {
+    List<Long> ids = scheduledSensors(2);
+    long kept = deferOne(ids.get(0), T0);
+    long orphan = deferOne(ids.get(1), T0);
+    // The second instance goes away with its trigger left behind, as a deleted run would leave it.
+    db.jdbc()
+        .update(
+            "detaching",
+            "UPDATE task_instance SET trigger_id = NULL WHERE id = ?",
+            ps -> ps.setLong(1, ids.get(1)));
+
+    assertThat(triggers().deleteUnused()).isEqualTo(1);
+
+    assertThat(triggers().get(orphan)).isEmpty();
+    assertThat(triggers().get(kept)).isPresent();
+    assertThat(triggers().deleteUnused()).isZero();
+  }
+
+  @Test
   void rescheduleKeepsTheTryNumberAndFirstCheckIsTheFirstChecksStart() {
     long id = scheduledSensors(1).get(0);
     Instant check1 = T0;
