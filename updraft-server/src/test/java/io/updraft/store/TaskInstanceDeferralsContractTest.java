@@ -256,6 +256,26 @@ abstract class TaskInstanceDeferralsContractTest extends RepositoryContractTest 
     }
   }
 
+  /**
+   * A claim locks only the rows it takes: another triggerer claiming meanwhile gets the next ones
+   * at once, instead of nothing until the first commits.
+   */
+  @Test
+  void aClaimInProgressLeavesTheOtherTriggersToOthers() {
+    for (long id : scheduledSensors(6)) {
+      deferrals().deferScheduled(id, "sensor", "{}", null, T0);
+    }
+    db.runInTransaction(
+        () -> {
+          List<TriggerRow> mine = triggers().claim(TRIGGERER_A, List.of(TRIGGERER_B), 2, T0);
+          List<TriggerRow> theirs =
+              onOtherThread(() -> triggers().claim(TRIGGERER_B, List.of(TRIGGERER_A), 2, T0));
+          assertThat(mine).hasSize(2);
+          assertThat(theirs).hasSize(2);
+          assertThat(theirs.get(0).id()).isGreaterThan(mine.get(1).id());
+        });
+  }
+
   @Test
   void endDeferredFinishesTheTryWithHistoryAndDropsTheTrigger() {
     long id = scheduledSensors(1).get(0);
