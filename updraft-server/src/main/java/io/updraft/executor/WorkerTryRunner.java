@@ -171,7 +171,9 @@ public final class WorkerTryRunner implements TryRunner {
         Lookups.of(settings.baseEnv(), db, keys),
         logsRoot,
         settings,
-        new OperatorServices(new DatabaseDagRuns(db, clock)),
+        // External states: the triggerer's DatabaseExternalStates goes here once it exists;
+        // until then a worker's external_task condition waits with "DAG x is not stored".
+        new OperatorServices(new DatabaseDagRuns(db, clock), OperatorServices.NO_EXTERNAL_STATES),
         clock,
         previousSuccess(new DagRunRepository(db)),
         new TaskInstanceDeferrals(db)::firstCheck);
