@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Notifier;
 import io.updraft.dag.Task;
+import io.updraft.e2e.Await;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.scheduler.ManualRuns;
 import io.updraft.scheduler.SchedulerContext;
@@ -40,7 +41,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,16 +87,6 @@ class PausedTriesTest {
         new SchedulerLoop(
             SchedulerContext.create(db, executor, wakeup, clock, 1), Duration.ofMillis(200));
     scheduler = Thread.ofPlatform().start(loop::run);
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(5);
-    }
   }
 
   private TaskInstanceRow ti(String taskId) {
@@ -147,7 +137,7 @@ class PausedTriesTest {
             .build(),
         runner);
 
-    await("the run to finish", this::runFinished);
+    Await.until("the run to finish", Duration.ofSeconds(30), this::runFinished, () -> "");
 
     assertThat(new DagRunRepository(db).get("d", "r1").orElseThrow().state())
         .isEqualTo(DagRunState.SUCCESS);
@@ -189,8 +179,12 @@ class PausedTriesTest {
             .build(),
         runner);
     TriggerRepository triggers = new TriggerRepository(db);
-    await("the try to defer", () -> triggers.count() == 1);
-    await("its slot to be free", () -> executor.runningTries() == 0);
+    Await.until("the try to defer", Duration.ofSeconds(30), () -> triggers.count() == 1, () -> "");
+    Await.until(
+        "its slot to be free",
+        Duration.ofSeconds(30),
+        () -> executor.runningTries() == 0,
+        () -> "");
 
     TaskInstanceRow deferred = ti("trigger");
     assertThat(deferred.state()).isEqualTo(TaskInstanceState.DEFERRED);
@@ -214,7 +208,7 @@ class PausedTriesTest {
                 d.id(), d.triggerId(), TaskInstanceState.SUCCESS, null, clock.instant()))
         .isTrue();
     wakeup.signal();
-    await("the run to finish", this::runFinished);
+    Await.until("the run to finish", Duration.ofSeconds(30), this::runFinished, () -> "");
     assertThat(ti("after").state()).isEqualTo(TaskInstanceState.SUCCESS);
     assertThat(xcoms.get("d", "r1", "trigger", XComRepository.RETURN_VALUE))
         .contains("\"manual__child\"");

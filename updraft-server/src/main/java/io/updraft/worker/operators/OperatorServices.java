@@ -1,6 +1,9 @@
 package io.updraft.worker.operators;
 
+import io.updraft.sensors.Condition;
 import io.updraft.sensors.ExternalStates;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,8 +22,7 @@ public record OperatorServices(DagRuns dagRuns, ExternalStates external) {
   /** Knows no DAG: an {@code external_task} condition keeps waiting ("DAG x is not stored"). */
   public static final ExternalStates NO_EXTERNAL_STATES =
       conditions -> {
-        java.util.Map<io.updraft.sensors.Condition.ExternalTask, ExternalStates.Answer> m =
-            new java.util.HashMap<>();
+        Map<Condition.ExternalTask, ExternalStates.Answer> m = new HashMap<>();
         conditions.forEach(c -> m.put(c, ExternalStates.Answer.UNKNOWN_DAG));
         return m;
       };
