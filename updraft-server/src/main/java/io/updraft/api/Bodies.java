@@ -60,6 +60,10 @@ public final class Bodies {
                   .collect(Collectors.joining(", ")));
     } catch (MismatchedInputException e) {
       String field = field(e);
+      if (e.getOriginalMessage().startsWith("Trailing token")) {
+        throw ApiException.badRequest(
+            "the request body is not valid JSON: it goes on after its object ends");
+      }
       if (field.isEmpty()) {
         throw ApiException.unprocessable(
             "the request body must be a JSON object (" + e.getOriginalMessage() + ")");
