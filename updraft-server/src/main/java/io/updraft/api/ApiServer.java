@@ -50,6 +50,7 @@ public final class ApiServer implements AutoCloseable {
               config.startup.showJavalinBanner = false;
               config.startup.showOldJavalinVersionWarning = false;
               config.http.maxRequestSize = Bodies.MAX_BYTES;
+              config.http.prefer405over404 = true;
               config.http.defaultContentType = "application/json";
               config.jetty.host = settings.host();
               config.jetty.port = settings.port();
@@ -62,7 +63,7 @@ public final class ApiServer implements AutoCloseable {
                   "/openapi.json", ctx -> ctx.contentType("application/json").result(openApiJson));
             });
     app.start();
-    log.info("API server listening on {}:{}", settings.host(), app.port());
+    log.debug("API server listening on {}:{}", settings.host(), app.port());
     return new ApiServer(app, routes);
   }
 

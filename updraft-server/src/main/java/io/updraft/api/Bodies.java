@@ -46,7 +46,15 @@ public final class Bodies {
       return value;
     } catch (JsonParseException e) {
       throw ApiException.badRequest(
-          "the request body is not valid JSON (" + e.getOriginalMessage() + ")");
+          "the request body is not valid JSON: "
+              + plain(e.getOriginalMessage())
+              + (e.getLocation() == null
+                  ? ""
+                  : " (line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr()
+                      + ")"));
     } catch (UnrecognizedPropertyException e) {
       throw ApiException.unprocessable(
           "unknown field '"
@@ -69,7 +77,7 @@ public final class Bodies {
             "the request body must be a JSON object (" + e.getOriginalMessage() + ")");
       }
       throw ApiException.unprocessable(
-          "field '" + field + "' has the wrong type: " + e.getOriginalMessage());
+          "field '" + field + "' must be " + expected(e.getTargetType()));
     } catch (DatabindException e) {
       // A record's constructor refused a value: its message names the field.
       Throwable cause = e.getCause();
@@ -81,6 +89,41 @@ public final class Bodies {
     } catch (IOException e) {
       throw ApiException.badRequest("could not read the request body: " + e.getMessage());
     }
+  }
+
+  /** What a JSON value of this Java type looks like, for a person who sent the wrong one. */
+  private static String expected(Class<?> type) {
+    if (type == null) {
+      return "of another type";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+      return "a number";
+    }
+    if (java.util.Map.class.isAssignableFrom(type) || type.isRecord()) {
+      return "a JSON object";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "a JSON array";
+    }
+    return "of another type";
+  }
+
+  /** A parser's message without its source excerpt and the parts that only make sense in Java. */
+  private static String plain(String message) {
+    String m = message == null ? "" : message;
+    for (String cut : new String[] {"\n", " (start marker", " at [Source", " (for "}) {
+      int i = m.indexOf(cut);
+      if (i > 0) {
+        m = m.substring(0, i);
+      }
+    }
+    return m;
   }
 
   private static ApiException tooLarge(long bytes) {

@@ -41,9 +41,14 @@ final class ErrorResponses {
                         + " "
                         + ctx.path()
                         + " (GET /openapi.json lists them)"
-                    : e.getStatus() == 413
-                        ? "the request body is larger than " + Bodies.MAX_BYTES + " bytes"
-                        : e.getMessage()));
+                    : e.getStatus() == 405
+                        ? ctx.method()
+                            + " is not allowed on "
+                            + ctx.path()
+                            + " (GET /openapi.json lists what is)"
+                        : e.getStatus() == 413
+                            ? "the request body is larger than " + Bodies.MAX_BYTES + " bytes"
+                            : e.getMessage()));
     routes.exception(
         Exception.class,
         (e, ctx) -> {

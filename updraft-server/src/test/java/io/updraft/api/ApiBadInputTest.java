@@ -35,11 +35,11 @@ class ApiBadInputTest extends ApiServerTestBase {
           """
           {"dag_run_id": "bad run id"}                         | 422 | dag_run_id
           {"dag_run_id": ""}                                   | 422 | dag_run_id
-          {"dag_run_id": 7}                                    | 422 | dag_run_id
+          {"dag_run_id": 7}                                    | 422 | 'dag_run_id' must be a string
           {"logical_date": "yesterday"}                        | 422 | logical_date
           {"logical_date": "2024-13-45T00:00:00Z"}             | 422 | logical_date
           {"logical_date": 1704067200}                         | 422 | logical_date
-          {"conf": [1, 2]}                                     | 422 | conf
+          {"conf": [1, 2]}                                     | 422 | 'conf' must be a JSON object
           {"conf": "{}"}                                       | 422 | conf
           {"dag_run_id": "x", "colour": "red"}                 | 422 | colour
           {"dag_run_id": "x",                                  | 400 | not valid JSON
@@ -61,7 +61,7 @@ class ApiBadInputTest extends ApiServerTestBase {
       delimiter = '|',
       textBlock =
           """
-          {"is_paused": "yes"}                 | 422 | is_paused
+          {"is_paused": "yes"}                 | 422 | 'is_paused' must be true or false
           {"is_paused": 1}                     | 422 | is_paused
           {"is_paused": null}                  | 422 | is_paused
           {}                                   | 422 | is_paused
@@ -91,6 +91,13 @@ class ApiBadInputTest extends ApiServerTestBase {
     Response r = get(path, Role.VIEWER);
     assertThat(r.status()).as(r.body()).isEqualTo(status);
     assertThat(r.detail()).as(r.body()).contains(named);
+  }
+
+  @Test
+  void aMethodAPathDoesNotTakeIsA405() {
+    Response r = send("DELETE", "/api/v2/dags/orders", tokens.get(Role.ADMIN), null);
+    assertThat(r.status()).isEqualTo(405);
+    assertThat(r.detail()).contains("DELETE is not allowed on /api/v2/dags/orders");
   }
 
   @Test
