@@ -289,8 +289,8 @@ abstract class DagRunRepositoryContractTest extends RepositoryContractTest {
   @Test
   void pagesOfRunsAreOrderedByTheFieldAskedForThenById() {
     run("d", "r1", QUEUED, 2);
-    run("d", "r2", SUCCESS, 0);
-    run("d", "r3", FAILED, 1);
+    run("d", "r2", RUNNING, 0);
+    run("d", "r3", QUEUED, 1);
     run("other", "r9", QUEUED, 0);
     DagRunRepository runs = new DagRunRepository(db);
 
@@ -305,7 +305,7 @@ abstract class DagRunRepositoryContractTest extends RepositoryContractTest {
         .containsExactly("r2", "r3");
     assertThat(runs.page("d", "state", false, 10, 0))
         .extracting(DagRunRow::runId)
-        .containsExactly("r3", "r1", "r2");
+        .containsExactly("r1", "r3", "r2");
     assertThat(runs.count("d")).isEqualTo(3);
     assertThat(runs.count("none")).isZero();
     assertThatThrownBy(() -> runs.page("d", "conf; DROP TABLE dag_run", false, 1, 0))
