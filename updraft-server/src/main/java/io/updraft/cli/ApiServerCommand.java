@@ -94,14 +94,19 @@ final class ApiServerCommand implements Callable<Integer>, LogLevels.LongRunning
       while (root.getCause() != null) {
         root = root.getCause();
       }
+      String why = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+      boolean portTaken = why.contains("in use");
       throw new UpdraftException(
           "the API server cannot listen on "
               + settings.host()
               + ":"
               + settings.port()
               + " ("
-              + root.getMessage()
-              + ") — is another server using the port? Choose another with --port");
+              + why
+              + ") — "
+              + (portTaken
+                  ? "another server uses the port: choose another with --port"
+                  : "--host must be an address of this machine (127.0.0.1, 0.0.0.0 for all)"));
     }
   }
 
