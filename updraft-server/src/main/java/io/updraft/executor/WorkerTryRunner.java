@@ -9,6 +9,7 @@ import io.updraft.store.DagBundleRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
+import io.updraft.store.TaskInstanceDeferrals;
 import io.updraft.store.XComRepository;
 import io.updraft.timetable.DataInterval;
 import io.updraft.worker.BundleCache;
@@ -38,6 +39,7 @@ public final class WorkerTryRunner implements TryRunner {
   private static final Logger log = LoggerFactory.getLogger(WorkerTryRunner.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, Object>> CONF = new TypeReference<>() {};
+  private static final String SENSOR_OPERATOR = "sensor";
 
   private final TaskRunner runner;
   private final Path logsRoot;
@@ -46,6 +48,20 @@ public final class WorkerTryRunner implements TryRunner {
   private final Bundles bundles;
   private final Lookups lookups;
   private final PreviousRuns previousRuns;
+  private final FirstChecks firstChecks;
+
+  /**
+   * Finds when a {@code reschedule} sensor's try made its first check ({@link
+   * io.updraft.store.TaskInstanceDeferrals#firstCheck}), from which its timeout counts.
+   */
+  @FunctionalInterface
+  public interface FirstChecks {
+    Optional<Instant> of(long taskInstanceId, int tryNumber);
+
+    static FirstChecks none() {
+      return (id, tryNumber) -> Optional.empty();
+    }
+  }
 
   /** Finds the DAG's latest successful run before a logical date, for {@code prev_*_success}. */
   @FunctionalInterface
@@ -89,7 +105,33 @@ public final class WorkerTryRunner implements TryRunner {
       OperatorServices services,
       Clock clock,
       PreviousRuns previousRuns) {
+    this(
+        xcoms,
+        bundles,
+        lookups,
+        logsRoot,
+        settings,
+        services,
+        clock,
+        previousRuns,
+        FirstChecks.none());
+  }
+
+  /**
+   * @param firstChecks where a reschedule-mode sensor's first check comes from
+   */
+  public WorkerTryRunner(
+      XComRepository xcoms,
+      Bundles bundles,
+      Lookups lookups,
+      Path logsRoot,
+      RunnerSettings settings,
+      OperatorServices services,
+      Clock clock,
+      PreviousRuns previousRuns,
+      FirstChecks firstChecks) {
     this.previousRuns = previousRuns;
+    this.firstChecks = firstChecks;
     this.runner = new TaskRunner(settings, services);
     this.bundles = bundles;
     this.lookups = lookups;
@@ -129,9 +171,12 @@ public final class WorkerTryRunner implements TryRunner {
         Lookups.of(settings.baseEnv(), db, keys),
         logsRoot,
         settings,
-        new OperatorServices(new DatabaseDagRuns(db, clock)),
+        // External states: the triggerer's DatabaseExternalStates goes here once it exists;
+        // until then a worker's external_task condition waits with "DAG x is not stored".
+        new OperatorServices(new DatabaseDagRuns(db, clock), OperatorServices.NO_EXTERNAL_STATES),
         clock,
-        previousSuccess(new DagRunRepository(db)));
+        previousSuccess(new DagRunRepository(db)),
+        new TaskInstanceDeferrals(db)::firstCheck);
   }
 
   private static PreviousRuns previousSuccess(DagRunRepository runs) {
@@ -157,6 +202,7 @@ public final class WorkerTryRunner implements TryRunner {
                 .bundles(bundles)
                 .secrets(lookups)
                 .clock(clock)
+                .firstCheck(firstCheck(r))
                 .build(),
             r.cancel());
     if (outcome.logPath() == null && outcome.error() != null) {
@@ -171,7 +217,21 @@ public final class WorkerTryRunner implements TryRunner {
           outcome.error());
     }
     return new Result(
-        outcome.state(), json(outcome.returnValue()), outcome.error(), outcome.downstream());
+        outcome.state(),
+        json(outcome.returnValue()),
+        outcome.error(),
+        outcome.downstream(),
+        outcome.pause());
+  }
+
+  /**
+   * When this try of a sensor made its first check; null for any other task, which costs no query.
+   */
+  Instant firstCheck(Request r) {
+    if (!SENSOR_OPERATOR.equals(r.task().operator())) {
+      return null;
+    }
+    return firstChecks.of(r.ti().id(), r.ti().tryNumber()).orElse(null);
   }
 
   private static DataInterval interval(DagRunRow run) {

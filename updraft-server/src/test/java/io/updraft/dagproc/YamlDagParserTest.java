@@ -126,7 +126,7 @@ class YamlDagParserTest {
     assertThat(e)
         .isEqualTo(
             "5:5: unknown operator 'shel' — use one of shell, empty, http, sql, branch,"
-                + " short_circuit, trigger_dag, email, or a custom operator's class name; did you"
+                + " short_circuit, trigger_dag, email, sensor, or a custom operator's class name; did you"
                 + " mean shell?");
   }
 
@@ -242,12 +242,43 @@ class YamlDagParserTest {
     assertThat(r.dags()).isEmpty();
     assertThat(r.errors())
         .extracting(e -> e.line() + ":" + e.column())
-        .containsExactly("1:1", "2:1", "3:1", "4:1", "9:5", "10:16", "12:5", "14:5");
+        .containsExactly("1:1", "2:1", "3:1", "4:1", "9:5", "10:16", "13:5", "14:5");
     assertThat(r.errors().get(0).message()).startsWith("start_date is missing");
     assertThat(r.errors().get(1).message()).contains("did you mean @daily?");
     assertThat(r.errors().get(3).message()).isEqualTo("catchup must be true or false, not 'maybe'");
     assertThat(r.errors().get(6).message())
-        .startsWith("operator 'sensor' is not available in this build yet — ");
+        .startsWith("a wait condition must name one of file, sql")
+        .endsWith("did you mean file?");
+  }
+
+  /** A sensor condition's bad key, bad glob and short timeout point at their lines. */
+  @Test
+  void sensorErrorsCarryTheirLines() throws IOException {
+    DagFileResult r =
+        parse(
+            HEAD
+                + "tasks:\n"
+                + "  - task_id: wait\n"
+                + "    operator: sensor\n"
+                + "    poke_interval: 5m\n"
+                + "    timeout: 1m\n"
+                + "    wait:\n"
+                + "      - file: in/[ab.csv\n"
+                + "      - sql: select 1\n"
+                + "        cnn: warehouse\n"
+                + "      - external_task: {dag_id: up, task: t}\n");
+    assertThat(r.dags()).isEmpty();
+    assertThat(r.errors())
+        .extracting(e -> e.line() + ":" + e.column() + ": " + e.message())
+        .containsExactly(
+            "7:5: timeout (PT1M) is shorter than poke_interval (PT5M) — the sensor could check"
+                + " only once; raise timeout or lower poke_interval",
+            "9:9: file is not a good pattern: 'in/[ab.csv' opens a [ at character 4 that is never"
+                + " closed",
+            "10:9: an sql condition needs conn: (the id of the database's connection)",
+            "11:9: unknown key 'cnn' for sql — its keys are sql, conn; did you mean conn?",
+            "12:37: unknown key 'task' for external_task — its keys are dag_id, task_id,"
+                + " logical_date, execution_delta, allowed_states, failed_states");
   }
 
   @Test
