@@ -98,6 +98,17 @@ public final class Triggerer implements AutoCloseable {
   private final AtomicBoolean recheckExternal = new AtomicBoolean();
   private final AtomicBoolean claimNow = new AtomicBoolean(true);
 
+  /**
+   * When the loop sleeps until (null: it is awake) and, while it is awake, the earliest next check
+   * that ended checks planned. A check that ends wakes the loop only when it freed a slot or its
+   * next check is due before the loop wakes anyway: with 10,000 waits, a wake per check would scan
+   * them all 10,000 times a round. Guarded by {@code plan}.
+   */
+  private final Object plan = new Object();
+
+  private Instant sleepingUntil;
+  private Instant nextAfterChecks;
+
   private long jobId;
   private Instant lastBeat;
   private Instant nextClaim;
@@ -301,9 +312,12 @@ public final class Triggerer implements AutoCloseable {
   }
 
   private void check(SensorWait w, boolean onTime) {
+    boolean wake = true;
     try {
       if (checks.checkOnce(w, onTime)) {
-        slots.done(w.triggerId());
+        slots.done(w.triggerId()); // a free slot: claim at once
+      } else {
+        wake = wakesTheLoop(w.nextCheckAt());
       }
     } catch (InterruptedException e) {
       w.abandoned();
@@ -318,7 +332,48 @@ public final class Triggerer implements AutoCloseable {
           w.ti().runId(),
           e.toString());
     } finally {
-      wakeup.signal();
+      if (wake) {
+        wakeup.signal();
+      }
+    }
+  }
+
+  /**
+   * Whether a wait whose next check is at {@code next} needs the loop sooner than it planned; while
+   * the loop is awake, its next sleep is told instead.
+   */
+  private boolean wakesTheLoop(Instant next) {
+    if (next == null) {
+      return true;
+    }
+    synchronized (plan) {
+      if (sleepingUntil == null) {
+        nextAfterChecks =
+            nextAfterChecks == null || next.isBefore(nextAfterChecks) ? next : nextAfterChecks;
+        return false;
+      }
+      return next.isBefore(sleepingUntil);
+    }
+  }
+
+  /** The loop goes to sleep for {@code planned} at most, or less if a check ended meanwhile. */
+  private Duration fallAsleep(Duration planned) {
+    Instant now = clock.instant();
+    synchronized (plan) {
+      Instant until = now.plus(planned);
+      if (nextAfterChecks != null && nextAfterChecks.isBefore(until)) {
+        until = nextAfterChecks;
+      }
+      nextAfterChecks = null;
+      sleepingUntil = until;
+      Duration d = Duration.between(now, until);
+      return d.isNegative() ? Duration.ZERO : d;
+    }
+  }
+
+  private void wakeUp() {
+    synchronized (plan) {
+      sleepingUntil = null;
     }
   }
 
@@ -342,7 +397,12 @@ public final class Triggerer implements AutoCloseable {
     while (!stopping) {
       try {
         runOnce();
-        wakeup.await(sleepFor());
+        Duration sleep = fallAsleep(sleepFor());
+        try {
+          wakeup.await(sleep);
+        } finally {
+          wakeUp();
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
