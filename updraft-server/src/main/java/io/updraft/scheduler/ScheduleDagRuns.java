@@ -32,9 +32,11 @@ final class ScheduleDagRuns {
   record Result(int changes, int runsFinished, Instant nextCheckAt) {}
 
   private final SchedulerContext ctx;
+  private final DeferSensors deferSensors;
 
   ScheduleDagRuns(SchedulerContext ctx) {
     this.ctx = ctx;
+    this.deferSensors = new DeferSensors(ctx.database());
   }
 
   Result run(Instant now) {
@@ -72,7 +74,17 @@ final class ScheduleDagRuns {
                 for (TaskDecision c : d.changes()) {
                   writes.add(new StateChange(ids.get(c.taskId()), c.from(), c.to()));
                 }
-                changes += ctx.taskInstances().setStates(writes, now).size();
+                Set<Long> written = ctx.taskInstances().setStates(writes, now);
+                changes += written.size();
+                for (TaskDecision c : d.changes()) {
+                  long id = ids.get(c.taskId());
+                  Optional<Task> task = dag.task(c.taskId());
+                  if (written.contains(id)
+                      && task.isPresent()
+                      && deferSensors.deferIfSensor(id, task.get(), c.to(), now)) {
+                    changes++;
+                  }
+                }
                 if (d.runState() != null
                     && ctx.runs().setState(run.id(), DagRunState.RUNNING, d.runState(), now)) {
                   finished++;

@@ -39,7 +39,9 @@ import static io.updraft.state.TaskInstanceState.UP_FOR_RETRY;
  *       queued or running tasks of a dead scheduler that no executor adopts are reset to none.
  *   <li><b>Triggerer</b>: a deferred task whose trigger fired, failed or timed out goes back to
  *       scheduled (to resume or fail on a worker); since 2.10 a trigger may also end the task
- *       directly as success, failed or skipped.
+ *       directly as success, failed or skipped. Updraft's sensors go further: the scheduler defers
+ *       a ready {@code defer}-mode sensor itself (scheduled to deferred, no worker), and the
+ *       triggerer ends its try, to up_for_retry too when its checks keep erroring.
  *   <li><b>Retry and reschedule</b>: up_for_retry and up_for_reschedule become scheduled once their
  *       time has come (rows of the scheduling group).
  *   <li><b>Clearing</b> ({@code clear_task_instances}): a running task becomes restarting (its
@@ -85,6 +87,10 @@ public final class TaskInstanceTransitions {
           .allow(NONE, REMOVED, REMOVE)
           // from scheduled
           .allow(SCHEDULED, QUEUED, "scheduler critical section: a slot is free")
+          .allow(
+              SCHEDULED,
+              DEFERRED,
+              "scheduler: a defer-mode sensor starts its try in the triggerer, no slot taken")
           .allow(SCHEDULED, NONE, CLEAR)
           .allow(SCHEDULED, SUCCESS, MARK_SUCCESS)
           .allow(SCHEDULED, FAILED, MARK_FAILED)
@@ -141,6 +147,10 @@ public final class TaskInstanceTransitions {
           .allow(DEFERRED, SUCCESS, "triggerer: trigger ended the task (2.10); user mark")
           .allow(DEFERRED, FAILED, "triggerer: trigger ended the task (2.10); user mark")
           .allow(DEFERRED, SKIPPED, "triggerer: trigger ended the task (2.10); run timeout; mark")
+          .allow(
+              DEFERRED,
+              UP_FOR_RETRY,
+              "triggerer: a sensor's checks kept erroring and it has retries left")
           .allow(DEFERRED, NONE, CLEAR)
           .allow(DEFERRED, REMOVED, REMOVE)
           // from restarting: cleared while running, its worker is killing it

@@ -1,5 +1,6 @@
 package io.updraft.store;
 
+import static io.updraft.state.TaskInstanceState.DEFERRED;
 import static io.updraft.state.TaskInstanceState.NONE;
 
 import io.updraft.state.TaskInstanceState;
@@ -62,10 +63,12 @@ public final class TaskInstanceRepository {
       WHERE id = ? AND state IS NULL
       """;
 
+  /** A finished instance holds no trigger (a mark or a run timeout of a deferred one). */
   private static final String SET_FINISHED =
       """
       UPDATE task_instance
-      SET state = ?, updated_at = ?, start_date = COALESCE(start_date, ?), end_date = ?
+      SET state = ?, updated_at = ?, start_date = COALESCE(start_date, ?), end_date = ?,
+          trigger_id = NULL, trigger_timeout = NULL
       WHERE id = ? AND state = ?
       """;
 
@@ -80,7 +83,8 @@ public final class TaskInstanceRepository {
       """
       UPDATE task_instance
       SET state = NULL, max_tries = COALESCE(?, max_tries), next_retry_at = NULL,
-          queued_by_job_id = NULL, external_executor_id = NULL, updated_at = ?
+          queued_by_job_id = NULL, external_executor_id = NULL, trigger_id = NULL,
+          trigger_timeout = NULL, updated_at = ?
       WHERE id = ? AND state = ?
       """;
 
@@ -95,11 +99,13 @@ public final class TaskInstanceRepository {
   private final Jdbc jdbc;
   private final Dialect dialect;
   private final TaskInstanceRows rows;
+  private final TriggerRepository triggers;
 
   public TaskInstanceRepository(Database database) {
     this.jdbc = database.jdbc();
     this.dialect = database.dialect();
     this.rows = new TaskInstanceRows(database);
+    this.triggers = new TriggerRepository(database);
   }
 
   /** Creates the task instances of a new run, state none, in one batch. */
@@ -156,12 +162,31 @@ public final class TaskInstanceRepository {
    * state (success, failed, skipped, upstream_failed, removed) also sets {@code end_date} to {@code
    * now} and {@code start_date} if it had none, as Airflow does for tasks that never ran.
    *
+   * <p>A deferred instance that finishes this way (a mark, a run timeout) loses its trigger in the
+   * same transaction, so no triggerer goes on checking for it.
+   *
    * @throws io.updraft.state.IllegalTransitionException for a change the table does not allow
    */
   public Set<Long> setStates(List<StateChange> changes, Instant now) {
     for (StateChange c : changes) {
       TaskInstanceTransitions.check(c.from(), c.to(), "task_instance id=" + c.id());
     }
+    List<Long> leavingDeferred =
+        changes.stream()
+            .filter(c -> c.from() == DEFERRED && c.to().isFinished())
+            .map(StateChange::id)
+            .toList();
+    if (leavingDeferred.isEmpty()) {
+      return writeStates(changes, now);
+    }
+    return jdbc.inTransaction(
+        () -> {
+          triggers.deleteForTaskInstances(leavingDeferred);
+          return writeStates(changes, now);
+        });
+  }
+
+  private Set<Long> writeStates(List<StateChange> changes, Instant now) {
     Map<String, List<StateChange>> bySql = new HashMap<>();
     for (StateChange c : changes) {
       boolean finished = c.to().isFinished();
@@ -203,12 +228,25 @@ public final class TaskInstanceRepository {
   /**
    * Back to none (a clear, or an orphan reset), optionally with new {@code max_tries}; returns the
    * ids that changed. A running task is not cleared this way but set to restarting ({@link
-   * #setStates}), so its worker stops it first.
+   * #setStates}), so its worker stops it first. A deferred one loses its trigger in the same
+   * transaction.
    */
   public Set<Long> resetToNone(List<Reset> resets, Instant now) {
     for (Reset r : resets) {
       TaskInstanceTransitions.check(r.from(), NONE, "task_instance id=" + r.id());
     }
+    List<Long> deferred = resets.stream().filter(r -> r.from() == DEFERRED).map(Reset::id).toList();
+    if (deferred.isEmpty()) {
+      return writeResets(resets, now);
+    }
+    return jdbc.inTransaction(
+        () -> {
+          triggers.deleteForTaskInstances(deferred);
+          return writeResets(resets, now);
+        });
+  }
+
+  private Set<Long> writeResets(List<Reset> resets, Instant now) {
     int[] counts =
         jdbc.batch(
             "clearing task instances",

@@ -20,6 +20,8 @@ import java.util.Set;
  *       concurrency counts, queueing);
  *   <li>{@link TaskInstanceTries}: a worker's tries (start, heartbeat, finish) and their history in
  *       {@code task_instance_history};
+ *   <li>{@link TaskInstanceDeferrals}: deferral to the triggerer and its end, and a reschedule-mode
+ *       sensor's checks in {@code task_reschedule};
  *   <li>{@link StuckTaskInstances}: finding task instances nobody will move on (no heartbeat,
  *       orphaned or stuck in queued) and rescheduling queued ones.
  * </ul>

@@ -32,23 +32,34 @@ import java.util.Set;
  * instance was cleared, reset or declared dead meanwhile) and is reported, not retried.
  */
 public final class TaskInstanceTries {
+  /**
+   * A start is the next try, except for a reschedule-mode sensor's next check: that is the same try
+   * again (Airflow keeps the try number of an up_for_reschedule instance).
+   */
+  private static final String RESCHEDULED_TRY_INCREMENT =
+      "CASE WHEN " + TaskInstanceDeferrals.RESCHEDULED_TRY + " THEN 0 ELSE 1 END";
+
   private static final String START =
       """
       UPDATE task_instance
-      SET state = 'running', try_number = try_number + 1, start_date = ?, end_date = NULL,
+      SET state = 'running', try_number = try_number + %s,
+          start_date = ?, end_date = NULL,
           duration = NULL, last_heartbeat_at = ?, hostname = ?, pid = ?, next_retry_at = NULL,
           updated_at = ?
       WHERE id = ? AND state = 'queued'
-      """;
+      """
+          .formatted(RESCHEDULED_TRY_INCREMENT);
 
   private static final String START_ALL =
       """
       UPDATE task_instance
-      SET state = 'running', try_number = try_number + 1, start_date = ?, end_date = NULL,
+      SET state = 'running', try_number = try_number + %s,
+          start_date = ?, end_date = NULL,
           duration = NULL, last_heartbeat_at = ?, hostname = ?, pid = ?, next_retry_at = NULL,
           updated_at = ?
-      WHERE id IN (%s) AND state = 'queued'
-      """;
+      WHERE id IN (%%s) AND state = 'queued'
+      """
+          .formatted(RESCHEDULED_TRY_INCREMENT);
 
   private static final String HEARTBEAT =
       """
@@ -227,12 +238,20 @@ public final class TaskInstanceTries {
           if (changed == 0) {
             return false;
           }
-          jdbc.update(
-              "recording try " + ti.tryNumber() + " of task instance id=" + id,
-              INSERT_HISTORY,
-              ps -> ps.setLong(1, id));
+          recordHistory(id);
           return true;
         });
+  }
+
+  /**
+   * Writes the {@code task_instance_history} row of the try the instance just ended (its row as it
+   * is now): every way a try ends calls this, in the transaction that ended it.
+   */
+  void recordHistory(long id) {
+    jdbc.update(
+        "recording the ended try of task instance id=" + id,
+        INSERT_HISTORY,
+        ps -> ps.setLong(1, id));
   }
 
   private static final String GRANT_TRY =

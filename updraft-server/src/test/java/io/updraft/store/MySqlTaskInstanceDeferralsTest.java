@@ -1,0 +1,8 @@
+package io.updraft.store;
+
+class MySqlTaskInstanceDeferralsTest extends TaskInstanceDeferralsContractTest {
+  @Override
+  TestBackend backend() {
+    return TestBackend.mysql();
+  }
+}
