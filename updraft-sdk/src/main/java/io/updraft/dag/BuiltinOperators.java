@@ -18,6 +18,37 @@ public final class BuiltinOperators {
   public static final List<String> SENSOR_CONDITIONS =
       List.of("file", "sql", "http", "time", "time_delta", "external_task", "command");
 
+  /**
+   * The keys each kind of wait condition takes (the kind's own key first): {@code {sql: ..., conn:
+   * warehouse}}. Checked when the DAG file is read and again, rendered, when the sensor runs.
+   */
+  public static final Map<String, List<String>> SENSOR_CONDITION_KEYS =
+      orderedKeys(
+          "file", List.of("file"),
+          "sql", List.of("sql", "conn"),
+          "http", List.of("http", "conn", "method", "headers", "expect_status", "json", "timeout"),
+          "time", List.of("time"),
+          "time_delta", List.of("time_delta"),
+          "external_task", List.of("external_task"),
+          "command", List.of("command"));
+
+  /** The keys of an {@code external_task} condition's map; {@code dag_id} is required. */
+  public static final List<String> EXTERNAL_TASK_KEYS =
+      List.of(
+          "dag_id",
+          "task_id",
+          "logical_date",
+          "execution_delta",
+          "allowed_states",
+          "failed_states");
+
+  /**
+   * The keys of an {@code http} condition's {@code json} check: {@code {pointer: /status, equals:
+   * ready}} (a JSON Pointer, RFC 6901; without {@code equals} the value must be present and not
+   * false, null, 0 or empty). A plain string is the pointer alone.
+   */
+  public static final List<String> HTTP_JSON_KEYS = List.of("pointer", "equals");
+
   /** A sensor's {@code mode} values; {@code defer} is the default. */
   public static final List<String> SENSOR_MODES = List.of("defer", "reschedule", "poke");
 
@@ -25,13 +56,9 @@ public final class BuiltinOperators {
 
   /**
    * The operators of SPEC §1.3 this build cannot run yet, with what to do meanwhile. A DAG using
-   * one is refused when it is read, rather than accepted and failed at every try.
+   * one is refused when it is read, rather than accepted and failed at every try. None today.
    */
-  private static final Map<String, String> NOT_YET =
-      Map.of(
-          "sensor",
-          "wait in a shell task (until test -e FILE; do sleep 60; done) with an"
-              + " execution_timeout until it is");
+  private static final Map<String, String> NOT_YET = Map.of();
 
   private BuiltinOperators() {}
 
@@ -126,6 +153,7 @@ public final class BuiltinOperators {
             "wait", ValueType.ANY,
             "mode", ValueType.TEXT,
             "poke_interval", ValueType.DURATION,
+            "exponential_backoff", ValueType.BOOL,
             "timeout", ValueType.DURATION,
             "soft_fail", ValueType.BOOL),
         Set.of("wait"),
@@ -140,6 +168,16 @@ public final class BuiltinOperators {
       Set<String> required,
       java.util.function.BiConsumer<Map<String, Object>, List<Problem>> extra) {
     specs.put(name, new OperatorSpec(name, keys, required, extra));
+  }
+
+  private static Map<String, List<String>> orderedKeys(Object... pairs) {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      @SuppressWarnings("unchecked")
+      List<String> keys = (List<String>) pairs[i + 1];
+      m.put((String) pairs[i], keys);
+    }
+    return java.util.Collections.unmodifiableMap(m);
   }
 
   private static Map<String, ValueType> ordered(Object... pairs) {
@@ -187,7 +225,14 @@ public final class BuiltinOperators {
 
   private static void checkSensor(Map<String, Object> args, List<Problem> out) {
     Object mode = args.get("mode");
-    if (mode instanceof String m && !m.contains("{{") && !SENSOR_MODES.contains(m)) {
+    if (mode instanceof String m && m.contains("{{")) {
+      out.add(
+          new Problem(
+              "mode",
+              "mode must be written out as one of "
+                  + String.join(", ", SENSOR_MODES)
+                  + ", not a template — the scheduler decides by it before any try runs"));
+    } else if (mode instanceof String m && !SENSOR_MODES.contains(m)) {
       out.add(
           new Problem(
               "mode",
@@ -196,6 +241,21 @@ public final class BuiltinOperators {
                   + "' — use one of "
                   + String.join(", ", SENSOR_MODES)
                   + Suggestions.didYouMean(m, SENSOR_MODES, "; ")));
+    }
+    Optional<java.time.Duration> interval = literalDuration(args.get("poke_interval"));
+    Optional<java.time.Duration> timeout = literalDuration(args.get("timeout"));
+    if (timeout.isPresent()
+        && timeout.get().compareTo(interval.orElse(java.time.Duration.ofSeconds(60))) < 0) {
+      out.add(
+          new Problem(
+              "timeout",
+              "timeout ("
+                  + Durations.format(timeout.get())
+                  + ") is shorter than poke_interval ("
+                  + Durations.format(interval.orElse(java.time.Duration.ofSeconds(60)))
+                  + (interval.isEmpty() ? ", the default" : "")
+                  + ") — the sensor could check only once; raise timeout or lower"
+                  + " poke_interval"));
     }
     Object wait = args.get("wait");
     if (wait == null) {
@@ -219,12 +279,24 @@ public final class BuiltinOperators {
     }
   }
 
+  /** A duration written out in the DAG file (not a template); empty otherwise. */
+  private static Optional<java.time.Duration> literalDuration(Object v) {
+    if (v instanceof java.time.Duration d) {
+      return Optional.of(d);
+    }
+    if (v instanceof Number n && n.doubleValue() >= 0) {
+      return Optional.of(java.time.Duration.ofMillis(Math.round(n.doubleValue() * 1000)));
+    }
+    return v instanceof String t ? Durations.parse(t) : Optional.empty();
+  }
+
   private static final String CONDITION_HINT =
       "write e.g. {file: /data/ready.csv}; kinds are " + String.join(", ", SENSOR_CONDITIONS);
 
   /**
-   * A condition names exactly one kind; its other keys are options of that kind, checked by the
-   * sensor when it runs.
+   * A condition names exactly one kind; its other keys must be that kind's ({@link
+   * #SENSOR_CONDITION_KEYS}), a {@code file} pattern must be a good glob, an {@code external_task}
+   * a map with {@code dag_id}, and an {@code sql} needs its {@code conn}.
    */
   private static void checkCondition(Map<?, ?> condition, String path, List<Problem> out) {
     List<String> kinds = new ArrayList<>();
@@ -272,6 +344,96 @@ public final class BuiltinOperators {
                     + OperatorSpec.describe(value)
                     + " — fix the value"));
       }
+      unknownKeys(condition.keySet(), SENSOR_CONDITION_KEYS.get(kind), kind, path, out);
+      checkConditionValues(kind, condition, path, out);
     }
+  }
+
+  private static void checkConditionValues(
+      String kind, Map<?, ?> condition, String path, List<Problem> out) {
+    Object value = condition.get(kind);
+    switch (kind) {
+      case "file" -> {
+        if (value instanceof String pattern && !pattern.contains("{{")) {
+          String bad = Glob.isPattern(pattern) ? Glob.problem(pattern) : null;
+          if (bad != null) {
+            out.add(new Problem(path + ".file", "file is not a good pattern: " + bad));
+          }
+        }
+      }
+      case "sql" -> {
+        if (condition.get("conn") == null) {
+          out.add(
+              new Problem(
+                  path, "an sql condition needs conn: (the id of the database's connection)"));
+        }
+      }
+      case "http" -> {
+        Object json = condition.get("json");
+        if (json instanceof Map<?, ?> j) {
+          unknownKeys(j.keySet(), HTTP_JSON_KEYS, "json", path + ".json", out);
+          if (j.get("pointer") == null) {
+            out.add(
+                new Problem(
+                    path + ".json", "json needs pointer: (a JSON Pointer such as /status)"));
+          }
+        } else if (json != null && !(json instanceof String)) {
+          out.add(
+              new Problem(
+                  path + ".json",
+                  "json must be {pointer: /status, equals: ready} or a pointer such as /status"));
+        }
+      }
+      case "external_task" -> {
+        if (!(value instanceof Map<?, ?> e)) {
+          out.add(
+              new Problem(
+                  path + ".external_task",
+                  "external_task must be a map such as {dag_id: load_orders, task_id: load}"));
+          return;
+        }
+        unknownKeys(e.keySet(), EXTERNAL_TASK_KEYS, "external_task", path + ".external_task", out);
+        if (e.get("dag_id") == null) {
+          out.add(
+              new Problem(
+                  path + ".external_task", "external_task needs dag_id: (the DAG to wait for)"));
+        }
+        if (e.get("logical_date") != null && e.get("execution_delta") != null) {
+          out.add(
+              new Problem(
+                  path + ".external_task.execution_delta",
+                  "external_task sets both logical_date and execution_delta — keep one"));
+        }
+      }
+      default -> {}
+    }
+  }
+
+  private static void unknownKeys(
+      java.util.Collection<?> keys,
+      List<String> allowed,
+      String owner,
+      String path,
+      List<Problem> out) {
+    for (Object k : keys) {
+      String key = String.valueOf(k);
+      if (!allowed.contains(key)) {
+        out.add(new Problem(path + "." + key, unknownKey(key, allowed, owner)));
+      }
+    }
+  }
+
+  /**
+   * "unknown key 'x' for sql — its keys are sql, conn; did you mean ...?": the line for a key of a
+   * sensor condition (or of its {@code json} / {@code external_task} map) that is not one.
+   */
+  public static String unknownKey(String key, List<String> allowed, String owner) {
+    return "unknown key '"
+        + key
+        + "' for "
+        + owner
+        + " — its keys are "
+        + String.join(", ", allowed)
+        + Suggestions.didYouMean(key, allowed, "; ");
   }
 }

@@ -105,8 +105,19 @@ public final class Tasks {
   }
 
   /**
-   * Waits for one condition, e.g. {@code Map.of("file", "/data/ready.csv")}. Optional args: {@code
-   * mode}, {@code poke_interval}, {@code timeout}, {@code soft_fail}.
+   * Waits for one condition (SPEC §1.9), e.g. {@code Map.of("file", "/data/ready.csv")}. Kinds and
+   * their keys: {@code file} (a path or glob, relative to the DAG file's folder); {@code sql} with
+   * {@code conn} (holds when the first cell of the first row is truthy); {@code http} with {@code
+   * conn}, {@code method}, {@code headers}, {@code expect_status}, {@code json} ({@code
+   * Map.of("pointer", "/status", "equals", "ready")}) and {@code timeout}; {@code time} ({@code
+   * "06:00"}, in the DAG's zone on the day the data interval ends); {@code time_delta}; {@code
+   * external_task} (a map: {@code dag_id}, {@code task_id}, {@code logical_date} or {@code
+   * execution_delta}, {@code allowed_states}, {@code failed_states}); {@code command}. An unknown
+   * key is an error when the DAG is built.
+   *
+   * <p>Optional args: {@code mode} ({@code defer}, the default, {@code reschedule} or {@code poke};
+   * written out, not a template), {@code poke_interval}, {@code exponential_backoff}, {@code
+   * timeout} (not shorter than {@code poke_interval}), {@code soft_fail}.
    */
   public static TaskBuilder sensor(String taskId, Map<String, ?> condition) {
     return task(taskId, SENSOR).arg("wait", condition);

@@ -289,7 +289,7 @@ class DagValidatorTest {
                   .contains("unknown operator 'shel'")
                   .contains(
                       "use one of shell, empty, http, sql, branch, short_circuit, trigger_dag, email,"
-                          + " or a custom")
+                          + " sensor, or a custom")
                   .contains("did you mean shell?");
             });
   }
@@ -402,24 +402,117 @@ class DagValidatorTest {
         .anySatisfy(m -> assertThat(m).contains("did you mean poke?"));
   }
 
-  /**
-   * The operators of SPEC §1.3 this build cannot run are refused when a DAG is read, with what to
-   * do meanwhile, instead of failing every try at run time; their keys are not checked yet.
-   */
+  /** Every operator of SPEC §1.3 is available; the sensor's keys are checked like any other's. */
   @Test
-  void operatorsThisBuildCannotRunAreRefused() {
+  void everyBuiltInOperatorIsAvailable() {
     assertThat(DagValidator.validate(dag(Task.of("a", "sensor", Map.of("nonsense", 1)))))
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.path()).isEqualTo("tasks[0].operator");
-              assertThat(p.message())
-                  .startsWith("operator 'sensor' is not available in this build yet — ")
-                  .contains("shell task");
-            });
+        .extracting(Problem::path)
+        .containsExactlyInAnyOrder("tasks[0].operator", "tasks[0].nonsense");
     assertThat(BuiltinOperators.available())
         .containsExactly(
-            "shell", "empty", "http", "sql", "branch", "short_circuit", "trigger_dag", "email");
+            "shell",
+            "empty",
+            "http",
+            "sql",
+            "branch",
+            "short_circuit",
+            "trigger_dag",
+            "email",
+            "sensor");
+    assertThat(BuiltinOperators.notAvailable("sensor")).isEmpty();
+  }
+
+  /** Each kind of condition's own keys, globs, the mode as a literal, timeout vs poke_interval. */
+  @Test
+  void sensorConditionKeys() {
+    OperatorSpec sensor = BuiltinOperators.get("sensor").orElseThrow();
+    Map<String, Object> ok =
+        Map.of(
+            "wait",
+            List.of(
+                Map.of("file", "in/**/*.csv"),
+                Map.of("file", "/data/{{ ds }}/_SUCCESS"),
+                Map.of(
+                    "http",
+                    "/ready",
+                    "conn",
+                    "api",
+                    "method",
+                    "GET",
+                    "headers",
+                    Map.of("A", "b"),
+                    "expect_status",
+                    200,
+                    "json",
+                    Map.of("pointer", "/status", "equals", "ready"),
+                    "timeout",
+                    "5s"),
+                Map.of(
+                    "external_task",
+                    Map.of(
+                        "dag_id",
+                        "a",
+                        "task_id",
+                        "t",
+                        "execution_delta",
+                        "1d",
+                        "allowed_states",
+                        List.of("success"),
+                        "failed_states",
+                        List.of("failed"))),
+                Map.of("command", "test -s x")),
+            "exponential_backoff",
+            true,
+            "timeout",
+            "1h");
+    assertThat(sensor.check(ok)).isEmpty();
+
+    Map<String, Object> bad =
+        Map.of(
+            "wait",
+            List.of(
+                Map.of("file", "in/[ab.csv"),
+                Map.of("sql", "select 1"),
+                Map.of("sql", "select 1", "conn", "db", "con", "x"),
+                Map.of("http", "/x", "json", Map.of("pointr", "/a")),
+                Map.of("external_task", Map.of("task_id", "t", "dag", "a")),
+                Map.of("external_task", "load"),
+                Map.of("command", "x", "timeout", "5s")),
+            "mode",
+            "{{ params.mode }}",
+            "poke_interval",
+            "10m",
+            "timeout",
+            "5m");
+    List<Problem> problems = sensor.check(bad);
+    assertThat(problems)
+        .extracting(Problem::path)
+        .containsExactlyInAnyOrder(
+            "mode",
+            "timeout",
+            "wait[0].file",
+            "wait[1]",
+            "wait[2].con",
+            "wait[3].json.pointr",
+            "wait[3].json",
+            "wait[4].external_task.dag",
+            "wait[4].external_task",
+            "wait[5].external_task",
+            "wait[6].timeout");
+    assertThat(problems)
+        .extracting(Problem::message)
+        .anySatisfy(m -> assertThat(m).contains("not a template"))
+        .anySatisfy(m -> assertThat(m).contains("timeout (PT5M) is shorter than poke_interval"))
+        .anySatisfy(m -> assertThat(m).contains("opens a [ at character 4 that is never closed"))
+        .anySatisfy(m -> assertThat(m).contains("needs conn:"))
+        .anySatisfy(m -> assertThat(m).contains("unknown key 'con' for sql").contains("conn?"))
+        .anySatisfy(m -> assertThat(m).contains("did you mean pointer?"))
+        .anySatisfy(m -> assertThat(m).contains("needs dag_id:"))
+        .anySatisfy(m -> assertThat(m).contains("unknown key 'timeout' for command"));
+    assertThat(sensor.check(Map.of("wait", Map.of("file", "x"), "timeout", "30s")))
+        .as("the default poke_interval is 60s")
+        .singleElement()
+        .satisfies(p -> assertThat(p.message()).contains("PT1M, the default"));
   }
 
   /** The in-JVM operators' keys are checked when the DAG is read, with Airflow's names. */

@@ -375,22 +375,23 @@ class DagBuilderTest {
     return t.build(Map.of(), ZoneOffset.UTC).args();
   }
 
-  /** An operator this build cannot run is refused when the DAG is built, not at run time. */
+  /** Every built-in operator builds, the sensor included; a sensor's bad key is refused. */
   @Test
-  void anOperatorThisBuildCannotRunIsRefused() {
-    TaskBuilder t = Tasks.sensor("t", Map.of("file", "/data/ready"));
-    assertThatThrownBy(() -> Dags.dag("d").task(t).build())
-        .isInstanceOf(InvalidDagException.class)
-        .hasMessageContaining("tasks[0].operator: operator 'sensor' is not available in this build")
-        .hasMessageContaining("shell task");
+  void builtInOperatorsBuildAndASensorsBadKeyIsRefused() {
     for (TaskBuilder ok :
         List.of(
             Tasks.http("t", "GET", "https://example.com"),
             Tasks.sql("t", "warehouse", "select 1"),
             Tasks.triggerDag("t", "other"),
-            Tasks.email("t", "a@example.com", "s", "b"))) {
+            Tasks.email("t", "a@example.com", "s", "b"),
+            Tasks.sensor("t", Map.of("file", "/data/ready")).arg("exponential_backoff", true))) {
       assertThat(Dags.dag("d").task(ok).build().tasks()).hasSize(1);
     }
+    TaskBuilder t = Tasks.sensor("t", List.of(Map.of("sql", "select 1", "con", "db")));
+    assertThatThrownBy(() -> Dags.dag("d").task(t).build())
+        .isInstanceOf(InvalidDagException.class)
+        .hasMessageContaining("tasks[0].wait[0].con: unknown key 'con' for sql")
+        .hasMessageContaining("did you mean conn?");
   }
 
   @Test

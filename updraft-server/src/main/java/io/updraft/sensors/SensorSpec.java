@@ -43,8 +43,16 @@ public record SensorSpec(
    * What the time conditions are relative to: {@code time} is a wall-clock time in the DAG's zone
    * on the day of {@code dataIntervalEnd}; {@code time_delta} is {@code dataIntervalEnd} + delta;
    * an {@code external_task} without {@code logical_date} waits on the same logical date.
+   *
+   * @param dataIntervalEnd null for a run without a data interval: the logical date stands in
    */
-  public record RunDates(ZoneId zone, Instant logicalDate, Instant dataIntervalEnd) {}
+  public record RunDates(ZoneId zone, Instant logicalDate, Instant dataIntervalEnd) {
+    public RunDates {
+      zone = zone == null ? ZoneId.of("UTC") : zone;
+      Objects.requireNonNull(logicalDate, "logicalDate");
+      dataIntervalEnd = dataIntervalEnd == null ? logicalDate : dataIntervalEnd;
+    }
+  }
 
   /**
    * Reads a sensor's rendered operator arguments ({@code wait}, {@code mode}, {@code
@@ -53,16 +61,16 @@ public record SensorSpec(
    * @throws SensorArgumentException one line naming the key and what to fix
    */
   public static SensorSpec fromArgs(Map<String, Object> args, RunDates dates) {
-    throw new UnsupportedOperationException("sensor arguments are read by the sensors helper");
+    return SensorArgs.read(args, dates);
   }
 
   /** This spec as JSON, for a trigger row's kwargs; {@link #fromJson} reads it back. */
   public String toJson() {
-    throw new UnsupportedOperationException("written by the sensors helper");
+    return SensorJson.write(this);
   }
 
   /** The spec {@link #toJson} wrote. */
   public static SensorSpec fromJson(String json) {
-    throw new UnsupportedOperationException("written by the sensors helper");
+    return SensorJson.read(json);
   }
 }

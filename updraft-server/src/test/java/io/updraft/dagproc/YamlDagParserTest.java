@@ -126,7 +126,7 @@ class YamlDagParserTest {
     assertThat(e)
         .isEqualTo(
             "5:5: unknown operator 'shel' — use one of shell, empty, http, sql, branch,"
-                + " short_circuit, trigger_dag, email, or a custom operator's class name; did you"
+                + " short_circuit, trigger_dag, email, sensor, or a custom operator's class name; did you"
                 + " mean shell?");
   }
 
@@ -242,12 +242,13 @@ class YamlDagParserTest {
     assertThat(r.dags()).isEmpty();
     assertThat(r.errors())
         .extracting(e -> e.line() + ":" + e.column())
-        .containsExactly("1:1", "2:1", "3:1", "4:1", "9:5", "10:16", "12:5", "14:5");
+        .containsExactly("1:1", "2:1", "3:1", "4:1", "9:5", "10:16", "13:5", "14:5");
     assertThat(r.errors().get(0).message()).startsWith("start_date is missing");
     assertThat(r.errors().get(1).message()).contains("did you mean @daily?");
     assertThat(r.errors().get(3).message()).isEqualTo("catchup must be true or false, not 'maybe'");
     assertThat(r.errors().get(6).message())
-        .startsWith("operator 'sensor' is not available in this build yet — ");
+        .startsWith("a wait condition must name one of file, sql")
+        .endsWith("did you mean file?");
   }
 
   @Test

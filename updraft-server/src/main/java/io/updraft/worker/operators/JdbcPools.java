@@ -48,7 +48,7 @@ public final class JdbcPools implements AutoCloseable {
    *
    * @throws OperatorFailure if no driver takes the URL or the database cannot be reached
    */
-  DataSource pool(Connection c) {
+  public DataSource pool(Connection c) {
     String url = JdbcUrls.of(c);
     String fingerprint =
         Integer.toHexString(Objects.hash(url, c.login(), c.password(), c.extra().toString()));

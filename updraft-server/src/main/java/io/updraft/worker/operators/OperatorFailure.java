@@ -36,12 +36,12 @@ public final class OperatorFailure extends UpdraftException {
   }
 
   /** Messages of drivers and servers may span lines; the try's error is one. */
-  static String oneLine(String text) {
+  public static String oneLine(String text) {
     return text == null ? "" : text.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   /** The message of {@code e} and of its causes that add something, joined with ": ". */
-  static String causeOf(Throwable e) {
+  public static String causeOf(Throwable e) {
     StringBuilder b = new StringBuilder();
     for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
       String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
