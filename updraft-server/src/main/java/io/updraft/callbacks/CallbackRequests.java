@@ -25,6 +25,9 @@ import java.util.List;
  *   <tr><td>running</td><td>skipped</td><td>on_skipped (the try skipped itself)</td></tr>
  * </table>
  *
+ * <p>A try that the triggerer ends (from {@code deferred}) calls the same callbacks as one that
+ * ends running: the try goes on in the triggerer.
+ *
  * <p>A run going success or failed calls the DAG's {@code on_success} or {@code on_failure}.
  */
 public final class CallbackRequests {
@@ -35,7 +38,7 @@ public final class CallbackRequests {
     if (from == TaskInstanceState.QUEUED && to == TaskInstanceState.RUNNING) {
       return Callbacks.ON_EXECUTE;
     }
-    if (from != TaskInstanceState.RUNNING) {
+    if (from != TaskInstanceState.RUNNING && from != TaskInstanceState.DEFERRED) {
       return null;
     }
     return switch (to) {

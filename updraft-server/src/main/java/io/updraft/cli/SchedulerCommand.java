@@ -32,17 +32,20 @@ final class SchedulerCommand implements Callable<Integer>, LogLevels.LongRunning
 
   @Override
   public Integer call() throws InterruptedException {
-    return runUntilStopped(spec, new SchedulerService.Mode("scheduler", false, !noDagSync));
+    return runUntilStopped(
+        spec,
+        new SchedulerService(
+            Commands.settings(spec),
+            Clock.systemUTC(),
+            new SchedulerService.Mode("scheduler", false, !noDagSync, false)));
   }
 
   /**
    * Starts a service, stops it gracefully on SIGTERM/SIGINT (decisions/0042), and returns its exit
    * code once it stopped: 0 after a requested stop, 1 when it stopped itself.
    */
-  static int runUntilStopped(CommandLine.Model.CommandSpec spec, SchedulerService.Mode mode)
+  static int runUntilStopped(CommandLine.Model.CommandSpec spec, LongRunningService service)
       throws InterruptedException {
-    SchedulerService service =
-        new SchedulerService(Commands.settings(spec), Clock.systemUTC(), mode);
     PrintWriter err = spec.commandLine().getErr();
     // Any other way the JVM ends (System.exit elsewhere, SIGHUP) still stops in order.
     Thread hook = new Thread(service::close, "shutdown");
@@ -50,8 +53,7 @@ final class SchedulerCommand implements Callable<Integer>, LogLevels.LongRunning
     StopSignals.onStop(
         service::requestStop,
         () -> {
-          err.println(
-              "Already stopping: waiting for the running tries to end (kill -9 to end now).");
+          err.println(service.alreadyStopping());
           err.flush();
         });
     service.start(spec.commandLine().getOut(), err);

@@ -17,6 +17,7 @@ import io.updraft.store.Database;
 import io.updraft.store.JobRepository;
 import io.updraft.store.JobType;
 import io.updraft.store.SerializedDagRepository;
+import io.updraft.triggerer.Triggerer;
 import io.updraft.worker.Durations;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -37,14 +38,15 @@ import org.slf4j.LoggerFactory;
  * scheduler.shutdown_grace}, SIGKILL, and are handed back to run again at once; the scheduler job
  * is ended as success; the database is closed last. It says so on the message stream.
  */
-final class SchedulerService implements AutoCloseable {
+final class SchedulerService implements LongRunningService {
   private static final Logger log = LoggerFactory.getLogger(SchedulerService.class);
 
   /**
    * @param migrate migrate the database first (standalone) rather than require it current
    * @param syncDags sync the dags folder into the database in this JVM
+   * @param triggerer run a triggerer in this JVM (standalone)
    */
-  record Mode(String name, boolean migrate, boolean syncDags) {}
+  record Mode(String name, boolean migrate, boolean syncDags, boolean triggerer) {}
 
   private final Settings settings;
   private final Clock clock;
@@ -56,6 +58,8 @@ final class SchedulerService implements AutoCloseable {
   private DagProcessor processor;
   private CallbackRunner callbacks;
   private AutoCloseable signals;
+  private Triggerer triggerer;
+  private Thread triggererThread;
   private JobRepository jobs;
   private long jobId;
   private PrintWriter messages = new PrintWriter(System.err, true);
@@ -77,7 +81,8 @@ final class SchedulerService implements AutoCloseable {
   /**
    * Starts: the banner goes to {@code out}; what a stop does is said on {@code messages} (stderr).
    */
-  void start(PrintWriter out, PrintWriter messages) {
+  @Override
+  public void start(PrintWriter out, PrintWriter messages) {
     this.messages = messages;
     UpdraftConfig config = settings.config();
     shutdownGrace = config.duration(ConfigKey.SHUTDOWN_GRACE);
@@ -119,6 +124,32 @@ final class SchedulerService implements AutoCloseable {
                 config.duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD),
                 config.duration(ConfigKey.TASK_QUEUED_TIMEOUT)));
     scheduler = Thread.ofPlatform().name("scheduler").start(loop::run);
+    // Task ends reach triggerers: the one in this JVM at once, those elsewhere by a coalesced
+    // NOTIFY (PostgreSQL), so an external_task wait ends within milliseconds of its upstream.
+    Runnable taskEnds = ChangeSignals.taskEnds(db);
+    if (mode.triggerer()) {
+      Runnable announce = ChangeSignals.changes(db);
+      triggerer =
+          TriggererService.triggerer(
+              db,
+              settings,
+              clock,
+              null,
+              () -> {
+                wakeup.signal();
+                announce.run();
+              });
+      Triggerer inProcess = triggerer;
+      executor.onTryEnded(
+          () -> {
+            inProcess.changed();
+            taskEnds.run();
+          });
+      triggerer.start();
+      triggererThread = Thread.ofPlatform().name("triggerer").start(triggerer::run);
+    } else {
+      executor.onTryEnded(taskEnds);
+    }
     // Callbacks and deadline alerts run beside the loop, never in it (SPEC §1.8).
     Duration callbackTimeout = config.duration(ConfigKey.CALLBACK_TIMEOUT);
     DagVersions callbackVersions = new DagVersions(new SerializedDagRepository(db));
@@ -161,6 +192,7 @@ final class SchedulerService implements AutoCloseable {
             + jobId
             + ", local executor"
             + (first != null ? ", DAG processor" : "")
+            + (triggerer != null ? ", triggerer job " + triggerer.jobId() : "")
             + ") — Ctrl-C stops it.");
     out.println("  database:  " + db.displayUrl());
     if (first != null) {
@@ -191,12 +223,14 @@ final class SchedulerService implements AutoCloseable {
   }
 
   /** Blocks until the scheduler thread ends (after {@link #close()}). */
-  void awaitStop() throws InterruptedException {
+  @Override
+  public void awaitStop() throws InterruptedException {
     scheduler.join();
   }
 
   /** Asks the scheduler loop to end (a signal's handler): {@link #awaitStop} then returns. */
-  void requestStop() {
+  @Override
+  public void requestStop() {
     stopRequested = true;
     if (loop != null) {
       loop.stop();
@@ -204,7 +238,8 @@ final class SchedulerService implements AutoCloseable {
   }
 
   /** Whether the scheduler stopped by itself (another scheduler ended its job), not on request. */
-  boolean stoppedItself() {
+  @Override
+  public boolean stoppedItself() {
     return loop != null && loop.stoppedItself();
   }
 
@@ -229,6 +264,7 @@ final class SchedulerService implements AutoCloseable {
     if (loop != null) {
       loop.stop();
     }
+    stopTriggerer();
     if (callbacks != null) {
       callbacks.close();
     }
@@ -279,6 +315,27 @@ final class SchedulerService implements AutoCloseable {
                   + (handedBack == 1 ? "its" : "their")
                   + " retries.");
     }
+  }
+
+  @Override
+  public String alreadyStopping() {
+    return "Already stopping: waiting for the running tries to end (kill -9 to end now).";
+  }
+
+  /** The in-process triggerer releases its triggers before the database closes. */
+  private void stopTriggerer() {
+    if (triggerer == null) {
+      return;
+    }
+    triggerer.stop();
+    if (triggererThread != null) {
+      try {
+        triggererThread.join(java.time.Duration.ofSeconds(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    triggerer.close();
   }
 
   private void say(String line) {

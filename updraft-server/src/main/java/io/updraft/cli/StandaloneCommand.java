@@ -1,5 +1,6 @@
 package io.updraft.cli;
 
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,8 +10,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "standalone",
     description =
-        "Migrate the database, then run the DAG folder sync, the scheduler and the local executor"
-            + " in this JVM until stopped (Ctrl-C or SIGTERM: running tasks get SIGTERM, SIGKILL"
+        "Migrate the database, then run the DAG folder sync, the scheduler, the local executor"
+            + " and a triggerer in this JVM until stopped (Ctrl-C or SIGTERM: running tasks get SIGTERM, SIGKILL"
             + " after scheduler.shutdown_grace, and run again at the next start; exit 0).")
 final class StandaloneCommand implements Callable<Integer>, LogLevels.LongRunning {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -24,6 +25,10 @@ final class StandaloneCommand implements Callable<Integer>, LogLevels.LongRunnin
   @Override
   public Integer call() throws InterruptedException {
     return SchedulerCommand.runUntilStopped(
-        spec, new SchedulerService.Mode("standalone", true, true));
+        spec,
+        new SchedulerService(
+            Commands.settings(spec),
+            Clock.systemUTC(),
+            new SchedulerService.Mode("standalone", true, true, true)));
   }
 }

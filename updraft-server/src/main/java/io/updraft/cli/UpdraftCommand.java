@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       VersionCommand.class,
       StandaloneCommand.class,
       SchedulerCommand.class,
+      TriggererCommand.class,
       DagProcessorCommand.class,
       DagsCommand.class,
       DbCommand.class,

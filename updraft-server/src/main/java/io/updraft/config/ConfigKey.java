@@ -132,6 +132,15 @@ public record ConfigKey(
           Kind.DURATION,
           "5m",
           "a running task whose heartbeat is older is failed (and retried if it has retries left)");
+  public static final ConfigKey TRIGGERER_CAPACITY =
+      of(
+          "triggerer",
+          "capacity",
+          Kind.POSITIVE_INT,
+          "1000",
+          "triggers (deferred waits) one triggerer holds at once; updraft triggerer --capacity"
+              + " overrides it");
+
   public static final ConfigKey SCHEDULER_HEALTH_CHECK_THRESHOLD =
       of(
           "scheduler",
@@ -207,6 +216,7 @@ public record ConfigKey(
           DAG_FILE_TIMEOUT,
           DAG_REFRESH_INTERVAL,
           DAG_PARSING_PROCESSES,
+          TRIGGERER_CAPACITY,
           FERNET_KEY);
 
   private static ConfigKey of(

@@ -72,6 +72,10 @@ public final class LocalExecutor implements Executor {
   private volatile Cancellation stopping;
 
   private final AtomicInteger handedBack = new AtomicInteger();
+
+  /** Told of every try's end besides the scheduler: the triggerer's {@code external_task} waits. */
+  private volatile Runnable tryEnded = () -> {};
+
   private final String hostname;
   private final int pid = (int) ProcessHandle.current().pid();
 
@@ -167,6 +171,7 @@ public final class LocalExecutor implements Executor {
       supervised.remove(queued.id());
       running.decrementAndGet();
       wakeup.signal();
+      tryEnded.run();
     }
   }
 
@@ -314,6 +319,14 @@ public final class LocalExecutor implements Executor {
     } catch (RuntimeException e) {
       log.warn("heartbeat of task instance {} failed: {}", id, e.getMessage());
     }
+  }
+
+  /**
+   * Also tells {@code listener} when a try ends (after the scheduler's wakeup): a triggerer in this
+   * JVM, and the announcement of task ends to triggerers elsewhere. It must return at once.
+   */
+  public void onTryEnded(Runnable listener) {
+    this.tryEnded = listener;
   }
 
   /** Tries being supervised now: started, or about to start. */

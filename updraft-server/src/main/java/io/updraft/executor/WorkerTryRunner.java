@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.updraft.connections.FernetKeys;
 import io.updraft.connections.Lookups;
+import io.updraft.dag.Dag;
+import io.updraft.dag.Task;
 import io.updraft.store.DagBundleRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
@@ -20,6 +22,7 @@ import io.updraft.worker.TryRequest;
 import io.updraft.worker.XComLookup;
 import io.updraft.worker.operators.OperatorServices;
 import io.updraft.worker.template.PreviousSuccess;
+import io.updraft.worker.template.TemplateRenderException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -142,23 +145,37 @@ public final class WorkerTryRunner implements TryRunner {
             .orElse(PreviousSuccess.none());
   }
 
+  /**
+   * The request of try {@code tryNumber} of a task in a run, as this worker makes it: the run's
+   * conf and dates, XComs, connections and variables (with a new masker), its log's path.
+   */
+  public TryRequest request(Dag dag, Task task, DagRunRow run, int tryNumber, String fileloc) {
+    return TryRequest.builder(dag, task.taskId(), run.runId(), run.logicalDate(), logsRoot)
+        .dataInterval(interval(run))
+        .conf(conf(run.conf()))
+        .tryNumber(tryNumber)
+        .previousSuccess(previousRuns.before(run.dagId(), run.logicalDate()))
+        .dagFile(fileloc == null ? null : Path.of(fileloc))
+        .xcoms(xcoms)
+        .bundles(bundles)
+        .secrets(lookups)
+        .clock(clock)
+        .build();
+  }
+
+  /**
+   * The task's arguments rendered as try {@code request} would render them, running nothing (the
+   * triggerer's deferred sensors).
+   */
+  public Map<String, Object> renderArgs(TryRequest request) throws TemplateRenderException {
+    return runner.renderArgs(request);
+  }
+
   @Override
   public Result run(Request r) {
     DagRunRow run = r.run();
     TryOutcome outcome =
-        runner.run(
-            TryRequest.builder(r.dag(), r.task().taskId(), run.runId(), run.logicalDate(), logsRoot)
-                .dataInterval(interval(run))
-                .conf(conf(run.conf()))
-                .tryNumber(r.ti().tryNumber())
-                .previousSuccess(previousRuns.before(run.dagId(), run.logicalDate()))
-                .dagFile(r.fileloc() == null ? null : Path.of(r.fileloc()))
-                .xcoms(xcoms)
-                .bundles(bundles)
-                .secrets(lookups)
-                .clock(clock)
-                .build(),
-            r.cancel());
+        runner.run(request(r.dag(), r.task(), run, r.ti().tryNumber(), r.fileloc()), r.cancel());
     if (outcome.logPath() == null && outcome.error() != null) {
       // The try failed before it had a log (one that would land outside the logs folder): this
       // line is the only trace of why.

@@ -20,19 +20,71 @@ public final class ChangeSignals {
   private static final Logger log = LoggerFactory.getLogger(ChangeSignals.class);
   static final String CHANNEL = "updraft_wake";
 
+  /**
+   * Task ends, for triggerers only (their {@code external_task} waits): a channel of its own, so a
+   * burst of task ends does not wake every scheduler of the installation.
+   */
+  static final String TASK_ENDS = "updraft_task_end";
+
   private ChangeSignals() {}
 
   /** Announces a change; never fails the caller (a lost signal costs at most the idle timeout). */
   public static void announce(Database db) {
+    notify(db, CHANNEL);
+  }
+
+  private static void notify(Database db, String channel) {
     if (!(db.dialect() instanceof Dialect.Postgres)) {
       return;
     }
     try (Connection c = db.dataSource().getConnection();
         Statement s = c.createStatement()) {
-      s.execute("NOTIFY " + CHANNEL);
+      s.execute("NOTIFY " + channel);
     } catch (SQLException e) {
       log.debug("could not announce a change: {}", e.getMessage());
     }
+  }
+
+  /**
+   * An announcer of task ends for triggerers in other processes, coalesced: a call returns at once,
+   * and however many calls come while one {@code NOTIFY} is being sent, at most one more follows
+   * it. A no-op where the database has no notifications.
+   */
+  public static Runnable taskEnds(Database db) {
+    return coalesced(db, TASK_ENDS);
+  }
+
+  /** {@link #announce}, coalesced as {@link #taskEnds} is (a triggerer ending many tasks). */
+  public static Runnable changes(Database db) {
+    return coalesced(db, CHANNEL);
+  }
+
+  private static Runnable coalesced(Database db, String channel) {
+    if (!(db.dialect() instanceof Dialect.Postgres)) {
+      return () -> {};
+    }
+    java.util.concurrent.atomic.AtomicInteger state =
+        new java.util.concurrent.atomic.AtomicInteger();
+    // state: 0 idle, 1 sending, 2 sending and asked again meanwhile.
+    Runnable send =
+        () -> {
+          do {
+            notify(db, channel);
+          } while (state.getAndUpdate(s -> s == 2 ? 1 : 0) == 2);
+        };
+    return () -> {
+      if (state.getAndUpdate(s -> s == 0 ? 1 : 2) == 0) {
+        Thread.ofVirtual().name("notify-" + channel).start(send);
+      }
+    };
+  }
+
+  /**
+   * Calls {@code onSignal} whenever another process announces a task end ({@link #taskEnds}), on a
+   * thread of its own, until closed. A no-op where the database has no notifications.
+   */
+  public static AutoCloseable listenTaskEnds(Database db, Runnable onSignal) {
+    return listen(db, TASK_ENDS, onSignal);
   }
 
   /**
@@ -40,10 +92,14 @@ public final class ChangeSignals {
    * until closed. A no-op where the database has no notifications.
    */
   public static AutoCloseable listen(Database db, Runnable onSignal) {
+    return listen(db, CHANNEL, onSignal);
+  }
+
+  private static AutoCloseable listen(Database db, String channel, Runnable onSignal) {
     if (!(db.dialect() instanceof Dialect.Postgres)) {
       return () -> {};
     }
-    Listener l = new Listener(db, onSignal);
+    Listener l = new Listener(db, channel, onSignal);
     l.thread.start();
     return l;
   }
@@ -51,12 +107,14 @@ public final class ChangeSignals {
   private static final class Listener implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
     private final Database db;
+    private final String channel;
     private final Runnable onSignal;
     private final Thread thread;
     private volatile boolean closed;
 
-    Listener(Database db, Runnable onSignal) {
+    Listener(Database db, String channel, Runnable onSignal) {
       this.db = db;
+      this.channel = channel;
       this.onSignal = onSignal;
       this.thread = Thread.ofPlatform().name("change-signals").daemon().unstarted(this::run);
     }
@@ -65,7 +123,7 @@ public final class ChangeSignals {
       while (!closed) {
         try (Connection c = db.dataSource().getConnection();
             Statement s = c.createStatement()) {
-          s.execute("LISTEN " + CHANNEL);
+          s.execute("LISTEN " + channel);
           PGConnection pg = c.unwrap(PGConnection.class);
           while (!closed) {
             PGNotification[] got = pg.getNotifications((int) POLL.toMillis());

@@ -52,6 +52,18 @@ public final class TaskRunner {
     return attempt(request, cancel).run();
   }
 
+  /**
+   * The task's arguments rendered with this try's template context ({@code conn.*} and {@code
+   * var.*} through the request's lookups, feeding its masker; XComs), as its operator would see
+   * them, without running anything: what the triggerer checks a deferred sensor with.
+   *
+   * @throws io.updraft.worker.template.TemplateRenderException naming the task, key and problem
+   */
+  public java.util.Map<String, Object> renderArgs(TryRequest request)
+      throws io.updraft.worker.template.TemplateRenderException {
+    return attempt(request, new CompletableFuture<>()).renderedArgs();
+  }
+
   /** Runs the try on a new virtual thread; the returned handle can cancel it. */
   public TryExecution start(TryRequest request) {
     CompletableFuture<Cancellation> cancel = new CompletableFuture<>();

@@ -343,6 +343,11 @@ final class TryAttempt {
     }
   }
 
+  /** The task's arguments rendered for this try, as its operator would see them; runs nothing. */
+  Map<String, Object> renderedArgs() throws TemplateRenderException {
+    return render(request.task()).args();
+  }
+
   /** A task's args and env with every template rendered for this try. */
   private record Rendered(
       Map<String, Object> args, Map<String, String> env, Map<String, Object> context) {}

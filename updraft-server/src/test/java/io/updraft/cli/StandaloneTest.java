@@ -47,7 +47,9 @@ class StandaloneTest {
     List<DagRunRow> runs;
     try (SchedulerService standalone =
         new SchedulerService(
-            settings, Clock.systemUTC(), new SchedulerService.Mode("standalone", true, true))) {
+            settings,
+            Clock.systemUTC(),
+            new SchedulerService.Mode("standalone", true, true, true))) {
       standalone.start(new PrintWriter(banner, true));
       try (Database db = settings.openDatabase()) {
         DagRunRepository repo = new DagRunRepository(db);
@@ -93,7 +95,9 @@ class StandaloneTest {
             home, null, null, Map.of("UPDRAFT_CORE_DAGS_ARE_PAUSED_AT_CREATION", "false"));
     try (SchedulerService standalone =
         new SchedulerService(
-            settings, Clock.systemUTC(), new SchedulerService.Mode("standalone", true, true))) {
+            settings,
+            Clock.systemUTC(),
+            new SchedulerService.Mode("standalone", true, true, true))) {
       standalone.start(new PrintWriter(new StringWriter(), true));
       CliRun trigger =
           CliRun.of("--home", home.toString(), "dags", "trigger", "m", "--run-id", "r");
@@ -165,7 +169,9 @@ class StandaloneTest {
             home, null, null, Map.of("UPDRAFT_CORE_DAGS_ARE_PAUSED_AT_CREATION", "false"));
     try (SchedulerService standalone =
             new SchedulerService(
-                settings, Clock.systemUTC(), new SchedulerService.Mode("standalone", true, true));
+                settings,
+                Clock.systemUTC(),
+                new SchedulerService.Mode("standalone", true, true, true));
         Database db = settings.openDatabase()) {
       standalone.start(new PrintWriter(new StringWriter(), true));
       SerializedDagRepository versions = new SerializedDagRepository(db);

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Schedule;
 import io.updraft.dag.Task;
+import io.updraft.sensors.Condition;
+import io.updraft.sensors.SensorSpec;
+import io.updraft.sensors.TriggerKinds;
 import io.updraft.serde.DagSerializer;
 import io.updraft.state.DagRunState;
 import io.updraft.state.TaskInstanceState;
@@ -14,6 +17,7 @@ import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.worker.FailureKind;
+import io.updraft.worker.Pause;
 import io.updraft.worker.RunnerSettings;
 import io.updraft.worker.TaskRunner;
 import io.updraft.worker.TryExecution;
@@ -33,7 +37,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code trigger_dag} on a real metadata database: the run it creates, its wait, its failures. */
+/**
+ * {@code trigger_dag} on a real metadata database: the run it creates, its failures, and the wait
+ * it hands to the triggerer (the triggerer's own tests end such waits).
+ */
 class TriggerDagOperatorTest {
 
   @TempDir Path tmp;
@@ -137,72 +144,48 @@ class TriggerDagOperatorTest {
   }
 
   @Test
-  void waitForCompletionPollsUntilAnAllowedOrAFailedState() throws Exception {
-    Map<String, Object> args =
-        Map.of(
-            "trigger_dag_id",
-            "target",
-            "trigger_run_id",
-            "waited",
-            "wait_for_completion",
-            true,
-            "poke_interval",
-            0.05);
-    TryExecution running = start(args);
-    DagRunRepository runs = new DagRunRepository(db);
-    DagRunRow run = awaitRun(runs, "waited");
-    assertThat(running.isDone()).isFalse();
-    runs.setState(run.id(), DagRunState.QUEUED, DagRunState.RUNNING, clock.instant());
-    runs.setState(run.id(), DagRunState.RUNNING, DagRunState.SUCCESS, clock.instant());
-    TryOutcome o = running.outcome().get(30, TimeUnit.SECONDS);
-    assertThat(o.state()).as(o.error()).isEqualTo(TaskInstanceState.SUCCESS);
-    assertThat(Files.readString(o.logPath()))
-        .contains("waiting for run waited to reach [success]")
-        .contains("run waited of DAG target is success");
-
-    TryExecution failing =
-        start(
+  void waitForCompletionDefersTheWaitToTheTriggererKeepingTheRunIdAsReturnValue() throws Exception {
+    Instant before = clock.instant();
+    TryOutcome o =
+        run(
             Map.of(
-                "trigger_dag_id",
+                "trigger_dag_id", "target",
+                "trigger_run_id", "waited",
+                "wait_for_completion", true,
+                "poke_interval", "30s",
+                "failed_states", List.of("failed", "upstream_failed")));
+
+    assertThat(o.state()).as(o.error()).isEqualTo(TaskInstanceState.DEFERRED);
+    assertThat(o.returnValue()).isEqualTo("waited");
+    Pause.Defer defer = (Pause.Defer) o.pause();
+    assertThat(defer.kind()).isEqualTo(TriggerKinds.SPEC);
+    SensorSpec spec = SensorSpec.fromJson(defer.kwargsJson());
+    assertThat(spec.pokeInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(spec.timeout()).isEqualTo(SensorSpec.DEFAULT_TIMEOUT);
+    assertThat(spec.conditions())
+        .containsExactly(
+            new Condition.ExternalTask(
                 "target",
-                "trigger_run_id",
-                "fails",
-                "wait_for_completion",
-                true,
-                "poke_interval",
-                0.05));
-    DagRunRow f = awaitRun(runs, "fails");
-    runs.setState(f.id(), DagRunState.QUEUED, DagRunState.RUNNING, clock.instant());
-    runs.setState(f.id(), DagRunState.RUNNING, DagRunState.FAILED, clock.instant());
-    TryOutcome failed = failing.outcome().get(30, TimeUnit.SECONDS);
-    assertThat(failed.state()).isEqualTo(TaskInstanceState.FAILED);
-    assertThat(failed.error()).isEqualTo("task 't': run fails of DAG target ended failed");
+                null,
+                null,
+                "waited",
+                List.of("success"),
+                List.of("failed", "upstream_failed")));
+    assertThat(defer.timeoutAt()).isAfterOrEqualTo(before.plus(SensorSpec.DEFAULT_TIMEOUT));
+    assertThat(new DagRunRepository(db).get("target", "waited")).isPresent();
+    assertThat(Files.readString(o.logPath()))
+        .contains("deferring: the triggerer waits for run waited to reach [success]");
   }
 
   @Test
-  void cancelStopsTheWait() throws Exception {
-    TryExecution running =
-        start(
+  void aBadPokeIntervalFailsBeforeAnythingIsDeferred() throws Exception {
+    TryOutcome o =
+        run(
             Map.of(
                 "trigger_dag_id", "target",
-                "trigger_run_id", "cancelled",
                 "wait_for_completion", true,
-                "poke_interval", "1h"));
-    awaitRun(new DagRunRepository(db), "cancelled");
-    running.cancel("marked failed");
-    TryOutcome o = running.outcome().get(30, TimeUnit.SECONDS);
-    assertThat(o.failure()).isEqualTo(FailureKind.CANCELLED);
-  }
-
-  private static DagRunRow awaitRun(DagRunRepository runs, String runId) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      var run = runs.get("target", runId);
-      if (run.isPresent()) {
-        return run.get();
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("run " + runId + " was not created");
+                "poke_interval", "0s"));
+    assertThat(o.state()).isEqualTo(TaskInstanceState.FAILED);
+    assertThat(o.error()).isEqualTo("task 't': poke_interval must be positive");
   }
 }

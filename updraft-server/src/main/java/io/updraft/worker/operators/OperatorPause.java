@@ -9,10 +9,25 @@ import java.util.Objects;
  */
 public final class OperatorPause extends RuntimeException {
   private final transient Pause pause;
+  private final transient Object returnValue;
 
   public OperatorPause(Pause pause) {
+    this(pause, null);
+  }
+
+  /**
+   * A pause whose try already has its return value (XCom {@code return_value}), kept while the wait
+   * goes on elsewhere: {@code trigger_dag}'s run id.
+   */
+  public OperatorPause(Pause pause, Object returnValue) {
     super(null, null, false, false);
     this.pause = Objects.requireNonNull(pause, "pause");
+    this.returnValue = returnValue;
+  }
+
+  /** The try's return value so far; null: none. */
+  public Object returnValue() {
+    return returnValue;
   }
 
   public Pause pause() {

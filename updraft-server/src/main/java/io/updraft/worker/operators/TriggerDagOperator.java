@@ -1,6 +1,12 @@
 package io.updraft.worker.operators;
 
 import io.updraft.UpdraftException;
+import io.updraft.sensors.Condition;
+import io.updraft.sensors.SensorMode;
+import io.updraft.sensors.SensorSpec;
+import io.updraft.sensors.TriggerKinds;
+import io.updraft.worker.Durations;
+import io.updraft.worker.Pause;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -11,14 +17,13 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code trigger_dag} (SPEC §1.3, Airflow's TriggerDagRunOperator): creates a manual run of another
  * DAG through the same code as {@code updraft dags trigger}; its run_id is the return value. With
- * {@code wait_for_completion} it polls the run's state every {@code poke_interval} <em>inside its
- * try</em>, holding its worker slot, until the triggerer can take such waits over
- * (docs/decisions/0067).
+ * {@code wait_for_completion} it defers: the try hands the wait to the triggerer (no slot held),
+ * which ends the task when the run reaches {@code allowed_states} or {@code failed_states}, within
+ * {@code execution_timeout} (default 7 days) (docs/decisions/0087).
  */
 final class TriggerDagOperator implements InJvmOperator {
 
@@ -52,35 +57,31 @@ final class TriggerDagOperator implements InJvmOperator {
     if (poke.isZero() || poke.isNegative()) {
       throw args.fail("poke_interval must be positive");
     }
+    // The wait goes to the triggerer and the slot is freed (ISSUE 12, decision 0087): one
+    // external_task condition on the whole run; the run id stays this try's return value.
+    Duration timeout = ctx.timeout() != null ? ctx.timeout() : SensorSpec.DEFAULT_TIMEOUT;
+    SensorSpec wait =
+        new SensorSpec(
+            SensorMode.DEFER,
+            poke,
+            false,
+            timeout,
+            false,
+            List.of(new Condition.ExternalTask(dagId, null, null, created, allowed, failed)));
     ctx.note(
-        "waiting for run "
+        "deferring: the triggerer waits for run "
             + created
             + " to reach "
             + allowed
             + " (failing on "
             + failed
             + "), checking every "
-            + poke
-            + " inside this try");
-    String last = null;
-    while (true) {
-      Optional<String> state = ctx.dagRuns().state(dagId, created);
-      if (state.isEmpty()) {
-        throw args.fail("run " + created + " of DAG " + dagId + " was deleted while waiting");
-      }
-      String s = state.get();
-      if (!s.equals(last)) {
-        ctx.note("run " + created + " of DAG " + dagId + " is " + s);
-        last = s;
-      }
-      if (failed.contains(s)) {
-        throw args.fail("run " + created + " of DAG " + dagId + " ended " + s);
-      }
-      if (allowed.contains(s)) {
-        return created;
-      }
-      Thread.sleep(poke);
-    }
+            + Durations.human(poke)
+            + " and when a task ends, for at most "
+            + Durations.human(timeout));
+    throw new OperatorPause(
+        new Pause.Defer(TriggerKinds.SPEC, wait.toJson(), ctx.clock().instant().plus(timeout)),
+        created);
   }
 
   private static List<String> states(Args args, String key, List<String> fallback) {

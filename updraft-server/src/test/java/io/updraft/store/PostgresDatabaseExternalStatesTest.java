@@ -1,0 +1,8 @@
+package io.updraft.store;
+
+class PostgresDatabaseExternalStatesTest extends DatabaseExternalStatesContractTest {
+  @Override
+  TestBackend backend() {
+    return TestBackend.postgres();
+  }
+}
