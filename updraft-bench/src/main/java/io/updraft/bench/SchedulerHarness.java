@@ -10,6 +10,7 @@ import io.updraft.scheduler.ManualRuns;
 import io.updraft.scheduler.SchedulerContext;
 import io.updraft.scheduler.SchedulerLoop;
 import io.updraft.scheduler.Wakeup;
+import io.updraft.store.ChangeSignals;
 import io.updraft.store.Database;
 import io.updraft.store.JobRepository;
 import io.updraft.store.JobType;
@@ -67,6 +68,10 @@ final class SchedulerHarness implements AutoCloseable {
                   wakeup,
                   LocalExecutor.heartbeatEvery(heartbeatTimeout)); // as SchedulerService
         };
+    if (executor instanceof LocalExecutor local) {
+      // As SchedulerService: task ends announced to triggerers elsewhere (PostgreSQL), coalesced.
+      local.onTryEnded(ChangeSignals.taskEnds(db));
+    }
     long jobId =
         new JobRepository(db)
             .register(

@@ -27,6 +27,7 @@ import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.VariableRepository;
+import io.updraft.triggerer.Triggerer;
 import io.updraft.util.Folders;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -279,6 +280,12 @@ final class DagsTestCommand implements Callable<Integer> {
               SchedulerContext.create(db, executor, wakeup, clock, jobId)
                   .scopedTo(run.dagId(), run.runId()),
               Duration.ofMillis(250));
+      // Deferred waits (defer sensors, trigger_dag's wait) need a triggerer: one in this JVM,
+      // woken by this run's task ends (decision 0086).
+      Triggerer triggerer = TriggererService.triggerer(db, settings, clock, null, wakeup::signal);
+      executor.onTryEnded(triggerer::changed);
+      loop.onRunsFinished(triggerer::changed);
+      Thread triggering = Thread.ofPlatform().name("triggerer").start(triggerer::run);
       Thread scheduler = Thread.ofPlatform().name("scheduler").start(loop::run);
       DagRunRepository runs = new DagRunRepository(db);
       try {
@@ -291,6 +298,9 @@ final class DagsTestCommand implements Callable<Integer> {
       } finally {
         loop.stop();
         scheduler.join();
+        triggerer.stop();
+        triggering.join();
+        triggerer.close();
         new JobRepository(db).finish(jobId, true, clock.instant());
       }
     }

@@ -140,15 +140,18 @@ final class SchedulerService implements LongRunningService {
                 announce.run();
               });
       Triggerer inProcess = triggerer;
-      executor.onTryEnded(
+      Runnable ended =
           () -> {
             inProcess.changed();
             taskEnds.run();
-          });
+          };
+      executor.onTryEnded(ended);
+      loop.onRunsFinished(ended);
       triggerer.start();
       triggererThread = Thread.ofPlatform().name("triggerer").start(triggerer::run);
     } else {
       executor.onTryEnded(taskEnds);
+      loop.onRunsFinished(taskEnds);
     }
     // Callbacks and deadline alerts run beside the loop, never in it (SPEC §1.8).
     Duration callbackTimeout = config.duration(ConfigKey.CALLBACK_TIMEOUT);

@@ -12,12 +12,14 @@ import io.updraft.store.CallbackRequestRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
+import io.updraft.store.TaskInstanceDeferrals;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.TaskInstanceTries;
 import io.updraft.store.XComRepository;
 import io.updraft.worker.Cancellation;
 import io.updraft.worker.Downstream;
+import io.updraft.worker.Pause;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +54,7 @@ public final class LocalExecutor implements Executor {
   private final Database database;
   private final TaskInstanceRepository taskInstances;
   private final TaskInstanceTries tries;
+  private final TaskInstanceDeferrals deferrals;
   private final DagRunRepository runs;
   private final XComRepository xcoms;
   private final CallbackRequestRepository callbacks;
@@ -100,6 +103,7 @@ public final class LocalExecutor implements Executor {
     this.database = database;
     this.taskInstances = new TaskInstanceRepository(database);
     this.tries = new TaskInstanceTries(database);
+    this.deferrals = new TaskInstanceDeferrals(database);
     this.runs = new DagRunRepository(database);
     this.xcoms = new XComRepository(database);
     this.callbacks = new CallbackRequestRepository(database);
@@ -218,25 +222,59 @@ public final class LocalExecutor implements Executor {
             }
             return;
           }
+          if (result.pause() != null) {
+            pause(task, run, ti, result, end);
+            return;
+          }
           if (!finish(dag, task, run, ti, result, end)) {
             // The instance left running while the try ran: its new state stands, and what the try
             // returned is not kept. Cleared (restarting), it is retried now.
             retryIfCleared(task, run, ti, end);
             return;
           }
-          // A retry replaces what the earlier try pushed, as in Airflow.
-          xcoms.clearForTask(ti.dagId(), ti.runId(), ti.taskId());
-          if (result.returnValueJson() != null) {
-            xcoms.put(
-                run.id(),
-                ti.dagId(),
-                ti.runId(),
-                ti.taskId(),
-                XComRepository.RETURN_VALUE,
-                result.returnValueJson(),
-                end);
-          }
+          keepReturnValue(run, ti, result, end);
         });
+  }
+
+  /** The try's return value as its XCom; a retry replaces what the earlier try pushed (Airflow). */
+  private void keepReturnValue(
+      DagRunRow run, TaskInstanceRow ti, TryRunner.Result result, Instant end) {
+    xcoms.clearForTask(ti.dagId(), ti.runId(), ti.taskId());
+    if (result.returnValueJson() != null) {
+      xcoms.put(
+          run.id(),
+          ti.dagId(),
+          ti.runId(),
+          ti.taskId(),
+          XComRepository.RETURN_VALUE,
+          result.returnValueJson(),
+          end);
+    }
+  }
+
+  /**
+   * A try that paused without finishing its instance: a reschedule-mode sensor's check
+   * (up_for_reschedule, same try next time) or a wait handed to the triggerer (deferred, its return
+   * value kept: {@code trigger_dag}'s run_id is its XCom when the wait ends). No callbacks: the try
+   * has not ended, as in Airflow.
+   */
+  private void pause(
+      Task task, DagRunRow run, TaskInstanceRow ti, TryRunner.Result result, Instant end) {
+    boolean paused =
+        switch (result.pause()) {
+          case Pause.Reschedule r ->
+              deferrals.reschedule(ti.id(), ti.tryNumber(), ti.startDate(), r.at(), end);
+          case Pause.Defer d ->
+              deferrals.deferRunning(
+                  ti.id(), ti.tryNumber(), d.kind(), d.kwargsJson(), d.timeoutAt(), end);
+        };
+    if (!paused) {
+      retryIfCleared(task, run, ti, end);
+      return;
+    }
+    if (result.pause() instanceof Pause.Defer) {
+      keepReturnValue(run, ti, result, end);
+    }
   }
 
   /** Ends the running try as its result says; false if the instance is no longer running. */

@@ -11,6 +11,8 @@ import io.updraft.store.DagBundleRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
+import io.updraft.store.DatabaseExternalStates;
+import io.updraft.store.TaskInstanceDeferrals;
 import io.updraft.store.XComRepository;
 import io.updraft.timetable.DataInterval;
 import io.updraft.worker.BundleCache;
@@ -41,6 +43,7 @@ public final class WorkerTryRunner implements TryRunner {
   private static final Logger log = LoggerFactory.getLogger(WorkerTryRunner.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, Object>> CONF = new TypeReference<>() {};
+  private static final String SENSOR_OPERATOR = "sensor";
 
   private final TaskRunner runner;
   private final Path logsRoot;
@@ -49,6 +52,20 @@ public final class WorkerTryRunner implements TryRunner {
   private final Bundles bundles;
   private final Lookups lookups;
   private final PreviousRuns previousRuns;
+  private final FirstChecks firstChecks;
+
+  /**
+   * Finds when a {@code reschedule} sensor's try made its first check ({@link
+   * io.updraft.store.TaskInstanceDeferrals#firstCheck}), from which its timeout counts.
+   */
+  @FunctionalInterface
+  public interface FirstChecks {
+    Optional<Instant> of(long taskInstanceId, int tryNumber);
+
+    static FirstChecks none() {
+      return (id, tryNumber) -> Optional.empty();
+    }
+  }
 
   /** Finds the DAG's latest successful run before a logical date, for {@code prev_*_success}. */
   @FunctionalInterface
@@ -92,7 +109,33 @@ public final class WorkerTryRunner implements TryRunner {
       OperatorServices services,
       Clock clock,
       PreviousRuns previousRuns) {
+    this(
+        xcoms,
+        bundles,
+        lookups,
+        logsRoot,
+        settings,
+        services,
+        clock,
+        previousRuns,
+        FirstChecks.none());
+  }
+
+  /**
+   * @param firstChecks where a reschedule-mode sensor's first check comes from
+   */
+  public WorkerTryRunner(
+      XComRepository xcoms,
+      Bundles bundles,
+      Lookups lookups,
+      Path logsRoot,
+      RunnerSettings settings,
+      OperatorServices services,
+      Clock clock,
+      PreviousRuns previousRuns,
+      FirstChecks firstChecks) {
     this.previousRuns = previousRuns;
+    this.firstChecks = firstChecks;
     this.runner = new TaskRunner(settings, services);
     this.bundles = bundles;
     this.lookups = lookups;
@@ -132,9 +175,10 @@ public final class WorkerTryRunner implements TryRunner {
         Lookups.of(settings.baseEnv(), db, keys),
         logsRoot,
         settings,
-        new OperatorServices(new DatabaseDagRuns(db, clock)),
+        new OperatorServices(new DatabaseDagRuns(db, clock), new DatabaseExternalStates(db)),
         clock,
-        previousSuccess(new DagRunRepository(db)));
+        previousSuccess(new DagRunRepository(db)),
+        new TaskInstanceDeferrals(db)::firstCheck);
   }
 
   private static PreviousRuns previousSuccess(DagRunRepository runs) {
@@ -150,6 +194,11 @@ public final class WorkerTryRunner implements TryRunner {
    * conf and dates, XComs, connections and variables (with a new masker), its log's path.
    */
   public TryRequest request(Dag dag, Task task, DagRunRow run, int tryNumber, String fileloc) {
+    return builder(dag, task, run, tryNumber, fileloc).build();
+  }
+
+  private TryRequest.Builder builder(
+      Dag dag, Task task, DagRunRow run, int tryNumber, String fileloc) {
     return TryRequest.builder(dag, task.taskId(), run.runId(), run.logicalDate(), logsRoot)
         .dataInterval(interval(run))
         .conf(conf(run.conf()))
@@ -159,8 +208,7 @@ public final class WorkerTryRunner implements TryRunner {
         .xcoms(xcoms)
         .bundles(bundles)
         .secrets(lookups)
-        .clock(clock)
-        .build();
+        .clock(clock);
   }
 
   /**
@@ -175,7 +223,11 @@ public final class WorkerTryRunner implements TryRunner {
   public Result run(Request r) {
     DagRunRow run = r.run();
     TryOutcome outcome =
-        runner.run(request(r.dag(), r.task(), run, r.ti().tryNumber(), r.fileloc()), r.cancel());
+        runner.run(
+            builder(r.dag(), r.task(), run, r.ti().tryNumber(), r.fileloc())
+                .firstCheck(firstCheck(r))
+                .build(),
+            r.cancel());
     if (outcome.logPath() == null && outcome.error() != null) {
       // The try failed before it had a log (one that would land outside the logs folder): this
       // line is the only trace of why.
@@ -188,7 +240,21 @@ public final class WorkerTryRunner implements TryRunner {
           outcome.error());
     }
     return new Result(
-        outcome.state(), json(outcome.returnValue()), outcome.error(), outcome.downstream());
+        outcome.state(),
+        json(outcome.returnValue()),
+        outcome.error(),
+        outcome.downstream(),
+        outcome.pause());
+  }
+
+  /**
+   * When this try of a sensor made its first check; null for any other task, which costs no query.
+   */
+  Instant firstCheck(Request r) {
+    if (!SENSOR_OPERATOR.equals(r.task().operator())) {
+      return null;
+    }
+    return firstChecks.of(r.ti().id(), r.ti().tryNumber()).orElse(null);
   }
 
   private static DataInterval interval(DagRunRow run) {

@@ -37,6 +37,10 @@ public final class SchedulerLoop {
   private static final Duration DETECT_EVERY = Duration.ofSeconds(5);
 
   private Instant lastDetect;
+
+  /** Told when a pass finished runs: a triggerer's waits on whole runs ({@code trigger_dag}). */
+  private volatile Runnable runsFinished = () -> {};
+
   private volatile boolean stopping;
   private volatile boolean stoppedItself;
   private long errors;
@@ -87,6 +91,9 @@ public final class SchedulerLoop {
     int started = startQueuedRuns.run(now);
     ScheduleDagRuns.Result examined = scheduleDagRuns.run(now);
     int queued = enqueue.run(now);
+    if (examined.runsFinished() > 0) {
+      runsFinished.run();
+    }
     return new Pass(
         created,
         started,
@@ -159,6 +166,11 @@ public final class SchedulerLoop {
               stoppedItself = true;
               stopping = true;
             });
+  }
+
+  /** Also tells {@code listener} after a pass that finished runs; it must return at once. */
+  public void onRunsFinished(Runnable listener) {
+    this.runsFinished = listener;
   }
 
   /** Whether the loop stopped because its job was ended by another scheduler. */

@@ -32,8 +32,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -253,25 +256,52 @@ public final class Checks implements ConditionChecker {
     try (java.sql.Connection c = pools.pool(conn).getConnection()) {
       try (PreparedStatement ps = c.prepareStatement(s.sql())) {
         ps.setQueryTimeout((int) Math.max(1, checkTimeout.toSeconds()));
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return CheckResult.waiting("sql on " + s.connId() + ": no row yet");
-          }
-          Object first = rs.getObject(1);
-          return truthy(first)
-              ? CheckResult.holds("sql on " + s.connId() + ": a row came back")
-              : CheckResult.waiting("sql on " + s.connId() + ": the first cell is " + first);
-        }
+        return query(s, ps);
       } finally {
         c.rollback(); // the pool's connections do not auto-commit: leave no transaction open
       }
     } catch (SQLException e) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new InterruptedException("the query was cancelled");
-      }
       return CheckResult.error("sql on " + s.connId() + ": " + OperatorFailure.causeOf(e));
     } finally {
       slots.release();
+    }
+  }
+
+  /**
+   * Runs the query on a thread of its own so that an interrupt of the checking thread cancels it on
+   * the server at once (a JDBC call does not answer interrupts) instead of waiting it out.
+   */
+  private static CheckResult query(Condition.Sql s, PreparedStatement ps)
+      throws SQLException, InterruptedException {
+    FutureTask<CheckResult> task =
+        new FutureTask<>(
+            () -> {
+              try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                  return CheckResult.waiting("sql on " + s.connId() + ": no row yet");
+                }
+                Object first = rs.getObject(1);
+                return truthy(first)
+                    ? CheckResult.holds("sql on " + s.connId() + ": a row came back")
+                    : CheckResult.waiting("sql on " + s.connId() + ": the first cell is " + first);
+              }
+            });
+    Thread.ofVirtual().name("updraft-sensor-sql").start(task);
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      ps.cancel();
+      try {
+        task.get(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS); // let it end before closing
+      } catch (ExecutionException | TimeoutException ignored) {
+        // cancelled: its outcome does not matter
+      }
+      throw e;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw new IllegalStateException(OperatorFailure.causeOf(e.getCause()), e.getCause());
     }
   }
 

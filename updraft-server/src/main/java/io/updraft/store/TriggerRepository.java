@@ -77,6 +77,18 @@ public final class TriggerRepository {
                    WHERE id IN (%s) AND state = 'deferred' AND trigger_id IS NOT NULL)
       """;
 
+  /**
+   * Triggers no deferred task instance points to. A deferral writes its trigger and the instance's
+   * trigger_id in one transaction, so a committed trigger without its instance is truly orphaned.
+   */
+  private static final String DELETE_UNUSED =
+      """
+      DELETE FROM deferred_trigger
+      WHERE NOT EXISTS (SELECT 1 FROM task_instance
+                        WHERE task_instance.trigger_id = deferred_trigger.id
+                          AND task_instance.state = 'deferred')
+      """;
+
   private final Jdbc jdbc;
   private final Dialect dialect;
   private final LockByIds free;
@@ -158,6 +170,14 @@ public final class TriggerRepository {
   public int count() {
     return jdbc.queryOne("counting triggers", COUNT, Jdbc.Binder.NONE, rs -> rs.getInt(1))
         .orElse(0);
+  }
+
+  /**
+   * Deletes the triggers whose task instance is gone (its run was deleted) or no longer deferred
+   * (Airflow's {@code Trigger.clean_unused}); returns how many. For a triggerer's housekeeping.
+   */
+  public int deleteUnused() {
+    return jdbc.update("deleting unused triggers", DELETE_UNUSED, Jdbc.Binder.NONE);
   }
 
   /** A new trigger nobody holds yet; returns its id. Part of a deferral's transaction. */

@@ -113,6 +113,9 @@ final class WaitLoader {
     }
     // A relative file pattern and a command run in the DAG file's folder, as a shell task does.
     Path dagFolder = fileloc == null ? null : Path.of(fileloc).toAbsolutePath().getParent();
+    if (dagFolder != null && !java.nio.file.Files.isDirectory(dagFolder)) {
+      dagFolder = null; // parsed on another machine
+    }
     CheckEnv checkEnv = new CheckEnv(clock, request.connections(), external, dagFolder, env);
     return new Ready(
         new SensorWait(ti, task, run.logicalDate(), spec, checkEnv, log, clock.instant()));

@@ -3,6 +3,8 @@ package io.updraft.worker;
 import io.updraft.bundle.OperatorResult;
 import io.updraft.dag.CustomOperators;
 import io.updraft.dag.Task;
+import io.updraft.sdk.SkipTaskException;
+import io.updraft.sensors.SensorSpec;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.util.Folders;
 import io.updraft.worker.operators.InJvmOperator;
@@ -10,6 +12,7 @@ import io.updraft.worker.operators.InJvmOperators;
 import io.updraft.worker.operators.InJvmRunner;
 import io.updraft.worker.operators.OperatorContext;
 import io.updraft.worker.operators.OperatorFailure;
+import io.updraft.worker.operators.OperatorPause;
 import io.updraft.worker.operators.OperatorServices;
 import io.updraft.worker.template.TemplateContext;
 import io.updraft.worker.template.TemplateRenderException;
@@ -62,10 +65,33 @@ final class TryAttempt {
       String error,
       Object returnValue,
       Integer exitCode,
-      Downstream downstream) {
+      Downstream downstream,
+      Pause pause) {
+
+    Result(
+        TaskInstanceState state,
+        FailureKind failure,
+        String error,
+        Object returnValue,
+        Integer exitCode,
+        Downstream downstream) {
+      this(state, failure, error, returnValue, exitCode, downstream, null);
+    }
 
     static Result failed(FailureKind kind, String error, Integer exitCode) {
       return new Result(TaskInstanceState.FAILED, kind, error, null, exitCode, null);
+    }
+
+    /**
+     * A try that ended without finishing its instance (a reschedule, a deferral), with the return
+     * value it already has (null: none), kept while the wait goes on.
+     */
+    static Result paused(Pause pause, Object returnValue) {
+      TaskInstanceState state =
+          pause instanceof Pause.Reschedule
+              ? TaskInstanceState.UP_FOR_RESCHEDULE
+              : TaskInstanceState.DEFERRED;
+      return new Result(state, FailureKind.NONE, null, returnValue, null, null, pause);
     }
   }
 
@@ -153,7 +179,11 @@ final class TryAttempt {
     return custom ? runCustom(rendered, log) : runCommand(operator, rendered, log);
   }
 
-  /** {@code http}, {@code sql}, {@code email}, {@code trigger_dag}: on a virtual thread here. */
+  /**
+   * {@code http}, {@code sql}, {@code email}, {@code trigger_dag}, {@code sensor}: on a virtual
+   * thread here. An {@link OperatorPause} ends the try without finishing its instance; a {@link
+   * SkipTaskException} skips it.
+   */
   private Result runInJvm(InJvmOperator operator, Rendered rendered, TryLog log) {
     Task task = request.task();
     if (cancel.isDone()) {
@@ -172,7 +202,14 @@ final class TryAttempt {
             task.executionTimeout(),
             settings.maxXComSize(),
             (key, source) -> renderLater(rendered, key, source),
-            null);
+            null,
+            new SensorSpec.RunDates(
+                request.dag().timezone(),
+                request.logicalDate(),
+                request.dataInterval() == null ? null : request.dataInterval().end()),
+            request.firstCheck(),
+            ShellCommand.environment(settings.baseEnv(), rendered.env(), request),
+            services.external());
     InJvmRunner.Outcome o = inJvm.run(operator, ctx, request.heartbeat(), request.clock(), cancel);
     return switch (o.ending()) {
       case RETURNED ->
@@ -189,12 +226,27 @@ final class TryAttempt {
                           : Durations.human(task.executionTimeout())),
                   null);
       case FAILED ->
-          o.error() instanceof OperatorFailure f
-              ? Result.failed(FailureKind.OPERATOR, f.line(task.taskId()), null)
-              : o.error() instanceof io.updraft.UpdraftException u
-                  ? Result.failed(
-                      FailureKind.OPERATOR, "task '" + task.taskId() + "': " + u.getMessage(), null)
-                  : Result.failed(FailureKind.SETUP, "internal error: " + o.error(), null);
+          o.error() instanceof OperatorPause p
+              ? Result.paused(p.pause(), p.returnValue())
+              : o.error() instanceof SkipTaskException skip
+                  ? skipped(skip, log)
+                  : failed(o.error(), task);
+    };
+  }
+
+  /** An in-JVM operator that ended its try as skipped ({@code soft_fail} of a sensor). */
+  private static Result skipped(SkipTaskException e, TryLog log) {
+    log.note("skipped: " + e.getMessage());
+    return new Result(TaskInstanceState.SKIPPED, FailureKind.NONE, null, null, null, null, null);
+  }
+
+  private static Result failed(RuntimeException error, Task task) {
+    return switch (error) {
+      case OperatorFailure f -> Result.failed(FailureKind.OPERATOR, f.line(task.taskId()), null);
+      case io.updraft.UpdraftException u ->
+          Result.failed(
+              FailureKind.OPERATOR, "task '" + task.taskId() + "': " + u.getMessage(), null);
+      default -> Result.failed(FailureKind.SETUP, "internal error: " + error, null);
     };
   }
 
@@ -503,6 +555,7 @@ final class TryAttempt {
         start,
         end,
         logPath,
-        r.downstream());
+        r.downstream(),
+        r.pause());
   }
 }

@@ -40,6 +40,13 @@ class CallbackRequestsTest {
                     TaskInstanceState.SUCCESS, "on_success",
                     TaskInstanceState.FAILED, "on_failure",
                     TaskInstanceState.UP_FOR_RETRY, "on_retry",
+                    TaskInstanceState.SKIPPED, "on_skipped"),
+                // The triggerer ends a deferred try as a worker ends a running one.
+                TaskInstanceState.DEFERRED,
+                Map.of(
+                    TaskInstanceState.SUCCESS, "on_success",
+                    TaskInstanceState.FAILED, "on_failure",
+                    TaskInstanceState.UP_FOR_RETRY, "on_retry",
                     TaskInstanceState.SKIPPED, "on_skipped")));
   }
 

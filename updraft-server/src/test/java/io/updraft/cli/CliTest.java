@@ -46,6 +46,16 @@ class CliTest {
       """;
 
   @Test
+  void triggererRefusesACapacityBelowOneAndSaysWhatItDoes() {
+    CliRun zero = cli("triggerer", "--capacity", "0");
+    assertThat(zero.exitCode()).isEqualTo(2);
+    assertThat(zero.err()).contains("--capacity must be at least 1, not 0");
+    CliRun help = cli("triggerer", "--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).contains("--capacity=N").contains("deferred waits");
+  }
+
+  @Test
   void versionPrintsTheBuildVersion() {
     CliRun run = cli("version");
     assertThat(run.exitCode()).isZero();

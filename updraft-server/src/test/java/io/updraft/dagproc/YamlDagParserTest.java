@@ -251,6 +251,36 @@ class YamlDagParserTest {
         .endsWith("did you mean file?");
   }
 
+  /** A sensor condition's bad key, bad glob and short timeout point at their lines. */
+  @Test
+  void sensorErrorsCarryTheirLines() throws IOException {
+    DagFileResult r =
+        parse(
+            HEAD
+                + "tasks:\n"
+                + "  - task_id: wait\n"
+                + "    operator: sensor\n"
+                + "    poke_interval: 5m\n"
+                + "    timeout: 1m\n"
+                + "    wait:\n"
+                + "      - file: in/[ab.csv\n"
+                + "      - sql: select 1\n"
+                + "        cnn: warehouse\n"
+                + "      - external_task: {dag_id: up, task: t}\n");
+    assertThat(r.dags()).isEmpty();
+    assertThat(r.errors())
+        .extracting(e -> e.line() + ":" + e.column() + ": " + e.message())
+        .containsExactly(
+            "7:5: timeout (PT1M) is shorter than poke_interval (PT5M) — the sensor could check"
+                + " only once; raise timeout or lower poke_interval",
+            "9:9: file is not a good pattern: 'in/[ab.csv' opens a [ at character 4 that is never"
+                + " closed",
+            "10:9: an sql condition needs conn: (the id of the database's connection)",
+            "11:9: unknown key 'cnn' for sql — its keys are sql, conn; did you mean conn?",
+            "12:37: unknown key 'task' for external_task — its keys are dag_id, task_id,"
+                + " logical_date, execution_delta, allowed_states, failed_states");
+  }
+
   @Test
   void duplicateKeys() throws IOException {
     String e = onlyError(parse(HEAD + "dag_id: e\n"));

@@ -27,7 +27,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,29 +58,6 @@ class DeferredSensorsSchedulingTest {
   @AfterEach
   void close() {
     db.close();
-  }
-
-  /** An executor of fixed parallelism that keeps what it is given, so it can be counted. */
-  private static final class Holding implements Executor {
-    final List<TaskInstanceRow> held = new ArrayList<>();
-    final int parallelism;
-
-    Holding(int parallelism) {
-      this.parallelism = parallelism;
-    }
-
-    @Override
-    public int openSlots() {
-      return parallelism - held.size();
-    }
-
-    @Override
-    public void queue(List<TaskInstanceRow> tis) {
-      held.addAll(tis);
-    }
-
-    @Override
-    public void close() {}
   }
 
   /**
@@ -126,7 +102,15 @@ class DeferredSensorsSchedulingTest {
    * tasks (t0...), all in {@code pool}; registered with one running manual run.
    */
   private Dag dagWithRun(String pool, int sensors, String mode, int others, int maxActiveTasks) {
+    return dagWithRun(pool, sensors, mode, others, maxActiveTasks, null);
+  }
+
+  private Dag dagWithRun(
+      String pool, int sensors, String mode, int others, int maxActiveTasks, Duration timeout) {
     DagBuilder b = Dags.dag("d").schedule((String) null).maxActiveTasks(maxActiveTasks);
+    if (timeout != null) {
+      b.dagrunTimeout(timeout.getSeconds() + "s");
+    }
     for (int i = 0; i < sensors; i++) {
       b.task(Tasks.shell("s" + i, "true").pool(pool).priorityWeight(10));
     }
@@ -141,7 +125,7 @@ class DeferredSensorsSchedulingTest {
                 .toList());
     new SerializedDagRepository(db).store("d", DagSerializer.serialize(dag), "t.yaml", NOW);
     new DagRepository(db).upsert(dag, "t.yaml", false, NOW);
-    SchedulerContext ctx = SchedulerContext.create(db, new Holding(0), wakeup, clock, 1);
+    SchedulerContext ctx = SchedulerContext.create(db, new HoldingExecutor(0), wakeup, clock, 1);
     db.runInTransaction(
         () ->
             CreateDagRuns.createRun(
@@ -170,15 +154,6 @@ class DeferredSensorsSchedulingTest {
         SchedulerContext.create(db, executor, wakeup, clock, 1), Duration.ofSeconds(1));
   }
 
-  private static void drain(SchedulerLoop loop) {
-    for (int i = 1; i <= 200; i++) {
-      if (!loop.runOnce().didWork()) {
-        return;
-      }
-    }
-    throw new AssertionError("the scheduler never settled");
-  }
-
   private List<TaskInstanceRow> instances() {
     return new TaskInstanceRepository(db).listForRun("d", "manual__x");
   }
@@ -190,7 +165,7 @@ class DeferredSensorsSchedulingTest {
   }
 
   /** The executor's tries all succeed now; it is empty again. */
-  private void finishAll(Holding executor) {
+  private void finishAll(HoldingExecutor executor) {
     TaskInstanceTries tries = new TaskInstanceTries(db);
     for (TaskInstanceRow ti : executor.held) {
       tries.start(ti.id(), "h", 1, NOW);
@@ -202,10 +177,10 @@ class DeferredSensorsSchedulingTest {
   @Test
   void withParallelismFourFortyDeferredSensorsLeaveEverySlotToOtherTasks() {
     dagWithRun("default_pool", 40, null, 6, 100);
-    Holding executor = new Holding(4);
+    HoldingExecutor executor = new HoldingExecutor(4);
     SchedulerLoop loop = loop(executor);
 
-    drain(loop);
+    HoldingExecutor.drain(loop);
 
     assertThat(count("s", TaskInstanceState.DEFERRED)).isEqualTo(40);
     assertThat(new TriggerRepository(db).count()).isEqualTo(40);
@@ -218,10 +193,10 @@ class DeferredSensorsSchedulingTest {
     assertThat(s0.startDate()).isEqualTo(NOW);
 
     finishAll(executor);
-    drain(loop);
+    HoldingExecutor.drain(loop);
     assertThat(executor.held).hasSize(2);
     finishAll(executor);
-    drain(loop);
+    HoldingExecutor.drain(loop);
     assertThat(count("t", TaskInstanceState.SUCCESS)).isEqualTo(6);
     assertThat(count("s", TaskInstanceState.DEFERRED)).isEqualTo(40);
   }
@@ -229,9 +204,9 @@ class DeferredSensorsSchedulingTest {
   @Test
   void deferredSensorsDoNotCountTowardMaxActiveTasks() {
     dagWithRun("default_pool", 40, "defer", 3, 2);
-    Holding executor = new Holding(100);
+    HoldingExecutor executor = new HoldingExecutor(100);
 
-    drain(loop(executor));
+    HoldingExecutor.drain(loop(executor));
 
     assertThat(count("s", TaskInstanceState.DEFERRED)).isEqualTo(40);
     assertThat(executor.held).hasSize(2).allMatch(t -> t.taskId().startsWith("t"));
@@ -241,18 +216,18 @@ class DeferredSensorsSchedulingTest {
   void aPoolOfTwoSlotsWithTwoHundredDeferredSensorsStillRunsItsOtherTasks() {
     new PoolRepository(db).set(new Pool("two", 2, null, false));
     dagWithRun("two", 200, null, 5, 1000);
-    Holding executor = new Holding(100);
+    HoldingExecutor executor = new HoldingExecutor(100);
     SchedulerLoop loop = loop(executor);
 
-    drain(loop);
+    HoldingExecutor.drain(loop);
 
     assertThat(count("s", TaskInstanceState.DEFERRED)).isEqualTo(200);
     assertThat(executor.held).hasSize(2).allMatch(t -> t.taskId().startsWith("t"));
     finishAll(executor);
-    drain(loop);
+    HoldingExecutor.drain(loop);
     assertThat(executor.held).hasSize(2);
     finishAll(executor);
-    drain(loop);
+    HoldingExecutor.drain(loop);
     assertThat(executor.held).hasSize(1);
     finishAll(executor);
     assertThat(count("t", TaskInstanceState.SUCCESS)).isEqualTo(5);
@@ -262,9 +237,9 @@ class DeferredSensorsSchedulingTest {
   void aPoolWithIncludeDeferredCountsItsDeferredSensors() {
     new PoolRepository(db).set(new Pool("two", 2, null, true));
     dagWithRun("two", 2, null, 3, 1000);
-    Holding executor = new Holding(100);
+    HoldingExecutor executor = new HoldingExecutor(100);
 
-    drain(loop(executor));
+    HoldingExecutor.drain(loop(executor));
 
     assertThat(count("s", TaskInstanceState.DEFERRED)).isEqualTo(2);
     assertThat(executor.held).as("the deferred sensors fill the pool, as in Airflow").isEmpty();
@@ -274,10 +249,10 @@ class DeferredSensorsSchedulingTest {
   void aPokeSensorHoldsItsPoolSlotWhileItRuns() {
     new PoolRepository(db).set(new Pool("two", 2, null, false));
     dagWithRun("two", 1, "poke", 3, 1000);
-    Holding executor = new Holding(100);
+    HoldingExecutor executor = new HoldingExecutor(100);
     SchedulerLoop loop = loop(executor);
 
-    drain(loop);
+    HoldingExecutor.drain(loop);
 
     // The sensor (higher priority) and one shell task take the pool's two slots.
     assertThat(executor.held).extracting(TaskInstanceRow::taskId).containsExactly("s0", "t0");
@@ -290,7 +265,7 @@ class DeferredSensorsSchedulingTest {
     tries.finish(shell.id(), TaskInstanceState.RUNNING, TaskInstanceState.SUCCESS, NOW, null);
     executor.held.clear();
 
-    drain(loop);
+    HoldingExecutor.drain(loop);
 
     assertThat(count("s", TaskInstanceState.RUNNING)).isEqualTo(1);
     assertThat(executor.held)
@@ -302,12 +277,62 @@ class DeferredSensorsSchedulingTest {
   @Test
   void aRescheduleSensorIsAnOrdinaryTryForTheScheduler() {
     dagWithRun("default_pool", 1, "reschedule", 0, 100);
-    Holding executor = new Holding(100);
+    HoldingExecutor executor = new HoldingExecutor(100);
 
-    drain(loop(executor));
+    HoldingExecutor.drain(loop(executor));
 
     assertThat(executor.held).extracting(TaskInstanceRow::taskId).containsExactly("s0");
     assertThat(new TriggerRepository(db).count()).isZero();
+  }
+
+  @Test
+  void clearingADeferredSensorDeletesItsTriggerAndTheNextPassDefersANewTry() {
+    dagWithRun("default_pool", 1, null, 0, 100);
+    SchedulerLoop loop = loop(new HoldingExecutor(4));
+    HoldingExecutor.drain(loop);
+    TriggerRepository triggers = new TriggerRepository(db);
+    long first = triggers.claim(5, java.util.List.of(), 10, NOW).get(0).id();
+
+    ClearTasks.Report report =
+        ClearTasks.clear(
+            db,
+            new DagVersions(new SerializedDagRepository(db)),
+            "d",
+            new ClearTasks.Selection("^s0$", false, null, null, null, false),
+            NOW);
+
+    assertThat(report.instances())
+        .extracting(ClearTasks.Instance::previous)
+        .containsExactly(TaskInstanceState.DEFERRED);
+    assertThat(triggers.get(first)).isEmpty();
+    assertThat(triggers.count()).isZero();
+    assertThat(count("s", TaskInstanceState.NONE)).isEqualTo(1);
+
+    HoldingExecutor.drain(loop);
+    assertThat(count("s", TaskInstanceState.DEFERRED)).isEqualTo(1);
+    assertThat(triggers.count()).isEqualTo(1);
+    assertThat(instances().get(0).tryNumber()).isEqualTo(2);
+  }
+
+  @Test
+  void aRunTimeoutSkipsDeferredSensorsAndDeletesTheirTriggers() {
+    dagWithRun("default_pool", 3, null, 0, 100, Duration.ofMinutes(10));
+    MovableClock later = new MovableClock(NOW);
+    SchedulerLoop loop =
+        new SchedulerLoop(
+            SchedulerContext.create(db, new HoldingExecutor(4), wakeup, later, 1),
+            Duration.ofSeconds(1));
+    HoldingExecutor.drain(loop);
+    assertThat(new TriggerRepository(db).count()).isEqualTo(3);
+
+    later.now = NOW.plus(Duration.ofMinutes(11));
+    HoldingExecutor.drain(loop);
+
+    assertThat(count("s", TaskInstanceState.SKIPPED)).isEqualTo(3);
+    assertThat(new TriggerRepository(db).count()).isZero();
+    assertThat(
+            new io.updraft.store.DagRunRepository(db).get("d", "manual__x").orElseThrow().state())
+        .isEqualTo(DagRunState.FAILED);
   }
 
   @Test

@@ -16,9 +16,11 @@ import io.updraft.store.JobType;
 import io.updraft.store.NewDagRun;
 import io.updraft.store.RunType;
 import io.updraft.store.SerializedDagRepository;
+import io.updraft.store.TaskInstanceDeferrals;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.TaskInstanceTries;
+import io.updraft.store.TriggerRepository;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -135,6 +137,32 @@ class DetectStuckTasksTest {
     loop.runOnce();
     assertThat(only("z").state()).as("no tries left").isEqualTo(TaskInstanceState.FAILED);
     assertThat(tries.history(again.id())).hasSize(2);
+  }
+
+  /**
+   * A try that deferred has no worker and sends no heartbeat: its last heartbeat (from before it
+   * deferred) grows old, and it must not be taken for a zombie.
+   */
+  @Test
+  void aDeferredTryIsNeverTakenForAZombie() {
+    trigger(Dags.dag("z").task(Tasks.shell("a", "true").retries(1)).build());
+    loop.runOnce();
+    TaskInstanceRow queued = only("z");
+    tries.start(queued.id(), "host", 42, clock.now);
+    assertThat(
+            new TaskInstanceDeferrals(db)
+                .deferRunning(queued.id(), 1, "spec", "{}", null, clock.now))
+        .isTrue();
+
+    clock.now = T0.plus(Duration.ofHours(6));
+    loop.runOnce();
+    loop.runOnce();
+
+    TaskInstanceRow deferred = only("z");
+    assertThat(deferred.state()).isEqualTo(TaskInstanceState.DEFERRED);
+    assertThat(deferred.tryNumber()).isEqualTo(1);
+    assertThat(tries.history(deferred.id())).isEmpty();
+    assertThat(new TriggerRepository(db).count()).isEqualTo(1);
   }
 
   /** Cleared while running, then its worker died: restarting does not stay so forever. */

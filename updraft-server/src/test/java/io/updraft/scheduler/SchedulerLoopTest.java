@@ -75,16 +75,6 @@ class SchedulerLoopTest {
         SchedulerContext.create(db, executor, wakeup, clock, 1), Duration.ofSeconds(1));
   }
 
-  /** Runs passes until one does nothing; returns how many it took. */
-  private static int drain(SchedulerLoop loop) {
-    for (int i = 1; i <= 200; i++) {
-      if (!loop.runOnce().didWork()) {
-        return i;
-      }
-    }
-    throw new AssertionError("the scheduler never settled");
-  }
-
   private Map<String, TaskInstanceState> states(String dagId, String runId) {
     Map<String, TaskInstanceState> m = new TreeMap<>();
     new TaskInstanceRepository(db)
@@ -110,7 +100,7 @@ class SchedulerLoopTest {
   @Test
   void catchupCreatesEveryMissedRunAndTheyAllSucceed() {
     register(seed000("d", true));
-    drain(loop(new NullExecutor(db, clock, wakeup)));
+    HoldingExecutor.drain(loop(new NullExecutor(db, clock, wakeup)));
     List<DagRunRow> runs =
         new ArrayList<>(new io.updraft.store.DagRunRepository(db).list("d", 100));
     // Intervals starting Jan 1, 2 and 3 are complete at Jan 4 12:00; Jan 4's is not.
@@ -129,7 +119,7 @@ class SchedulerLoopTest {
   @Test
   void withoutCatchupOnlyTheNewestIntervalRuns() {
     register(seed000("d", false));
-    drain(loop(new NullExecutor(db, clock, wakeup)));
+    HoldingExecutor.drain(loop(new NullExecutor(db, clock, wakeup)));
     assertThat(new io.updraft.store.DagRunRepository(db).list("d", 100))
         .extracting(DagRunRow::runId)
         .containsExactly("scheduled__2024-01-03T00:00:00+00:00");
@@ -140,7 +130,7 @@ class SchedulerLoopTest {
     register(seed000("d", false));
     Function<TaskInstanceRow, TaskInstanceState> t3Fails =
         ti -> ti.taskId().equals("t3") ? TaskInstanceState.FAILED : TaskInstanceState.SUCCESS;
-    drain(loop(new NullExecutor(db, clock, wakeup, t3Fails)));
+    HoldingExecutor.drain(loop(new NullExecutor(db, clock, wakeup, t3Fails)));
     String run = "scheduled__2024-01-03T00:00:00+00:00";
     Map<String, TaskInstanceState> s = states("d", run);
     assertThat(s)
@@ -153,25 +143,6 @@ class SchedulerLoopTest {
         .isEqualTo(DagRunState.FAILED);
   }
 
-  /** An executor that takes work and keeps it, so what is queued can be counted. */
-  private static final class Holding implements Executor {
-    final List<TaskInstanceRow> held = new ArrayList<>();
-    int open = 100;
-
-    @Override
-    public int openSlots() {
-      return open - held.size();
-    }
-
-    @Override
-    public void queue(List<TaskInstanceRow> tis) {
-      held.addAll(tis);
-    }
-
-    @Override
-    public void close() {}
-  }
-
   @Test
   void aPoolIsNeverOverItsSlotsAndFreedSlotsAreReused() {
     new PoolRepository(db).set(new Pool("two", 2, null, false));
@@ -181,7 +152,7 @@ class SchedulerLoopTest {
     }
     Dag dag = b.build();
     register(dag);
-    SchedulerContext ctx = SchedulerContext.create(db, new Holding(), wakeup, clock, 1);
+    SchedulerContext ctx = SchedulerContext.create(db, new HoldingExecutor(100), wakeup, clock, 1);
     db.runInTransaction(
         () ->
             CreateDagRuns.createRun(
@@ -202,9 +173,9 @@ class SchedulerLoopTest {
                     DagSerializer.hash(dag),
                     null),
                 NOW));
-    Holding executor = new Holding();
+    HoldingExecutor executor = new HoldingExecutor(100);
     SchedulerLoop loop = loop(executor);
-    drain(loop);
+    HoldingExecutor.drain(loop);
     assertThat(executor.held).hasSize(2);
     assertThat(states("p", "manual__x").values())
         .filteredOn(s -> s == TaskInstanceState.QUEUED)
@@ -215,7 +186,7 @@ class SchedulerLoopTest {
       tries.finish(ti.id(), TaskInstanceState.RUNNING, TaskInstanceState.SUCCESS, NOW, null);
     }
     executor.held.clear();
-    drain(loop);
+    HoldingExecutor.drain(loop);
     assertThat(executor.held).hasSize(2);
   }
 
@@ -230,8 +201,8 @@ class SchedulerLoopTest {
             .task(Tasks.shell("a", "true"))
             .build();
     register(dag);
-    Holding executor = new Holding();
-    drain(loop(executor));
+    HoldingExecutor executor = new HoldingExecutor(100);
+    HoldingExecutor.drain(loop(executor));
     var runs = new io.updraft.store.DagRunRepository(db).list("m", 10);
     assertThat(runs).hasSize(1);
     assertThat(runs.get(0).state()).isEqualTo(DagRunState.RUNNING);
@@ -256,7 +227,7 @@ class SchedulerLoopTest {
                 ? TaskInstanceState.FAILED
                 : TaskInstanceState.SUCCESS;
     SchedulerLoop loop = loop(new NullExecutor(db, clock, wakeup, outcome));
-    drain(loop);
+    HoldingExecutor.drain(loop);
     String run = "scheduled__2024-01-03T00:00:00+00:00";
     var runs = new io.updraft.store.DagRunRepository(db);
     assertThat(runs.get("d", run).orElseThrow().state()).isEqualTo(DagRunState.FAILED);
@@ -271,7 +242,7 @@ class SchedulerLoopTest {
         .containsEntry("t1", TaskInstanceState.SUCCESS)
         .containsEntry("t3", TaskInstanceState.NONE);
 
-    drain(loop);
+    HoldingExecutor.drain(loop);
     assertThat(runs.get("d", run).orElseThrow().state()).isEqualTo(DagRunState.SUCCESS);
     assertThat(states("d", run).values()).containsOnly(TaskInstanceState.SUCCESS);
     TaskInstanceRow t3 =

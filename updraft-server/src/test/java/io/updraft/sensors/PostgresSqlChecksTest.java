@@ -15,4 +15,9 @@ class PostgresSqlChecksTest extends SqlChecksContractTest {
   Connection connection(String url) {
     return TestConnections.postgres("db", url);
   }
+
+  @Override
+  String slowQuery(int seconds) {
+    return "select pg_sleep(" + seconds + ") is not null";
+  }
 }

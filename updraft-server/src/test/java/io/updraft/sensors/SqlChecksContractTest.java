@@ -31,6 +31,11 @@ abstract class SqlChecksContractTest {
   /** The connection of the scratch database as a user would add it. */
   abstract Connection connection(String url);
 
+  /** A query that takes about {@code seconds}; null if the engine has none. */
+  String slowQuery(int seconds) {
+    return null;
+  }
+
   @BeforeEach
   void open() throws Exception {
     db = backend().create();
@@ -88,5 +93,32 @@ abstract class SqlChecksContractTest {
     CheckResult unknown = checks.check(new Condition.Sql("other", "select 1"), env());
     assertThat(unknown.status()).isEqualTo(Status.ERROR);
     assertThat(unknown.detail()).contains("connection 'other' is not defined");
+  }
+
+  /** An interrupted check cancels its query at once instead of waiting it out. */
+  @Test
+  void anInterruptCancelsTheQuery() throws Exception {
+    String slow = slowQuery(60);
+    org.junit.jupiter.api.Assumptions.assumeTrue(slow != null, "the engine has no sleep function");
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    Thread t =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    thrown.set(new AssertionError("returned " + check(slow)));
+                  } catch (Throwable e) {
+                    thrown.set(e);
+                  }
+                  done.countDown();
+                });
+    Thread.sleep(500); // let the query reach the server; an earlier interrupt is fine as well
+    t.interrupt();
+    assertThat(done.await(30, java.util.concurrent.TimeUnit.SECONDS))
+        .as("the 60 s query was cancelled")
+        .isTrue();
+    assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
   }
 }

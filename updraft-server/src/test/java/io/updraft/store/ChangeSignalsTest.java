@@ -30,6 +30,29 @@ class ChangeSignalsTest {
   }
 
   @Test
+  void aBurstOfTaskEndsReachesTriggerersOnTheirOwnChannelAndNotTheSchedulers() throws Exception {
+    try (ScratchDatabase scratch = TestBackend.postgres().create();
+        Database listening = Database.open(scratch.config());
+        Database announcing = Database.open(scratch.config())) {
+      CountDownLatch triggerer = new CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicInteger schedulers =
+          new java.util.concurrent.atomic.AtomicInteger();
+      Runnable taskEnds = ChangeSignals.taskEnds(announcing);
+      try (AutoCloseable t = ChangeSignals.listenTaskEnds(listening, triggerer::countDown);
+          AutoCloseable s = ChangeSignals.listen(listening, schedulers::incrementAndGet)) {
+        for (int i = 0; i < 100 && triggerer.getCount() > 0; i++) {
+          for (int burst = 0; burst < 1000; burst++) {
+            taskEnds.run(); // returns at once; the NOTIFYs are coalesced
+          }
+          triggerer.await(100, TimeUnit.MILLISECONDS);
+        }
+        assertThat(triggerer.getCount()).as("the triggerer's channel was notified").isZero();
+        assertThat(schedulers.get()).as("no scheduler woken by task ends").isZero();
+      }
+    }
+  }
+
+  @Test
   void onH2ThereAreNoSignalsAndNoErrors() throws Exception {
     try (Database db = Database.open("jdbc:h2:file:" + dir.resolve("db"))) {
       CountDownLatch woken = new CountDownLatch(1);

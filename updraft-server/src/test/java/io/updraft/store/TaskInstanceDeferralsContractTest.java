@@ -256,6 +256,26 @@ abstract class TaskInstanceDeferralsContractTest extends RepositoryContractTest 
     }
   }
 
+  /**
+   * A claim locks only the rows it takes: another triggerer claiming meanwhile gets the next ones
+   * at once, instead of nothing until the first commits.
+   */
+  @Test
+  void aClaimInProgressLeavesTheOtherTriggersToOthers() {
+    for (long id : scheduledSensors(6)) {
+      deferrals().deferScheduled(id, "sensor", "{}", null, T0);
+    }
+    db.runInTransaction(
+        () -> {
+          List<TriggerRow> mine = triggers().claim(TRIGGERER_A, List.of(TRIGGERER_B), 2, T0);
+          List<TriggerRow> theirs =
+              onOtherThread(() -> triggers().claim(TRIGGERER_B, List.of(TRIGGERER_A), 2, T0));
+          assertThat(mine).hasSize(2);
+          assertThat(theirs).hasSize(2);
+          assertThat(theirs.get(0).id()).isGreaterThan(mine.get(1).id());
+        });
+  }
+
   @Test
   void endDeferredFinishesTheTryWithHistoryAndDropsTheTrigger() {
     long id = scheduledSensors(1).get(0);
@@ -330,6 +350,25 @@ abstract class TaskInstanceDeferralsContractTest extends RepositoryContractTest 
     assertThat(triggers().get(kept)).isPresent();
     assertThat(deferrals().endDeferred(ids.get(0), marked, SUCCESS, null, T0)).isFalse();
     assertThat(ti(ids.get(0)).state()).isEqualTo(SKIPPED);
+  }
+
+  @Test
+  void triggersOfDeletedRunsAreDeletedAsUnused() {
+    List<Long> ids = scheduledSensors(2);
+    long kept = deferOne(ids.get(0), T0);
+    long orphan = deferOne(ids.get(1), T0);
+    // The second instance goes away with its trigger left behind, as a deleted run would leave it.
+    db.jdbc()
+        .update(
+            "detaching",
+            "UPDATE task_instance SET trigger_id = NULL WHERE id = ?",
+            ps -> ps.setLong(1, ids.get(1)));
+
+    assertThat(triggers().deleteUnused()).isEqualTo(1);
+
+    assertThat(triggers().get(orphan)).isEmpty();
+    assertThat(triggers().get(kept)).isPresent();
+    assertThat(triggers().deleteUnused()).isZero();
   }
 
   @Test

@@ -71,12 +71,12 @@ final class Args {
       return Duration.ofMillis(Math.round(n.doubleValue() * 1000));
     }
     String s = String.valueOf(v).strip();
-    try {
+    if (s.matches("\\d+(\\.\\d+)?")) {
+      // seconds; not Double.parseDouble alone, which reads "1d" as the number 1
       return Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000));
-    } catch (NumberFormatException e) {
-      return Durations.parse(s)
-          .orElseThrow(() -> fail(key + " must be a duration such as 30s or 5m, not '" + v + "'"));
     }
+    return Durations.parse(s)
+        .orElseThrow(() -> fail(key + " must be a duration such as 30s or 5m, not '" + v + "'"));
   }
 
   /** A list of strings from a YAML list, one string, or a comma-separated string. */

@@ -1,9 +1,13 @@
 package io.updraft.worker.operators;
 
+import io.updraft.sensors.Checks;
 import java.util.Map;
 import java.util.Optional;
 
-/** The built-in operators that run in the worker's JVM, by name. */
+/**
+ * The built-in operators that run in the worker's JVM, by name; the sensor's checks share the
+ * worker's JDBC pools and HTTP client.
+ */
 public final class InJvmOperators {
 
   private static final Map<String, InJvmOperator> OPERATORS =
@@ -11,7 +15,8 @@ public final class InJvmOperators {
           "http", new HttpOperator(HttpRequestRunner.shared()),
           "sql", new SqlOperator(JdbcPools.shared()),
           "email", new EmailOperator(MailSender.shared()),
-          "trigger_dag", new TriggerDagOperator());
+          "trigger_dag", new TriggerDagOperator(),
+          "sensor", new SensorOperator(new Checks()));
 
   private InJvmOperators() {}
 

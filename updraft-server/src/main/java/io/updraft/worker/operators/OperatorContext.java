@@ -3,9 +3,12 @@ package io.updraft.worker.operators;
 import io.updraft.connections.Connection;
 import io.updraft.connections.ConnectionLookup;
 import io.updraft.connections.UnknownConnectionException;
+import io.updraft.sensors.ExternalStates;
+import io.updraft.sensors.SensorSpec;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +31,13 @@ import java.util.function.Consumer;
  * @param templates renders a template read at run time: (key, source) to text, with the try's
  *     context; an {@link OperatorFailure} when it does not render
  * @param aborts the abort actions registered so far; null for a new list
+ * @param runDates the run's time zone, logical date and data interval end (a sensor's {@code time},
+ *     {@code time_delta} and {@code external_task} conditions); null when unknown
+ * @param firstCheck when a {@code reschedule} sensor made its first check (its timeout counts from
+ *     there); null for the first check and for every other operator
+ * @param env the environment a sensor's {@code command} condition runs with (the task's, as a
+ *     {@code shell} task gets it)
+ * @param external the states of other DAGs' tasks and runs ({@code external_task})
  */
 public record OperatorContext(
     String taskId,
@@ -40,12 +50,18 @@ public record OperatorContext(
     Duration timeout,
     int maxResultBytes,
     java.util.function.BinaryOperator<String> templates,
-    List<Runnable> aborts) {
+    List<Runnable> aborts,
+    SensorSpec.RunDates runDates,
+    Instant firstCheck,
+    Map<String, String> env,
+    ExternalStates external) {
 
   public OperatorContext {
     args = args == null ? Map.of() : args;
     templates = templates == null ? (key, source) -> source : templates;
     aborts = aborts == null ? new CopyOnWriteArrayList<>() : aborts;
+    env = env == null ? Map.of() : env;
+    external = external == null ? OperatorServices.NO_EXTERNAL_STATES : external;
   }
 
   /**

@@ -27,6 +27,8 @@ final class OperatorTries {
   final Path logs;
   final Map<String, Connection> connections = new HashMap<>();
   DagRuns dagRuns = DagRuns.none();
+  io.updraft.sensors.ExternalStates external;
+  Instant firstCheck;
   Path dagFile;
   io.updraft.worker.Heartbeat heartbeat;
 
@@ -44,7 +46,7 @@ final class OperatorTries {
         RunnerSettings.defaults()
             .withKillGrace(Duration.ofSeconds(2))
             .withHeartbeatInterval(Duration.ofMillis(50)),
-        new OperatorServices(dagRuns));
+        new OperatorServices(dagRuns, external));
   }
 
   TryOutcome run(String operator, Map<String, Object> args) {
@@ -66,6 +68,7 @@ final class OperatorTries {
         .dagFile(dagFile)
         .connections(lookup)
         .heartbeat(heartbeat)
+        .firstCheck(firstCheck)
         .build();
   }
 
