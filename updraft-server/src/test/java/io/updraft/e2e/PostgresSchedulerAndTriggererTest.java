@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
  * external_task} with a 60 s poke interval; it ends right after that task does, because the task's
  * end wakes the triggerer (the change signal), not its next poll.
  */
-class PostgresTriggererTest extends HomeTestBase {
+class PostgresSchedulerAndTriggererTest extends HomeTestBase {
   private static final String DAY = "2024-03-01T00:00:00Z";
 
-  PostgresTriggererTest() {
+  PostgresSchedulerAndTriggererTest() {
     super(Map.of("UPDRAFT_CORE_DAGS_ARE_PAUSED_AT_CREATION", "false"), Duration.ofSeconds(90));
   }
 
