@@ -85,6 +85,24 @@ class ArchitectureTest {
   }
 
   /**
+   * The API server reads the database and calls the same services as the CLI; it never parses DAG
+   * files or loads user code, and nothing below it (store, scheduler) knows it exists.
+   */
+  @Test
+  void theApiServesFromTheDatabaseOnly() throws IOException {
+    assertThat(
+            violations(
+                List.of("api"),
+                List.of("io.updraft.cli", "io.updraft.dagproc", "org.snakeyaml", "javax.tools")))
+        .isEmpty();
+    assertThat(
+            violations(
+                List.of("store", "state", "rules", "serde", "scheduler", "executor", "worker"),
+                List.of("io.updraft.api", "io.javalin")))
+        .isEmpty();
+  }
+
+  /**
    * The strong form, for the scheduler: follow every class it uses, and every class those use,
    * through Updraft's own packages (imports, and same-package classes named in the code), and check
    * that none of them parses DAG files, compiles or loads user code, or is the CLI. User code runs

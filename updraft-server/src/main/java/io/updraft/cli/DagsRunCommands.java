@@ -1,16 +1,12 @@
 package io.updraft.cli;
 
 import io.updraft.UpdraftException;
-import io.updraft.dag.Dag;
 import io.updraft.dag.RunIdRule;
-import io.updraft.scheduler.DagVersions;
-import io.updraft.scheduler.ManualRuns;
-import io.updraft.store.ChangeSignals;
+import io.updraft.scheduler.DagActions;
 import io.updraft.store.DagRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
-import io.updraft.store.LogRepository;
 import io.updraft.store.SerializedDagRepository;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -96,25 +92,14 @@ final class DagsRunCommands {
       try (Database db = Commands.openMigrated(settings)) {
         StoredDagWait.await(db, settings, dagId, spec.commandLine().getErr());
         paused = new DagRepository(db).get(dagId).orElseThrow().paused();
-        DagVersions.Versioned latest =
-            new DagVersions(new SerializedDagRepository(db)).latest(dagId);
-        Dag dag = latest.dag();
         Instant logical =
             logicalDate == null
                 ? now
                 : DagsNextRunsCommand.parseInstant("--logical-date", logicalDate);
-        run = ManualRuns.trigger(db, latest, logical, runId, confJson, now);
-        new LogRepository(db)
-            .record(
-                "trigger",
-                dagId,
-                null,
-                run.runId(),
-                System.getProperty("user.name"),
-                confJson,
-                now);
+        run =
+            DagActions.trigger(
+                db, dagId, logical, runId, confJson, System.getProperty("user.name"), now);
         json = RunJson.run(run, new SerializedDagRepository(db));
-        ChangeSignals.announce(db); // a running scheduler starts it now, not at its next pass
       }
       PrintWriter out = spec.commandLine().getOut();
       if (output.format == OutputFormat.json) {
@@ -156,17 +141,8 @@ final class DagsRunCommands {
       Settings settings = Commands.settings(spec);
       try (Database db = Commands.openMigrated(settings)) {
         StoredDagWait.await(db, settings, dagId, spec.commandLine().getErr());
-        new DagRepository(db).setPaused(dagId, paused());
-        new LogRepository(db)
-            .record(
-                paused() ? "pause" : "unpause",
-                dagId,
-                null,
-                null,
-                System.getProperty("user.name"),
-                null,
-                Clock.systemUTC().instant());
-        ChangeSignals.announce(db);
+        DagActions.setPaused(
+            db, dagId, paused(), System.getProperty("user.name"), Clock.systemUTC().instant());
       }
       spec.commandLine().getOut().println((paused() ? "paused " : "unpaused ") + dagId);
       spec.commandLine().getOut().flush();

@@ -1,5 +1,8 @@
 package io.updraft.cli;
 
+import io.updraft.api.ApiServer;
+import io.updraft.api.StandaloneAdmin;
+import io.updraft.api.UserAccounts;
 import io.updraft.callbacks.CallbackRunner;
 import io.updraft.callbacks.Notifiers;
 import io.updraft.config.ConfigKey;
@@ -45,8 +48,15 @@ final class SchedulerService implements LongRunningService {
    * @param migrate migrate the database first (standalone) rather than require it current
    * @param syncDags sync the dags folder into the database in this JVM
    * @param triggerer run a triggerer in this JVM (standalone)
+   * @param api the API server to run in this JVM (with its first admin user), or null
    */
-  record Mode(String name, boolean migrate, boolean syncDags, boolean triggerer) {}
+  record Mode(
+      String name, boolean migrate, boolean syncDags, boolean triggerer, ApiServer.Settings api) {
+    /** Without an API server. */
+    Mode(String name, boolean migrate, boolean syncDags, boolean triggerer) {
+      this(name, migrate, syncDags, triggerer, null);
+    }
+  }
 
   private final Settings settings;
   private final Clock clock;
@@ -60,6 +70,7 @@ final class SchedulerService implements LongRunningService {
   private AutoCloseable signals;
   private Triggerer triggerer;
   private Thread triggererThread;
+  private ApiServer apiServer;
   private JobRepository jobs;
   private long jobId;
   private PrintWriter messages = new PrintWriter(System.err, true);
@@ -174,6 +185,9 @@ final class SchedulerService implements LongRunningService {
     signals = ChangeSignals.listen(db, wakeup::signal);
     DagProcessor.Report first = processor == null ? null : processor.start(wakeup::signal);
     wakeup.signal();
+    if (mode.api() != null) {
+      apiServer = ApiServerCommand.startServer(db, mode.api(), clock);
+    }
     printBanner(out, config, first);
   }
 
@@ -217,6 +231,10 @@ final class SchedulerService implements LongRunningService {
       out.println("  dags:      read from the database (a dag-processor reads the folder)");
     }
     out.println("  logs:      " + settings.home().resolve("logs"));
+    if (apiServer != null) {
+      out.println("  API:       " + ApiServerCommand.url(mode.api().host(), apiServer.port()));
+      StandaloneAdmin.ensure(new UserAccounts(db), settings.home(), out, clock.instant());
+    }
     out.println(
         "  new DAGs start "
             + (config.bool(ConfigKey.DAGS_ARE_PAUSED_AT_CREATION) ? "paused" : "unpaused")
@@ -254,6 +272,9 @@ final class SchedulerService implements LongRunningService {
     }
     closed = true;
     boolean started = loop != null;
+    if (apiServer != null) {
+      apiServer.close(); // no new requests while the rest stops
+    }
     if (processor != null) {
       processor.close();
     }

@@ -281,7 +281,10 @@ public final class LocalExecutor implements Executor {
   private boolean finish(
       Dag dag, Task task, DagRunRow run, TaskInstanceRow ti, TryRunner.Result result, Instant end) {
     if (result.state() == TaskInstanceState.FAILED) {
-      FailedTries.Ending e = FailedTries.of(task, ti, end, run.logicalDate());
+      FailedTries.Ending e =
+          result.retryable()
+              ? FailedTries.of(task, ti, end, run.logicalDate())
+              : new FailedTries.Ending(TaskInstanceState.FAILED, null);
       if (!tries.finishTry(
           ti.id(), ti.tryNumber(), TaskInstanceState.RUNNING, e.state(), end, e.nextRetryAt())) {
         return false;

@@ -42,21 +42,38 @@ public interface TryRunner {
    *     after it
    * @param pause set when the try ended without finishing its instance (reschedule, deferral);
    *     {@code state} is then up_for_reschedule or deferred
+   * @param retryable whether a failed try may be retried (false: a sensor's timeout)
    */
   record Result(
       TaskInstanceState state,
       String returnValueJson,
       String error,
       Downstream downstream,
-      Pause pause) {
+      Pause pause,
+      boolean retryable) {
     public Result {
       downstream = downstream == null ? Downstream.PROCEED : downstream;
+    }
+
+    /** A result that finishes the instance, or pauses it. */
+    public Result(
+        TaskInstanceState state,
+        String returnValueJson,
+        String error,
+        Downstream downstream,
+        Pause pause) {
+      this(state, returnValueJson, error, downstream, pause, true);
     }
 
     /** A result that finishes the instance. */
     public Result(
         TaskInstanceState state, String returnValueJson, String error, Downstream downstream) {
       this(state, returnValueJson, error, downstream, null);
+    }
+
+    /** A failed try that is not retried, whatever retries are left (a sensor's timeout). */
+    public static Result failedWithoutRetry(String error) {
+      return new Result(TaskInstanceState.FAILED, null, error, Downstream.PROCEED, null, false);
     }
 
     /** A try that paused: {@link Pause.Reschedule} or {@link Pause.Defer}. */

@@ -17,6 +17,7 @@ import io.updraft.store.XComRepository;
 import io.updraft.timetable.DataInterval;
 import io.updraft.worker.BundleCache;
 import io.updraft.worker.Bundles;
+import io.updraft.worker.FailureKind;
 import io.updraft.worker.RunnerSettings;
 import io.updraft.worker.TaskRunner;
 import io.updraft.worker.TryOutcome;
@@ -244,7 +245,8 @@ public final class WorkerTryRunner implements TryRunner {
         json(outcome.returnValue()),
         outcome.error(),
         outcome.downstream(),
-        outcome.pause());
+        outcome.pause(),
+        outcome.failure() != FailureKind.SENSOR_TIMEOUT);
   }
 
   /**

@@ -53,6 +53,8 @@ public final class DagRunRepository {
           LIMIT ?
           """;
 
+  private static final String COUNT = "SELECT COUNT(*) FROM dag_run WHERE dag_id = ?";
+
   private static final String COUNT_ACTIVE =
       """
       SELECT COUNT(*)
@@ -276,6 +278,61 @@ public final class DagRunRepository {
           ps.setInt(2, limit);
         },
         this::row);
+  }
+
+  /**
+   * The columns a page of runs may be ordered by, by the API's field names; a name not here is
+   * never put into SQL.
+   */
+  public static final java.util.Map<String, String> PAGE_ORDERS =
+      java.util.Map.of(
+          "id", "id",
+          "run_id", "run_id",
+          "state", "state",
+          "logical_date", "logical_date",
+          "run_after", "run_after",
+          "start_date", "start_date",
+          "end_date", "end_date");
+
+  /**
+   * One page of a DAG's runs, ordered by {@code orderBy} (a key of {@link #PAGE_ORDERS}) and then
+   * by id in the same direction.
+   */
+  public List<DagRunRow> page(
+      String dagId, String orderBy, boolean descending, int limit, int offset) {
+    String column = PAGE_ORDERS.get(orderBy);
+    if (column == null) {
+      throw new IllegalArgumentException("cannot order runs by " + orderBy);
+    }
+    String dir = descending ? " DESC" : " ASC";
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM dag_run WHERE dag_id = ? ORDER BY "
+            + column
+            + dir
+            + ", id"
+            + dir
+            + " LIMIT ? OFFSET ?";
+    return jdbc.query(
+        "listing the runs of DAG '" + dagId + "'",
+        sql,
+        ps -> {
+          ps.setString(1, dagId);
+          ps.setInt(2, limit);
+          ps.setInt(3, offset);
+        },
+        this::row);
+  }
+
+  /** How many runs a DAG has. */
+  public int count(String dagId) {
+    return jdbc.queryOne(
+            "counting the runs of DAG '" + dagId + "'",
+            COUNT,
+            ps -> ps.setString(1, dagId),
+            rs -> rs.getInt(1))
+        .orElse(0);
   }
 
   /** Queued plus running runs of a DAG: what {@code max_active_runs} limits. */

@@ -56,6 +56,13 @@ public final class JobRepository {
           ORDER BY id
           """;
 
+  private static final String LATEST_HEARTBEAT =
+      """
+      SELECT MAX(latest_heartbeat) AS latest
+      FROM job
+      WHERE job_type = ? AND state = 'running'
+      """;
+
   private final Jdbc jdbc;
   private final Dialect dialect;
 
@@ -135,6 +142,20 @@ public final class JobRepository {
           dialect.setInstant(ps, 2, threshold);
         },
         this::row);
+  }
+
+  /**
+   * The newest heartbeat of any running job of a type (what Airflow's health check reads); null
+   * when none runs.
+   */
+  public Instant latestHeartbeat(JobType type) {
+    return jdbc.queryOne(
+            "reading the latest " + type.id() + " heartbeat",
+            LATEST_HEARTBEAT,
+            ps -> ps.setString(1, type.id()),
+            rs -> java.util.Optional.ofNullable(dialect.getInstant(rs, "latest")))
+        .flatMap(o -> o)
+        .orElse(null);
   }
 
   private JobRow row(ResultSet rs) throws SQLException {

@@ -215,6 +215,8 @@ public final class Triggerer implements AutoCloseable {
       return;
     }
     jobs.failStale(JobType.TRIGGERER, now.minus(settings.healthThreshold()), now);
+    // Orphans (their run deleted, their instance moved on without them) would hold a slot forever.
+    triggers.deleteUnused();
     slots.keepOnly(triggers.heldBy(jobId));
   }
 

@@ -57,24 +57,22 @@ final class WaitChecks {
     boolean softFail = wait.spec().softFail();
     switch (f.status()) {
       case HOLDS -> {
-        return over(
-            wait,
-            endings.end(
-                ti,
-                wait.task(),
-                wait.log(),
-                TaskInstanceState.SUCCESS,
-                "check " + (wait.checksDone() + 1) + ": every condition holds: " + f.summary()));
+        endings.end(
+            ti,
+            wait.task(),
+            wait.log(),
+            TaskInstanceState.SUCCESS,
+            "check " + (wait.checksDone() + 1) + ": every condition holds: " + f.summary());
+        return over(wait);
       }
       case FAILED -> {
-        return over(
-            wait,
-            endings.end(
-                ti,
-                wait.task(),
-                wait.log(),
-                softFail ? TaskInstanceState.SKIPPED : TaskInstanceState.FAILED,
-                "it never will hold: " + f.summary() + (softFail ? " (soft_fail)" : "")));
+        endings.end(
+            ti,
+            wait.task(),
+            wait.log(),
+            softFail ? TaskInstanceState.SKIPPED : TaskInstanceState.FAILED,
+            "it never will hold: " + f.summary() + (softFail ? " (soft_fail)" : ""));
+        return over(wait);
       }
       default -> {}
     }
@@ -87,38 +85,35 @@ final class WaitChecks {
                 wait.spec(), wait.checksDone() + 1, ThreadLocalRandom.current()));
     int errors = wait.checked(f.status() == CheckResult.Status.ERROR, scheduled, next);
     if (errors >= ERROR_ROUNDS) {
-      return over(
-          wait,
-          endings.fail(
-              ti,
-              wait.task(),
-              wait.logicalDate(),
-              wait.log(),
-              "the check errored " + errors + " rounds in a row: " + f.summary()));
+      endings.fail(
+          ti,
+          wait.task(),
+          wait.logicalDate(),
+          wait.log(),
+          "the check errored " + errors + " rounds in a row: " + f.summary());
+      return over(wait);
     }
     Instant timeoutAt = wait.timeoutAt();
     if (timeoutAt != null && !now.isBefore(timeoutAt)) {
-      return over(
-          wait,
-          endings.end(
-              ti,
-              wait.task(),
-              wait.log(),
-              softFail ? TaskInstanceState.SKIPPED : TaskInstanceState.FAILED,
-              "timed out: still waiting "
-                  + Durations.human(wait.spec().timeout())
-                  + " after the first check"
-                  + (softFail ? " (soft_fail)" : "")));
+      endings.end(
+          ti,
+          wait.task(),
+          wait.log(),
+          softFail ? TaskInstanceState.SKIPPED : TaskInstanceState.FAILED,
+          "timed out: still waiting "
+              + Durations.human(wait.spec().timeout())
+              + " after the first check"
+              + (softFail ? " (soft_fail)" : ""));
+      return over(wait);
     }
     return false;
   }
 
   /**
-   * Ended here, or found moved on (cleared, ended elsewhere: {@code ended} false): either way this
-   * wait is done.
+   * Ended here, or found moved on (cleared, ended elsewhere, when the ending wrote nothing): either
+   * way this wait is done.
    */
-  @SuppressWarnings("unused")
-  private static boolean over(SensorWait wait, boolean ended) {
+  private static boolean over(SensorWait wait) {
     wait.ended();
     return true;
   }

@@ -25,6 +25,11 @@ public enum FailureKind {
    * error, refused mail, a triggered run that failed.
    */
   OPERATOR,
+  /**
+   * A sensor's {@code timeout} passed: the task fails without a retry, as Airflow's
+   * AirflowSensorTimeout (a retry would wait the same wait again).
+   */
+  SENSOR_TIMEOUT,
   /** The operator is not implemented by this worker yet. */
   UNSUPPORTED_OPERATOR
 }

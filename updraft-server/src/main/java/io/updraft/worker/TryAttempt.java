@@ -14,6 +14,7 @@ import io.updraft.worker.operators.OperatorContext;
 import io.updraft.worker.operators.OperatorFailure;
 import io.updraft.worker.operators.OperatorPause;
 import io.updraft.worker.operators.OperatorServices;
+import io.updraft.worker.operators.SensorTimedOut;
 import io.updraft.worker.template.TemplateContext;
 import io.updraft.worker.template.TemplateRenderException;
 import io.updraft.worker.template.TemplateRenderer;
@@ -243,6 +244,9 @@ final class TryAttempt {
   private static Result failed(RuntimeException error, Task task) {
     return switch (error) {
       case OperatorFailure f -> Result.failed(FailureKind.OPERATOR, f.line(task.taskId()), null);
+      case SensorTimedOut t ->
+          Result.failed(
+              FailureKind.SENSOR_TIMEOUT, "task '" + task.taskId() + "': " + t.getMessage(), null);
       case io.updraft.UpdraftException u ->
           Result.failed(
               FailureKind.OPERATOR, "task '" + task.taskId() + "': " + u.getMessage(), null);

@@ -153,6 +153,30 @@ class PausedTriesTest {
     assertThat(loop.errors()).isZero();
   }
 
+  /**
+   * A sensor's timeout fails its task at once, its retries unused (Airflow's AirflowSensorTimeout).
+   */
+  @Test
+  void aTryThatFailsWithoutRetryIsNotRetried() throws Exception {
+    AtomicInteger tries = new AtomicInteger();
+    TryRunner runner =
+        r -> {
+          if (!r.task().taskId().equals("wait")) {
+            return TryRunner.Result.success(null);
+          }
+          tries.incrementAndGet();
+          return TryRunner.Result.failedWithoutRetry("the sensor timed out after 1h");
+        };
+    start(Dags.dag("d").task(Tasks.shell("wait", "true").retries(3)).build(), runner);
+
+    Await.until("the run to finish", Duration.ofSeconds(30), this::runFinished, () -> "");
+
+    assertThat(ti("wait").state()).isEqualTo(TaskInstanceState.FAILED);
+    assertThat(tries).hasValue(1);
+    assertThat(new DagRunRepository(db).get("d", "r1").orElseThrow().state())
+        .isEqualTo(DagRunState.FAILED);
+  }
+
   @Test
   void aTryThatDefersHandsItsInstanceToTheTriggererAndKeepsItsReturnValue() throws Exception {
     String spec = "{\"conditions\":[]}";

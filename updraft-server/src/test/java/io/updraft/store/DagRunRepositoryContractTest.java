@@ -285,4 +285,30 @@ abstract class DagRunRepositoryContractTest extends RepositoryContractTest {
   private void ended(String dagId, String runId, DagRunState state, int day) {
     assertThat(runs().setState(run(dagId, runId, RUNNING, day), RUNNING, state, T0)).isTrue();
   }
+
+  @Test
+  void pagesOfRunsAreOrderedByTheFieldAskedForThenById() {
+    run("d", "r1", QUEUED, 2);
+    run("d", "r2", RUNNING, 0);
+    run("d", "r3", QUEUED, 1);
+    run("other", "r9", QUEUED, 0);
+    DagRunRepository runs = new DagRunRepository(db);
+
+    assertThat(runs.page("d", "logical_date", false, 10, 0))
+        .extracting(DagRunRow::runId)
+        .containsExactly("r2", "r3", "r1");
+    assertThat(runs.page("d", "logical_date", true, 2, 0))
+        .extracting(DagRunRow::runId)
+        .containsExactly("r1", "r3");
+    assertThat(runs.page("d", "id", false, 2, 1))
+        .extracting(DagRunRow::runId)
+        .containsExactly("r2", "r3");
+    assertThat(runs.page("d", "state", false, 10, 0))
+        .extracting(DagRunRow::runId)
+        .containsExactly("r1", "r3", "r2");
+    assertThat(runs.count("d")).isEqualTo(3);
+    assertThat(runs.count("none")).isZero();
+    assertThatThrownBy(() -> runs.page("d", "conf; DROP TABLE dag_run", false, 1, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -64,4 +64,18 @@ abstract class JobRepositoryContractTest extends RepositoryContractTest {
     assertThat(jobs().heartbeat(dead, now)).as("the dead one must stop").isFalse();
     assertThat(jobs().failStale(JobType.SCHEDULER, now.minusSeconds(30), now)).isZero();
   }
+
+  @Test
+  void theLatestHeartbeatIsTheNewestOfTheRunningJobsOfAType() {
+    JobRepository jobs = new JobRepository(db);
+    assertThat(jobs.latestHeartbeat(JobType.TRIGGERER)).isNull();
+    long a = jobs.register(JobType.SCHEDULER, "h", 1, T0);
+    long b = jobs.register(JobType.SCHEDULER, "h", 2, T0);
+    jobs.heartbeat(a, T0.plusSeconds(5));
+    jobs.heartbeat(b, T0.plusSeconds(9));
+    assertThat(jobs.latestHeartbeat(JobType.SCHEDULER)).isEqualTo(T0.plusSeconds(9));
+    jobs.finish(b, true, T0.plusSeconds(10));
+    assertThat(jobs.latestHeartbeat(JobType.SCHEDULER)).isEqualTo(T0.plusSeconds(5));
+    assertThat(jobs.latestHeartbeat(JobType.DAG_PROCESSOR)).isNull();
+  }
 }

@@ -41,7 +41,9 @@ abstract class StoreContractTest {
           "log",
           "callback_request",
           "deadline",
-          "dag_bundle");
+          "dag_bundle",
+          "users",
+          "api_secret");
 
   private static TimeZone savedZone;
 

@@ -201,7 +201,7 @@ final class SensorOperator implements InJvmOperator {
             + String.join("; ", waiting);
     return spec.softFail()
         ? new SkipTaskException(message + " — soft_fail skips it")
-        : new OperatorFailure(null, message);
+        : new SensorTimedOut(message);
   }
 
   private static String line(Condition c, CheckResult r) {

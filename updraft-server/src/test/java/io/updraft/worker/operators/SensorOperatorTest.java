@@ -106,7 +106,7 @@ class SensorOperatorTest {
     TryOutcome failed =
         tries.run("sensor", sensor("reschedule", Map.of("file", "ready"), "timeout", "1h"));
     assertThat(failed.state()).isEqualTo(TaskInstanceState.FAILED);
-    assertThat(failed.failure()).isEqualTo(FailureKind.OPERATOR);
+    assertThat(failed.failure()).isEqualTo(FailureKind.SENSOR_TIMEOUT);
     assertThat(failed.error())
         .isEqualTo(
             "task 't': the sensor timed out after 1h waiting for file ready (no file "
@@ -200,6 +200,7 @@ class SensorOperatorTest {
             sensor("poke", Map.of("file", "never"), "poke_interval", "0.1", "timeout", "0.3"));
     assertThat(failed.state()).isEqualTo(TaskInstanceState.FAILED);
     assertThat(failed.error()).contains("the sensor timed out after");
+    assertThat(failed.failure()).isEqualTo(FailureKind.SENSOR_TIMEOUT);
     assertThat(log(failed).lines().filter(l -> l.contains("file never: waiting"))).hasSize(1);
     TryOutcome skipped =
         tries.run(

@@ -1,0 +1,130 @@
+package io.updraft.api;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.updraft.store.Database;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API server (SPEC §3): Javalin on Jetty, one virtual thread per request, on one metadata
+ * database. It keeps no state of its own — users, tokens' signing key and everything it serves are
+ * in the database — so several may run against one database behind a load balancer.
+ *
+ * <p>Every endpoint is a {@link Route} in one table: the server registers each behind the same
+ * sign-in and role check ({@link #guard}), and {@code GET /openapi.json} is built from the same
+ * table. Errors are {@code {"detail"}} JSON ({@link ErrorResponses}).
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+  /** What the server runs with. */
+  public record Settings(String host, int port, Duration healthThreshold) {}
+
+  private final Javalin app;
+  private final List<Route> routes;
+
+  private ApiServer(Javalin app, List<Route> routes) {
+    this.app = app;
+    this.routes = routes;
+  }
+
+  /**
+   * Starts a server on {@code settings.host()}:{@code settings.port()} (port 0: any free one);
+   * creates the token signing key in the database on the first start.
+   */
+  public static ApiServer start(Database db, Settings settings, Clock clock) {
+    Tokens tokens = Tokens.of(db, clock);
+    List<Route> routes = routes(db, tokens, clock, settings.healthThreshold());
+    Map<String, Object> openApi = OpenApiDocument.of(routes, MonitorRoutes.version());
+    String openApiJson = Json.write(openApi);
+    Javalin app =
+        Javalin.create(
+            config -> {
+              config.concurrency.useVirtualThreads = true;
+              config.startup.showJavalinBanner = false;
+              config.startup.showOldJavalinVersionWarning = false;
+              config.http.maxRequestSize = Bodies.MAX_BYTES;
+              config.http.prefer405over404 = true;
+              config.http.defaultContentType = "application/json";
+              config.jetty.host = settings.host();
+              config.jetty.port = settings.port();
+              config.jsonMapper(new Json());
+              ErrorResponses.register(config.routes);
+              for (Route r : routes) {
+                config.routes.addHttpHandler(r.method(), r.path(), ctx -> guard(r, tokens, ctx));
+              }
+              config.routes.get(
+                  "/openapi.json", ctx -> ctx.contentType("application/json").result(openApiJson));
+            });
+    app.start();
+    log.debug("API server listening on {}:{}", settings.host(), app.port());
+    return new ApiServer(app, routes);
+  }
+
+  /** Every endpoint but {@code /openapi.json}, which describes them. */
+  static List<Route> routes(Database db, Tokens tokens, Clock clock, Duration healthThreshold) {
+    List<Route> all = new ArrayList<>();
+    all.addAll(AuthRoutes.routes(new SignIn(db, tokens, clock)));
+    all.addAll(MonitorRoutes.routes(db, clock, healthThreshold));
+    all.addAll(DagRoutes.routes(db, clock));
+    all.addAll(DagRunRoutes.routes(db, clock));
+    all.addAll(TaskInstanceRoutes.routes(db));
+    return List.copyOf(all);
+  }
+
+  /** Checks the caller's token and role (a route with no role needs none), then runs the route. */
+  private static void guard(Route r, Tokens tokens, Context ctx) throws Exception {
+    Caller caller = null;
+    if (r.role() != null) {
+      caller = tokens.verify(bearer(ctx));
+      if (!caller.role().allows(r.role())) {
+        throw ApiException.forbidden(
+            "the role "
+                + caller.role().id()
+                + " may not "
+                + r.summary().toLowerCase(java.util.Locale.ROOT)
+                + ": it needs "
+                + r.role().id()
+                + (r.role() == Role.WORKER ? "" : " or above"));
+      }
+    }
+    Object response = r.action().handle(ctx, caller);
+    ctx.status(r.status()).contentType("application/json").result(Json.write(response));
+  }
+
+  private static String bearer(Context ctx) {
+    String header = ctx.header("Authorization");
+    if (header == null || header.isBlank()) {
+      throw ApiException.unauthorized(
+          "not signed in: send 'Authorization: Bearer TOKEN' with a token from POST /auth/token");
+    }
+    String[] parts = header.trim().split("\\s+", 2);
+    if (parts.length != 2 || !parts[0].equalsIgnoreCase("bearer")) {
+      throw ApiException.unauthorized(
+          "the Authorization header must be 'Bearer TOKEN' (a token from POST /auth/token)");
+    }
+    return parts[1];
+  }
+
+  /** The port it listens on (the one chosen when it was started with port 0). */
+  public int port() {
+    return app.port();
+  }
+
+  /** The routes it serves, as the OpenAPI document lists them. */
+  public List<Route> routes() {
+    return routes;
+  }
+
+  /** Stops taking requests; requests under way finish first. */
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

@@ -1,0 +1,93 @@
+package io.updraft.api;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTVerifier;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.exceptions.JWTVerificationException;
+import com.auth0.jwt.exceptions.TokenExpiredException;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import io.updraft.store.ApiSecretRepository;
+import io.updraft.store.Database;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * Access tokens: JWTs signed with HMAC-SHA256 by a key every API server on the database shares
+ * (decisions/0089). The key is made by the first server that starts and kept in {@code api_secret};
+ * a token names its user ({@code sub}) and role and expires after {@link #LIFETIME}, so a deleted
+ * user or a changed role takes effect within that time at the latest.
+ */
+public final class Tokens {
+  /** How long a token is good for: Airflow's default {@code jwt_expiration_time} (24 h). */
+  public static final Duration LIFETIME = Duration.ofHours(24);
+
+  static final String KEY_NAME = "jwt_signing_key";
+  private static final String ISSUER = "updraft";
+
+  private final Algorithm algorithm;
+  private final Clock clock;
+
+  Tokens(byte[] key, Clock clock) {
+    this.algorithm = Algorithm.HMAC256(key);
+    this.clock = clock;
+  }
+
+  /** The tokens of this database: its signing key, made now if it has none yet. */
+  public static Tokens of(Database db, Clock clock) {
+    String key =
+        new ApiSecretRepository(db)
+            .getOrCreate(
+                KEY_NAME,
+                () -> {
+                  byte[] bytes = new byte[64];
+                  new SecureRandom().nextBytes(bytes);
+                  return Base64.getEncoder().encodeToString(bytes);
+                },
+                clock.instant());
+    return new Tokens(Base64.getDecoder().decode(key), clock);
+  }
+
+  /** A signed token for this user. */
+  public String issue(Caller caller) {
+    Instant now = clock.instant();
+    return JWT.create()
+        .withIssuer(ISSUER)
+        .withSubject(caller.username())
+        .withClaim("role", caller.role().id())
+        .withIssuedAt(now)
+        .withExpiresAt(now.plus(LIFETIME))
+        .sign(algorithm);
+  }
+
+  /**
+   * Who a token belongs to.
+   *
+   * @throws ApiException 401 when it is not one of ours, was altered, or has expired
+   */
+  public Caller verify(String token) {
+    DecodedJWT jwt;
+    try {
+      jwt =
+          ((JWTVerifier.BaseVerification)
+                  JWT.require(algorithm).withIssuer(ISSUER).withClaimPresence("role"))
+              .build(clock) // the injected clock decides expiry, so tests need not wait
+              .verify(token);
+    } catch (TokenExpiredException e) {
+      throw ApiException.unauthorized("the token has expired: get a new one from POST /auth/token");
+    } catch (JWTVerificationException e) {
+      throw ApiException.unauthorized(
+          "the token is not valid (not issued by this Updraft, or altered): get one from POST"
+              + " /auth/token");
+    }
+    Role role;
+    try {
+      role = Role.parse(jwt.getClaim("role").asString());
+    } catch (RuntimeException e) {
+      throw ApiException.unauthorized("the token names no known role: get a new one");
+    }
+    return new Caller(jwt.getSubject(), role);
+  }
+}

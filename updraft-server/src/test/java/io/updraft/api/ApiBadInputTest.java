@@ -1,0 +1,166 @@
+package io.updraft.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.updraft.store.DagRunRepository;
+import io.updraft.store.TestBackend;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Bad requests get a 4xx and one {@code detail} line that names what is wrong — never a 500, never
+ * a stack trace — and change nothing. Input handling does not depend on the database: H2 only.
+ */
+class ApiBadInputTest extends ApiServerTestBase {
+  @TempDir static Path dir;
+
+  @Override
+  TestBackend backend() {
+    return new TestBackend.H2(dir);
+  }
+
+  private Response trigger(String body) {
+    return send("POST", "/api/v2/dags/orders/dagRuns", tokens.get(Role.ADMIN), body);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1} naming {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          {"dag_run_id": "bad run id"}                         | 422 | dag_run_id
+          {"dag_run_id": ""}                                   | 422 | dag_run_id
+          {"dag_run_id": 7}                                    | 422 | 'dag_run_id' must be a string
+          {"logical_date": "yesterday"}                        | 422 | logical_date
+          {"logical_date": "2024-13-45T00:00:00Z"}             | 422 | logical_date
+          {"logical_date": 1704067200}                         | 422 | logical_date
+          {"conf": [1, 2]}                                     | 422 | 'conf' must be a JSON object
+          {"conf": "{}"}                                       | 422 | conf
+          {"dag_run_id": "x", "colour": "red"}                 | 422 | colour
+          {"dag_run_id": "x",                                  | 400 | not valid JSON
+          not json at all                                      | 400 | not valid JSON
+          [1, 2]                                               | 422 | JSON object
+          null                                                 | 422 | JSON object
+          {"dag_run_id": "y"} {"b": 2}                         | 400 | not valid JSON
+          """)
+  void aBadTriggerBodyIsRefusedNamingTheField(String body, int status, String named) {
+    int runsBefore = new DagRunRepository(db).count("orders");
+    Response r = trigger(body);
+    assertThat(r.status()).as(r.body()).isEqualTo(status);
+    assertThat(r.detail()).as(r.body()).contains(named);
+    assertThat(new DagRunRepository(db).count("orders")).isEqualTo(runsBefore);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1} naming {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          {"is_paused": "yes"}                 | 422 | 'is_paused' must be true or false
+          {"is_paused": 1}                     | 422 | is_paused
+          {"is_paused": null}                  | 422 | is_paused
+          {}                                   | 422 | is_paused
+          {"is_paused": true, "owners": "me"}  | 422 | owners
+          """)
+  void aBadPatchBodyIsRefusedNamingTheField(String body, int status, String named) {
+    Response r = send("PATCH", "/api/v2/dags/orders", tokens.get(Role.ADMIN), body);
+    assertThat(r.status()).as(r.body()).isEqualTo(status);
+    assertThat(r.detail()).as(r.body()).contains(named);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1} naming {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          /api/v2/dags?limit=ten                                     | 422 | limit
+          /api/v2/dags?limit=-1                                      | 422 | limit
+          /api/v2/dags?offset=-5                                     | 422 | offset
+          /api/v2/dags?paused=maybe                                  | 422 | paused
+          /api/v2/dags?order_by=colour                               | 400 | order_by
+          /api/v2/dags/orders/dagRuns?order_by=conf                  | 400 | order_by
+          /api/v2/dags/orders/dagRuns/seeded/taskInstances?limit=x   | 422 | limit
+          /api/v2/nothing/here                                       | 404 | no such endpoint
+          """)
+  void badQueryParametersAreRefusedNamingThem(String path, int status, String named) {
+    Response r = get(path, Role.VIEWER);
+    assertThat(r.status()).as(r.body()).isEqualTo(status);
+    assertThat(r.detail()).as(r.body()).contains(named);
+  }
+
+  @Test
+  void aMethodAPathDoesNotTakeIsA405() {
+    Response r = send("DELETE", "/api/v2/dags/orders", tokens.get(Role.ADMIN), null);
+    assertThat(r.status()).isEqualTo(405);
+    assertThat(r.detail()).contains("DELETE is not allowed on /api/v2/dags/orders");
+  }
+
+  @Test
+  void anOversizedBodyIsRefusedBeforeItIsRead() {
+    String conf = "x".repeat(Bodies.MAX_BYTES + 10);
+    Response r = trigger("{\"conf\": {\"big\": \"" + conf + "\"}}");
+    assertThat(r.status()).isEqualTo(413);
+    assertThat(r.detail()).contains("larger than " + Bodies.MAX_BYTES);
+  }
+
+  @Test
+  void aSignInWithoutItsFieldsSaysWhichIsMissing() {
+    Response r = send("POST", "/auth/token", null, "{\"username\": \"admin\"}");
+    assertThat(r.status()).isEqualTo(422);
+    assertThat(r.detail()).contains("password");
+    Response empty = send("POST", "/auth/token", null, null);
+    assertThat(empty.status()).isEqualTo(422);
+  }
+
+  /** Fuzz-style: odd bodies to every endpoint that reads one; the answer is always a clean 4xx. */
+  @Test
+  void noMalformedRequestGetsA500OrAStackTrace() {
+    List<String> bodies =
+        List.of(
+            "",
+            "{",
+            "}",
+            "\"string\"",
+            "12",
+            "true",
+            "{\"\": null}",
+            "{\"dag_run_id\": {\"nested\": 1}}",
+            "{\"logical_date\": [\"2024-01-01\"]}",
+            "{\"username\": 5, \"password\": false}",
+            "{\"is_paused\": {}}",
+            "\u0000\u0001\u0002",
+            "{\"conf\": {\"a\": " + "[".repeat(5000) + "}}");
+    List<String> problems = new ArrayList<>();
+    for (Route route : server.routes()) {
+      String path = route.path().replace("{dag_id}", "orders").replace("{dag_run_id}", SEEDED_RUN);
+      List<String> sent = route.body() == null ? List.of("") : bodies;
+      for (String body : sent) {
+        Response r =
+            send(
+                route.method().name(),
+                path + "?limit=zz&offset=1e3&order_by=%27;drop",
+                tokens.get(Role.ADMIN),
+                body.isEmpty() ? null : body);
+        boolean clean =
+            r.status() < 500
+                && r.body() != null
+                && !r.body().contains("Exception")
+                && !r.body().contains("\tat ")
+                && (r.status() < 400 || r.detail() != null);
+        if (!clean) {
+          problems.add(route.method() + " " + path + " with " + abbreviate(body) + ": " + r);
+        }
+      }
+    }
+    assertThat(problems).isEmpty();
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+  }
+}

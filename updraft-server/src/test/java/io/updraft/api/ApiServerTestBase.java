@@ -1,0 +1,161 @@
+package io.updraft.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.updraft.dag.Dag;
+import io.updraft.scheduler.DagActions;
+import io.updraft.scheduler.MovableClock;
+import io.updraft.sdk.Dags;
+import io.updraft.sdk.Tasks;
+import io.updraft.serde.DagSerializer;
+import io.updraft.store.DagRepository;
+import io.updraft.store.Database;
+import io.updraft.store.ScratchDatabase;
+import io.updraft.store.SerializedDagRepository;
+import io.updraft.store.TestBackend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A real API server on a free loopback port over a fresh migrated database of the subclass's
+ * backend, with two DAGs ({@code orders} tagged sales, {@code cleanup} tagged ops and paused), one
+ * run of orders ({@code seeded}), a user of each role and a token for each; requests go through a
+ * real HTTP client. One server per test class: tests must not depend on each other's writes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ApiServerTestBase {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Instant NOW = Instant.parse("2024-01-05T00:00:00Z");
+  static final String SEEDED_RUN = "seeded";
+
+  ScratchDatabase scratch;
+  Database db;
+  ApiServer server;
+  MovableClock clock;
+  HttpClient http;
+  final Map<Role, String> tokens = new EnumMap<>(Role.class);
+
+  abstract TestBackend backend();
+
+  static String password(Role role) {
+    return "password-of-" + role.id();
+  }
+
+  static Dag orders() {
+    return Dags.dag("orders")
+        .schedule("@daily")
+        .startDate("2024-01-01")
+        .tags("sales", "daily")
+        .task(Tasks.shell("extract", "true"))
+        .task(Tasks.shell("load", "true").upstream("extract"))
+        .build();
+  }
+
+  static Dag cleanup() {
+    return Dags.dag("cleanup").tags("ops").task(Tasks.shell("sweep", "true")).build();
+  }
+
+  @BeforeAll
+  void startServer() throws Exception {
+    scratch = backend().create();
+    db = Database.open(scratch.config());
+    db.migrate();
+    clock = new MovableClock(NOW);
+    for (Dag dag : new Dag[] {orders(), cleanup()}) {
+      new SerializedDagRepository(db)
+          .store(dag.dagId(), DagSerializer.serialize(dag), dag.dagId() + ".yaml", NOW);
+      new DagRepository(db).upsert(dag, dag.dagId() + ".yaml", true, NOW);
+    }
+    new DagRepository(db).setPaused("orders", false);
+    DagActions.trigger(
+        db, "orders", Instant.parse("2024-01-02T00:00:00Z"), SEEDED_RUN, null, "test", NOW);
+    UserAccounts accounts = new UserAccounts(db);
+    for (Role role : Role.values()) {
+      accounts.create(role.id(), role, password(role), "test", NOW);
+    }
+    server =
+        ApiServer.start(db, new ApiServer.Settings("127.0.0.1", 0, Duration.ofSeconds(30)), clock);
+    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    for (Role role : Role.values()) {
+      Response r =
+          send(
+              "POST",
+              "/auth/token",
+              null,
+              "{\"username\": \"" + role.id() + "\", \"password\": \"" + password(role) + "\"}");
+      if (r.status() != 201) {
+        throw new IllegalStateException("sign-in of " + role + ": " + r);
+      }
+      tokens.put(role, r.json().get("access_token").asText());
+    }
+  }
+
+  @AfterAll
+  void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    if (db != null) {
+      db.close();
+    }
+    if (scratch != null) {
+      scratch.close();
+    }
+  }
+
+  /** An answer: status and body. */
+  record Response(int status, String body) {
+    JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new UncheckedIOException("not JSON (status " + status + "): " + body, e);
+      }
+    }
+
+    String detail() {
+      return json().path("detail").asText(null);
+    }
+  }
+
+  Response send(String method, String path, String token, String body) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    try {
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  Response get(String path, Role as) {
+    return send("GET", path, tokens.get(as), null);
+  }
+}

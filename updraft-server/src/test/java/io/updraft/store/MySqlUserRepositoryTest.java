@@ -1,0 +1,8 @@
+package io.updraft.store;
+
+class MySqlUserRepositoryTest extends UserRepositoryContractTest {
+  @Override
+  TestBackend backend() {
+    return TestBackend.mysql();
+  }
+}
