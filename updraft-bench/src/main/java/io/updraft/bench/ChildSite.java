@@ -84,6 +84,14 @@ final class ChildSite implements AutoCloseable {
     return child;
   }
 
+  /**
+   * Starts {@code updraft standalone} with its API server on a port the system chooses (its
+   * default, 8080, may be taken by another process), and waits until it has read the dags folder.
+   */
+  Child standalone(Duration timeout) throws Exception {
+    return start(SensorScenarios.SCHEDULER_READY, timeout, "standalone", "--port", "0");
+  }
+
   /** Runs {@code updraft --dags-folder DAGS ARGS...} to its end; it must exit 0. */
   void run(Duration timeout, String... args) throws Exception {
     ProcessBuilder pb = UpdraftChild.command(fresh, kind, env, withDags(args));

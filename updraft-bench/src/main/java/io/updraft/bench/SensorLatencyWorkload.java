@@ -64,7 +64,7 @@ record SensorLatencyWorkload(boolean external, int samples, boolean smoke) imple
       } else {
         Files.writeString(site.dags().resolve("waiter.yaml"), waiterDag(files));
       }
-      site.start(SensorScenarios.SCHEDULER_READY, Duration.ofMinutes(smoke ? 2 : 5), "standalone");
+      site.standalone(Duration.ofMinutes(smoke ? 2 : 5));
       site.await(
           "all " + samples + " sensors deferred",
           Duration.ofMinutes(2),

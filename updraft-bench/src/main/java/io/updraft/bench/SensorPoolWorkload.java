@@ -50,7 +50,7 @@ record SensorPoolWorkload(int sensors, int work, boolean smoke) implements Workl
           site.dags().resolve("waits.yaml"), "waits", sensors, POOL, never, "60s", true);
       Duration cli = Duration.ofMinutes(2);
       site.run(cli, "pools", "set", POOL, "2");
-      site.start(SensorScenarios.SCHEDULER_READY, Duration.ofMinutes(smoke ? 2 : 5), "standalone");
+      site.standalone(Duration.ofMinutes(smoke ? 2 : 5));
       window.open();
       try {
         double alone = makespan(site, "alone");

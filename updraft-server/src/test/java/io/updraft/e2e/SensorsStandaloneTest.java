@@ -39,7 +39,8 @@ class SensorsStandaloneTest extends HomeTestBase {
   }
 
   private ChildJvm standalone() {
-    ChildJvm p = site.updraft("standalone", "standalone");
+    // the API server on a port the system chooses: 8080 may be taken by another test
+    ChildJvm p = site.updraft("standalone", "standalone", "--port", "0");
     p.awaitOutput("is running", Duration.ofSeconds(90));
     site.hold(); // one connection for the test's many looks, through the server standalone runs
     return p;
