@@ -325,16 +325,16 @@ class SensorsStandaloneTest extends HomeTestBase {
                 && log("unanswered", "no_dag").contains("ghost_dag"));
     // a few more check rounds (poke_interval 1s): still waiting, the reason not said again
     Thread.sleep(3_500);
-    assertThat(ti("unanswered", "no_conn").state())
-        .as(() -> log("unanswered", "no_conn"))
-        .isEqualTo(TaskInstanceState.DEFERRED);
     assertThat(ti("unanswered", "no_dag").state())
         .as(() -> log("unanswered", "no_dag"))
         .isEqualTo(TaskInstanceState.DEFERRED);
+    assertThat(ti("unanswered", "no_conn").state())
+        .as(() -> log("unanswered", "no_conn"))
+        .isEqualTo(TaskInstanceState.DEFERRED);
     String noConn = log("unanswered", "no_conn");
     String noDag = log("unanswered", "no_dag");
-    assertThat(checkLinesNaming(noConn, "no_such_conn")).as(noConn).isEqualTo(1);
     assertThat(checkLinesNaming(noDag, "ghost_dag")).as(noDag).isEqualTo(1);
+    assertThat(checkLinesNaming(noConn, "no_such_conn")).as(noConn).isEqualTo(1);
   }
 
   /** Lines of a sensor's log naming {@code name}, but for the line saying what it waits for. */
