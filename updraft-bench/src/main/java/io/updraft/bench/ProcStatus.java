@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** A process's memory from Linux's {@code /proc/<pid>/status}. */
+/**
+ * A process's memory from Linux's {@code /proc/<pid>/status}, and the CPU time it used from {@code
+ * /proc/<pid>/stat}.
+ */
 final class ProcStatus {
   private ProcStatus() {}
 
@@ -17,6 +20,35 @@ final class ProcStatus {
   /** The highest resident set size the process has had ({@code VmHWM}), in MiB. */
   static double peakRssMb(long pid) throws IOException {
     return field(read(pid), "VmHWM");
+  }
+
+  /**
+   * CPU seconds the process has used so far, user and system ({@code utime + stime} of {@code
+   * /proc/<pid>/stat}, in clock ticks of {@code getconf CLK_TCK}); the difference over a window,
+   * divided by the window's length, is the share of one core it used.
+   */
+  static double cpuSeconds(long pid) throws IOException {
+    Path stat = Path.of("/proc", Long.toString(pid), "stat");
+    String text = Files.readString(stat);
+    // fields after the command name, which is in parentheses and may hold spaces: state is the
+    // first; utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name
+    String[] f = text.substring(text.lastIndexOf(')') + 2).trim().split("\\s+");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
+  }
+
+  private static final long CLOCK_TICKS = clockTicks();
+
+  private static long clockTicks() {
+    try {
+      Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes()).trim();
+      return p.waitFor() == 0 ? Long.parseLong(out) : 100;
+    } catch (IOException | NumberFormatException e) {
+      return 100; // Linux's USER_HZ nearly everywhere
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 100;
+    }
   }
 
   private static List<String> read(long pid) throws IOException {

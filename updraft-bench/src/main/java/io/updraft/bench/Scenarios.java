@@ -24,7 +24,10 @@ public final class Scenarios {
           "idle-footprint",
           "tasks-logs",
           "print-footprint",
-          "operator-overhead");
+          "operator-overhead",
+          "sensors",
+          "sensor-latency",
+          "sensor-pool");
 
   private Scenarios() {}
 
@@ -75,6 +78,15 @@ public final class Scenarios {
           List.of(
               new OperatorOverheadWorkload("http", smoke ? 3 : 2000),
               new OperatorOverheadWorkload("sql", smoke ? 3 : 2000));
+      case "sensors" ->
+          List.of(smoke ? new SensorsWorkload(2, 5, true) : new SensorsWorkload(100, 100, false));
+      case "sensor-latency" ->
+          List.of(
+              new SensorLatencyWorkload(false, smoke ? 2 : 20, smoke),
+              new SensorLatencyWorkload(true, smoke ? 2 : 40, smoke));
+      case "sensor-pool" ->
+          List.of(
+              smoke ? new SensorPoolWorkload(5, 4, true) : new SensorPoolWorkload(200, 100, false));
       default -> throw new UsageException("unknown scenario '" + scenario + "'");
     };
   }

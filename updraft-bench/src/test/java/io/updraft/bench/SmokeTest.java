@@ -65,6 +65,10 @@ class SmokeTest {
             "seed000-local 2x12",
             "seed000-null 2x12",
             "seed000-null 2x13",
+            "sensor-latency external-task",
+            "sensor-latency file-2s",
+            "sensor-pool 5-sensors-4-tasks",
+            "sensors 10-deferred",
             "task-lag 3x3",
             "task-lag 3x3-one-at-a-time",
             "tasks-logs 1MB",
@@ -124,6 +128,23 @@ class SmokeTest {
           .as(c)
           .isGreaterThanOrEqualTo(print.get("rss_mb").asDouble());
     }
+
+    JsonNode sensors = r.get("sensors 10-deferred");
+    assertThat(sensors.get("deferred").asDouble()).isEqualTo(10.0);
+    assertThat(sensors.get("slots_held").asDouble()).as("deferred sensors hold no slot").isZero();
+    assertThat(sensors.get("heap_mb").asDouble()).isPositive();
+    assertThat(sensors.get("rss_mb").asDouble()).isBetween(10.0, 4096.0);
+    assertThat(sensors.get("cpu_pct").asDouble()).isNotNegative();
+    for (String c : List.of("sensor-latency file-2s", "sensor-latency external-task")) {
+      JsonNode latency = r.get(c);
+      assertThat(latency.get("samples").asDouble()).as(c).isEqualTo(2.0);
+      assertThat(latency.get("p99_ms").asDouble())
+          .as(c)
+          .isGreaterThanOrEqualTo(latency.get("p50_ms").asDouble());
+    }
+    JsonNode pool = r.get("sensor-pool 5-sensors-4-tasks");
+    assertThat(pool.get("deferred").asDouble()).isEqualTo(5.0);
+    assertThat(pool.get("ratio").asDouble()).isPositive();
 
     // one recording of the measured runs only: one part per measured run, events in it
     List<String> types = new ArrayList<>();
