@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.updraft.UpdraftException;
 import io.updraft.connections.Connection;
+import io.updraft.connections.UnknownConnectionException;
 import io.updraft.dag.Glob;
 import io.updraft.util.ProcessTree;
 import io.updraft.worker.operators.HttpRequestRunner;
@@ -46,8 +47,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * (others wait their turn), its HTTP checks share one client, and a {@code command} runs at most
  * {@code commandTimeout} before its process tree is killed.
  *
- * <p>A check never throws for a failed check: an unknown connection, an unreachable host, a query
- * that does not run are {@link CheckResult.Status#ERROR} with one line, retried at the next check.
+ * <p>A check never throws for a failed check: an unreachable host, a query that does not run are
+ * {@link CheckResult.Status#ERROR} with one line, retried at the next check. An unknown connection
+ * is {@link CheckResult.Status#WAITING}: it may be added while the sensor waits.
  */
 public final class Checks implements ConditionChecker {
 
@@ -111,6 +113,9 @@ public final class Checks implements ConditionChecker {
       };
     } catch (InterruptedException e) {
       throw e;
+    } catch (UnknownConnectionException e) {
+      // Not an error of the check: the connection may be added while the sensor waits (SPEC §1.9).
+      return CheckResult.waiting(OperatorFailure.oneLine(e.getMessage()));
     } catch (UpdraftException e) {
       return CheckResult.error(OperatorFailure.oneLine(e.getMessage()));
     } catch (RuntimeException e) {

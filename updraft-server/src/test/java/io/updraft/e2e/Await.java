@@ -33,7 +33,8 @@ public final class Await {
 
   /**
    * As {@link #until}, with the process's output as diagnostics, and a condition that throws
-   * counting as not yet: a row not written yet, or H2 between owners.
+   * counting as not yet: a row not written yet, H2 between owners, a command asserted to succeed
+   * that cannot yet.
    */
   public static void untilQuietly(
       String what, Duration timeout, BooleanSupplier condition, ChildJvm process) {
@@ -43,8 +44,8 @@ public final class Await {
         () -> {
           try {
             return condition.getAsBoolean();
-          } catch (RuntimeException e) {
-            return false;
+          } catch (RuntimeException | AssertionError e) {
+            return false; // e.g. a CLI call that found no log yet
           }
         },
         process::describe);

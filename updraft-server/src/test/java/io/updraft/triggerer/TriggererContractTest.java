@@ -355,10 +355,10 @@ abstract class TriggererContractTest {
   @Test
   void checksThatErrorThreeRoundsInARowFailTheTry() throws Exception {
     Map<String, Object> args =
-        Map.of("wait", Map.of("sql", "select 1", "conn", "no_such_conn"), "poke_interval", "10s");
+        Map.of("wait", Map.of("http", "http://127.0.0.1:1/ready"), "poke_interval", "10s");
     runOf(dag("d", task("wait", "sensor", args, 0)), "r", 0);
     long id = defer("d", "r", "wait").get(0);
-    // An unknown connection errors at every check; said once in the log, not per check.
+    // A refused connection errors at every check; said once in the log, not per check.
     Triggerer t = triggerer();
     for (int s = 0; s <= 20; s += 10) {
       assertThat(state(id)).isEqualTo(TaskInstanceState.DEFERRED);
@@ -368,10 +368,29 @@ abstract class TriggererContractTest {
     assertThat(state(id)).isEqualTo(TaskInstanceState.FAILED);
     String log = Files.readString(log("d", "r", "wait", 1));
     assertThat(log).contains("errored 3 rounds in a row");
-    assertThat(log.lines().filter(l -> l.contains("no_such_conn")).count())
+    assertThat(log.lines().filter(l -> l.contains("127.0.0.1:1/ready")).count())
         .as(log)
         .isEqualTo(3); // deferred (what it waits for), the first check, the end
     assertThat(log).doesNotContain("check 2:");
+  }
+
+  /** SPEC §1.9: an unknown connection is not the sensor's failure; it waits and says so once. */
+  @Test
+  void anUnknownConnectionKeepsTheSensorWaitingAndIsSaidOnce() throws Exception {
+    Map<String, Object> args =
+        Map.of("wait", Map.of("sql", "select 1", "conn", "no_such_conn"), "poke_interval", "10s");
+    runOf(dag("d", task("wait", "sensor", args, 0)), "r", 0);
+    long id = defer("d", "r", "wait").get(0);
+    Triggerer t = triggerer();
+    for (int s = 0; s <= 50; s += 10) {
+      clock.now = T0.plusSeconds(s);
+      pass(t);
+    }
+    assertThat(state(id)).isEqualTo(TaskInstanceState.DEFERRED);
+    String log = Files.readString(log("d", "r", "wait", 1));
+    assertThat(log.lines().filter(l -> l.contains("connection 'no_such_conn' is not defined")))
+        .as(log)
+        .hasSize(1);
   }
 
   @Test
