@@ -44,7 +44,14 @@ record IdleFootprintWorkload(int dagCount, boolean smoke) implements Workload {
       DagFiles.write(dags, "idle", dagCount, DagFiles.Shape.SEED000, 12, 16);
       ProcessBuilder pb =
           UpdraftChild.command(
-              fresh, databases.kind(), Map.of(), "--dags-folder", dags.toString(), "standalone");
+              fresh,
+              databases.kind(),
+              Map.of(),
+              "--dags-folder",
+              dags.toString(),
+              "standalone",
+              "--port",
+              "0");
       pb.redirectErrorStream(true);
       window.open();
       long start = System.nanoTime();

@@ -55,7 +55,9 @@ record PrintFootprintWorkload(int megabytes, boolean oneLine, boolean smoke) imp
               Map.of("UPDRAFT_CORE_DAGS_ARE_PAUSED_AT_CREATION", "false"),
               "--dags-folder",
               dags.toString(),
-              "standalone");
+              "standalone",
+              "--port",
+              "0");
       pb.redirectErrorStream(true);
       Process child = pb.start();
       try {

@@ -61,7 +61,7 @@ class EmbeddedDatabaseTest {
 
   @Test
   void standaloneListensOnTheLoopbackAddressOnly() throws Exception {
-    ChildJvm standalone = updraft("standalone", "standalone");
+    ChildJvm standalone = updraft("standalone", "standalone", "--port", "0");
     await("the standalone to start", standalone, () -> said(standalone, "is running"));
 
     List<InetAddress> listening = listeningAddresses(standalone.pid());
@@ -81,7 +81,7 @@ class EmbeddedDatabaseTest {
     ChildJvm holder =
         holder("plain", "jdbc:h2:file:" + home.resolve("updraft") + ";FILE_LOCK=FILE", release);
 
-    ChildJvm standalone = updraft("standalone", "standalone");
+    ChildJvm standalone = updraft("standalone", "standalone", "--port", "0");
     await(
         "the standalone to say it waits",
         standalone,
@@ -104,7 +104,7 @@ class EmbeddedDatabaseTest {
     Path release = home.resolve("release");
     ChildJvm holder = holder("updraft", DatabaseConfig.defaultUrl(home), release);
 
-    ChildJvm standalone = updraft("standalone", "standalone");
+    ChildJvm standalone = updraft("standalone", "standalone", "--port", "0");
     await("the standalone to start", standalone, () -> said(standalone, "is running"));
     Files.createFile(release);
     assertThat(holder.awaitExit(Duration.ofSeconds(30))).isZero();

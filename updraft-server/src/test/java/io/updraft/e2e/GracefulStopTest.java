@@ -70,7 +70,7 @@ abstract class GracefulStopTest extends HomeTestBase {
   @Test
   void sigtermEndsTheRunningTreeRecordsTheStopAndTheNextStartRerunsTheTaskAtOnce()
       throws Exception {
-    ChildJvm first = site.updraft("first", "standalone");
+    ChildJvm first = site.updraft("first", "standalone", "--port", "0");
     await("the standalone to start", first, () -> first.output().contains("is running"));
     long jobId = first.schedulerJobId();
     await("the DAG to be read", first, () -> db(d -> new DagRepository(d).get("stop").isPresent()));

@@ -172,7 +172,7 @@ abstract class RealTasksTest extends HomeTestBase {
     cli("add-warehouse", warehouse.toArray(String[]::new));
     cli("set-var", "variables", "set", "min_amount", "5");
 
-    ChildJvm standalone = updraft("standalone", List.of("standalone"));
+    ChildJvm standalone = updraft("standalone", List.of("standalone", "--port", "0"));
     standalone.awaitOutput("is running", Duration.ofSeconds(60));
     cli("unpause-pipeline", "dags", "unpause", "pipeline");
     cli("unpause-tiny", "dags", "unpause", "tiny");

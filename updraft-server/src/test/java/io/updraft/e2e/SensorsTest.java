@@ -138,7 +138,7 @@ abstract class SensorsTest extends HomeTestBase {
   @Test
   void underStandaloneTheTriggererInItsJvmEndsTheWaits() throws Exception {
     writeDags();
-    ChildJvm standalone = site.updraft("standalone", "standalone");
+    ChildJvm standalone = site.updraft("standalone", "standalone", "--port", "0");
     standalone.awaitOutput("is running", Duration.ofSeconds(60));
     assertThat(standalone.output()).contains("triggerer job");
     sensorsAndTriggerDagEnd(standalone);
