@@ -20,6 +20,25 @@ public final class Durations {
 
   private Durations() {}
 
+  /**
+   * A rendered operator value as a duration: a {@link Duration}, a number of seconds (a number, or
+   * text that is only a number: {@code 1.5}), or a duration's text ({@link #parse}); empty when it
+   * is none of these. Not {@code Double.parseDouble} alone, which reads {@code 1d} as the number 1.
+   */
+  public static Optional<Duration> fromValue(Object v) {
+    if (v instanceof Duration d) {
+      return Optional.of(d);
+    }
+    if (v instanceof Number n) {
+      return Optional.of(Duration.ofMillis(Math.round(n.doubleValue() * 1000)));
+    }
+    String s = String.valueOf(v).strip();
+    if (s.matches("\\d+(\\.\\d+)?")) {
+      return Optional.of(Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000)));
+    }
+    return parse(s);
+  }
+
   /** Parses a duration, or returns empty when the text is not one. Zero is allowed. */
   public static Optional<Duration> parse(String text) {
     if (text == null) {

@@ -64,18 +64,7 @@ final class Args {
     if (v == null || (v instanceof String s && s.isBlank())) {
       return fallback;
     }
-    if (v instanceof Duration d) {
-      return d;
-    }
-    if (v instanceof Number n) {
-      return Duration.ofMillis(Math.round(n.doubleValue() * 1000));
-    }
-    String s = String.valueOf(v).strip();
-    if (s.matches("\\d+(\\.\\d+)?")) {
-      // seconds; not Double.parseDouble alone, which reads "1d" as the number 1
-      return Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000));
-    }
-    return Durations.parse(s)
+    return Durations.fromValue(v)
         .orElseThrow(() -> fail(key + " must be a duration such as 30s or 5m, not '" + v + "'"));
   }
 
