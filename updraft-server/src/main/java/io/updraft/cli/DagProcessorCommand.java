@@ -4,6 +4,7 @@ import io.updraft.dagproc.DagProcessor;
 import io.updraft.store.Database;
 import io.updraft.store.JobRepository;
 import io.updraft.store.JobType;
+import io.updraft.util.Hostname;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -49,7 +50,7 @@ final class DagProcessorCommand implements Callable<Integer>, LogLevels.LongRunn
     long jobId =
         jobs.register(
             JobType.DAG_PROCESSOR,
-            SchedulerService.hostname(),
+            Hostname.ofThisMachine(),
             (int) ProcessHandle.current().pid(),
             clock.instant());
     Runtime.getRuntime()

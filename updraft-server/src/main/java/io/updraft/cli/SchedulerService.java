@@ -21,10 +21,9 @@ import io.updraft.store.JobRepository;
 import io.updraft.store.JobType;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.triggerer.Triggerer;
+import io.updraft.util.Hostname;
 import io.updraft.worker.Durations;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -109,7 +108,10 @@ final class SchedulerService implements LongRunningService {
     jobs = new JobRepository(db);
     jobId =
         jobs.register(
-            JobType.SCHEDULER, hostname(), (int) ProcessHandle.current().pid(), clock.instant());
+            JobType.SCHEDULER,
+            Hostname.ofThisMachine(),
+            (int) ProcessHandle.current().pid(),
+            clock.instant());
     Wakeup wakeup = new Wakeup();
     Duration heartbeatTimeout = config.duration(ConfigKey.TASK_INSTANCE_HEARTBEAT_TIMEOUT);
     executor =
@@ -365,13 +367,5 @@ final class SchedulerService implements LongRunningService {
   private void say(String line) {
     messages.println(line);
     messages.flush();
-  }
-
-  static String hostname() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "localhost";
-    }
   }
 }

@@ -17,6 +17,7 @@ import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.TaskInstanceTries;
 import io.updraft.store.XComRepository;
+import io.updraft.util.Hostname;
 import io.updraft.worker.Cancellation;
 import io.updraft.worker.Downstream;
 import io.updraft.worker.Pause;
@@ -117,7 +118,7 @@ public final class LocalExecutor implements Executor {
     this.heartbeats =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("heartbeats").factory());
-    this.hostname = hostname();
+    this.hostname = Hostname.ofThisMachine();
   }
 
   @Override
@@ -410,13 +411,5 @@ public final class LocalExecutor implements Executor {
       Thread.currentThread().interrupt();
     }
     heartbeats.shutdownNow();
-  }
-
-  private static String hostname() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      return "localhost";
-    }
   }
 }

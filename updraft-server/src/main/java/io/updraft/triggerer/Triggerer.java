@@ -15,9 +15,8 @@ import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceDeferrals;
 import io.updraft.store.TriggerRepository;
 import io.updraft.store.TriggerRow;
+import io.updraft.util.Hostname;
 import io.updraft.worker.Durations;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -164,7 +163,10 @@ public final class Triggerer implements AutoCloseable {
     if (jobId == 0) {
       jobId =
           jobs.register(
-              JobType.TRIGGERER, hostname(), (int) ProcessHandle.current().pid(), clock.instant());
+              JobType.TRIGGERER,
+              Hostname.ofThisMachine(),
+              (int) ProcessHandle.current().pid(),
+              clock.instant());
     }
     return jobId;
   }
@@ -489,14 +491,6 @@ public final class Triggerer implements AutoCloseable {
               + " heartbeat is stale",
           jobId,
           e.getMessage());
-    }
-  }
-
-  static String hostname() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "localhost";
     }
   }
 
