@@ -1,13 +1,13 @@
 package io.updraft.scheduler;
 
+import io.updraft.state.DagRunState;
+import io.updraft.state.TaskInstanceState;
 import io.updraft.store.ChangeSignals;
 import io.updraft.store.DagRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
 import io.updraft.store.LogRepository;
 import io.updraft.store.SerializedDagRepository;
-import io.updraft.state.DagRunState;
-import io.updraft.state.TaskInstanceState;
 import java.time.Instant;
 import java.util.List;
 
@@ -128,7 +128,8 @@ public final class DagActions {
    *
    * @return false when the DAG has no such run
    */
-  public static boolean deleteRun(Database db, String dagId, String runId, String who, Instant now) {
+  public static boolean deleteRun(
+      Database db, String dagId, String runId, String who, Instant now) {
     throw new UnsupportedOperationException("DagActions.deleteRun: being built (issue 13)");
   }
 }
