@@ -112,11 +112,13 @@ final class OpenApiDocument {
     Map<String, Object> responses = new LinkedHashMap<>();
     responses.put(
         Integer.toString(r.status()),
-        Map.of(
-            "description",
-            "Successful Response",
-            "content",
-            Map.of("application/json", Map.of("schema", schema(r.response())))));
+        r.response() == null
+            ? Map.of("description", "Successful Response")
+            : Map.of(
+                "description",
+                "Successful Response",
+                "content",
+                Map.of("application/json", Map.of("schema", schema(r.response())))));
     List<Integer> errors = new ArrayList<>();
     if (r.body() != null) {
       errors.add(400);
@@ -130,7 +132,7 @@ final class OpenApiDocument {
     if (!r.pathParams().isEmpty()) {
       errors.add(404);
     }
-    if (r.body() != null && r.path().endsWith("dagRuns")) {
+    if (conflicts(r)) {
       errors.add(409);
     }
     if (r.body() != null || !r.query().isEmpty()) {
@@ -152,6 +154,14 @@ final class OpenApiDocument {
       op.put("security", List.of(Map.of("HTTPBearer", List.of())));
     }
     return op;
+  }
+
+  /** Creating what exists (a run, a pool, a user...) or deleting what may not be is a 409. */
+  private static boolean conflicts(Route r) {
+    String last = r.path().substring(r.path().lastIndexOf('/') + 1);
+    return r.method().name().equals("POST")
+            && List.of("dagRuns", "pools", "variables", "connections", "users").contains(last)
+        || r.method().name().equals("DELETE") && last.equals("{pool_name}");
   }
 
   static String operationId(Route r) {
