@@ -51,6 +51,7 @@ abstract class ApiServerTestBase {
   ApiServer server;
   MovableClock clock;
   Path dagsFolder;
+  FernetKeys fernetKeys;
   HttpClient http;
   final Map<Role, String> tokens = new EnumMap<>(Role.class);
 
@@ -92,17 +93,13 @@ abstract class ApiServerTestBase {
     for (Role role : Role.values()) {
       accounts.create(role.id(), role, password(role), "test", NOW);
     }
+    fernetKeys = FernetKeys.parse(Fernet.generateKey(), "the test");
     dagsFolder = Files.createTempDirectory("updraft-api-dags");
     Files.writeString(dagsFolder.resolve("orders.yaml"), ORDERS_SOURCE);
     server =
         ApiServer.start(
             db,
-            new ApiServer.Settings(
-                "127.0.0.1",
-                0,
-                Duration.ofSeconds(30),
-                FernetKeys.parse(Fernet.generateKey(), "the test"),
-                dagsFolder),
+            new ApiServer.Settings("127.0.0.1", 0, Duration.ofSeconds(30), fernetKeys, dagsFolder),
             clock);
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     for (Role role : Role.values()) {
