@@ -1,5 +1,6 @@
 package io.updraft.api;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.updraft.UpdraftException;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
@@ -27,7 +28,7 @@ final class DagDetailsRoutes {
    * "microseconds"}}).
    */
   public record TimeDelta(
-      @com.fasterxml.jackson.annotation.JsonProperty("__type") String type,
+      @JsonProperty("__type") String type,
       long days,
       int seconds,
       int microseconds) {

@@ -1,5 +1,6 @@
 package io.updraft.api;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -212,7 +213,8 @@ final class OpenApiDocument {
         Map<String, Object> props = new LinkedHashMap<>();
         List<String> required = new ArrayList<>();
         for (RecordComponent rc : c.getRecordComponents()) {
-          String field = SNAKE.translate(rc.getName());
+          JsonProperty named = rc.getAccessor().getAnnotation(JsonProperty.class);
+          String field = named != null ? named.value() : SNAKE.translate(rc.getName());
           props.put(field, schema(rc.getGenericType()));
           if (rc.getType().isPrimitive()) {
             required.add(field);

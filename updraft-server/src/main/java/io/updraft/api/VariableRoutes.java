@@ -2,6 +2,8 @@ package io.updraft.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
+import io.updraft.UpdraftException;
+import io.updraft.connections.ConnectionIds;
 import io.updraft.connections.FernetKeys;
 import io.updraft.connections.Masking;
 import io.updraft.connections.VariableActions;
@@ -161,8 +163,8 @@ final class VariableRoutes {
   /** The key rule as a 422 naming the field (the CLI's words). */
   private static void requireKey(String key) {
     try {
-      io.updraft.connections.ConnectionIds.require(key);
-    } catch (io.updraft.UpdraftException e) {
+      ConnectionIds.require(key);
+    } catch (UpdraftException e) {
       throw ApiException.unprocessable("key: " + e.getMessage());
     }
   }

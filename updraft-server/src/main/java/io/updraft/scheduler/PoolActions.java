@@ -9,6 +9,7 @@ import io.updraft.store.LogRepository;
 import io.updraft.store.Pool;
 import io.updraft.store.PoolRepository;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -77,7 +78,7 @@ public final class PoolActions {
       return false;
     }
     new LogRepository(db)
-        .record("pool.delete", null, null, null, who, "{\"pool\":" + quoted(name) + "}", now);
+        .record("pool.delete", null, null, null, who, json(Map.of("pool", name)), now);
     ChangeSignals.announce(db);
     return true;
   }
@@ -109,9 +110,5 @@ public final class PoolActions {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write an audit record", e);
     }
-  }
-
-  private static String quoted(String s) {
-    return json(s);
   }
 }
