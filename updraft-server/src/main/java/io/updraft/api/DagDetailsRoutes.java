@@ -28,10 +28,7 @@ final class DagDetailsRoutes {
    * "microseconds"}}).
    */
   public record TimeDelta(
-      @JsonProperty("__type") String type,
-      long days,
-      int seconds,
-      int microseconds) {
+      @JsonProperty("__type") String type, long days, int seconds, int microseconds) {
     static TimeDelta of(Duration d) {
       if (d == null) {
         return null;
