@@ -133,11 +133,25 @@ class ApiBadInputTest extends ApiServerTestBase {
             "{\"logical_date\": [\"2024-01-01\"]}",
             "{\"username\": 5, \"password\": false}",
             "{\"is_paused\": {}}",
+            "{\"name\": 5, \"slots\": \"x\", \"include_deferred\": \"no\"}",
+            "{\"key\": \"\", \"value\": null, \"description\": []}",
+            "{\"connection_id\": \"a b\", \"conn_type\": \"\", \"port\": \"80\", \"extra\": 5}",
+            "{\"username\": \"x\", \"password\": \"\", \"roles\": \"Admin\"}",
+            "{\"roles\": [{\"name\": null}], \"slots\": -7, \"extra\": \"[1]\"}",
             "\u0000\u0001\u0002",
             "{\"conf\": {\"a\": " + "[".repeat(5000) + "}}");
     List<String> problems = new ArrayList<>();
     for (Route route : server.routes()) {
-      String path = route.path().replace("{dag_id}", "orders").replace("{dag_run_id}", SEEDED_RUN);
+      String path =
+          route
+              .path()
+              .replace("{dag_id}", "orders")
+              .replace("{dag_run_id}", SEEDED_RUN)
+              .replace("{task_id}", "load")
+              .replace("{pool_name}", "default_pool")
+              .replace("{username}", "nobody")
+              .replaceAll("\\{[a-z_]+_id\\}", "1")
+              .replaceAll("\\{[a-z_]+\\}", "something");
       List<String> sent = route.body() == null ? List.of("") : bodies;
       for (String body : sent) {
         Response r =
