@@ -54,7 +54,8 @@ final class ApiServerCommand implements Callable<Integer>, LogLevels.LongRunning
                     port,
                     settings.config().duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD),
                     settings.fernetKeys(),
-                    settings.dagsFolder()),
+                    settings.dagsFolder(),
+                    settings.home().resolve("logs")),
                 Clock.systemUTC(),
                 uiFiles(settings))) {
       Thread hook = new Thread(stop::countDown, "shutdown");

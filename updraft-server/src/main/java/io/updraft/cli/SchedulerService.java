@@ -198,7 +198,8 @@ final class SchedulerService implements LongRunningService {
                   api.port(),
                   api.healthThreshold(),
                   settings.fernetKeys(),
-                  settings.dagsFolder()),
+                  settings.dagsFolder(),
+                  api.logsRoot()),
               clock,
               ApiServerCommand.uiFiles(settings));
     }

@@ -138,6 +138,10 @@ class ApiBadInputTest extends ApiServerTestBase {
             "{\"connection_id\": \"a b\", \"conn_type\": \"\", \"port\": \"80\", \"extra\": 5}",
             "{\"username\": \"x\", \"password\": \"\", \"roles\": \"Admin\"}",
             "{\"roles\": [{\"name\": null}], \"slots\": -7, \"extra\": \"[1]\"}",
+            "{\"dry_run\": \"no\", \"task_ids\": \"extract\"}",
+            "{\"task_ids\": [null], \"dag_run_id\": 5}",
+            "{\"state\": [\"success\"], \"new_state\": {}}",
+            "{\"start_date\": \"someday\", \"end_date\": 3}",
             "\u0000\u0001\u0002",
             "{\"conf\": {\"a\": " + "[".repeat(5000) + "}}");
     List<String> problems = new ArrayList<>();
@@ -146,8 +150,12 @@ class ApiBadInputTest extends ApiServerTestBase {
           route
               .path()
               .replace("{dag_id}", "orders")
-              .replace("{dag_run_id}", SEEDED_RUN)
-              .replace("{task_id}", "load")
+              // a delete would take the run the other tests read: one that does not exist
+              .replace("{dag_run_id}", route.method().name().equals("DELETE") ? "gone" : SEEDED_RUN)
+              .replace("{task_id}", "extract")
+              .replace("{map_index}", "-1")
+              .replace("{try_number}", "1")
+              .replace("{xcom_key}", "k")
               .replace("{pool_name}", "default_pool")
               .replace("{username}", "nobody")
               .replaceAll("\\{[a-z_]+_id\\}", "1")

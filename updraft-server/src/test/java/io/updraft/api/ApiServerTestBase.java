@@ -52,6 +52,7 @@ abstract class ApiServerTestBase {
   MovableClock clock;
   Path dagsFolder;
   FernetKeys fernetKeys;
+  Path logsRoot;
   HttpClient http;
   final Map<Role, String> tokens = new EnumMap<>(Role.class);
 
@@ -96,10 +97,12 @@ abstract class ApiServerTestBase {
     fernetKeys = FernetKeys.parse(Fernet.generateKey(), "the test");
     dagsFolder = Files.createTempDirectory("updraft-api-dags");
     Files.writeString(dagsFolder.resolve("orders.yaml"), ORDERS_SOURCE);
+    logsRoot = Files.createTempDirectory("updraft-api-logs");
     server =
         ApiServer.start(
             db,
-            new ApiServer.Settings("127.0.0.1", 0, Duration.ofSeconds(30), fernetKeys, dagsFolder),
+            new ApiServer.Settings(
+                "127.0.0.1", 0, Duration.ofSeconds(30), fernetKeys, dagsFolder, logsRoot),
             clock);
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     for (Role role : Role.values()) {
