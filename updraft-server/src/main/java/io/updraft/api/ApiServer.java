@@ -97,6 +97,7 @@ public final class ApiServer implements AutoCloseable {
     all.addAll(DagRoutes.routes(db, clock));
     all.addAll(DagRunRoutes.routes(db, clock));
     all.addAll(TaskInstanceRoutes.routes(db));
+    all.addAll(AssetRoutes.routes(db, clock));
     return List.copyOf(all);
   }
 
