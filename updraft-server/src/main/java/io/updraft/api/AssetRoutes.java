@@ -1,11 +1,9 @@
 package io.updraft.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import io.updraft.connections.SensitiveKeys;
+import io.updraft.connections.RedactedJson;
 import io.updraft.dag.AssetUris;
 import io.updraft.scheduler.AssetActions;
 import io.updraft.store.AssetEventRepository;
@@ -15,7 +13,6 @@ import io.updraft.store.AssetRepository.AssetRow;
 import io.updraft.store.AssetRepository.ProducingTask;
 import io.updraft.store.Database;
 import java.time.Clock;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -266,43 +263,12 @@ final class AssetRoutes {
         e.uri(),
         e.uri(),
         e.group(),
-        redacted(e.extraJson()),
+        RedactedJson.of(e.extraJson()),
         e.sourceTaskId(),
         e.sourceDagId(),
         e.sourceRunId(),
         e.sourceMapIndex(),
         List.of(),
         Json.instant(e.timestamp()));
-  }
-
-  /**
-   * An event's extra with the value of every secret-looking key ({@code password}, {@code token},
-   * ...) shown as {@code ***}, at any depth, as Airflow redacts it.
-   */
-  static JsonNode redacted(String json) {
-    JsonNode node;
-    try {
-      node = PLAIN.readTree(json == null ? "{}" : json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("an asset event's stored extra is not JSON", e);
-    }
-    redact(node);
-    return node;
-  }
-
-  private static void redact(JsonNode node) {
-    if (node instanceof ObjectNode o) {
-      for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-        String key = it.next();
-        JsonNode value = o.get(key);
-        if (SensitiveKeys.isSensitive(key) && !value.isNull() && !value.isContainerNode()) {
-          o.put(key, "***");
-        } else {
-          redact(value);
-        }
-      }
-    } else if (node != null && node.isArray()) {
-      node.forEach(AssetRoutes::redact);
-    }
   }
 }

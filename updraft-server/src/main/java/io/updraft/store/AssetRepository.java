@@ -38,9 +38,9 @@ public final class AssetRepository {
 
   private static final String INSERT_H2 =
       """
-      MERGE INTO asset a USING (VALUES (CAST(? AS VARCHAR(1500)))) AS v(uri) ON a.uri = v.uri
-      WHEN NOT MATCHED THEN INSERT (uri, asset_group, created_at, updated_at)
-      VALUES (v.uri, ?, ?, ?)
+      INSERT INTO asset (uri, asset_group, created_at, updated_at)
+      SELECT CAST(? AS VARCHAR(1500)), ?, ?, ? FROM (VALUES (1)) AS one(x)
+      WHERE NOT EXISTS (SELECT 1 FROM asset WHERE uri = ?)
       """;
 
   private static final String INSERT_POSTGRES =
@@ -106,26 +106,48 @@ public final class AssetRepository {
     }
     Map<String, Long> ids = ids(distinct);
     if (ids.size() < distinct.size()) {
-      String sql =
-          switch (dialect) {
-            case Dialect.H2 h -> INSERT_H2;
-            case Dialect.Postgres p -> INSERT_POSTGRES;
-            case Dialect.MySql m -> INSERT_MYSQL;
-          };
       List<String> missing = distinct.stream().filter(u -> !ids.containsKey(u)).toList();
-      jdbc.batch(
-          "registering assets",
-          sql,
-          missing,
-          (ps, uri) -> {
-            ps.setString(1, uri);
-            ps.setString(2, DEFAULT_GROUP);
-            dialect.setInstant(ps, 3, now);
-            dialect.setInstant(ps, 4, now);
-          });
+      if (dialect instanceof Dialect.H2) {
+        missing.forEach(uri -> insertH2(uri, now));
+      } else {
+        jdbc.batch(
+            "registering assets",
+            dialect instanceof Dialect.Postgres ? INSERT_POSTGRES : INSERT_MYSQL,
+            missing,
+            (ps, uri) -> bindInsert(ps, uri, now));
+      }
       ids.putAll(ids(missing));
     }
     return ids;
+  }
+
+  /**
+   * H2 has no insert that skips a duplicate key, and its MERGE can still collide with a concurrent
+   * insert: a collision means the asset exists, which is all this wants (a failed statement does
+   * not end an H2 transaction).
+   */
+  private void insertH2(String uri, Instant now) {
+    try {
+      jdbc.update(
+          "registering asset '" + uri + "'",
+          INSERT_H2,
+          ps -> {
+            bindInsert(ps, uri, now);
+            ps.setString(5, uri);
+          });
+    } catch (DatabaseException e) {
+      if (!(e.getCause() instanceof SQLException s && dialect.isUniqueViolation(s))) {
+        throw e;
+      }
+    }
+  }
+
+  private void bindInsert(java.sql.PreparedStatement ps, String uri, Instant now)
+      throws SQLException {
+    ps.setString(1, uri);
+    ps.setString(2, DEFAULT_GROUP);
+    dialect.setInstant(ps, 3, now);
+    dialect.setInstant(ps, 4, now);
   }
 
   /** The ids of the assets of these URIs that exist, by URI. */
