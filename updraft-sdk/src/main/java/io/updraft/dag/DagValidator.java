@@ -150,7 +150,7 @@ public final class DagValidator {
                   out.add(
                       new Problem(
                           at + "outlets[" + index + "]",
-                          "task '" + t.taskId() + "' has a bad outlet: " + p)));
+                          "task '" + t.taskId() + "' outlets: " + p)));
     }
   }
 

@@ -1,7 +1,6 @@
 package io.updraft.dagproc;
 
 import io.updraft.dag.Dag;
-import io.updraft.dag.Task;
 import io.updraft.serde.DagSerializer;
 import io.updraft.serde.SerializedDag;
 import io.updraft.store.AssetRepository;
@@ -17,9 +16,7 @@ import io.updraft.timetable.Timetables;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -132,24 +129,13 @@ final class DagWriter {
     }
     if (!same) {
       serialized.store(dag.dagId(), s, fileloc, now);
-      assets.registerOutlets(dag.dagId(), outlets(dag), now);
+      assets.registerOutlets(dag, now);
     }
     dags.upsert(dag, fileloc, pausedAtCreation, now);
     if (row.isEmpty() || row.get().next() == null) {
       dags.setNextRun(dag.dagId(), firstNextRun(dag, now));
     }
     return true;
-  }
-
-  /** The outlet URIs of each task that has some, by task_id. */
-  private static Map<String, List<String>> outlets(Dag dag) {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    for (Task t : dag.tasks()) {
-      if (!t.outlets().isEmpty()) {
-        out.put(t.taskId(), t.outlets());
-      }
-    }
-    return out;
   }
 
   private static NextDagRun firstNextRun(Dag dag, Instant now) {

@@ -167,11 +167,23 @@ public final class AssetRepository {
   }
 
   /**
-   * Registers the outlets of a DAG's stored version: every asset they name exists afterwards, and
-   * the DAG's producing tasks are exactly these (a reference that stays keeps its created_at).
-   *
-   * @param outletsByTask each task's outlet URIs, by task_id (tasks without outlets may be left
-   *     out)
+   * Registers the outlets of a DAG version just stored: every asset its tasks' outlets name exists
+   * afterwards, and the DAG's producing tasks are exactly those tasks (a reference that stays keeps
+   * its created_at).
+   */
+  public void registerOutlets(io.updraft.dag.Dag dag, Instant now) {
+    Map<String, List<String>> byTask = new LinkedHashMap<>();
+    for (io.updraft.dag.Task t : dag.tasks()) {
+      if (!t.outlets().isEmpty()) {
+        byTask.put(t.taskId(), t.outlets());
+      }
+    }
+    registerOutlets(dag.dagId(), byTask, now);
+  }
+
+  /**
+   * As {@link #registerOutlets(io.updraft.dag.Dag, Instant)}, from each task's outlet URIs by
+   * task_id (tasks without outlets may be left out).
    */
   public void registerOutlets(String dagId, Map<String, List<String>> outletsByTask, Instant now) {
     jdbc.inTransaction(
