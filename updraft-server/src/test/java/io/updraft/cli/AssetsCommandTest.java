@@ -108,6 +108,12 @@ class AssetsCommandTest {
     }
     assertThat(eventUris).containsExactlyInAnyOrder("s3://bucket/orders.csv", "daily_orders");
 
+    CliRun marked = run("--db-url", url, "tasks", "set-state", "etl", RUN, "broken", "success");
+    assertThat(marked.exitCode()).as(marked.out() + marked.err()).isZero();
+    assertThat(JSON.readTree(run("--db-url", url, "assets", "events", "-o", "json").out()))
+        .as("marked success by hand: no event (Airflow's rule)")
+        .hasSize(2);
+
     CliRun created =
         run(
             "--db-url",
