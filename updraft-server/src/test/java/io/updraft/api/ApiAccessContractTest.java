@@ -2,6 +2,7 @@ package io.updraft.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.updraft.store.AssetRepository;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,6 +67,13 @@ abstract class ApiAccessContractTest extends ApiServerTestBase {
     s.put(
         "GET /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances",
         new Sample("/api/v2/dags/orders/dagRuns/" + SEEDED_RUN + "/taskInstances", null));
+    long asset = new AssetRepository(db).getByUri(ORDERS_ASSET).orElseThrow().id();
+    s.put("GET /api/v2/assets", new Sample("/api/v2/assets", null));
+    s.put("GET /api/v2/assets/{asset_id}", new Sample("/api/v2/assets/" + asset, null));
+    s.put("GET /api/v2/assets/events", new Sample("/api/v2/assets/events", null));
+    s.put(
+        "POST /api/v2/assets/events",
+        new Sample("/api/v2/assets/events", () -> "{\"asset_id\": " + asset + "}"));
     s.putAll(writeSamples());
     return s;
   }
