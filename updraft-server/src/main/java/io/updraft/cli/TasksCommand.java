@@ -7,6 +7,7 @@ import io.updraft.logs.LogFollower;
 import io.updraft.logs.LogPrinter;
 import io.updraft.logs.TryStates;
 import io.updraft.scheduler.DagVersions;
+import io.updraft.scheduler.TaskOrder;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;

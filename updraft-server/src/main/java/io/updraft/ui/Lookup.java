@@ -23,7 +23,7 @@ final class Lookup {
 
   Lookup(Ui ui) {
     this.ui = ui;
-    this.versions = new DagVersions(new SerializedDagRepository(ui.db()));
+    this.versions = ui.versions();
   }
 
   DagRow dag(String dagId) {
