@@ -5,9 +5,11 @@ import io.updraft.api.Params;
 import io.updraft.api.Role;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
+import io.updraft.state.DagRunState;
 import io.updraft.store.DagRow;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
+import io.updraft.store.RunFilter;
 import io.updraft.store.TaskInstanceRow;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,12 +18,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code /dags/{dag_id}/runs}: a DAG's runs, newest first, a page at a time; and {@code
- * /dags/{dag_id}/runs/{run_id}}: one run — its state, dates, conf and data interval, and its task
- * instances in the DAG's order with their states, tries and durations.
+ * {@code /dags/{dag_id}/runs}: a DAG's runs, newest first, a page at a time, of one state if {@code
+ * ?state=} says so; and {@code /dags/{dag_id}/runs/{run_id}}: one run — its state, dates, conf and
+ * data interval, and its task instances in the DAG's order with their states, tries and durations.
  */
 final class RunPages {
   static final int PAGE_SIZE = 50;
+
+  static final List<String> STATES =
+      java.util.Arrays.stream(DagRunState.values()).map(DagRunState::id).toList();
 
   private RunPages() {}
 
@@ -60,14 +65,37 @@ final class RunPages {
               if (offset < 0) {
                 throw ApiException.badRequest("offset " + offset + " is negative");
               }
+              String state = ctx.queryParam("state");
+              List<DagRunState> states = List.of();
+              if (state != null && !state.isBlank()) {
+                states =
+                    List.of(
+                        DagRunState.fromId(state.trim())
+                            .orElseThrow(
+                                () ->
+                                    ApiException.badRequest(
+                                        "state '"
+                                            + state
+                                            + "' is not a run state: use one of "
+                                            + STATES)));
+              }
+              RunFilter filter =
+                  new RunFilter(dag.dagId(), states, null, null, null, null, null, null);
               DagRunRepository runs = new DagRunRepository(ui.db());
-              int total = runs.count(dag.dagId());
-              List<DagRunRow> rows = runs.page(dag.dagId(), "run_after", true, PAGE_SIZE, offset);
+              int total = runs.count(filter);
+              List<DagRunRow> rows = runs.page(filter, "run_after", true, PAGE_SIZE, offset);
               Map<String, Object> model = new HashMap<>();
               model.put("dag", dag);
               model.put("runs", rows);
               model.put("paging", Paging.of(offset, PAGE_SIZE, total));
-              model.put("pageBase", "/dags/" + Formats.url(dag.dagId()) + "/runs?");
+              model.put("state", states.isEmpty() ? "" : states.get(0).id());
+              model.put("states", STATES);
+              model.put(
+                  "pageBase",
+                  "/dags/"
+                      + Formats.url(dag.dagId())
+                      + "/runs?"
+                      + (states.isEmpty() ? "" : "state=" + states.get(0).id() + "&"));
               return View.of("runs", model);
             }),
         Page.get(

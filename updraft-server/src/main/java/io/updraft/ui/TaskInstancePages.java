@@ -188,11 +188,10 @@ final class TaskInstancePages {
   }
 
   private static List<Field> xcoms(Ui ui, TaskInstanceRow ti) {
-    XComRepository xcoms = new XComRepository(ui.db());
     List<Field> out = new ArrayList<>();
-    for (String key : xcoms.keys(ti.dagId(), ti.runId(), ti.taskId(), ti.mapIndex())) {
-      String value = xcoms.get(ti.dagId(), ti.runId(), ti.taskId(), ti.mapIndex(), key).orElse("");
-      out.add(new Field(key, shown(key, value)));
+    for (XComRepository.Entry e :
+        new XComRepository(ui.db()).entries(ti.dagId(), ti.runId(), ti.taskId(), ti.mapIndex())) {
+      out.add(new Field(e.key(), shown(e.key(), e.valueJson())));
     }
     return out;
   }

@@ -92,6 +92,14 @@ class DagPagesTest extends UiServerTestBase {
     assertThat(runs.statusCode()).isEqualTo(200);
     assertThat(runs.body()).contains("data-run=\"r1\"").contains("1–1 of 1");
     assertThat(get(Role.VIEWER, "/dags/diamond/runs?offset=-1").statusCode()).isEqualTo(400);
+    assertThat(get(Role.VIEWER, "/dags/diamond/runs?state=queued").body())
+        .contains("data-run=\"r1\"");
+    assertThat(get(Role.VIEWER, "/dags/diamond/runs?state=success").body())
+        .doesNotContain("data-run=\"r1\"")
+        .contains("No runs.");
+    HttpResponse<String> badState = get(Role.VIEWER, "/dags/diamond/runs?state=" + url("<odd>"));
+    assertThat(badState.statusCode()).isEqualTo(400);
+    assertThat(badState.body()).contains("&lt;odd&gt;").doesNotContain("<odd>");
     assertThat(get(Role.VIEWER, "/dags/diamond/runs?offset=x").statusCode()).isEqualTo(422);
     HttpResponse<String> run = get(Role.VIEWER, "/dags/diamond/runs/r1");
     assertThat(run.statusCode()).isEqualTo(200);
