@@ -38,7 +38,7 @@ abstract class ApiResourcesContractTest extends ApiServerTestBase {
 
   private LogRow lastAudit() {
     // By id, not time: the event log test records events later than the server's clock.
-    return new LogRepository(db).page(LogRepository.Filter.NONE, "id", true, 1, 0).getFirst();
+    return new LogRepository(db).page(LogRepository.Filter.NONE, "id", true, 1, 0).getFirst().row();
   }
 
   // --- pools ---
@@ -340,7 +340,8 @@ abstract class ApiResourcesContractTest extends ApiServerTestBase {
   void eventLogsAreFilteredPagedAndGotOneByOne() {
     LogRepository log = new LogRepository(db);
     long a =
-        log.record("ev.one", "orders", "load", "r1", "alice", "{\"n\":1}", NOW.plusSeconds(10));
+        log.record(
+            "ev.one", "orders", "load", SEEDED_RUN, "alice", "{\"n\":1}", NOW.plusSeconds(10));
     long b = log.record("ev.two", "orders", null, null, "bob", null, NOW.plusSeconds(20));
     long c =
         log.record(
@@ -360,10 +361,13 @@ abstract class ApiResourcesContractTest extends ApiServerTestBase {
     assertThat(first.get("when").asText()).isEqualTo("2024-01-05T00:00:10.000Z");
     assertThat(first.get("dag_id").asText()).isEqualTo("orders");
     assertThat(first.get("task_id").asText()).isEqualTo("load");
-    assertThat(first.get("run_id").asText()).isEqualTo("r1");
+    assertThat(first.get("run_id").asText()).isEqualTo(SEEDED_RUN);
+    assertThat(first.get("logical_date").asText())
+        .as("the logical date of the run it names")
+        .isEqualTo("2024-01-02T00:00:00.000Z");
     assertThat(first.get("owner").asText()).isEqualTo("alice");
     assertThat(first.get("extra").asText()).isEqualTo("{\"n\":1}");
-    assertThat(first.has("logical_date")).isTrue();
+    assertThat(ones.get("event_logs").get(0).get("logical_date").isNull()).isTrue();
     assertThat(ones.get("event_logs").get(0).get("extra").asText())
         .as("a secret-looking field of the extra")
         .isEqualTo("{\"password\":\"***\"}");
