@@ -566,6 +566,25 @@ abstract class ApiResourcesContractTest extends ApiServerTestBase {
     assertThat(noTask.detail()).contains("nope");
   }
 
+  @Test
+  void theOpenApiDocumentDescribesTheNewResourcesAsTheyAnswer() {
+    JsonNode doc = send("GET", "/openapi.json", null, null).json();
+    JsonNode schemas = doc.get("components").get("schemas");
+    assertThat(schemas.get("ConnectionResponse").get("properties").has("password"))
+        .as("a connection's password is never returned")
+        .isFalse();
+    assertThat(schemas.get("ConnectionBody").get("properties").has("password")).isTrue();
+    assertThat(schemas.get("UserResponse").get("properties").has("password")).isFalse();
+    assertThat(schemas.get("TimeDelta").get("properties").has("__type")).isTrue();
+    assertThat(schemas.get("PoolResponse").get("properties").has("open_slots")).isTrue();
+    JsonNode delete = doc.get("paths").get("/api/v2/pools/{pool_name}").get("delete");
+    assertThat(delete.get("responses").get("204").has("content")).isFalse();
+    assertThat(doc.get("paths").get("/api/v2/variables").get("post").get("responses").has("409"))
+        .isTrue();
+    assertThat(doc.get("paths").get("/auth/fab/v1/users").get("get").get("description").asText())
+        .contains("admin");
+  }
+
   // --- the API browser ---
 
   @Test
