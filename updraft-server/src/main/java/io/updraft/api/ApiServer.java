@@ -29,18 +29,35 @@ public final class ApiServer implements AutoCloseable {
   /**
    * What the server runs with.
    *
+   * @param logsRoot where the tries' log files are ({@code $UPDRAFT_HOME/logs}), for {@code
+   *     .../logs/{try_number}}; null: logs are not served
    * @param fernetKeys the keys that decrypt connection passwords and variables (as the CLI's)
    * @param dagsFolder where DAG files are, for {@code dagSources}; null: source is not served
    */
   public record Settings(
-      String host, int port, Duration healthThreshold, FernetKeys fernetKeys, Path dagsFolder) {
+      String host,
+      int port,
+      Duration healthThreshold,
+      Path logsRoot,
+      FernetKeys fernetKeys,
+      Path dagsFolder) {
     public Settings {
       fernetKeys = fernetKeys == null ? FernetKeys.none() : fernetKeys;
     }
 
-    /** Without Fernet keys or a DAGs folder: for servers that need neither. */
+    /** Without a logs folder, Fernet keys or a DAGs folder: for servers that need none. */
     public Settings(String host, int port, Duration healthThreshold) {
-      this(host, port, healthThreshold, FernetKeys.none(), null);
+      this(host, port, healthThreshold, null, FernetKeys.none(), null);
+    }
+
+    /** Without Fernet keys or a DAGs folder. */
+    public Settings(String host, int port, Duration healthThreshold, Path logsRoot) {
+      this(host, port, healthThreshold, logsRoot, FernetKeys.none(), null);
+    }
+
+    /** The same settings with these keys and DAGs folder. */
+    public Settings with(FernetKeys keys, Path dags) {
+      return new Settings(host, port, healthThreshold, logsRoot, keys, dags);
     }
   }
 
@@ -114,7 +131,11 @@ public final class ApiServer implements AutoCloseable {
     all.addAll(MonitorRoutes.routes(db, clock, settings.healthThreshold()));
     all.addAll(DagRoutes.routes(db, clock));
     all.addAll(DagRunRoutes.routes(db, clock));
-    all.addAll(TaskInstanceRoutes.routes(db));
+    all.addAll(ClearRoutes.routes(db, clock));
+    // before TaskInstanceRoutes: its .../{task_id}/{map_index} would match .../{task_id}/tries too
+    all.addAll(TaskLogRoutes.routes(db, tokens, settings.logsRoot()));
+    all.addAll(XComRoutes.routes(db));
+    all.addAll(TaskInstanceRoutes.routes(db, clock));
     all.addAll(PoolRoutes.routes(db, clock));
     all.addAll(VariableRoutes.routes(db, settings.fernetKeys(), clock));
     all.addAll(ConnectionRoutes.routes(db, settings.fernetKeys(), clock));
@@ -145,6 +166,10 @@ public final class ApiServer implements AutoCloseable {
     Object response = r.action().handle(ctx, caller);
     if (r.status() == 204) {
       ctx.status(204); // Airflow's answer to a delete: no body
+      return;
+    }
+    if (response instanceof Route.Text text) {
+      ctx.status(r.status()).contentType(text.contentType()).result(text.body());
       return;
     }
     ctx.status(r.status()).contentType("application/json").result(Json.write(response));

@@ -33,6 +33,12 @@ public record Route(
     Object handle(Context ctx, Caller caller) throws Exception;
   }
 
+  /**
+   * An answer that is not JSON (a log as {@code text/plain}): an action returns it when the client
+   * asked for it, and the server writes it as it is.
+   */
+  public record Text(String contentType, String body) {}
+
   /** A query parameter, for the OpenAPI document. */
   public record QueryParam(String name, String type, String description) {}
 

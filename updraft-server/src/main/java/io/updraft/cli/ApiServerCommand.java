@@ -53,6 +53,7 @@ final class ApiServerCommand implements Callable<Integer>, LogLevels.LongRunning
                     host,
                     port,
                     settings.config().duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD),
+                    settings.home().resolve("logs"),
                     settings.fernetKeys(),
                     settings.dagsFolder()),
                 Clock.systemUTC())) {

@@ -188,18 +188,10 @@ final class SchedulerService implements LongRunningService {
     DagProcessor.Report first = processor == null ? null : processor.start(wakeup::signal);
     wakeup.signal();
     if (mode.api() != null) {
-      ApiServer.Settings api = mode.api();
       // The Fernet key file may have been created above, after the mode was made.
       apiServer =
           ApiServerCommand.startServer(
-              db,
-              new ApiServer.Settings(
-                  api.host(),
-                  api.port(),
-                  api.healthThreshold(),
-                  settings.fernetKeys(),
-                  settings.dagsFolder()),
-              clock);
+              db, mode.api().with(settings.fernetKeys(), settings.dagsFolder()), clock);
     }
     printBanner(out, config, first);
   }

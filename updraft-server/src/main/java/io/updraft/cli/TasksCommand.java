@@ -31,6 +31,7 @@ import picocli.CommandLine.Parameters;
       TasksCommand.States.class,
       TasksCommand.Logs.class,
       TasksClearCommand.class,
+      TasksSetStateCommand.class,
       TasksTestCommand.class
     })
 final class TasksCommand implements Runnable {

@@ -52,6 +52,7 @@ abstract class ApiServerTestBase {
   MovableClock clock;
   Path dagsFolder;
   FernetKeys fernetKeys;
+  Path logsRoot;
   HttpClient http;
   final Map<Role, String> tokens = new EnumMap<>(Role.class);
 
@@ -96,10 +97,12 @@ abstract class ApiServerTestBase {
     fernetKeys = FernetKeys.parse(Fernet.generateKey(), "the test");
     dagsFolder = Files.createTempDirectory("updraft-api-dags");
     Files.writeString(dagsFolder.resolve("orders.yaml"), ORDERS_SOURCE);
+    logsRoot = Files.createTempDirectory("updraft-api-logs");
     server =
         ApiServer.start(
             db,
-            new ApiServer.Settings("127.0.0.1", 0, Duration.ofSeconds(30), fernetKeys, dagsFolder),
+            new ApiServer.Settings(
+                "127.0.0.1", 0, Duration.ofSeconds(30), logsRoot, fernetKeys, dagsFolder),
             clock);
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     for (Role role : Role.values()) {
@@ -127,9 +130,11 @@ abstract class ApiServerTestBase {
     if (scratch != null) {
       scratch.close();
     }
-    if (dagsFolder != null) {
-      try (var files = Files.walk(dagsFolder)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    for (Path folder : new Path[] {dagsFolder, logsRoot}) {
+      if (folder != null) {
+        try (var files = Files.walk(folder)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
       }
     }
   }
