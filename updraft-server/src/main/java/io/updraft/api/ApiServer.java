@@ -144,6 +144,7 @@ public final class ApiServer implements AutoCloseable {
     all.addAll(UserRoutes.routes(db, clock));
     all.addAll(DagSourceRoutes.routes(db, settings.dagsFolder()));
     all.addAll(DagDetailsRoutes.routes(db));
+    all.addAll(AssetRoutes.routes(db, clock));
     return List.copyOf(all);
   }
 
