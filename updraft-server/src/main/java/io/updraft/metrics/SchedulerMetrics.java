@@ -21,14 +21,6 @@ public final class SchedulerMetrics {
   private static final Timer LOOP =
       Timer.builder("updraft.scheduler.loop.duration")
           .description("Time one pass of the scheduler loop took")
-          .serviceLevelObjectives(
-              Duration.ofMillis(1),
-              Duration.ofMillis(5),
-              Duration.ofMillis(25),
-              Duration.ofMillis(100),
-              Duration.ofMillis(500),
-              Duration.ofSeconds(2),
-              Duration.ofSeconds(10))
           .register(Metrics.registry());
 
   private SchedulerMetrics() {}

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Clock;
 import io.micrometer.statsd.StatsdConfig;
 import io.micrometer.statsd.StatsdFlavor;
 import io.micrometer.statsd.StatsdMeterRegistry;
-import io.micrometer.statsd.StatsdProtocol;
 import io.updraft.UpdraftException;
 import io.updraft.config.ConfigKey;
 import io.updraft.config.UpdraftConfig;
@@ -16,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * Pushes this process's meters to a StatsD server over UDP, as Airflow's {@code [metrics]
  * statsd_on} does, under Airflow's names ({@link StatsdNames}). Every long-running command (the
  * scheduler, the triggerer, the DAG processor, the API server, standalone) starts it when {@code
- * metrics.statsd_on} is true; counters and timers are sent as they happen (batched into packets for
- * at most {@code every}), gauges every {@code every}.
+ * metrics.statsd_on} is true; counters and timers are sent as they happen, one UDP datagram a line
+ * ({@link UdpLines}), gauges every {@code every}.
  */
 public final class StatsdExport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatsdExport.class);
@@ -44,10 +43,12 @@ public final class StatsdExport implements AutoCloseable {
   private static StatsdExport current;
 
   private final StatsdMeterRegistry registry;
+  private final UdpLines udp;
   private final Settings settings;
 
-  private StatsdExport(StatsdMeterRegistry registry, Settings settings) {
+  private StatsdExport(StatsdMeterRegistry registry, UdpLines udp, Settings settings) {
     this.registry = registry;
+    this.udp = udp;
     this.settings = settings;
   }
 
@@ -92,19 +93,19 @@ public final class StatsdExport implements AutoCloseable {
           }
 
           @Override
-          public StatsdProtocol protocol() {
-            return StatsdProtocol.UDP;
-          }
-
-          @Override
           public Duration pollingFrequency() {
             return settings.every();
           }
         };
+    UdpLines udp = new UdpLines(settings.host(), settings.port());
     StatsdMeterRegistry registry =
-        new StatsdMeterRegistry(config, new StatsdNames(settings.prefix()), Clock.SYSTEM);
+        StatsdMeterRegistry.builder(config)
+            .nameMapper(new StatsdNames(settings.prefix()))
+            .clock(Clock.SYSTEM)
+            .lineSink(udp)
+            .build();
     Metrics.add(registry);
-    current = new StatsdExport(registry, settings);
+    current = new StatsdExport(registry, udp, settings);
     log.info(
         "metrics: pushing to StatsD at {}:{} under '{}'",
         settings.host(),
@@ -127,5 +128,6 @@ public final class StatsdExport implements AutoCloseable {
       }
     }
     registry.close();
+    udp.close();
   }
 }
