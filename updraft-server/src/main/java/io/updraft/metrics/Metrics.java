@@ -2,6 +2,12 @@ package io.updraft.metrics;
 
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -24,6 +30,17 @@ public final class Metrics {
   private static final CompositeMeterRegistry REGISTRY =
       new CompositeMeterRegistry(Clock.SYSTEM, List.of(PROMETHEUS));
   private static final CompositeMeterRegistry PUSH_ONLY = new CompositeMeterRegistry();
+
+  static {
+    // The JVM's own meters, for Prometheus only: Airflow sends none to StatsD, and StatsD users
+    // would get dozens of gauges every poll that no Airflow dashboard reads.
+    new JvmMemoryMetrics().bindTo(PROMETHEUS);
+    new JvmGcMetrics().bindTo(PROMETHEUS);
+    new JvmThreadMetrics().bindTo(PROMETHEUS);
+    new ClassLoaderMetrics().bindTo(PROMETHEUS);
+    new ProcessorMetrics().bindTo(PROMETHEUS);
+    new UptimeMetrics().bindTo(PROMETHEUS);
+  }
 
   private Metrics() {}
 
