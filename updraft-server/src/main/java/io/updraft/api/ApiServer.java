@@ -1,6 +1,7 @@
 package io.updraft.api;
 
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.updraft.metrics.MetricsScrape;
 import io.updraft.store.Database;
@@ -31,6 +32,18 @@ public final class ApiServer implements AutoCloseable {
   /** What the server runs with. */
   public record Settings(String host, int port, Duration healthThreshold) {}
 
+  /** What a {@link Mount} may use: the database, sign-in and the server's clock. */
+  public record Services(Database db, Tokens tokens, SignIn signIn, Clock clock) {}
+
+  /**
+   * Something served beside the API on the same server (the web UI): it adds its own handlers. The
+   * API knows only this interface, so nothing here depends on what is mounted.
+   */
+  @FunctionalInterface
+  public interface Mount {
+    void mount(JavalinConfig config, Services services);
+  }
+
   private final Javalin app;
   private final List<Route> routes;
 
@@ -44,7 +57,13 @@ public final class ApiServer implements AutoCloseable {
    * creates the token signing key in the database on the first start.
    */
   public static ApiServer start(Database db, Settings settings, Clock clock) {
+    return start(db, settings, clock, List.of());
+  }
+
+  /** Starts a server as {@link #start(Database, Settings, Clock)}, with these mounted beside it. */
+  public static ApiServer start(Database db, Settings settings, Clock clock, List<Mount> mounts) {
     Tokens tokens = Tokens.of(db, clock);
+    Services services = new Services(db, tokens, new SignIn(db, tokens, clock), clock);
     List<Route> routes = routes(db, tokens, clock, settings.healthThreshold());
     Map<String, Object> openApi = OpenApiDocument.of(routes, MonitorRoutes.version());
     String openApiJson = Json.write(openApi);
@@ -73,6 +92,9 @@ public final class ApiServer implements AutoCloseable {
                     MetricsScrape.Page page = metrics.scrape(ctx.header("Accept"));
                     ctx.contentType(page.contentType()).result(page.body());
                   });
+              for (Mount m : mounts) {
+                m.mount(config, services);
+              }
             });
     app.start();
     log.debug("API server listening on {}:{}", settings.host(), app.port());

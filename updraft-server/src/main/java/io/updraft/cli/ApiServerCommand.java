@@ -5,8 +5,10 @@ import io.updraft.api.ApiServer;
 import io.updraft.config.ConfigKey;
 import io.updraft.metrics.StatsdExport;
 import io.updraft.store.Database;
+import io.updraft.ui.WebUi;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -88,7 +90,7 @@ final class ApiServerCommand implements Callable<Integer>, LogLevels.LongRunning
   /** Starts the server, or one line saying why it cannot listen. */
   static ApiServer startServer(Database db, ApiServer.Settings settings, Clock clock) {
     try {
-      return ApiServer.start(db, settings, clock);
+      return ApiServer.start(db, settings, clock, List.of(new WebUi()));
     } catch (UpdraftException e) {
       throw e;
     } catch (RuntimeException e) {

@@ -1,0 +1,8 @@
+package io.updraft.ui;
+
+import io.updraft.api.SignIn;
+import io.updraft.store.Database;
+import java.time.Clock;
+
+/** What the pages use: the metadata database, the server's clock, sign-in and sessions. */
+record Ui(Database db, Clock clock, SignIn signIn, Sessions sessions) {}

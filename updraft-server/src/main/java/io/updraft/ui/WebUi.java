@@ -1,0 +1,146 @@
+package io.updraft.ui;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.Location;
+import io.updraft.UpdraftException;
+import io.updraft.api.ApiException;
+import io.updraft.api.ApiServer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The web UI (SPEC §4), mounted on the API server: server-rendered pages ({@link Templates}) with
+ * htmx for partial updates, its scripts from WebJars, no Node toolchain. Every {@link Page} is
+ * registered here behind one guard: a signed-out browser is sent to {@code /login}, a role too
+ * small gets a 403 page, a POST without this session's CSRF token is refused.
+ */
+public final class WebUi implements ApiServer.Mount {
+  /** Every page answers with these: no framing, no sniffing, scripts only from this server. */
+  private static final Map<String, String> SECURITY_HEADERS =
+      Map.of(
+          "Content-Security-Policy",
+          "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline';"
+              + " script-src 'self'; connect-src 'self'; frame-ancestors 'none';"
+              + " base-uri 'none'; form-action 'self'",
+          "X-Frame-Options",
+          "DENY",
+          "X-Content-Type-Options",
+          "nosniff",
+          "Referrer-Policy",
+          "same-origin");
+
+  @Override
+  public void mount(JavalinConfig config, ApiServer.Services services) {
+    Sessions sessions = new Sessions(services.tokens());
+    Templates templates = new Templates();
+    Ui ui = new Ui(services.db(), services.clock(), services.signIn(), sessions);
+    config.staticFiles.enableWebjars();
+    config.staticFiles.add(
+        sf -> {
+          sf.hostedPath = "/static";
+          sf.directory = "/io/updraft/ui/static";
+          sf.location = Location.CLASSPATH;
+          sf.headers = Map.of("Cache-Control", "max-age=300");
+        });
+    for (Page p : pages(ui)) {
+      config.routes.addHttpHandler(p.method(), p.path(), ctx -> serve(p, sessions, templates, ctx));
+    }
+  }
+
+  /** Every page of the UI. */
+  static List<Page> pages(Ui ui) {
+    List<Page> all = new ArrayList<>();
+    all.addAll(SignInPages.pages(ui));
+    all.addAll(DagListPage.pages(ui));
+    return List.copyOf(all);
+  }
+
+  private static void serve(Page p, Sessions sessions, Templates templates, Context ctx)
+      throws Exception {
+    SECURITY_HEADERS.forEach(ctx::header);
+    Session session = sessions.current(ctx);
+    View view;
+    try {
+      if (p.role() != null) {
+        if (session == null) {
+          signInFirst(ctx);
+          return;
+        }
+        if (!session.caller().role().allows(p.role())) {
+          throw ApiException.forbidden(
+              "your role ("
+                  + session.caller().role().id()
+                  + ") may not do this: it needs "
+                  + p.role().id()
+                  + " or above");
+        }
+      }
+      if (p.method() == HandlerType.POST && session != null) {
+        Sessions.checkCsrf(ctx, session);
+      }
+      view = p.action().handle(ctx, session);
+    } catch (ApiException e) {
+      view = error(e.status(), e.getMessage());
+    } catch (UpdraftException e) {
+      view = error(400, e.getMessage());
+    }
+    if (view != null) {
+      render(ctx, templates, view, session);
+    }
+  }
+
+  private static View error(int status, String message) {
+    return View.of("error", Map.of("status", status, "message", message)).withStatus(status);
+  }
+
+  private static void render(Context ctx, Templates templates, View view, Session session) {
+    Map<String, Object> model = view.model();
+    model.put("session", session);
+    model.put("csrf", session == null ? "" : session.csrf());
+    model.put("path", ctx.path());
+    model.put("section", section(ctx.path()));
+    model.put("partial", ctx.header("HX-Request") != null);
+    ctx.status(view.status())
+        .contentType("text/html; charset=utf-8")
+        .result(templates.render(view.template(), model));
+  }
+
+  /** The path's first segment ({@code dags} for {@code /dags/x/grid}): the menu marks it. */
+  private static String section(String path) {
+    int end = path.indexOf('/', 1);
+    return end < 0 ? path.substring(1) : path.substring(1, end);
+  }
+
+  /** A page read while signed out goes to the sign-in page, which comes back here after. */
+  private static void signInFirst(Context ctx) {
+    if (ctx.method() != HandlerType.GET) {
+      throw ApiException.unauthorized("signed out: sign in again and repeat the action");
+    }
+    String back = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+    if (ctx.header("HX-Request") != null) {
+      ctx.header("HX-Redirect", "/login");
+      ctx.status(401);
+      return;
+    }
+    ctx.redirect("/login?next=" + URLEncoder.encode(back, StandardCharsets.UTF_8));
+  }
+
+  /** Only a path on this server: {@code /x}, never {@code //host} or {@code /\host}. */
+  static String localPath(String next) {
+    if (next == null
+        || !next.startsWith("/")
+        || next.startsWith("//")
+        || next.startsWith("/\\")
+        || next.toLowerCase(Locale.ROOT).contains("://")
+        || next.chars().anyMatch(c -> c < 0x20)) {
+      return "/";
+    }
+    return next;
+  }
+}
