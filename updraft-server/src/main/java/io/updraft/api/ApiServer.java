@@ -5,6 +5,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.updraft.metrics.MetricsScrape;
 import io.updraft.store.Database;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +30,18 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
-  /** What the server runs with. */
-  public record Settings(String host, int port, Duration healthThreshold) {}
+  /**
+   * What the server runs with.
+   *
+   * @param logsRoot where the tries' log files are ({@code $UPDRAFT_HOME/logs}), for {@code
+   *     .../logs/{try_number}}; null: logs are not served
+   */
+  public record Settings(String host, int port, Duration healthThreshold, Path logsRoot) {
+    /** Without a logs folder: for servers that serve no logs. */
+    public Settings(String host, int port, Duration healthThreshold) {
+      this(host, port, healthThreshold, null);
+    }
+  }
 
   /** What a {@link Mount} may use: the database, sign-in and the server's clock. */
   public record Services(Database db, Tokens tokens, SignIn signIn, Clock clock) {}
@@ -64,7 +75,7 @@ public final class ApiServer implements AutoCloseable {
   public static ApiServer start(Database db, Settings settings, Clock clock, List<Mount> mounts) {
     Tokens tokens = Tokens.of(db, clock);
     Services services = new Services(db, tokens, new SignIn(db, tokens, clock), clock);
-    List<Route> routes = routes(db, tokens, clock, settings.healthThreshold());
+    List<Route> routes = routes(db, tokens, clock, settings);
     Map<String, Object> openApi = OpenApiDocument.of(routes, MonitorRoutes.version());
     String openApiJson = Json.write(openApi);
     MetricsScrape metrics = new MetricsScrape(db);
@@ -102,13 +113,17 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** Every endpoint but {@code /openapi.json}, which describes them. */
-  static List<Route> routes(Database db, Tokens tokens, Clock clock, Duration healthThreshold) {
+  static List<Route> routes(Database db, Tokens tokens, Clock clock, Settings settings) {
     List<Route> all = new ArrayList<>();
     all.addAll(AuthRoutes.routes(new SignIn(db, tokens, clock)));
-    all.addAll(MonitorRoutes.routes(db, clock, healthThreshold));
+    all.addAll(MonitorRoutes.routes(db, clock, settings.healthThreshold()));
     all.addAll(DagRoutes.routes(db, clock));
     all.addAll(DagRunRoutes.routes(db, clock));
-    all.addAll(TaskInstanceRoutes.routes(db));
+    all.addAll(ClearRoutes.routes(db, clock));
+    // before TaskInstanceRoutes: its .../{task_id}/{map_index} would match .../{task_id}/tries too
+    all.addAll(TaskLogRoutes.routes(db, tokens, settings.logsRoot()));
+    all.addAll(XComRoutes.routes(db));
+    all.addAll(TaskInstanceRoutes.routes(db, clock));
     return List.copyOf(all);
   }
 
@@ -129,6 +144,14 @@ public final class ApiServer implements AutoCloseable {
       }
     }
     Object response = r.action().handle(ctx, caller);
+    if (r.status() == 204) {
+      ctx.status(204); // Airflow's answer to a delete: no body
+      return;
+    }
+    if (response instanceof Route.Text text) {
+      ctx.status(r.status()).contentType(text.contentType()).result(text.body());
+      return;
+    }
     ctx.status(r.status()).contentType("application/json").result(Json.write(response));
   }
 

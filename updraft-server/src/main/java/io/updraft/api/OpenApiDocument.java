@@ -112,11 +112,13 @@ final class OpenApiDocument {
     Map<String, Object> responses = new LinkedHashMap<>();
     responses.put(
         Integer.toString(r.status()),
-        Map.of(
-            "description",
-            "Successful Response",
-            "content",
-            Map.of("application/json", Map.of("schema", schema(r.response())))));
+        r.response() == null
+            ? Map.of("description", "Successful Response")
+            : Map.of(
+                "description",
+                "Successful Response",
+                "content",
+                Map.of("application/json", Map.of("schema", schema(r.response())))));
     List<Integer> errors = new ArrayList<>();
     if (r.body() != null) {
       errors.add(400);

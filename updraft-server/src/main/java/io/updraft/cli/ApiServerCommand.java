@@ -54,7 +54,8 @@ final class ApiServerCommand implements Callable<Integer>, LogLevels.LongRunning
                 new ApiServer.Settings(
                     host,
                     port,
-                    settings.config().duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD)),
+                    settings.config().duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD),
+                    settings.home().resolve("logs")),
                 Clock.systemUTC())) {
       Thread hook = new Thread(stop::countDown, "shutdown");
       Runtime.getRuntime().addShutdownHook(hook);

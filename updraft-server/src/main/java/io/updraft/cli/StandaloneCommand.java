@@ -50,6 +50,7 @@ final class StandaloneCommand implements Callable<Integer>, LogLevels.LongRunnin
                 new ApiServer.Settings(
                     host,
                     port,
-                    settings.config().duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD)))));
+                    settings.config().duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD),
+                    settings.home().resolve("logs")))));
   }
 }

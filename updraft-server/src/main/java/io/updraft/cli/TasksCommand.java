@@ -4,6 +4,7 @@ import io.updraft.UpdraftException;
 import io.updraft.dag.Dag;
 import io.updraft.dag.RunIdRule;
 import io.updraft.scheduler.DagVersions;
+import io.updraft.scheduler.TaskOrder;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Parameters;
       TasksCommand.States.class,
       TasksCommand.Logs.class,
       TasksClearCommand.class,
+      TasksSetStateCommand.class,
       TasksTestCommand.class
     })
 final class TasksCommand implements Runnable {

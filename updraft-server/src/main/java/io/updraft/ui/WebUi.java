@@ -7,8 +7,12 @@ import io.javalin.http.staticfiles.Location;
 import io.updraft.UpdraftException;
 import io.updraft.api.ApiException;
 import io.updraft.api.ApiServer;
+import io.updraft.scheduler.DagActions;
+import io.updraft.scheduler.DagVersions;
+import io.updraft.store.SerializedDagRepository;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +25,24 @@ import java.util.Map;
  * small gets a 403 page, a POST without this session's CSRF token is refused.
  */
 public final class WebUi implements ApiServer.Mount {
+  private final Duration poll;
+  private LiveFeed feed;
+
+  /** The UI with its live feed reading changes every half second at most (SPEC §4). */
+  public WebUi() {
+    this(Duration.ofMillis(500));
+  }
+
+  /** A test's UI: {@code poll} long, the feed reads only when woken ({@link LiveFeed#wake}). */
+  WebUi(Duration poll) {
+    this.poll = poll;
+  }
+
+  /** The live feed, once mounted. */
+  LiveFeed feed() {
+    return feed;
+  }
+
   /** Every page answers with these: no framing, no sniffing, scripts only from this server. */
   private static final Map<String, String> SECURITY_HEADERS =
       Map.of(
@@ -39,7 +61,18 @@ public final class WebUi implements ApiServer.Mount {
   public void mount(JavalinConfig config, ApiServer.Services services) {
     Sessions sessions = new Sessions(services.tokens());
     Templates templates = new Templates();
-    Ui ui = new Ui(services.db(), services.clock(), services.signIn(), sessions);
+    feed = new LiveFeed(services.db(), services.clock(), poll);
+    Ui ui =
+        new Ui(
+            services.db(),
+            services.clock(),
+            services.signIn(),
+            sessions,
+            new DagVersions(new SerializedDagRepository(services.db())),
+            new DagTags(services.db()));
+    config.events.serverStopping(feed::close);
+    config.routes.addHttpHandler(
+        HandlerType.GET, LiveEvents.PATH, ctx -> LiveEvents.open(ctx, sessions, feed));
     config.staticFiles.enableWebjars();
     config.staticFiles.add(
         sf -> {
@@ -58,7 +91,14 @@ public final class WebUi implements ApiServer.Mount {
     List<Page> all = new ArrayList<>();
     all.addAll(SignInPages.pages(ui));
     all.addAll(DagListPage.pages(ui));
+    all.addAll(GridPage.pages(ui));
+    all.addAll(TriggerPage.pages(ui));
+    all.addAll(RunActionPages.pages(ui));
     return List.copyOf(all);
+  }
+
+  static void securityHeaders(Context ctx) {
+    SECURITY_HEADERS.forEach(ctx::header);
   }
 
   private static void serve(Page p, Sessions sessions, Templates templates, Context ctx)
@@ -87,6 +127,10 @@ public final class WebUi implements ApiServer.Mount {
       view = p.action().handle(ctx, session);
     } catch (ApiException e) {
       view = error(e.status(), e.getMessage());
+    } catch (DagActions.NotFoundException e) {
+      view = error(404, e.getMessage());
+    } catch (DagActions.ConflictException e) {
+      view = error(409, e.getMessage());
     } catch (UpdraftException e) {
       view = error(400, e.getMessage());
     }

@@ -22,7 +22,16 @@ abstract class ApiAccessContractTest extends ApiServerTestBase {
   private final AtomicInteger runs = new AtomicInteger();
 
   /** A request that succeeds for a role that may make it: a path and a body (null: none). */
-  private record Sample(String path, Supplier<String> body) {}
+  private record Sample(Supplier<String> fresh, Supplier<String> body) {
+    Sample(String path, Supplier<String> body) {
+      this(() -> path, body);
+    }
+
+    /** The path to send to; a delete's makes a new thing to delete each time. */
+    String path() {
+      return fresh.get();
+    }
+  }
 
   private Map<String, Sample> samples() {
     Map<String, Sample> s = new LinkedHashMap<>();
@@ -57,6 +66,73 @@ abstract class ApiAccessContractTest extends ApiServerTestBase {
     s.put(
         "GET /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances",
         new Sample("/api/v2/dags/orders/dagRuns/" + SEEDED_RUN + "/taskInstances", null));
+    s.putAll(writeSamples());
+    return s;
+  }
+
+  /** Samples of clearing, marking, deleting runs, task instances, tries, logs and XComs. */
+  private Map<String, Sample> writeSamples() {
+    String ti = "/api/v2/dags/orders/dagRuns/" + SEEDED_RUN + "/taskInstances/extract";
+    Map<String, Sample> s = new LinkedHashMap<>();
+    s.put(
+        "POST /api/v2/dags/{dag_id}/clearTaskInstances",
+        new Sample("/api/v2/dags/orders/clearTaskInstances", () -> "{\"dry_run\": true}"));
+    s.put(
+        "POST /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/clear",
+        new Sample(
+            "/api/v2/dags/orders/dagRuns/" + SEEDED_RUN + "/clear", () -> "{\"dry_run\": true}"));
+    s.put(
+        "PATCH /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}",
+        new Sample("/api/v2/dags/orders/dagRuns/" + SEEDED_RUN, () -> "{\"state\": \"queued\"}"));
+    s.put(
+        "DELETE /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}",
+        new Sample(
+            () -> {
+              int n = runs.incrementAndGet();
+              String id = "doomed_" + n;
+              io.updraft.scheduler.DagActions.trigger(
+                  db,
+                  "orders",
+                  Instant.parse("2023-01-01T00:00:00Z").plusSeconds(3600L * n),
+                  id,
+                  null,
+                  "test",
+                  NOW);
+              return "/api/v2/dags/orders/dagRuns/" + id;
+            },
+            null));
+    s.put(
+        "GET /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}",
+        new Sample(ti, null));
+    s.put(
+        "GET /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}",
+        new Sample(ti + "/-1", null));
+    s.put(
+        "PATCH /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}",
+        new Sample(ti, () -> "{\"new_state\": \"success\", \"dry_run\": true}"));
+    s.put(
+        "GET /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/tries",
+        new Sample(ti + "/tries", null));
+    s.put(
+        "GET /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/logs/{try_number}",
+        new Sample(ti + "/logs/1", null));
+    s.put(
+        "GET /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/xcomEntries",
+        new Sample(ti + "/xcomEntries", null));
+    s.put(
+        "GET /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/xcomEntries/{xcom_key}",
+        new Sample(
+            () -> {
+              long runId =
+                  new io.updraft.store.DagRunRepository(db)
+                      .get("orders", SEEDED_RUN)
+                      .orElseThrow()
+                      .id();
+              new io.updraft.store.XComRepository(db)
+                  .put(runId, "orders", SEEDED_RUN, "extract", "k", "1", NOW);
+              return ti + "/xcomEntries/k";
+            },
+            null));
     return s;
   }
 

@@ -73,6 +73,58 @@ class ApiBadInputTest extends ApiServerTestBase {
     assertThat(r.detail()).as(r.body()).contains(named);
   }
 
+  @ParameterizedTest(name = "{0} {1} -> {3} naming {4}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          POST  | /api/v2/dags/orders/clearTaskInstances                   | {"dry_run": "no"}                          | 422 | dry_run
+          POST  | /api/v2/dags/orders/clearTaskInstances                   | {"task_ids": "extract"}                    | 422 | task_ids
+          POST  | /api/v2/dags/orders/clearTaskInstances                   | {"task_ids": [["extract", 0]]}             | 422 | task_ids
+          POST  | /api/v2/dags/orders/clearTaskInstances                   | {"start_date": "soon"}                     | 422 | start_date
+          POST  | /api/v2/dags/orders/clearTaskInstances                   | {"start_date": "2024-02-01", "end_date": "2024-01-01"} | 422 | start_date
+          POST  | /api/v2/dags/orders/clearTaskInstances                   | {"dag_run_id": "seeded", "end_date": "2024-01-01"}     | 422 | dag_run_id
+          POST  | /api/v2/dags/orders/clearTaskInstances                   | {"include_future": true}                   | 422 | include_future
+          POST  | /api/v2/dags/orders/clearTaskInstances                   | {"colour": 1}                              | 422 | colour
+          POST  | /api/v2/dags/orders/clearTaskInstances                   | {"task_ids": ["nope"]}                     | 404 | nope
+          POST  | /api/v2/dags/nope/clearTaskInstances                     | {}                                         | 404 | nope
+          POST  | /api/v2/dags/orders/dagRuns/seeded/clear                 | {"only_failed": "yes"}                     | 422 | only_failed
+          PATCH | /api/v2/dags/orders/dagRuns/seeded                       | {"state": "running"}                       | 422 | state
+          PATCH | /api/v2/dags/orders/dagRuns/seeded                       | {"state": "queued", "note": "x"}           | 422 | note
+          PATCH | /api/v2/dags/orders/dagRuns/seeded/taskInstances/extract | {"new_state": "up_for_retry"}              | 422 | new_state
+          PATCH | /api/v2/dags/orders/dagRuns/seeded/taskInstances/extract | {}                                         | 422 | new_state
+          PATCH | /api/v2/dags/orders/dagRuns/seeded/taskInstances/nope    | {"new_state": "success"}                   | 404 | nope
+          """)
+  void aBadWriteBodyIsRefusedNamingTheFieldAndChangesNothing(
+      String method, String path, String body, int status, String named) {
+    long audits = new io.updraft.store.LogRepository(db).recent(1000).size();
+    Response r = send(method, path, tokens.get(Role.ADMIN), body);
+    assertThat(r.status()).as(r.body()).isEqualTo(status);
+    assertThat(r.detail()).as(r.body()).contains(named);
+    assertThat(new io.updraft.store.LogRepository(db).recent(1000)).hasSize((int) audits);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1} naming {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          /api/v2/dags/orders/dagRuns?state=dancing                                     | 422 | state
+          /api/v2/dags/~/dagRuns?logical_date_gte=yesterday                             | 422 | logical_date_gte
+          /api/v2/dags/~/dagRuns/~/taskInstances?state=sleeping                         | 422 | state
+          /api/v2/dags/orders/dagRuns/seeded/taskInstances/extract/x                    | 422 | map_index
+          /api/v2/dags/orders/dagRuns/seeded/taskInstances/extract/tries?map_index=-2   | 422 | map_index
+          /api/v2/dags/orders/dagRuns/seeded/taskInstances/extract/logs/zero            | 422 | try_number
+          /api/v2/dags/orders/dagRuns/seeded/taskInstances/extract/logs/1?token=abc     | 400 | token
+          /api/v2/dags/orders/dagRuns/seeded/taskInstances/extract/logs/1?full_content=x | 422 | full_content
+          /api/v2/dags/orders/dagRuns/seeded/taskInstances/extract/xcomEntries/nope     | 404 | nope
+          """)
+  void badReadParametersAreRefusedNamingThem(String path, int status, String named) {
+    Response r = get(path, Role.VIEWER);
+    assertThat(r.status()).as(r.body()).isEqualTo(status);
+    assertThat(r.detail()).as(r.body()).contains(named);
+  }
+
   @ParameterizedTest(name = "{0} -> {1} naming {2}")
   @CsvSource(
       delimiter = '|',
@@ -133,11 +185,24 @@ class ApiBadInputTest extends ApiServerTestBase {
             "{\"logical_date\": [\"2024-01-01\"]}",
             "{\"username\": 5, \"password\": false}",
             "{\"is_paused\": {}}",
+            "{\"dry_run\": \"no\", \"task_ids\": \"extract\"}",
+            "{\"task_ids\": [null], \"dag_run_id\": 5}",
+            "{\"state\": [\"success\"], \"new_state\": {}}",
+            "{\"start_date\": \"someday\", \"end_date\": 3}",
             "\u0000\u0001\u0002",
             "{\"conf\": {\"a\": " + "[".repeat(5000) + "}}");
     List<String> problems = new ArrayList<>();
     for (Route route : server.routes()) {
-      String path = route.path().replace("{dag_id}", "orders").replace("{dag_run_id}", SEEDED_RUN);
+      String path =
+          route
+              .path()
+              .replace("{dag_id}", "orders")
+              // a delete would take the run the other tests read: one that does not exist
+              .replace("{dag_run_id}", route.method().name().equals("DELETE") ? "gone" : SEEDED_RUN)
+              .replace("{task_id}", "extract")
+              .replace("{map_index}", "-1")
+              .replace("{try_number}", "1")
+              .replace("{xcom_key}", "k");
       List<String> sent = route.body() == null ? List.of("") : bodies;
       for (String body : sent) {
         Response r =

@@ -19,6 +19,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -43,6 +45,7 @@ abstract class ApiServerTestBase {
   Database db;
   ApiServer server;
   MovableClock clock;
+  Path logsRoot;
   HttpClient http;
   final Map<Role, String> tokens = new EnumMap<>(Role.class);
 
@@ -84,8 +87,10 @@ abstract class ApiServerTestBase {
     for (Role role : Role.values()) {
       accounts.create(role.id(), role, password(role), "test", NOW);
     }
+    logsRoot = Files.createTempDirectory("updraft-api-logs");
     server =
-        ApiServer.start(db, new ApiServer.Settings("127.0.0.1", 0, Duration.ofSeconds(30)), clock);
+        ApiServer.start(
+            db, new ApiServer.Settings("127.0.0.1", 0, Duration.ofSeconds(30), logsRoot), clock);
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     for (Role role : Role.values()) {
       Response r =
