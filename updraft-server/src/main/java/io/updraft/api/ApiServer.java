@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.updraft.connections.FernetKeys;
+import io.updraft.metrics.MetricsScrape;
 import io.updraft.store.Database;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * <p>Every endpoint is a {@link Route} in one table: the server registers each behind the same
  * sign-in and role check ({@link #guard}), and {@code GET /openapi.json} is built from the same
  * table. Errors are {@code {"detail"}} JSON ({@link ErrorResponses}).
+ *
+ * <p>Beside the table, as {@code /openapi.json}: {@code GET /metrics}, Prometheus text with no
+ * sign-in, as Airflow's metrics are scraped (decisions/0111); it is not part of the OpenAPI
+ * document, which describes the JSON API.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -96,6 +101,7 @@ public final class ApiServer implements AutoCloseable {
     List<Route> routes = routes(db, tokens, clock, settings);
     Map<String, Object> openApi = OpenApiDocument.of(routes, MonitorRoutes.version());
     String openApiJson = Json.write(openApi);
+    MetricsScrape metrics = new MetricsScrape(db);
     Javalin app =
         Javalin.create(
             config -> {
@@ -115,6 +121,12 @@ public final class ApiServer implements AutoCloseable {
               config.routes.get(
                   "/openapi.json", ctx -> ctx.contentType("application/json").result(openApiJson));
               ApiBrowser.register(config.routes);
+              config.routes.get(
+                  "/metrics",
+                  ctx -> {
+                    MetricsScrape.Page page = metrics.scrape(ctx.header("Accept"));
+                    ctx.contentType(page.contentType()).result(page.body());
+                  });
               for (Mount m : mounts) {
                 m.mount(config, services);
               }

@@ -3,6 +3,7 @@ package io.updraft.cli;
 import io.updraft.UpdraftException;
 import io.updraft.api.ApiServer;
 import io.updraft.config.ConfigKey;
+import io.updraft.metrics.StatsdExport;
 import io.updraft.store.Database;
 import io.updraft.ui.WebUi;
 import java.io.PrintWriter;
@@ -45,6 +46,7 @@ final class ApiServerCommand implements Callable<Integer>, LogLevels.LongRunning
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     CountDownLatch stop = new CountDownLatch(1);
+    StatsdExport.startIfOn(settings.config());
     try (Database db = Commands.openMigrated(settings);
         ApiServer server =
             startServer(
