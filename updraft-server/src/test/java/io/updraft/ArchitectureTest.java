@@ -75,6 +75,26 @@ class ArchitectureTest {
     assertThat(violations(List.of("util"), List.of("io.updraft."))).isEmpty();
   }
 
+  /**
+   * Metrics are recorded by every component, so they depend on none of them (only on the store, for
+   * the gauges read from the database): no cycle, and the scheduler's closure stays clean.
+   */
+  @Test
+  void metricsDependOnNoComponent() throws IOException {
+    assertThat(
+            violations(
+                List.of("metrics"),
+                List.of(
+                    "io.updraft.scheduler",
+                    "io.updraft.executor",
+                    "io.updraft.triggerer",
+                    "io.updraft.dagproc",
+                    "io.updraft.worker",
+                    "io.updraft.api",
+                    "io.updraft.cli")))
+        .isEmpty();
+  }
+
   @Test
   void theStoreDoesNotDependOnTheSchedulerAboveIt() throws IOException {
     assertThat(

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.updraft.connections.FernetKeys;
+import io.updraft.metrics.MetricsScrape;
 import io.updraft.store.Database;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * <p>Every endpoint is a {@link Route} in one table: the server registers each behind the same
  * sign-in and role check ({@link #guard}), and {@code GET /openapi.json} is built from the same
  * table. Errors are {@code {"detail"}} JSON ({@link ErrorResponses}).
+ *
+ * <p>Beside the table, as {@code /openapi.json}: {@code GET /metrics}, Prometheus text with no
+ * sign-in, as Airflow's metrics are scraped (decisions/0111); it is not part of the OpenAPI
+ * document, which describes the JSON API.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -29,25 +34,35 @@ public final class ApiServer implements AutoCloseable {
   /**
    * What the server runs with.
    *
-   * @param fernetKeys the keys that decrypt connection passwords and variables (as the CLI's)
-   * @param dagsFolder where DAG files are, for {@code dagSources}; null: source is not served
    * @param logsRoot where the tries' log files are ({@code $UPDRAFT_HOME/logs}), for {@code
    *     .../logs/{try_number}}; null: logs are not served
+   * @param fernetKeys the keys that decrypt connection passwords and variables (as the CLI's)
+   * @param dagsFolder where DAG files are, for {@code dagSources}; null: source is not served
    */
   public record Settings(
       String host,
       int port,
       Duration healthThreshold,
+      Path logsRoot,
       FernetKeys fernetKeys,
-      Path dagsFolder,
-      Path logsRoot) {
+      Path dagsFolder) {
     public Settings {
       fernetKeys = fernetKeys == null ? FernetKeys.none() : fernetKeys;
     }
 
-    /** Without Fernet keys, a DAGs folder or a logs folder: for servers that need none. */
+    /** Without a logs folder, Fernet keys or a DAGs folder: for servers that need none. */
     public Settings(String host, int port, Duration healthThreshold) {
-      this(host, port, healthThreshold, FernetKeys.none(), null, null);
+      this(host, port, healthThreshold, null, FernetKeys.none(), null);
+    }
+
+    /** Without Fernet keys or a DAGs folder. */
+    public Settings(String host, int port, Duration healthThreshold, Path logsRoot) {
+      this(host, port, healthThreshold, logsRoot, FernetKeys.none(), null);
+    }
+
+    /** The same settings with these keys and DAGs folder. */
+    public Settings with(FernetKeys keys, Path dags) {
+      return new Settings(host, port, healthThreshold, logsRoot, keys, dags);
     }
   }
 
@@ -86,6 +101,7 @@ public final class ApiServer implements AutoCloseable {
     List<Route> routes = routes(db, tokens, clock, settings);
     Map<String, Object> openApi = OpenApiDocument.of(routes, MonitorRoutes.version());
     String openApiJson = Json.write(openApi);
+    MetricsScrape metrics = new MetricsScrape(db);
     Javalin app =
         Javalin.create(
             config -> {
@@ -105,6 +121,12 @@ public final class ApiServer implements AutoCloseable {
               config.routes.get(
                   "/openapi.json", ctx -> ctx.contentType("application/json").result(openApiJson));
               ApiBrowser.register(config.routes);
+              config.routes.get(
+                  "/metrics",
+                  ctx -> {
+                    MetricsScrape.Page page = metrics.scrape(ctx.header("Accept"));
+                    ctx.contentType(page.contentType()).result(page.body());
+                  });
               for (Mount m : mounts) {
                 m.mount(config, services);
               }
@@ -121,6 +143,11 @@ public final class ApiServer implements AutoCloseable {
     all.addAll(MonitorRoutes.routes(db, clock, settings.healthThreshold()));
     all.addAll(DagRoutes.routes(db, clock));
     all.addAll(DagRunRoutes.routes(db, clock));
+    all.addAll(ClearRoutes.routes(db, clock));
+    // before TaskInstanceRoutes: its .../{task_id}/{map_index} would match .../{task_id}/tries too
+    all.addAll(TaskLogRoutes.routes(db, tokens, settings.logsRoot()));
+    all.addAll(XComRoutes.routes(db));
+    all.addAll(TaskInstanceRoutes.routes(db, clock));
     all.addAll(PoolRoutes.routes(db, clock));
     all.addAll(VariableRoutes.routes(db, settings.fernetKeys(), clock));
     all.addAll(ConnectionRoutes.routes(db, settings.fernetKeys(), clock));
@@ -129,11 +156,6 @@ public final class ApiServer implements AutoCloseable {
     all.addAll(UserRoutes.routes(db, clock));
     all.addAll(DagSourceRoutes.routes(db, settings.dagsFolder()));
     all.addAll(DagDetailsRoutes.routes(db));
-    all.addAll(ClearRoutes.routes(db, clock));
-    // before TaskInstanceRoutes: its .../{task_id}/{map_index} would match .../{task_id}/tries too
-    all.addAll(TaskLogRoutes.routes(db, tokens, settings.logsRoot()));
-    all.addAll(XComRoutes.routes(db));
-    all.addAll(TaskInstanceRoutes.routes(db, clock));
     all.addAll(AssetRoutes.routes(db, clock));
     return List.copyOf(all);
   }

@@ -19,8 +19,8 @@ final class EventLogRoutes {
   private EventLogRoutes() {}
 
   /**
-   * One event. {@code extra} is the JSON text the action recorded; {@code logical_date} is null
-   * (the log does not keep it: the run id names the run).
+   * One event. {@code extra} is the JSON text the action recorded; {@code logical_date} is that of
+   * the run the event names, while the run exists (null otherwise).
    */
   public record EventLogResponse(
       long eventLogId,
@@ -116,7 +116,8 @@ final class EventLogRoutes {
         .toList();
   }
 
-  private static EventLogResponse response(LogRow r) {
+  private static EventLogResponse response(LogRepository.Event e) {
+    LogRow r = e.row();
     return new EventLogResponse(
         r.id(),
         Json.instant(r.dttm()),
@@ -126,7 +127,7 @@ final class EventLogRoutes {
         r.mapIndex(),
         r.tryNumber(),
         r.event(),
-        null,
+        Json.instant(e.logicalDate()),
         r.owner(),
         masked(r.extra()));
   }

@@ -3,6 +3,7 @@ package io.updraft.cli;
 import io.updraft.UpdraftException;
 import io.updraft.api.ApiServer;
 import io.updraft.config.ConfigKey;
+import io.updraft.metrics.StatsdExport;
 import io.updraft.store.Database;
 import io.updraft.ui.WebUi;
 import java.io.PrintWriter;
@@ -45,6 +46,7 @@ final class ApiServerCommand implements Callable<Integer>, LogLevels.LongRunning
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     CountDownLatch stop = new CountDownLatch(1);
+    StatsdExport.startIfOn(settings.config());
     try (Database db = Commands.openMigrated(settings);
         ApiServer server =
             startServer(
@@ -53,9 +55,9 @@ final class ApiServerCommand implements Callable<Integer>, LogLevels.LongRunning
                     host,
                     port,
                     settings.config().duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD),
+                    settings.home().resolve("logs"),
                     settings.fernetKeys(),
-                    settings.dagsFolder(),
-                    settings.home().resolve("logs")),
+                    settings.dagsFolder()),
                 Clock.systemUTC(),
                 uiFiles(settings))) {
       Thread hook = new Thread(stop::countDown, "shutdown");

@@ -1,15 +1,15 @@
 package io.updraft.cli;
 
+import io.updraft.config.ConfigKey;
 import io.updraft.dagproc.DagProcessor;
+import io.updraft.dagproc.DagProcessorJob;
+import io.updraft.metrics.StatsdExport;
 import io.updraft.store.Database;
-import io.updraft.store.JobRepository;
-import io.updraft.store.JobType;
-import io.updraft.util.Hostname;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,8 +26,6 @@ import picocli.CommandLine.Command;
       "The database must be migrated ('updraft db migrate')."
     })
 final class DagProcessorCommand implements Callable<Integer>, LogLevels.LongRunning {
-  private static final long HEARTBEAT_SECONDS = 5;
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -36,6 +34,7 @@ final class DagProcessorCommand implements Callable<Integer>, LogLevels.LongRunn
     Clock clock = Clock.systemUTC();
     CountDownLatch stopped = new CountDownLatch(1);
     Database db = Commands.openMigrated(settings);
+    StatsdExport.startIfOn(settings.config());
     DagProcessor processor =
         new DagProcessor(db, SchedulerService.processorSettings(settings), clock);
     DagProcessor.Report first;
@@ -46,19 +45,25 @@ final class DagProcessorCommand implements Callable<Integer>, LogLevels.LongRunn
       db.close();
       throw e;
     }
-    JobRepository jobs = new JobRepository(db);
-    long jobId =
-        jobs.register(
-            JobType.DAG_PROCESSOR,
-            Hostname.ofThisMachine(),
-            (int) ProcessHandle.current().pid(),
-            clock.instant());
+    AtomicBoolean endedByOther = new AtomicBoolean();
+    DagProcessorJob job =
+        DagProcessorJob.start(
+            db,
+            clock,
+            DagProcessorJob.heartbeatEvery(
+                settings.config().duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD)),
+            () -> {
+              // ended by someone else: stop, a supervisor restarts us
+              endedByOther.set(true);
+              stopped.countDown();
+            });
+    long jobId = job.id();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   processor.close();
-                  jobs.finish(jobId, true, clock.instant());
+                  job.close();
                   db.close();
                   stopped.countDown();
                 },
@@ -81,11 +86,7 @@ final class DagProcessorCommand implements Callable<Integer>, LogLevels.LongRunn
                 : "")
             + ")");
     out.flush();
-    while (!stopped.await(HEARTBEAT_SECONDS, TimeUnit.SECONDS)) {
-      if (!jobs.heartbeat(jobId, clock.instant())) {
-        return ExitCodes.FAILED_RUN; // ended by someone else: stop, a supervisor restarts us
-      }
-    }
-    return ExitCodes.OK;
+    stopped.await();
+    return endedByOther.get() ? ExitCodes.FAILED_RUN : ExitCodes.OK;
   }
 }

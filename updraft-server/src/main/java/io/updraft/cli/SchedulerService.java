@@ -9,8 +9,10 @@ import io.updraft.config.ConfigKey;
 import io.updraft.config.UpdraftConfig;
 import io.updraft.connections.SecretMasker;
 import io.updraft.dagproc.DagProcessor;
+import io.updraft.dagproc.DagProcessorJob;
 import io.updraft.executor.LocalExecutor;
 import io.updraft.executor.WorkerTryRunner;
+import io.updraft.metrics.StatsdExport;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.scheduler.SchedulerContext;
 import io.updraft.scheduler.SchedulerLoop;
@@ -65,6 +67,7 @@ final class SchedulerService implements LongRunningService {
   private SchedulerLoop loop;
   private Thread scheduler;
   private DagProcessor processor;
+  private DagProcessorJob processorJob;
   private CallbackRunner callbacks;
   private AutoCloseable signals;
   private Triggerer triggerer;
@@ -104,6 +107,7 @@ final class SchedulerService implements LongRunningService {
     } else {
       db.check();
     }
+    StatsdExport.startIfOn(config);
     processor = mode.syncDags() ? new DagProcessor(db, processorSettings(settings), clock) : null;
     jobs = new JobRepository(db);
     jobId =
@@ -186,20 +190,23 @@ final class SchedulerService implements LongRunningService {
     }
     signals = ChangeSignals.listen(db, wakeup::signal);
     DagProcessor.Report first = processor == null ? null : processor.start(wakeup::signal);
+    if (processor != null) {
+      // The in-JVM processor has a job as the dag-processor command does: health shows it.
+      processorJob =
+          DagProcessorJob.start(
+              db,
+              clock,
+              DagProcessorJob.heartbeatEvery(
+                  config.duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD)),
+              () -> {});
+    }
     wakeup.signal();
     if (mode.api() != null) {
-      ApiServer.Settings api = mode.api();
       // The Fernet key file may have been created above, after the mode was made.
       apiServer =
           ApiServerCommand.startServer(
               db,
-              new ApiServer.Settings(
-                  api.host(),
-                  api.port(),
-                  api.healthThreshold(),
-                  settings.fernetKeys(),
-                  settings.dagsFolder(),
-                  api.logsRoot()),
+              mode.api().with(settings.fernetKeys(), settings.dagsFolder()),
               clock,
               ApiServerCommand.uiFiles(settings));
     }
@@ -292,6 +299,9 @@ final class SchedulerService implements LongRunningService {
     }
     if (processor != null) {
       processor.close();
+    }
+    if (processorJob != null) {
+      processorJob.close();
     }
     if (signals != null) {
       try {

@@ -51,8 +51,6 @@ final class StandaloneCommand implements Callable<Integer>, LogLevels.LongRunnin
                     host,
                     port,
                     settings.config().duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD),
-                    settings.fernetKeys(),
-                    settings.dagsFolder(),
                     settings.home().resolve("logs")))));
   }
 }

@@ -3,6 +3,7 @@ package io.updraft.cli;
 import io.updraft.config.ConfigKey;
 import io.updraft.config.UpdraftConfig;
 import io.updraft.executor.WorkerTryRunner;
+import io.updraft.metrics.StatsdExport;
 import io.updraft.sensors.Checks;
 import io.updraft.sensors.ConditionChecker;
 import io.updraft.store.ChangeSignals;
@@ -83,6 +84,7 @@ final class TriggererService implements LongRunningService {
     this.messages = messages;
     db = settings.openExistingDatabase();
     db.check();
+    StatsdExport.startIfOn(settings.config());
     Runnable announce = ChangeSignals.changes(db);
     triggerer = triggerer(db, settings, clock, capacity, announce);
     long jobId = triggerer.start();

@@ -200,6 +200,25 @@ public record ConfigKey(
               + " comma-separated list decrypts with any and encrypts with the first (default: the"
               + " key in $UPDRAFT_HOME/fernet.key, which db migrate and standalone create)");
 
+  public static final ConfigKey STATSD_ON =
+      of(
+          "metrics",
+          "statsd_on",
+          Kind.BOOLEAN,
+          "false",
+          "push this process's metrics to a StatsD server under Airflow's names (docs/metrics.md)");
+  public static final ConfigKey STATSD_HOST =
+      of("metrics", "statsd_host", Kind.TEXT, "localhost", "the StatsD server's host");
+  public static final ConfigKey STATSD_PORT =
+      of("metrics", "statsd_port", Kind.POSITIVE_INT, "8125", "the StatsD server's UDP port");
+  public static final ConfigKey STATSD_PREFIX =
+      of(
+          "metrics",
+          "statsd_prefix",
+          Kind.TEXT,
+          "updraft",
+          "the first part of every StatsD name (Airflow's default is airflow)");
+
   /** Every setting, in the order {@code config list} shows them. */
   public static final List<ConfigKey> ALL =
       List.of(
@@ -217,7 +236,11 @@ public record ConfigKey(
           DAG_REFRESH_INTERVAL,
           DAG_PARSING_PROCESSES,
           TRIGGERER_CAPACITY,
-          FERNET_KEY);
+          FERNET_KEY,
+          STATSD_ON,
+          STATSD_HOST,
+          STATSD_PORT,
+          STATSD_PREFIX);
 
   private static ConfigKey of(
       String section, String key, Kind kind, String defaultText, String description) {

@@ -155,6 +155,10 @@ public final class UpdraftConfig {
     return (Integer) require(key, ConfigKey.Kind.BYTES);
   }
 
+  public String text(ConfigKey key) {
+    return (String) require(key, ConfigKey.Kind.TEXT);
+  }
+
   public Duration duration(ConfigKey key) {
     return (Duration) require(key, ConfigKey.Kind.DURATION);
   }

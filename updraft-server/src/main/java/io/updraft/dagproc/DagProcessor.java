@@ -1,5 +1,6 @@
 package io.updraft.dagproc;
 
+import io.updraft.metrics.DagProcessingMetrics;
 import io.updraft.store.ChangeSignals;
 import io.updraft.store.Database;
 import java.nio.file.Path;
@@ -124,6 +125,13 @@ public final class DagProcessor implements AutoCloseable {
   }
 
   private Report scanOnce() {
+    long startedAt = System.nanoTime();
+    Report report = scanFolder();
+    DagProcessingMetrics.scanned(System.nanoTime() - startedAt);
+    return report;
+  }
+
+  private Report scanFolder() {
     Instant now = clock.instant();
     List<Path> present = DagFolder.dagFiles(settings.folder());
     List<Path> changed = new ArrayList<>();
@@ -239,10 +247,22 @@ public final class DagProcessor implements AutoCloseable {
     }
   }
 
+  /** Parses one file, and records how long that took under its path in the dags folder. */
+  private YamlDagParser.Parsed timedParse(Path file) throws InterruptedException {
+    long startedAt = System.nanoTime();
+    try {
+      return parsers.parse(file, settings.fileTimeout());
+    } finally {
+      Path folder = settings.folder();
+      String name = file.startsWith(folder) ? folder.relativize(file).toString() : file.toString();
+      DagProcessingMetrics.fileParsed(name, System.nanoTime() - startedAt);
+    }
+  }
+
   private Map<Path, YamlDagParser.Parsed> parseAll(List<Path> files) {
     Map<Path, Future<YamlDagParser.Parsed>> futures = new LinkedHashMap<>();
     for (Path file : files) {
-      futures.put(file, parsing.submit(() -> parsers.parse(file, settings.fileTimeout())));
+      futures.put(file, parsing.submit(() -> timedParse(file)));
     }
     Map<Path, YamlDagParser.Parsed> out = new HashMap<>();
     for (Map.Entry<Path, Future<YamlDagParser.Parsed>> e : futures.entrySet()) {

@@ -3,6 +3,9 @@ package io.updraft.executor;
 import io.updraft.callbacks.CallbackRequests;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
+import io.updraft.metrics.ExecutorMetrics;
+import io.updraft.metrics.Metrics;
+import io.updraft.metrics.TaskMetrics;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.scheduler.DownstreamSkips;
 import io.updraft.scheduler.FailedTries;
@@ -85,6 +88,9 @@ public final class LocalExecutor implements Executor {
   private final String hostname;
   private final int pid = (int) ProcessHandle.current().pid();
 
+  /** This executor's share of the process's executor gauges, until {@link #close}. */
+  private final Metrics.Tracking metrics;
+
   /**
    * How often a running try's heartbeat is recorded (and a try whose instance left running is
    * stopped): Airflow's {@code job_heartbeat_sec}, 5 s, or a tenth of the heartbeat timeout when
@@ -122,6 +128,7 @@ public final class LocalExecutor implements Executor {
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("heartbeats").factory());
     this.hostname = Hostname.ofThisMachine();
+    this.metrics = ExecutorMetrics.track(this::openSlots, running::get);
   }
 
   @Override
@@ -213,31 +220,37 @@ public final class LocalExecutor implements Executor {
       TryRunner.Result result,
       Cancellation cancelled) {
     Instant end = clock.instant();
-    database.runInTransaction(
-        () -> {
-          if (cancelled != null
-              && cancelled == stopping
-              && result.state() == TaskInstanceState.FAILED) {
-            // Ended by the stop, not by itself: handed back to run again at once.
-            if (tries.handBack(ti.id(), ti.tryNumber(), end)) {
-              handedBack.incrementAndGet();
-            } else {
-              retryIfCleared(task, run, ti, end);
-            }
-            return;
-          }
-          if (result.pause() != null) {
-            pause(task, run, ti, result, end);
-            return;
-          }
-          if (!finish(dag, task, run, ti, result, end)) {
-            // The instance left running while the try ran: its new state stands, and what the try
-            // returned is not kept. Cleared (restarting), it is retried now.
-            retryIfCleared(task, run, ti, end);
-            return;
-          }
-          keepReturnValue(run, ti, result, end);
-        });
+    TaskInstanceState ended =
+        database.inTransaction(
+            () -> {
+              if (cancelled != null
+                  && cancelled == stopping
+                  && result.state() == TaskInstanceState.FAILED) {
+                // Ended by the stop, not by itself: handed back to run again at once.
+                if (tries.handBack(ti.id(), ti.tryNumber(), end)) {
+                  handedBack.incrementAndGet();
+                } else {
+                  retryIfCleared(task, run, ti, end);
+                }
+                return null;
+              }
+              if (result.pause() != null) {
+                pause(task, run, ti, result, end);
+                return null;
+              }
+              TaskInstanceState to = finish(dag, task, run, ti, result, end);
+              if (to == null) {
+                // The instance left running while the try ran: its new state stands, and what the
+                // try returned is not kept. Cleared (restarting), it is retried now.
+                retryIfCleared(task, run, ti, end);
+                return null;
+              }
+              keepReturnValue(run, ti, result, end);
+              return to;
+            });
+    if (ended != null) {
+      TaskMetrics.finished(ti.dagId(), ti.taskId(), ended);
+    }
   }
 
   /** The try's return value as its XCom; a retry replaces what the earlier try pushed (Airflow). */
@@ -281,8 +294,11 @@ public final class LocalExecutor implements Executor {
     }
   }
 
-  /** Ends the running try as its result says; false if the instance is no longer running. */
-  private boolean finish(
+  /**
+   * Ends the running try as its result says; returns the state it ended in, or null if the instance
+   * is no longer running.
+   */
+  private TaskInstanceState finish(
       Dag dag, Task task, DagRunRow run, TaskInstanceRow ti, TryRunner.Result result, Instant end) {
     if (result.state() == TaskInstanceState.FAILED) {
       FailedTries.Ending e =
@@ -291,14 +307,14 @@ public final class LocalExecutor implements Executor {
               : new FailedTries.Ending(TaskInstanceState.FAILED, null);
       if (!tries.finishTry(
           ti.id(), ti.tryNumber(), TaskInstanceState.RUNNING, e.state(), end, e.nextRetryAt())) {
-        return false;
+        return null;
       }
       addCallbacks(task, run, ti, e.state(), result.error(), end);
-      return true;
+      return e.state();
     }
     if (!tries.finishTry(
         ti.id(), ti.tryNumber(), TaskInstanceState.RUNNING, result.state(), end, null)) {
-      return false;
+      return null;
     }
     addCallbacks(task, run, ti, result.state(), result.error(), end);
     if (result.state() == TaskInstanceState.SUCCESS && !task.outlets().isEmpty()) {
@@ -316,7 +332,7 @@ public final class LocalExecutor implements Executor {
               taskInstances.listForRun(ti.dagId(), ti.runId())),
           end);
     }
-    return true;
+    return result.state();
   }
 
   /** The callbacks of the try's end, in the transaction that records it. */
@@ -412,6 +428,7 @@ public final class LocalExecutor implements Executor {
 
   @Override
   public void close() {
+    metrics.close();
     threads.shutdown();
     try {
       threads.awaitTermination(1, TimeUnit.MINUTES);

@@ -3,6 +3,7 @@ package io.updraft.scheduler;
 import io.updraft.callbacks.CallbackRequests;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
+import io.updraft.metrics.TaskMetrics;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.JobType;
 import io.updraft.store.StuckTaskInstances;
@@ -111,6 +112,7 @@ final class DetectStuckTasks {
                   return true;
                 });
     if (changed) {
+      TaskMetrics.finished(ti.dagId(), ti.taskId(), end.state());
       log.warn(
           "{}.{} in {} try {}: no heartbeat since {} (timeout {}): {}",
           ti.dagId(),

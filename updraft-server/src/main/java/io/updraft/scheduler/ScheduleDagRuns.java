@@ -3,6 +3,8 @@ package io.updraft.scheduler;
 import io.updraft.callbacks.CallbackRequests;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
+import io.updraft.metrics.SchedulerMetrics;
+import io.updraft.metrics.TaskMetrics;
 import io.updraft.rules.PastFacts;
 import io.updraft.rules.PastRun;
 import io.updraft.state.DagRunState;
@@ -10,6 +12,7 @@ import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.StateChange;
 import io.updraft.store.TaskInstanceRow;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -31,8 +34,19 @@ final class ScheduleDagRuns {
   /** What one pass did. */
   record Result(int changes, int runsFinished, Instant nextCheckAt) {}
 
+  /** A task instance this pass finished (skipped, upstream_failed, an empty task's success). */
+  private record TaskEnd(String dagId, String taskId, TaskInstanceState state) {}
+
+  /** A run this pass finished, with how long it ran. */
+  private record RunEnd(String dagId, DagRunState state, Duration took) {}
+
   private final SchedulerContext ctx;
   private final DeferSensors deferSensors;
+
+  /** What the pass ended, counted in the metrics once its transaction committed. */
+  private final List<TaskEnd> taskEnds = new ArrayList<>();
+
+  private final List<RunEnd> runEnds = new ArrayList<>();
 
   ScheduleDagRuns(SchedulerContext ctx) {
     this.ctx = ctx;
@@ -40,9 +54,24 @@ final class ScheduleDagRuns {
   }
 
   Result run(Instant now) {
+    Result result = examine(now);
+    for (TaskEnd e : taskEnds) {
+      TaskMetrics.finished(e.dagId(), e.taskId(), e.state());
+    }
+    for (RunEnd e : runEnds) {
+      SchedulerMetrics.dagRunFinished(e.dagId(), e.state(), e.took());
+    }
+    taskEnds.clear();
+    runEnds.clear();
+    return result;
+  }
+
+  private Result examine(Instant now) {
     return ctx.database()
         .inTransaction(
             () -> {
+              taskEnds.clear();
+              runEnds.clear();
               int changes = 0;
               int finished = 0;
               Instant nextCheckAt = null;
@@ -78,6 +107,9 @@ final class ScheduleDagRuns {
                 changes += written.size();
                 for (TaskDecision c : d.changes()) {
                   long id = ids.get(c.taskId());
+                  if (c.to().isFinished() && written.contains(id)) {
+                    taskEnds.add(new TaskEnd(run.dagId(), c.taskId(), c.to()));
+                  }
                   Optional<Task> task = dag.task(c.taskId());
                   if (written.contains(id)
                       && task.isPresent()
@@ -88,6 +120,11 @@ final class ScheduleDagRuns {
                 if (d.runState() != null
                     && ctx.runs().setState(run.id(), DagRunState.RUNNING, d.runState(), now)) {
                   finished++;
+                  if (run.startDate() != null) {
+                    runEnds.add(
+                        new RunEnd(
+                            run.dagId(), d.runState(), Duration.between(run.startDate(), now)));
+                  }
                   ctx.callbacks()
                       .add(
                           CallbackRequests.forRun(

@@ -1,5 +1,6 @@
 package io.updraft.scheduler;
 
+import io.updraft.metrics.SchedulerMetrics;
 import io.updraft.store.JobRepository;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,6 +81,7 @@ public final class SchedulerLoop {
 
   /** One pass of every step, at the clock's current instant. */
   public Pass runOnce() {
+    long startedAt = System.nanoTime();
     Instant now = ctx.clock().instant();
     int recovered = 0;
     if (lastDetect == null || !now.isBefore(lastDetect.plus(detectEvery))) {
@@ -94,6 +96,7 @@ public final class SchedulerLoop {
     if (examined.runsFinished() > 0) {
       runsFinished.run();
     }
+    SchedulerMetrics.loopPass(System.nanoTime() - startedAt);
     return new Pass(
         created,
         started,
@@ -150,6 +153,7 @@ public final class SchedulerLoop {
    */
   private void heartbeat(Instant now) {
     if (ctx.jobs().heartbeat(ctx.jobId(), now)) {
+      SchedulerMetrics.heartbeat();
       return;
     }
     ctx.jobs()

@@ -1,11 +1,16 @@
 package io.updraft.scheduler;
 
 import io.updraft.dag.Dag;
+import io.updraft.metrics.SchedulerMetrics;
 import io.updraft.state.DagRunState;
 import io.updraft.store.DagRow;
 import io.updraft.store.DagRunRow;
+import io.updraft.store.RunType;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,9 +28,20 @@ final class StartQueuedRuns {
 
   /** Returns how many runs it started. */
   int run(Instant now) {
+    List<DagRunRow> scheduled = new ArrayList<>();
+    int started = start(now, scheduled);
+    // Counted once committed: how late each scheduled run started (Airflow's schedule_delay).
+    for (DagRunRow r : scheduled) {
+      SchedulerMetrics.scheduleDelay(r.dagId(), Duration.between(r.runAfter(), now));
+    }
+    return started;
+  }
+
+  private int start(Instant now, List<DagRunRow> scheduled) {
     return ctx.database()
         .inTransaction(
             () -> {
+              scheduled.clear();
               Map<String, Integer> running = new HashMap<>(ctx.runs().countRunningByDag());
               Map<String, Boolean> paused = new HashMap<>();
               int started = 0;
@@ -45,6 +61,9 @@ final class StartQueuedRuns {
                     && ctx.runs().setState(r.id(), DagRunState.QUEUED, DagRunState.RUNNING, now)) {
                   running.put(r.dagId(), n + 1);
                   started++;
+                  if (r.runType() == RunType.SCHEDULED && r.runAfter() != null) {
+                    scheduled.add(r);
+                  }
                 }
               }
               return started;

@@ -38,7 +38,16 @@ public final class LogRepository {
   private static final String COLUMNS =
       "id, dttm, event, dag_id, task_id, run_id, map_index, try_number, owner, extra";
 
-  private static final String GET = "SELECT " + COLUMNS + "\nFROM log\nWHERE id = ?";
+  /** The logical date of the run an event is about, when it names one that exists. */
+  private static final String RUN_LOGICAL_DATE =
+      "(SELECT r.logical_date FROM dag_run r WHERE r.dag_id = log.dag_id AND r.run_id ="
+          + " log.run_id) AS run_logical_date";
+
+  private static final String GET =
+      "SELECT " + COLUMNS + ", " + RUN_LOGICAL_DATE + "\nFROM log\nWHERE id = ?";
+
+  /** An event as the API lists it: the row and the logical date of its run, if any. */
+  public record Event(LogRow row, Instant logicalDate) {}
 
   /**
    * What {@link #page} may order by: Airflow's names for the API's {@code order_by}, to columns.
@@ -136,12 +145,12 @@ public final class LogRepository {
         this::row);
   }
 
-  public Optional<LogRow> get(long id) {
-    return jdbc.queryOne("reading audit event " + id, GET, ps -> ps.setLong(1, id), this::row);
+  public Optional<Event> get(long id) {
+    return jdbc.queryOne("reading audit event " + id, GET, ps -> ps.setLong(1, id), this::event);
   }
 
   /** The events that match {@code filter}, one page, ordered by a key of {@link #PAGE_ORDERS}. */
-  public List<LogRow> page(
+  public List<Event> page(
       Filter filter, String orderBy, boolean descending, int limit, int offset) {
     String column = PAGE_ORDERS.get(orderBy);
     if (column == null) {
@@ -153,6 +162,8 @@ public final class LogRepository {
     String sql =
         "SELECT "
             + COLUMNS
+            + ", "
+            + RUN_LOGICAL_DATE
             + "\nFROM log"
             + where
             + "\nORDER BY "
@@ -162,7 +173,11 @@ public final class LogRepository {
             + "\nLIMIT ? OFFSET ?";
     args.add(limit);
     args.add(offset);
-    return jdbc.query("reading the audit log", sql, ps -> bind(ps, args), this::row);
+    return jdbc.query("reading the audit log", sql, ps -> bind(ps, args), this::event);
+  }
+
+  private Event event(ResultSet rs) throws SQLException {
+    return new Event(row(rs), dialect.getInstant(rs, "run_logical_date"));
   }
 
   /** How many events match {@code filter}. */

@@ -3,6 +3,7 @@ package io.updraft.store;
 import static io.updraft.state.TaskInstanceState.QUEUED;
 import static io.updraft.state.TaskInstanceState.SCHEDULED;
 
+import io.updraft.state.TaskInstanceState;
 import io.updraft.state.TaskInstanceTransitions;
 import java.time.Instant;
 import java.util.HashMap;
@@ -62,6 +63,14 @@ public final class TaskInstanceQueueing {
       FROM task_instance
       WHERE state IN ('queued', 'running', 'deferred')
       GROUP BY pool, state
+      """;
+
+  private static final String COUNT_ACTIVE_BY_STATE =
+      """
+      SELECT state, COUNT(*) AS n
+      FROM task_instance
+      WHERE state IN ('scheduled', 'queued', 'running', 'deferred')
+      GROUP BY state
       """;
 
   private static final String ACTIVE_COUNTS =
@@ -169,6 +178,29 @@ public final class TaskInstanceQueueing {
     Map<String, PoolOccupancy> result = new HashMap<>();
     slots.forEach((pool, s) -> result.put(pool, new PoolOccupancy(pool, s[0], s[1], s[2])));
     return result;
+  }
+
+  /**
+   * How many task instances are scheduled, queued, running and deferred, by state (each of the four
+   * present, 0 when none): the API server's cluster-wide gauges.
+   */
+  public Map<TaskInstanceState, Integer> countActiveByState() {
+    Map<TaskInstanceState, Integer> counts = new java.util.EnumMap<>(TaskInstanceState.class);
+    for (TaskInstanceState s :
+        List.of(SCHEDULED, QUEUED, TaskInstanceState.RUNNING, TaskInstanceState.DEFERRED)) {
+      counts.put(s, 0);
+    }
+    jdbc.query(
+        "counting active task instances",
+        COUNT_ACTIVE_BY_STATE,
+        Jdbc.Binder.NONE,
+        rs -> {
+          String state = rs.getString("state");
+          int n = rs.getInt("n");
+          TaskInstanceState.fromId(state).ifPresent(s -> counts.put(s, n));
+          return null;
+        });
+    return counts;
   }
 
   /** Queued plus running task instances per DAG, per run and per task of a DAG. */

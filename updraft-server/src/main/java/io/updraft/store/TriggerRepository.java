@@ -63,6 +63,9 @@ public final class TriggerRepository {
 
   private static final String COUNT = "SELECT COUNT(*) FROM deferred_trigger";
 
+  private static final String COUNT_HELD =
+      "SELECT COUNT(*) FROM deferred_trigger WHERE triggerer_id IS NOT NULL";
+
   private static final String DELETE = "DELETE FROM deferred_trigger WHERE id = ?";
 
   /**
@@ -169,6 +172,12 @@ public final class TriggerRepository {
   /** How many triggers exist, held or not (for metrics and tests). */
   public int count() {
     return jdbc.queryOne("counting triggers", COUNT, Jdbc.Binder.NONE, rs -> rs.getInt(1))
+        .orElse(0);
+  }
+
+  /** How many triggers a triggerer holds, in the whole cluster (the API server's gauge). */
+  public int countHeld() {
+    return jdbc.queryOne("counting held triggers", COUNT_HELD, Jdbc.Binder.NONE, rs -> rs.getInt(1))
         .orElse(0);
   }
 

@@ -1,6 +1,8 @@
 package io.updraft.triggerer;
 
 import io.updraft.executor.WorkerTryRunner;
+import io.updraft.metrics.Metrics;
+import io.updraft.metrics.TriggererMetrics;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.scheduler.Wakeup;
 import io.updraft.sensors.Condition;
@@ -109,6 +111,10 @@ public final class Triggerer implements AutoCloseable {
   private Instant nextAfterChecks;
 
   private long jobId;
+
+  /** This triggerer's share of the process's triggerer gauges, from start to close. */
+  private Metrics.Tracking metrics;
+
   private Instant lastBeat;
   private Instant nextClaim;
   private volatile boolean stopping;
@@ -167,6 +173,7 @@ public final class Triggerer implements AutoCloseable {
               Hostname.ofThisMachine(),
               (int) ProcessHandle.current().pid(),
               clock.instant());
+      metrics = TriggererMetrics.track(slots::held, slots::free);
     }
     return jobId;
   }
@@ -472,6 +479,9 @@ public final class Triggerer implements AutoCloseable {
     }
     closed = true;
     stopping = true;
+    if (metrics != null) {
+      metrics.close();
+    }
     threads.shutdownNow();
     try {
       threads.awaitTermination(10, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package io.updraft.triggerer;
 
 import io.updraft.callbacks.CallbackRequests;
 import io.updraft.dag.Task;
+import io.updraft.metrics.TaskMetrics;
 import io.updraft.scheduler.FailedTries;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.AssetEventRepository;
@@ -93,6 +94,7 @@ final class WaitEndings {
               return true;
             });
     if (ended) {
+      TaskMetrics.finished(ti.dagId(), task.taskId(), to);
       log.note(why + " — the try ends " + to.id());
       taskEnded.run();
     }

@@ -35,7 +35,10 @@ final class AuditLogPage {
                   new LogRepository.Filter(
                       dagId, null, null, null, null, owner, event, null, null, null, null);
               LogRepository log = new LogRepository(ui.db());
-              List<LogRow> rows = log.page(f, "id", true, PAGE_SIZE, offset);
+              List<LogRow> rows =
+                  log.page(f, "id", true, PAGE_SIZE, offset).stream()
+                      .map(LogRepository.Event::row)
+                      .toList();
               Map<String, Object> model = new HashMap<>();
               model.put("rows", rows);
               model.put("dagId", dagId == null ? "" : dagId);

@@ -38,7 +38,7 @@ abstract class ApiResourcesContractTest extends ApiServerTestBase {
 
   private LogRow lastAudit() {
     // By id, not time: the event log test records events later than the server's clock.
-    return new LogRepository(db).page(LogRepository.Filter.NONE, "id", true, 1, 0).getFirst();
+    return new LogRepository(db).page(LogRepository.Filter.NONE, "id", true, 1, 0).getFirst().row();
   }
 
   // --- pools ---
@@ -340,7 +340,8 @@ abstract class ApiResourcesContractTest extends ApiServerTestBase {
   void eventLogsAreFilteredPagedAndGotOneByOne() {
     LogRepository log = new LogRepository(db);
     long a =
-        log.record("ev.one", "orders", "load", "r1", "alice", "{\"n\":1}", NOW.plusSeconds(10));
+        log.record(
+            "ev.one", "orders", "load", SEEDED_RUN, "alice", "{\"n\":1}", NOW.plusSeconds(10));
     long b = log.record("ev.two", "orders", null, null, "bob", null, NOW.plusSeconds(20));
     long c =
         log.record(
@@ -360,10 +361,13 @@ abstract class ApiResourcesContractTest extends ApiServerTestBase {
     assertThat(first.get("when").asText()).isEqualTo("2024-01-05T00:00:10.000Z");
     assertThat(first.get("dag_id").asText()).isEqualTo("orders");
     assertThat(first.get("task_id").asText()).isEqualTo("load");
-    assertThat(first.get("run_id").asText()).isEqualTo("r1");
+    assertThat(first.get("run_id").asText()).isEqualTo(SEEDED_RUN);
+    assertThat(first.get("logical_date").asText())
+        .as("the logical date of the run it names")
+        .isEqualTo("2024-01-02T00:00:00.000Z");
     assertThat(first.get("owner").asText()).isEqualTo("alice");
     assertThat(first.get("extra").asText()).isEqualTo("{\"n\":1}");
-    assertThat(first.has("logical_date")).isTrue();
+    assertThat(ones.get("event_logs").get(0).get("logical_date").isNull()).isTrue();
     assertThat(ones.get("event_logs").get(0).get("extra").asText())
         .as("a secret-looking field of the extra")
         .isEqualTo("{\"password\":\"***\"}");
@@ -560,6 +564,25 @@ abstract class ApiResourcesContractTest extends ApiServerTestBase {
     Response noTask = get("/api/v2/dags/orders/tasks/nope", Role.VIEWER);
     assertThat(noTask.status()).isEqualTo(404);
     assertThat(noTask.detail()).contains("nope");
+  }
+
+  @Test
+  void theOpenApiDocumentDescribesTheNewResourcesAsTheyAnswer() {
+    JsonNode doc = send("GET", "/openapi.json", null, null).json();
+    JsonNode schemas = doc.get("components").get("schemas");
+    assertThat(schemas.get("ConnectionResponse").get("properties").has("password"))
+        .as("a connection's password is never returned")
+        .isFalse();
+    assertThat(schemas.get("ConnectionBody").get("properties").has("password")).isTrue();
+    assertThat(schemas.get("UserResponse").get("properties").has("password")).isFalse();
+    assertThat(schemas.get("TimeDelta").get("properties").has("__type")).isTrue();
+    assertThat(schemas.get("PoolResponse").get("properties").has("open_slots")).isTrue();
+    JsonNode delete = doc.get("paths").get("/api/v2/pools/{pool_name}").get("delete");
+    assertThat(delete.get("responses").get("204").has("content")).isFalse();
+    assertThat(doc.get("paths").get("/api/v2/variables").get("post").get("responses").has("409"))
+        .isTrue();
+    assertThat(doc.get("paths").get("/auth/fab/v1/users").get("get").get("description").asText())
+        .contains("admin");
   }
 
   // --- the API browser ---

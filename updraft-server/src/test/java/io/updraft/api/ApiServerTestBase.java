@@ -106,7 +106,7 @@ abstract class ApiServerTestBase {
         ApiServer.start(
             db,
             new ApiServer.Settings(
-                "127.0.0.1", 0, Duration.ofSeconds(30), fernetKeys, dagsFolder, logsRoot),
+                "127.0.0.1", 0, Duration.ofSeconds(30), logsRoot, fernetKeys, dagsFolder),
             clock);
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     for (Role role : Role.values()) {
@@ -134,9 +134,11 @@ abstract class ApiServerTestBase {
     if (scratch != null) {
       scratch.close();
     }
-    if (dagsFolder != null) {
-      try (var files = Files.walk(dagsFolder)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    for (Path folder : new Path[] {dagsFolder, logsRoot}) {
+      if (folder != null) {
+        try (var files = Files.walk(folder)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
       }
     }
   }

@@ -103,6 +103,66 @@ class StandaloneApiTest {
     }
   }
 
+  /**
+   * The API standalone serves reads a DAG's file from the DAGs folder the DAG processor parsed it
+   * from, and encrypts a connection's password with the Fernet key standalone created on its first
+   * start (the key file is made after the command's settings were read).
+   */
+  @Test
+  void itServesDagSourcesAndStoresSecretsWithTheHomesKey() throws Exception {
+    String yaml =
+        "dag_id: hello\ntasks:\n  - task_id: say\n    operator: shell\n    command: echo hi\n";
+    Files.createDirectories(home.resolve("dags"));
+    Files.writeString(home.resolve("dags").resolve("hello.yaml"), yaml);
+    StringWriter banner = new StringWriter();
+    try (SchedulerService s = standalone()) {
+      s.start(new PrintWriter(banner, true));
+      Matcher m = PASSWORD.matcher(banner.toString());
+      assertThat(m.find()).as(banner.toString()).isTrue();
+      int port = port(banner.toString());
+      String token =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(signIn(port, m.group(1)).body())
+              .get("access_token")
+              .asText();
+
+      HttpResponse<String> source = call(port, token, "GET", "/api/v2/dagSources/hello", null);
+      assertThat(source.statusCode()).as(source.body()).isEqualTo(200);
+      assertThat(source.body()).contains("\"content\":" + jsonString(yaml));
+
+      HttpResponse<String> created =
+          call(
+              port,
+              token,
+              "POST",
+              "/api/v2/connections",
+              "{\"connection_id\": \"db\", \"conn_type\": \"postgres\", \"password\":"
+                  + " \"pw-standalone\"}");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      assertThat(created.body()).doesNotContain("pw-standalone");
+    }
+  }
+
+  private static String jsonString(String s) throws Exception {
+    return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s);
+  }
+
+  private static HttpResponse<String> call(
+      int port, String token, String method, String path, String body) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(
+                    method,
+                    body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void itListensOnLoopbackOnlyByDefault() throws Exception {
     Optional<InetAddress> outside = nonLoopbackAddress();

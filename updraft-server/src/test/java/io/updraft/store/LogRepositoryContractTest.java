@@ -42,18 +42,22 @@ abstract class LogRepositoryContractTest extends RepositoryContractTest {
     LogRepository.Filter none = LogRepository.Filter.NONE;
 
     assertThat(log().page(none, "id", false, 10, 0))
-        .extracting(LogRow::id)
+        .extracting(e -> e.row().id())
         .containsExactly(a, b, c, d);
-    assertThat(log().page(none, "when", true, 2, 1)).extracting(LogRow::id).containsExactly(c, b);
+    assertThat(log().page(none, "when", true, 2, 1))
+        .extracting(e -> e.row().id())
+        .containsExactly(c, b);
     assertThat(log().count(none)).isEqualTo(4);
     assertThat(log().page(none, "owner", false, 10, 0))
-        .extracting(LogRow::id)
+        .extracting(e -> e.row().id())
         .containsExactly(a, c, b, d);
 
     LogRepository.Filter ofD =
         new LogRepository.Filter(
             "d", null, null, null, null, "alice", null, null, null, null, null);
-    assertThat(log().page(ofD, "id", false, 10, 0)).extracting(LogRow::id).containsExactly(a, c);
+    assertThat(log().page(ofD, "id", false, 10, 0))
+        .extracting(e -> e.row().id())
+        .containsExactly(a, c);
     assertThat(log().count(ofD)).isEqualTo(2);
 
     LogRepository.Filter window =
@@ -69,12 +73,15 @@ abstract class LogRepositoryContractTest extends RepositoryContractTest {
             java.util.List.of("clear"),
             T0.plusSeconds(3),
             T0);
-    assertThat(log().page(window, "id", false, 10, 0)).extracting(LogRow::id).containsExactly(a);
+    assertThat(log().page(window, "id", false, 10, 0))
+        .extracting(e -> e.row().id())
+        .containsExactly(a);
     LogRepository.Filter task =
         new LogRepository.Filter(
             null, "t", "r1", null, null, null, "clear", null, null, null, null);
     assertThat(log().count(task)).isEqualTo(1);
-    assertThat(log().get(c)).map(LogRow::taskId).contains("t");
+    assertThat(log().get(c)).map(e -> e.row().taskId()).contains("t");
+    assertThat(log().get(c).orElseThrow().logicalDate()).as("no such run").isNull();
     assertThat(log().get(-1)).isEmpty();
   }
 }
