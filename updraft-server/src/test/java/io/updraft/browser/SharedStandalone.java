@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -23,8 +24,16 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * ui_demo}, kept in JUnit's root store and stopped, its home deleted, when the run ends.
  */
 final class SharedStandalone implements ExtensionContext.Store.CloseableResource {
-  /** Gives a {@code StandaloneServer} parameter the run's one (after checking for a browser). */
-  static final class Extension implements ParameterResolver {
+  /**
+   * Skips (or fails, under CI) a class when there is no browser, before anything starts; gives a
+   * {@code StandaloneServer} parameter the run's one.
+   */
+  static final class Extension implements BeforeAllCallback, ParameterResolver {
+    @Override
+    public void beforeAll(ExtensionContext context) {
+      Browser.require();
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
       return parameter.getParameter().getType() == StandaloneServer.class;
@@ -32,7 +41,6 @@ final class SharedStandalone implements ExtensionContext.Store.CloseableResource
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-      Browser.require(); // no browser: skip before the slow start
       return of(context).server;
     }
   }
