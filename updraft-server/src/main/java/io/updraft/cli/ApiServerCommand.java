@@ -53,7 +53,8 @@ final class ApiServerCommand implements Callable<Integer>, LogLevels.LongRunning
                     host,
                     port,
                     settings.config().duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD)),
-                Clock.systemUTC())) {
+                Clock.systemUTC(),
+                uiFiles(settings))) {
       Thread hook = new Thread(stop::countDown, "shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       StopSignals.onStop(
@@ -85,10 +86,17 @@ final class ApiServerCommand implements Callable<Integer>, LogLevels.LongRunning
     return ExitCodes.OK;
   }
 
+  /** What the web UI reads besides the database: this home's DAGs folder, logs and keys. */
+  static WebUi.Files uiFiles(Settings settings) {
+    return new WebUi.Files(
+        settings.dagsFolder(), settings.home().resolve("logs"), settings.fernetKeys());
+  }
+
   /** Starts the server, or one line saying why it cannot listen. */
-  static ApiServer startServer(Database db, ApiServer.Settings settings, Clock clock) {
+  static ApiServer startServer(
+      Database db, ApiServer.Settings settings, Clock clock, WebUi.Files files) {
     try {
-      return ApiServer.start(db, settings, clock, List.of(new WebUi()));
+      return ApiServer.start(db, settings, clock, List.of(new WebUi(files)));
     } catch (UpdraftException e) {
       throw e;
     } catch (RuntimeException e) {

@@ -188,7 +188,8 @@ final class SchedulerService implements LongRunningService {
     DagProcessor.Report first = processor == null ? null : processor.start(wakeup::signal);
     wakeup.signal();
     if (mode.api() != null) {
-      apiServer = ApiServerCommand.startServer(db, mode.api(), clock);
+      apiServer =
+          ApiServerCommand.startServer(db, mode.api(), clock, ApiServerCommand.uiFiles(settings));
     }
     printBanner(out, config, first);
   }

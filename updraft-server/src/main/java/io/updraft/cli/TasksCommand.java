@@ -3,6 +3,9 @@ package io.updraft.cli;
 import io.updraft.UpdraftException;
 import io.updraft.dag.Dag;
 import io.updraft.dag.RunIdRule;
+import io.updraft.logs.LogFollower;
+import io.updraft.logs.LogPrinter;
+import io.updraft.logs.TryStates;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRunRow;
@@ -223,17 +226,7 @@ final class TasksCommand implements Runnable {
 
     /** Where try {@code n} of the instance is now. */
     private static LogFollower.TryState state(TaskInstanceRepository tis, long id, int n) {
-      TaskInstanceRow now = tis.get(id).orElse(null);
-      if (now == null || now.tryNumber() > n) {
-        return LogFollower.TryState.ENDED; // deleted, or a later try started
-      }
-      if (now.tryNumber() == n) {
-        return now.state() == TaskInstanceState.RUNNING
-                || now.state() == TaskInstanceState.RESTARTING
-            ? LogFollower.TryState.RUNNING
-            : LogFollower.TryState.ENDED;
-      }
-      return now.state().isFinished() ? LogFollower.TryState.ENDED : LogFollower.TryState.WAITING;
+      return TryStates.of(tis.get(id).orElse(null), n);
     }
 
     private String describe(int n) {

@@ -3,6 +3,7 @@ package io.updraft.cli;
 import io.updraft.UpdraftException;
 import io.updraft.connections.Lookups;
 import io.updraft.dag.Dag;
+import io.updraft.logs.LogPrinter;
 import io.updraft.scheduler.ManualRuns;
 import io.updraft.scheduler.RunIds;
 import io.updraft.state.TaskInstanceState;

@@ -1,8 +1,29 @@
 package io.updraft.ui;
 
 import io.updraft.api.SignIn;
+import io.updraft.connections.FernetKeys;
 import io.updraft.store.Database;
+import java.nio.file.Path;
 import java.time.Clock;
 
-/** What the pages use: the metadata database, the server's clock, sign-in and sessions. */
-record Ui(Database db, Clock clock, SignIn signIn, Sessions sessions) {}
+/**
+ * What the pages use: the metadata database, the server's clock, sign-in and sessions, and the
+ * server's {@link WebUi.Files}.
+ */
+record Ui(Database db, Clock clock, SignIn signIn, Sessions sessions, WebUi.Files files) {
+  Ui(Database db, Clock clock, SignIn signIn, Sessions sessions) {
+    this(db, clock, signIn, sessions, WebUi.Files.NONE);
+  }
+
+  Path dagsFolder() {
+    return files.dagsFolder();
+  }
+
+  Path logsFolder() {
+    return files.logsFolder();
+  }
+
+  FernetKeys fernetKeys() {
+    return files.fernetKeys();
+  }
+}

@@ -7,8 +7,10 @@ import io.javalin.http.staticfiles.Location;
 import io.updraft.UpdraftException;
 import io.updraft.api.ApiException;
 import io.updraft.api.ApiServer;
+import io.updraft.connections.FernetKeys;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +23,30 @@ import java.util.Map;
  * small gets a 403 page, a POST without this session's CSRF token is refused.
  */
 public final class WebUi implements ApiServer.Mount {
+
+  /**
+   * What the pages read besides the database: the DAGs folder (a DAG's source), the logs folder (a
+   * try's log) and the keys that decrypt variables and connections; a null folder: not shown.
+   */
+  public record Files(Path dagsFolder, Path logsFolder, FernetKeys fernetKeys) {
+    public static final Files NONE = new Files(null, null, FernetKeys.none());
+
+    public Files {
+      fernetKeys = fernetKeys == null ? FernetKeys.none() : fernetKeys;
+    }
+  }
+
+  private final Files files;
+
+  /** A UI without DAG sources, logs or keys. */
+  public WebUi() {
+    this(Files.NONE);
+  }
+
+  public WebUi(Files files) {
+    this.files = files;
+  }
+
   /** Every page answers with these: no framing, no sniffing, scripts only from this server. */
   private static final Map<String, String> SECURITY_HEADERS =
       Map.of(
@@ -39,7 +65,7 @@ public final class WebUi implements ApiServer.Mount {
   public void mount(JavalinConfig config, ApiServer.Services services) {
     Sessions sessions = new Sessions(services.tokens());
     Templates templates = new Templates();
-    Ui ui = new Ui(services.db(), services.clock(), services.signIn(), sessions);
+    Ui ui = new Ui(services.db(), services.clock(), services.signIn(), sessions, files);
     config.staticFiles.enableWebjars();
     config.staticFiles.add(
         sf -> {
@@ -58,6 +84,10 @@ public final class WebUi implements ApiServer.Mount {
     List<Page> all = new ArrayList<>();
     all.addAll(SignInPages.pages(ui));
     all.addAll(DagListPage.pages(ui));
+    all.addAll(GraphPage.pages(ui));
+    all.addAll(SourcePage.pages(ui));
+    all.addAll(RunPages.pages(ui));
+    all.addAll(TaskInstancePages.pages(ui));
     return List.copyOf(all);
   }
 

@@ -1,4 +1,4 @@
-package io.updraft.cli;
+package io.updraft.logs;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,10 +15,10 @@ import java.nio.file.StandardOpenOption;
  * <p>When the output is closed under it (a pipe whose reader, e.g. {@code head}, has exited), it
  * throws {@link OutputClosed} at the first write that fails, and the command stops quietly.
  */
-final class LogPrinter {
+public final class LogPrinter {
 
   /** The output went away: nothing more can be printed, and nobody is reading an error either. */
-  static final class OutputClosed extends Exception {
+  public static final class OutputClosed extends Exception {
     OutputClosed(IOException cause) {
       super(cause);
     }
@@ -28,16 +28,16 @@ final class LogPrinter {
 
   private final WritableByteChannel out;
 
-  LogPrinter(WritableByteChannel out) {
+  public LogPrinter(WritableByteChannel out) {
     this.out = out;
   }
 
-  static FileChannel open(Path log) throws IOException {
+  public static FileChannel open(Path log) throws IOException {
     return FileChannel.open(log, StandardOpenOption.READ);
   }
 
   /** Copies the bytes from {@code from} to the file's current end; returns where it stopped. */
-  long copy(FileChannel in, long from) throws IOException, OutputClosed {
+  public long copy(FileChannel in, long from) throws IOException, OutputClosed {
     long end = in.size();
     long pos = from;
     while (pos < end) {
@@ -59,7 +59,7 @@ final class LogPrinter {
    * Where the last {@code lines} lines of the file start: after the {@code lines}-th line feed from
    * the end, not counting the one that ends the last line. Reads backwards in blocks.
    */
-  static long tailStart(FileChannel in, int lines) throws IOException {
+  public static long tailStart(FileChannel in, int lines) throws IOException {
     long size = in.size();
     if (lines == 0) {
       return size;

@@ -1,4 +1,4 @@
-package io.updraft.cli;
+package io.updraft.logs;
 
 import io.updraft.UpdraftException;
 import java.io.IOException;
@@ -13,10 +13,10 @@ import java.time.Duration;
  * A try that has not started yet (a queued task) is waited for; a try that runs but whose log does
  * not show up within {@link #LOG_APPEARS_WITHIN} runs elsewhere (another machine's logs folder).
  */
-final class LogFollower {
+public final class LogFollower {
 
   /** Where the followed try is, as the database says. */
-  enum TryState {
+  public enum TryState {
     /** Not started yet: its task instance is waiting to run it. */
     WAITING,
     /** Running: its log may still grow. */
@@ -27,11 +27,11 @@ final class LogFollower {
 
   /** Reads the followed try's state from the database. */
   @FunctionalInterface
-  interface Watch {
+  public interface Watch {
     TryState state();
   }
 
-  static final Duration LOG_APPEARS_WITHIN = Duration.ofSeconds(30);
+  public static final Duration LOG_APPEARS_WITHIN = Duration.ofSeconds(30);
 
   /** How often the file is looked at while nothing new came; state reads are rarer. */
   private static final long POLL_MS = 100;
@@ -46,7 +46,7 @@ final class LogFollower {
   /**
    * @param what the try, for messages: {@code try 2 of extract in RUN}
    */
-  LogFollower(LogPrinter printer, Path log, Watch watch, String what) {
+  public LogFollower(LogPrinter printer, Path log, Watch watch, String what) {
     this.printer = printer;
     this.log = log;
     this.watch = watch;
@@ -59,7 +59,7 @@ final class LogFollower {
    * @param tail how many last lines of what is there already to print; null: all of it
    * @param waiting told once when the try has not started yet (a line for stderr)
    */
-  void follow(Integer tail, java.util.function.Consumer<String> waiting)
+  public void follow(Integer tail, java.util.function.Consumer<String> waiting)
       throws IOException, LogPrinter.OutputClosed, InterruptedException {
     TryState state = watch.state();
     if (state == TryState.WAITING) {
