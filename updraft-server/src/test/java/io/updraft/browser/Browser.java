@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -109,6 +110,19 @@ public final class Browser {
           new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile()).build();
       ChromeDriver driver = new ChromeDriver(service, options);
       driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+      // the window's size includes what the browser draws around the page: make the page 1280×800
+      @SuppressWarnings("unchecked")
+      java.util.List<Number> inner =
+          (java.util.List<Number>)
+              driver.executeScript("return [window.innerWidth, window.innerHeight];");
+      Dimension outer = driver.manage().window().getSize();
+      driver
+          .manage()
+          .window()
+          .setSize(
+              new Dimension(
+                  outer.width + WIDTH - inner.get(0).intValue(),
+                  outer.height + HEIGHT - inner.get(1).intValue()));
       return driver;
     }
   }
