@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       DagsRunCommands.Pause.class,
       DagsRunCommands.Unpause.class,
       DagsRunCommands.ListRuns.class,
+      DagsDeleteRunCommand.class,
       DagsTestCommand.class,
       DagsBackfillCommand.class,
       DagsImportErrorsCommand.class

@@ -10,6 +10,7 @@ import io.updraft.scheduler.DagVersions;
 import io.updraft.scheduler.ManualRuns;
 import io.updraft.scheduler.SchedulerContext;
 import io.updraft.scheduler.SchedulerLoop;
+import io.updraft.scheduler.TaskOrder;
 import io.updraft.scheduler.Wakeup;
 import io.updraft.serde.DagSerializer;
 import io.updraft.state.DagRunState;

@@ -2,10 +2,8 @@ package io.updraft.cli;
 
 import io.updraft.UpdraftException;
 import io.updraft.scheduler.ClearTasks;
-import io.updraft.scheduler.DagVersions;
-import io.updraft.store.ChangeSignals;
+import io.updraft.scheduler.DagActions;
 import io.updraft.store.Database;
-import io.updraft.store.SerializedDagRepository;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -90,12 +88,12 @@ final class TasksClearCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     ClearTasks.Report report;
+    String who = System.getProperty("user.name");
     try (Database db = Commands.openMigrated(spec)) {
       DagsRunCommands.requireKnown(db, dagId);
       if (runId != null) {
         DagsRunCommands.requireRun(db, dagId, runId);
       }
-      DagVersions versions = new DagVersions(new SerializedDagRepository(db));
       ClearTasks.Selection selection =
           new ClearTasks.Selection(
               tasks,
@@ -106,7 +104,8 @@ final class TasksClearCommand implements Callable<Integer> {
               onlyFailed);
       Terminal asking = yes || !selection.everyRun() ? null : terminal.get();
       if (asking != null) {
-        List<ClearTasks.Instance> planned = ClearTasks.preview(db, versions, dagId, selection);
+        List<ClearTasks.Instance> planned =
+            DagActions.clear(db, dagId, selection, true, who, Instant.now()).instances();
         if (!planned.isEmpty()) {
           print(out, planned, "state");
           out.flush();
@@ -122,8 +121,7 @@ final class TasksClearCommand implements Callable<Integer> {
           }
         }
       }
-      report = ClearTasks.clear(db, versions, dagId, selection, Instant.now());
-      ChangeSignals.announce(db);
+      report = DagActions.clear(db, dagId, selection, false, who, Instant.now());
     }
     if (output.format == OutputFormat.json) {
       Map<String, Object> json = new LinkedHashMap<>();

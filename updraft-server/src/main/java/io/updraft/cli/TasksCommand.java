@@ -7,6 +7,7 @@ import io.updraft.logs.LogFollower;
 import io.updraft.logs.LogPrinter;
 import io.updraft.logs.TryStates;
 import io.updraft.scheduler.DagVersions;
+import io.updraft.scheduler.TaskOrder;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Parameters;
       TasksCommand.States.class,
       TasksCommand.Logs.class,
       TasksClearCommand.class,
+      TasksSetStateCommand.class,
       TasksTestCommand.class
     })
 final class TasksCommand implements Runnable {

@@ -11,9 +11,7 @@ import io.updraft.store.StateChange;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,21 +31,46 @@ public final class ClearTasks {
    * Which task instances of a DAG to clear.
    *
    * @param taskRegex which tasks (Java regex, matched anywhere in the task_id, as Airflow's {@code
-   *     -t}); null: all
-   * @param downstream also clear everything downstream of the matched tasks
+   *     -t}); null: all (unless {@code taskIds} names them)
+   * @param taskIds exactly these tasks (the API's {@code task_ids}); null: all (unless {@code
+   *     taskRegex} names them); both given: the tasks that match either
+   * @param upstream also clear everything upstream of the chosen tasks
+   * @param downstream also clear everything downstream of the chosen tasks
    * @param from earliest logical date, inclusive; null: no bound
    * @param to latest logical date, inclusive; null: no bound
    * @param runId only this run; null: every run in the range
    * @param onlyFailed only instances that failed or are upstream_failed (Airflow's {@code
    *     --only-failed}; it applies to the downstream ones too)
+   * @param onlyRunning only instances that are running (Airflow's {@code only_running})
+   * @param resetRuns queue the finished runs of cleared instances again (Airflow's {@code
+   *     reset_dag_runs}, true unless said otherwise); false leaves the runs as they are
    */
   public record Selection(
       String taskRegex,
+      Set<String> taskIds,
+      boolean upstream,
       boolean downstream,
       Instant from,
       Instant to,
       String runId,
-      boolean onlyFailed) {
+      boolean onlyFailed,
+      boolean onlyRunning,
+      boolean resetRuns) {
+    public Selection {
+      taskIds = taskIds == null ? null : Set.copyOf(taskIds);
+    }
+
+    /** By regex, downstream, range, run and only-failed: what {@code tasks clear} chooses by. */
+    public Selection(
+        String taskRegex,
+        boolean downstream,
+        Instant from,
+        Instant to,
+        String runId,
+        boolean onlyFailed) {
+      this(taskRegex, null, false, downstream, from, to, runId, onlyFailed, false, true);
+    }
+
     /** Every run of the DAG: no run_id and no date bound. */
     public boolean everyRun() {
       return runId == null && from == null && to == null;
@@ -129,6 +152,7 @@ public final class ClearTasks {
               }
             }
             if (!changed.isEmpty()
+                && selection.resetRuns()
                 && run.state().isFinished()
                 && runs.setState(run.id(), run.state(), DagRunState.QUEUED, now)) {
               clearedRuns++;
@@ -156,36 +180,36 @@ public final class ClearTasks {
   /** The run's instances the selection clears; instances that never ran are left alone. */
   private static List<TaskInstanceRow> chosenInstances(
       Dag dag, TaskInstanceRepository tis, DagRunRow run, Selection selection) {
-    Pattern pattern = selection.taskRegex() == null ? null : Pattern.compile(selection.taskRegex());
-    Set<String> chosen = chosen(dag, pattern, selection.downstream());
+    Set<String> chosen = chosen(dag, selection);
     List<TaskInstanceRow> found = new ArrayList<>();
     for (TaskInstanceRow ti : tis.listForRun(run.dagId(), run.runId())) {
       if (chosen.contains(ti.taskId())
           && ti.state() != TaskInstanceState.NONE
-          && (!selection.onlyFailed() || FAILED_STATES.contains(ti.state()))) {
+          && (!selection.onlyFailed() || FAILED_STATES.contains(ti.state()))
+          && (!selection.onlyRunning() || ti.state() == TaskInstanceState.RUNNING)) {
         found.add(ti);
       }
     }
     return found;
   }
 
-  private static Set<String> chosen(Dag dag, Pattern pattern, boolean downstream) {
-    Set<String> chosen = new HashSet<>();
+  private static Set<String> chosen(Dag dag, Selection selection) {
+    Pattern pattern = selection.taskRegex() == null ? null : Pattern.compile(selection.taskRegex());
+    boolean all = pattern == null && selection.taskIds() == null;
+    Set<String> named = new HashSet<>();
     for (Task t : dag.tasks()) {
-      if (pattern == null || pattern.matcher(t.taskId()).find()) {
-        chosen.add(t.taskId());
+      if (all
+          || (pattern != null && pattern.matcher(t.taskId()).find())
+          || (selection.taskIds() != null && selection.taskIds().contains(t.taskId()))) {
+        named.add(t.taskId());
       }
     }
-    if (downstream) {
-      Deque<String> todo = new ArrayDeque<>(chosen);
-      while (!todo.isEmpty()) {
-        String id = todo.pop();
-        for (Task t : dag.tasks()) {
-          if (t.upstream().contains(id) && chosen.add(t.taskId())) {
-            todo.push(t.taskId());
-          }
-        }
-      }
+    Set<String> chosen = new HashSet<>(named);
+    if (selection.upstream()) {
+      chosen.addAll(Relatives.upstream(dag, named));
+    }
+    if (selection.downstream()) {
+      chosen.addAll(Relatives.downstream(dag, named));
     }
     return chosen;
   }

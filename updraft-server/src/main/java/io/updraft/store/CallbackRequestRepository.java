@@ -234,6 +234,20 @@ public final class CallbackRequestRepository {
         this::row);
   }
 
+  /**
+   * Deletes the callbacks of a run being deleted, whatever their state; returns how many. One a
+   * runner holds now still runs once, then finds its row gone.
+   */
+  public int deleteForRun(String dagId, String runId) {
+    return jdbc.update(
+        "deleting the callbacks of run " + runId,
+        "DELETE FROM callback_request WHERE dag_id = ? AND run_id = ?",
+        ps -> {
+          ps.setString(1, dagId);
+          ps.setString(2, runId);
+        });
+  }
+
   /** How many callbacks are still to run (pending or running). */
   public int countOpen() {
     return jdbc.queryOne("counting open callbacks", COUNT_OPEN, ps -> {}, rs -> rs.getInt(1))

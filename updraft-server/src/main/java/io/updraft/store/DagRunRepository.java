@@ -488,6 +488,21 @@ public final class DagRunRepository {
         this::row);
   }
 
+  /**
+   * Deletes a run; its task instances, their tries ({@code task_instance_history}), XComs and
+   * reschedules go with it (foreign keys {@code ON DELETE CASCADE}). The run's triggers, callbacks
+   * and deadline are the caller's to delete first ({@code DagActions.deleteRun}).
+   *
+   * @return false when there was no such run
+   */
+  public boolean delete(long id) {
+    return jdbc.update(
+            "deleting DAG run id=" + id,
+            "DELETE FROM dag_run WHERE id = ?",
+            ps -> ps.setLong(1, id))
+        > 0;
+  }
+
   static String describe(String dagId, String runId) {
     return "dag_id=" + dagId + " run_id=" + runId;
   }

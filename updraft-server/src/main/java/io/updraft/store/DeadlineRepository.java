@@ -109,6 +109,17 @@ public final class DeadlineRepository {
   }
 
   /** The state of a run's deadline (pending, fired, met), or null when it has none. */
+  /** Deletes the deadline of a run being deleted; returns how many rows (0 or 1). */
+  public int deleteForRun(String dagId, String runId) {
+    return jdbc.update(
+        "deleting the deadline of run " + runId,
+        "DELETE FROM deadline WHERE dag_id = ? AND run_id = ?",
+        ps -> {
+          ps.setString(1, dagId);
+          ps.setString(2, runId);
+        });
+  }
+
   public String state(String dagId, String runId) {
     return jdbc.queryOne(
             "reading the deadline of run " + runId,

@@ -56,6 +56,25 @@ public final class SerializedDagRepository {
       ORDER BY version_number
       """;
 
+  /** Each DAG's newest version: the row with its highest version number. */
+  private static final String NEWEST =
+      """
+      SELECT s.dag_id, s.dag_hash, s.data, s.fileloc, s.created_at, s.version_number
+      FROM serialized_dag s
+      JOIN (SELECT dag_id, MAX(version_number) AS v FROM serialized_dag GROUP BY dag_id) m
+        ON m.dag_id = s.dag_id AND m.v = s.version_number
+      """;
+
+  private static final String NEWEST_HASHES =
+      """
+      SELECT s.dag_id, s.dag_hash
+      FROM serialized_dag s
+      JOIN (SELECT dag_id, MAX(version_number) AS v FROM serialized_dag GROUP BY dag_id) m
+        ON m.dag_id = s.dag_id AND m.v = s.version_number
+      """;
+
+  private static final int IDS_PER_STATEMENT = 500;
+
   private final Jdbc jdbc;
   private final Dialect dialect;
   private final String upsert;
@@ -149,6 +168,41 @@ public final class SerializedDagRepository {
         VERSIONS,
         ps -> ps.setString(1, dagId),
         rs -> out.put(rs.getInt("version_number"), rs.getString("dag_hash")));
+    return out;
+  }
+
+  /** Every DAG's newest version's hash, by dag_id, in one statement and without the JSON. */
+  public java.util.Map<String, String> latestHashes() {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    jdbc.query(
+        "reading the newest version of every DAG",
+        NEWEST_HASHES,
+        ps -> {},
+        rs -> out.put(rs.getString("dag_id"), rs.getString("dag_hash")));
+    return out;
+  }
+
+  /** The newest version of each of these DAGs (those that have one), in one statement per 500. */
+  public List<StoredDag> latestOf(java.util.Collection<String> dagIds) {
+    List<String> ids = List.copyOf(dagIds);
+    List<StoredDag> out = new java.util.ArrayList<>();
+    for (int from = 0; from < ids.size(); from += IDS_PER_STATEMENT) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_STATEMENT));
+      out.addAll(
+          jdbc.query(
+              "reading the newest version of " + chunk.size() + " DAGs",
+              NEWEST
+                  + " WHERE s.dag_id IN ("
+                  + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"))
+                  + ")",
+              ps -> {
+                int i = 1;
+                for (String id : chunk) {
+                  ps.setString(i++, id);
+                }
+              },
+              this::row));
+    }
     return out;
   }
 

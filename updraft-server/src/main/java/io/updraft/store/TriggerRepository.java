@@ -216,6 +216,23 @@ public final class TriggerRepository {
     return deleted;
   }
 
+  /**
+   * Deletes the triggers of a run's task instances, before the run is deleted; returns how many.
+   */
+  public int deleteForRun(String dagId, String runId) {
+    return jdbc.update(
+        "deleting the triggers of " + DagRunRepository.describe(dagId, runId),
+        """
+        DELETE FROM deferred_trigger
+        WHERE id IN (SELECT trigger_id FROM task_instance
+                     WHERE dag_id = ? AND run_id = ? AND trigger_id IS NOT NULL)
+        """,
+        ps -> {
+          ps.setString(1, dagId);
+          ps.setString(2, runId);
+        });
+  }
+
   private TriggerRow row(ResultSet rs) throws SQLException {
     long holder = rs.getLong("triggerer_id");
     Long holderOrNull = rs.wasNull() ? null : holder;

@@ -8,9 +8,13 @@ import io.updraft.UpdraftException;
 import io.updraft.api.ApiException;
 import io.updraft.api.ApiServer;
 import io.updraft.connections.FernetKeys;
+import io.updraft.scheduler.DagActions;
+import io.updraft.scheduler.DagVersions;
+import io.updraft.store.SerializedDagRepository;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,14 +41,32 @@ public final class WebUi implements ApiServer.Mount {
   }
 
   private final Files files;
+  private final Duration poll;
+  private LiveFeed feed;
 
   /** A UI without DAG sources, logs or keys. */
   public WebUi() {
     this(Files.NONE);
   }
 
+  /** The UI with its live feed reading changes every half second at most (SPEC §4). */
   public WebUi(Files files) {
+    this(files, Duration.ofMillis(500));
+  }
+
+  /** A test's UI: {@code poll} long, the feed reads only when woken ({@link LiveFeed#wake}). */
+  WebUi(Duration poll) {
+    this(Files.NONE, poll);
+  }
+
+  WebUi(Files files, Duration poll) {
     this.files = files;
+    this.poll = poll;
+  }
+
+  /** The live feed, once mounted. */
+  LiveFeed feed() {
+    return feed;
   }
 
   /** Every page answers with these: no framing, no sniffing, scripts only from this server. */
@@ -65,7 +87,19 @@ public final class WebUi implements ApiServer.Mount {
   public void mount(JavalinConfig config, ApiServer.Services services) {
     Sessions sessions = new Sessions(services.tokens());
     Templates templates = new Templates();
-    Ui ui = new Ui(services.db(), services.clock(), services.signIn(), sessions, files);
+    feed = new LiveFeed(services.db(), services.clock(), poll);
+    Ui ui =
+        new Ui(
+            services.db(),
+            services.clock(),
+            services.signIn(),
+            sessions,
+            new DagVersions(new SerializedDagRepository(services.db())),
+            new DagTags(services.db()),
+            files);
+    config.events.serverStopping(feed::close);
+    config.routes.addHttpHandler(
+        HandlerType.GET, LiveEvents.PATH, ctx -> LiveEvents.open(ctx, sessions, feed));
     config.staticFiles.enableWebjars();
     config.staticFiles.add(
         sf -> {
@@ -84,11 +118,18 @@ public final class WebUi implements ApiServer.Mount {
     List<Page> all = new ArrayList<>();
     all.addAll(SignInPages.pages(ui));
     all.addAll(DagListPage.pages(ui));
+    all.addAll(GridPage.pages(ui));
+    all.addAll(TriggerPage.pages(ui));
+    all.addAll(RunActionPages.pages(ui));
     all.addAll(GraphPage.pages(ui));
     all.addAll(SourcePage.pages(ui));
     all.addAll(RunPages.pages(ui));
     all.addAll(TaskInstancePages.pages(ui));
     return List.copyOf(all);
+  }
+
+  static void securityHeaders(Context ctx) {
+    SECURITY_HEADERS.forEach(ctx::header);
   }
 
   private static void serve(Page p, Sessions sessions, Templates templates, Context ctx)
@@ -117,6 +158,10 @@ public final class WebUi implements ApiServer.Mount {
       view = p.action().handle(ctx, session);
     } catch (ApiException e) {
       view = error(e.status(), e.getMessage());
+    } catch (DagActions.NotFoundException e) {
+      view = error(404, e.getMessage());
+    } catch (DagActions.ConflictException e) {
+      view = error(409, e.getMessage());
     } catch (UpdraftException e) {
       view = error(400, e.getMessage());
     }

@@ -260,6 +260,8 @@ class CliTest {
           {"dags", "list", "--help"},
           {"dags", "test", "--help"},
           {"tasks", "clear", "--help"},
+          {"tasks", "set-state", "--help"},
+          {"dags", "delete-run", "--help"},
           {"pools", "set", "--help"},
           {"standalone", "--help"},
         }) {

@@ -34,6 +34,8 @@ class MissingHomeTest {
           {"dags", "trigger", "d"},
           {"dags", "unpause", "d"},
           {"tasks", "clear", "d", "--yes"},
+          {"tasks", "set-state", "d", "r", "a", "success"},
+          {"dags", "delete-run", "d", "r"},
         }) {
       CliRun r = CliRun.in(home, dags, args);
       String what = String.join(" ", args);

@@ -518,4 +518,83 @@ class RunCommandsTest {
       TasksClearCommand.terminal = before;
     }
   }
+
+  private java.util.List<io.updraft.store.LogRow> audit() {
+    try (Database db = Database.open(DatabaseConfig.defaultUrl(home))) {
+      return new io.updraft.store.LogRepository(db).recent(10);
+    }
+  }
+
+  @Test
+  void tasksSetStateMarksThroughTheSharedCodeAndIsAudited() throws Exception {
+    assertThat(run("dags", "trigger", "orders", "--run-id", "a").exitCode()).isZero();
+    finish("a", "extract", io.updraft.state.TaskInstanceState.FAILED);
+    finish("a", "load", io.updraft.state.TaskInstanceState.UPSTREAM_FAILED);
+
+    CliRun dry = run("tasks", "set-state", "orders", "a", "extract", "success", "--dry-run");
+    assertThat(dry.exitCode()).as(dry.err()).isZero();
+    assertThat(dry.out().lines())
+        .containsExactly(
+            "dag_id  run_id  task_id  previous_state",
+            "orders  a       extract  failed",
+            "would set 1 task instance(s) of orders a to success");
+    assertThat(states("a")).containsEntry("extract", "failed");
+
+    CliRun set = run("tasks", "set-state", "orders", "a", "extract", "success", "-o", "json");
+    assertThat(set.exitCode()).as(set.err()).isZero();
+    JsonNode json = JSON.readTree(set.out());
+    assertThat(json.get("total_entries").asInt()).isEqualTo(1);
+    assertThat(json.get("task_instances").get(0).get("previous_state").asText())
+        .isEqualTo("failed");
+    // marked success: the upstream_failed one downstream is cleared to run again
+    assertThat(states("a")).containsEntry("extract", "success").containsEntry("load", "none");
+    io.updraft.store.LogRow audit = audit().get(0);
+    assertThat(audit.event()).isEqualTo("mark_success");
+    assertThat(audit.owner()).isEqualTo(System.getProperty("user.name"));
+    assertThat(audit.taskId()).isEqualTo("extract");
+
+    CliRun up = run("tasks", "set-state", "orders", "a", "load", "failed", "--upstream");
+    assertThat(up.exitCode()).as(up.err()).isZero();
+    assertThat(states("a")).containsEntry("extract", "failed").containsEntry("load", "failed");
+
+    for (String[] bad :
+        new String[][] {
+          {"tasks", "set-state", "orders", "a", "extract", "running"},
+          {"tasks", "set-state", "orders", "nope", "extract", "success"},
+          {"tasks", "set-state", "orders", "a", "nope", "success"},
+          {"tasks", "set-state", "orders", "a", "extract", "success", "--map-index", "2"},
+          {"tasks", "set-state", "nosuch", "a", "extract", "success"},
+        }) {
+      CliRun r = run(bad);
+      assertThat(r.exitCode()).as(String.join(" ", bad)).isEqualTo(2);
+      assertThat(r.err()).as(String.join(" ", bad)).hasLineCount(1);
+    }
+    assertThat(run("tasks", "set-state", "orders", "a", "extract", "running").err())
+        .contains("success, failed, skipped");
+  }
+
+  @Test
+  void dagsDeleteRunDeletesTheRunAndItsTaskInstances() throws Exception {
+    assertThat(run("dags", "trigger", "orders", "--run-id", "a").exitCode()).isZero();
+    assertThat(run("dags", "trigger", "orders", "--run-id", "b").exitCode()).isZero();
+    finish("a", "extract", io.updraft.state.TaskInstanceState.SUCCESS);
+
+    CliRun delete = run("dags", "delete-run", "orders", "a");
+    assertThat(delete.exitCode()).as(delete.err()).isZero();
+    assertThat(delete.out()).isEqualTo("deleted run a of orders" + System.lineSeparator());
+    try (Database db = Database.open(DatabaseConfig.defaultUrl(home))) {
+      assertThat(new io.updraft.store.DagRunRepository(db).get("orders", "a")).isEmpty();
+      assertThat(new io.updraft.store.TaskInstanceRepository(db).listForRun("orders", "a"))
+          .isEmpty();
+      assertThat(new io.updraft.store.DagRunRepository(db).get("orders", "b")).isPresent();
+    }
+    io.updraft.store.LogRow audit = audit().get(0);
+    assertThat(audit.event()).isEqualTo("delete_dag_run");
+    assertThat(audit.runId()).isEqualTo("a");
+    assertThat(audit.owner()).isEqualTo(System.getProperty("user.name"));
+
+    CliRun again = run("dags", "delete-run", "orders", "a");
+    assertThat(again.exitCode()).isEqualTo(2);
+    assertThat(again.err()).hasLineCount(1).contains("no run 'a'");
+  }
 }

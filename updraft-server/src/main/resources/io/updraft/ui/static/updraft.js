@@ -5,3 +5,56 @@ document.addEventListener("htmx:configRequest", function (e) {
     e.detail.headers["X-CSRF-Token"] = meta.content;
   }
 });
+
+// The live feed: one Server-Sent Events stream per page (/ui/events, for the DAGs the page shows),
+// whose "states" events update every element showing a task instance's (data-ti) or a run's
+// (data-run) state inside a data-dag container: class "state <state>", and the text too where the
+// element has data-state-text.
+(function () {
+  var STATES = ["none", "scheduled", "queued", "running", "success", "restarting", "failed",
+    "up_for_retry", "up_for_reschedule", "upstream_failed", "skipped", "removed", "deferred"];
+
+  function setState(el, state) {
+    STATES.forEach(function (s) { el.classList.remove(s); });
+    el.classList.add(state);
+    if (el.hasAttribute("data-state-text")) {
+      el.textContent = state;
+    }
+  }
+
+  function each(dag, attr, value, fn) {
+    var d = '[data-dag="' + CSS.escape(dag) + '"]';
+    var v = '[' + attr + '="' + CSS.escape(value) + '"]';
+    document.querySelectorAll(d + " " + v + ", " + d + v).forEach(fn);
+  }
+
+  function apply(msg) {
+    (msg.tis || []).forEach(function (c) {
+      each(c.dag, "data-ti", c.ti, function (el) { setState(el, c.state); });
+    });
+    (msg.runs || []).forEach(function (c) {
+      each(c.dag, "data-run", c.run, function (el) { setState(el, c.state); });
+    });
+  }
+
+  function start() {
+    var dags = {};
+    document.querySelectorAll("[data-dag]").forEach(function (el) {
+      dags[el.getAttribute("data-dag")] = true;
+    });
+    var ids = Object.keys(dags);
+    if (ids.length === 0 || !window.EventSource) {
+      return;
+    }
+    var url = "/ui/events?" + ids.map(function (d) {
+      return "dag_id=" + encodeURIComponent(d);
+    }).join("&");
+    var source = new EventSource(url);
+    source.addEventListener("states", function (e) {
+      apply(JSON.parse(e.data));
+    });
+    window.addEventListener("pagehide", function () { source.close(); });
+  }
+
+  document.addEventListener("DOMContentLoaded", start);
+})();
