@@ -51,10 +51,16 @@ abstract class BrowserTest {
   void signIn(String user, String password) {
     open("/login");
     driver.manage().deleteAllCookies();
+    open("/login");
     find("input[name=username]").sendKeys(user);
     find("input[name=password]").sendKeys(password);
     find("form button[type=submit]").click();
-    waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/dags"));
+    try {
+      waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/dags"));
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError(
+          "signing in as " + user + " failed: " + find("main, body").getText(), e);
+    }
   }
 
   void signInAsAdmin() {

@@ -8,6 +8,8 @@ import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -83,7 +85,12 @@ class RunLifecycleBrowserTest extends BrowserTest {
   @Test
   @Order(4)
   void aClearedTaskRunsAgainLive() {
-    open("/dags/" + DEMO + "/grid?run_id=" + runId + "&task_id=load");
+    open(
+        "/dags/"
+            + DEMO
+            + "/grid?run_id="
+            + URLEncoder.encode(runId, StandardCharsets.UTF_8)
+            + "&task_id=load");
     find("#ti-actions form.clear button[type=submit]").click();
     // a confirmation lists what will be cleared
     WebElement confirm = find("#clear-confirm");
