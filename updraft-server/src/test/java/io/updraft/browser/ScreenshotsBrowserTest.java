@@ -6,6 +6,8 @@ import io.updraft.scheduler.DagActions;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
-import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 
@@ -33,14 +35,22 @@ class ScreenshotsBrowserTest extends BrowserTest {
     String run = "/dags/" + DEMO + "/runs/" + runId;
     shoot("/dags", out.resolve("dag-list.png"));
     shoot("/dags/" + DEMO + "/grid", out.resolve("grid.png"));
-    shoot("/dags/orders_daily/graph", out.resolve("graph.png"));
+    shoot(
+        "/dags/" + DEMO + "/graph?run_id=" + URLEncoder.encode(runId, StandardCharsets.UTF_8),
+        out.resolve("graph.png"));
     shoot(run, out.resolve("run-details.png"));
-    shoot(run + "/tasks/extract", out.resolve("task-instance-log.png"));
-    driver.findElement(By.id("log-text")); // the TI page has its log
+    open(run + "/tasks/extract");
+    // the log, scrolled to
+    ((JavascriptExecutor) driver)
+        .executeScript("document.getElementById('log-text').scrollIntoView(false);");
+    shoot(null, out.resolve("task-instance-log.png"));
   }
 
+  /** Opens the path (null: stays on the page) and shoots what the window shows. */
   private void shoot(String path, Path file) throws Exception {
-    open(path);
+    if (path != null) {
+      open(path);
+    }
     Thread.sleep(500); // the live feed's first update, fonts
     Screenshots.write(((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES), file);
     System.out.println("Screenshot: " + file + " (" + Files.size(file) / 1024 + " KB)");
