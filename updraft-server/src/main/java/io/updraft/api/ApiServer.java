@@ -3,7 +3,9 @@ package io.updraft.api;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.updraft.connections.FernetKeys;
 import io.updraft.store.Database;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +26,30 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
-  /** What the server runs with. */
-  public record Settings(String host, int port, Duration healthThreshold) {}
+  /**
+   * What the server runs with.
+   *
+   * @param fernetKeys the keys that decrypt connection passwords and variables (as the CLI's)
+   * @param dagsFolder where DAG files are, for {@code dagSources}; null: source is not served
+   * @param logsRoot where the tries' log files are ({@code $UPDRAFT_HOME/logs}), for {@code
+   *     .../logs/{try_number}}; null: logs are not served
+   */
+  public record Settings(
+      String host,
+      int port,
+      Duration healthThreshold,
+      FernetKeys fernetKeys,
+      Path dagsFolder,
+      Path logsRoot) {
+    public Settings {
+      fernetKeys = fernetKeys == null ? FernetKeys.none() : fernetKeys;
+    }
+
+    /** Without Fernet keys, a DAGs folder or a logs folder: for servers that need none. */
+    public Settings(String host, int port, Duration healthThreshold) {
+      this(host, port, healthThreshold, FernetKeys.none(), null, null);
+    }
+  }
 
   /** What a {@link Mount} may use: the database, sign-in and the server's clock. */
   public record Services(Database db, Tokens tokens, SignIn signIn, Clock clock) {}
@@ -59,7 +83,7 @@ public final class ApiServer implements AutoCloseable {
   public static ApiServer start(Database db, Settings settings, Clock clock, List<Mount> mounts) {
     Tokens tokens = Tokens.of(db, clock);
     Services services = new Services(db, tokens, new SignIn(db, tokens, clock), clock);
-    List<Route> routes = routes(db, tokens, clock, settings.healthThreshold());
+    List<Route> routes = routes(db, tokens, clock, settings);
     Map<String, Object> openApi = OpenApiDocument.of(routes, MonitorRoutes.version());
     String openApiJson = Json.write(openApi);
     Javalin app =
@@ -80,6 +104,7 @@ public final class ApiServer implements AutoCloseable {
               }
               config.routes.get(
                   "/openapi.json", ctx -> ctx.contentType("application/json").result(openApiJson));
+              ApiBrowser.register(config.routes);
               for (Mount m : mounts) {
                 m.mount(config, services);
               }
@@ -90,13 +115,25 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** Every endpoint but {@code /openapi.json}, which describes them. */
-  static List<Route> routes(Database db, Tokens tokens, Clock clock, Duration healthThreshold) {
+  static List<Route> routes(Database db, Tokens tokens, Clock clock, Settings settings) {
     List<Route> all = new ArrayList<>();
     all.addAll(AuthRoutes.routes(new SignIn(db, tokens, clock)));
-    all.addAll(MonitorRoutes.routes(db, clock, healthThreshold));
+    all.addAll(MonitorRoutes.routes(db, clock, settings.healthThreshold()));
     all.addAll(DagRoutes.routes(db, clock));
     all.addAll(DagRunRoutes.routes(db, clock));
-    all.addAll(TaskInstanceRoutes.routes(db));
+    all.addAll(PoolRoutes.routes(db, clock));
+    all.addAll(VariableRoutes.routes(db, settings.fernetKeys(), clock));
+    all.addAll(ConnectionRoutes.routes(db, settings.fernetKeys(), clock));
+    all.addAll(ImportErrorRoutes.routes(db));
+    all.addAll(EventLogRoutes.routes(db));
+    all.addAll(UserRoutes.routes(db, clock));
+    all.addAll(DagSourceRoutes.routes(db, settings.dagsFolder()));
+    all.addAll(DagDetailsRoutes.routes(db));
+    all.addAll(ClearRoutes.routes(db, clock));
+    // before TaskInstanceRoutes: its .../{task_id}/{map_index} would match .../{task_id}/tries too
+    all.addAll(TaskLogRoutes.routes(db, tokens, settings.logsRoot()));
+    all.addAll(XComRoutes.routes(db));
+    all.addAll(TaskInstanceRoutes.routes(db, clock));
     return List.copyOf(all);
   }
 
@@ -117,6 +154,14 @@ public final class ApiServer implements AutoCloseable {
       }
     }
     Object response = r.action().handle(ctx, caller);
+    if (r.status() == 204) {
+      ctx.status(204); // Airflow's answer to a delete: no body
+      return;
+    }
+    if (response instanceof Route.Text text) {
+      ctx.status(r.status()).contentType(text.contentType()).result(text.body());
+      return;
+    }
     ctx.status(r.status()).contentType("application/json").result(Json.write(response));
   }
 

@@ -166,7 +166,7 @@ final class DagRoutes {
     }
   }
 
-  private static DagResponse response(Database db, DagRow d) {
+  static DagResponse response(Database db, DagRow d) {
     List<DagTag> tags = tags(db, d.dagId()).stream().map(t -> new DagTag(t, d.dagId())).toList();
     NextDagRun next = d.next();
     return new DagResponse(

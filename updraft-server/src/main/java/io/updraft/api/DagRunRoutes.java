@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.updraft.dag.RunIdRule;
 import io.updraft.scheduler.DagActions;
+import io.updraft.state.DagRunState;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
+import io.updraft.store.RunFilter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +25,9 @@ import java.util.Map;
  */
 final class DagRunRoutes {
   private static final ObjectMapper PLAIN = new ObjectMapper();
+
+  /** Airflow's "every DAG" / "every run" in a list path: {@code /dags/~/dagRuns}. */
+  static final String ALL = "~";
 
   private DagRunRoutes() {}
 
@@ -66,17 +72,54 @@ final class DagRunRoutes {
     }
   }
 
+  /**
+   * Airflow's {@code PATCH .../dagRuns/{dag_run_id}} body: the state to set. Runs have no notes
+   * yet, so a {@code note} is refused rather than dropped (decisions/0102).
+   */
+  public record PatchDagRunBody(String state, String note) {
+    public PatchDagRunBody {
+      if (note != null) {
+        throw ApiException.unprocessable(
+            "note: runs have no notes in Updraft yet; send only state");
+      }
+      if (state == null) {
+        throw ApiException.unprocessable("state: required (success, failed or queued)");
+      }
+      runState(state);
+    }
+
+    DagRunState runState() {
+      return runState(state);
+    }
+
+    private static DagRunState runState(String text) {
+      return DagRunState.fromId(text)
+          .filter(DagActions.RUN_MARKABLE::contains)
+          .orElseThrow(
+              () ->
+                  ApiException.unprocessable(
+                      "state: '" + text + "' is not one of success, failed, queued"));
+    }
+  }
+
   static List<Route> routes(Database db, Clock clock) {
     return List.of(
         Route.get(
                 "/api/v2/dags/{dag_id}/dagRuns",
                 Role.VIEWER,
-                "List a DAG's runs",
+                "List runs",
                 DagRunCollection.class,
                 (ctx, caller) -> list(db, ctx))
             .withQuery("limit", "integer", "at most this many (default 50, at most 100)")
             .withQuery("offset", "integer", "skip this many")
-            .withQuery("order_by", "string", "id (default), run_after, logical_date, ...; -: desc"),
+            .withQuery("order_by", "string", "id (default), run_after, logical_date, ...; -: desc")
+            .withQuery("state", "string", "only these states (repeat or comma-separate)")
+            .withQuery("logical_date_gte", "string", "logical date from (ISO-8601)")
+            .withQuery("logical_date_lte", "string", "logical date up to")
+            .withQuery("start_date_gte", "string", "started from")
+            .withQuery("start_date_lte", "string", "started up to")
+            .withQuery("run_after_gte", "string", "run_after from")
+            .withQuery("run_after_lte", "string", "run_after up to"),
         Route.post(
             "/api/v2/dags/{dag_id}/dagRuns",
             Role.USER,
@@ -109,21 +152,89 @@ final class DagRunRoutes {
             "Get a run",
             DagRunResponse.class,
             (ctx, caller) ->
-                response(require(db, ctx.pathParam("dag_id"), ctx.pathParam("dag_run_id")))));
+                response(require(db, ctx.pathParam("dag_id"), ctx.pathParam("dag_run_id")))),
+        Route.patch(
+            "/api/v2/dags/{dag_id}/dagRuns/{dag_run_id}",
+            Role.USER,
+            "Set a run's state",
+            PatchDagRunBody.class,
+            DagRunResponse.class,
+            (ctx, caller) -> {
+              PatchDagRunBody body = Bodies.read(ctx, PatchDagRunBody.class);
+              DagRunRow run = require(db, ctx.pathParam("dag_id"), ctx.pathParam("dag_run_id"));
+              if (!DagActions.markRun(
+                  db,
+                  run.dagId(),
+                  run.runId(),
+                  body.runState(),
+                  caller.username(),
+                  clock.instant())) {
+                throw gone(run.dagId(), run.runId());
+              }
+              return response(require(db, run.dagId(), run.runId()));
+            }),
+        Route.delete(
+            "/api/v2/dags/{dag_id}/dagRuns/{dag_run_id}",
+            Role.USER,
+            "Delete a run",
+            (ctx, caller) -> {
+              DagRunRow run = require(db, ctx.pathParam("dag_id"), ctx.pathParam("dag_run_id"));
+              if (!DagActions.deleteRun(
+                  db, run.dagId(), run.runId(), caller.username(), clock.instant())) {
+                throw gone(run.dagId(), run.runId());
+              }
+              return null;
+            }));
+  }
+
+  private static ApiException gone(String dagId, String runId) {
+    return ApiException.notFound("run '" + runId + "' of DAG '" + dagId + "' is gone");
   }
 
   private static DagRunCollection list(Database db, Context ctx) {
     String dagId = ctx.pathParam("dag_id");
     Paging paging = Paging.of(ctx, "id", List.copyOf(DagRunRepository.PAGE_ORDERS.keySet()));
-    DagRoutes.require(db, dagId);
+    RunFilter filter =
+        new RunFilter(
+            ALL.equals(dagId) ? null : dagId,
+            states(ctx),
+            Params.optionalInstant(ctx, "logical_date_gte"),
+            Params.optionalInstant(ctx, "logical_date_lte"),
+            Params.optionalInstant(ctx, "start_date_gte"),
+            Params.optionalInstant(ctx, "start_date_lte"),
+            Params.optionalInstant(ctx, "run_after_gte"),
+            Params.optionalInstant(ctx, "run_after_lte"));
+    if (!ALL.equals(dagId)) {
+      DagRoutes.require(db, dagId);
+    }
     DagRunRepository runs = new DagRunRepository(db);
     List<DagRunResponse> page =
         runs
-            .page(dagId, paging.orderBy(), paging.descending(), paging.limit(), paging.offset())
+            .page(filter, paging.orderBy(), paging.descending(), paging.limit(), paging.offset())
             .stream()
             .map(DagRunRoutes::response)
             .toList();
-    return new DagRunCollection(page, runs.count(dagId));
+    return new DagRunCollection(page, runs.count(filter));
+  }
+
+  private static List<DagRunState> states(Context ctx) {
+    List<DagRunState> states = new ArrayList<>();
+    for (String value : ctx.queryParams("state")) {
+      for (String one : value.split(",")) {
+        String s = one.trim();
+        if (!s.isEmpty()) {
+          states.add(
+              DagRunState.fromId(s)
+                  .orElseThrow(
+                      () ->
+                          ApiException.unprocessable(
+                              "state: '"
+                                  + s
+                                  + "' is not a run state (queued, running, success, failed)")));
+        }
+      }
+    }
+    return states;
   }
 
   static DagRunRow require(Database db, String dagId, String runId) {

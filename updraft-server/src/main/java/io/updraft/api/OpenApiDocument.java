@@ -1,5 +1,6 @@
 package io.updraft.api;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -112,11 +113,13 @@ final class OpenApiDocument {
     Map<String, Object> responses = new LinkedHashMap<>();
     responses.put(
         Integer.toString(r.status()),
-        Map.of(
-            "description",
-            "Successful Response",
-            "content",
-            Map.of("application/json", Map.of("schema", schema(r.response())))));
+        r.response() == null
+            ? Map.of("description", "Successful Response")
+            : Map.of(
+                "description",
+                "Successful Response",
+                "content",
+                Map.of("application/json", Map.of("schema", schema(r.response())))));
     List<Integer> errors = new ArrayList<>();
     if (r.body() != null) {
       errors.add(400);
@@ -130,7 +133,7 @@ final class OpenApiDocument {
     if (!r.pathParams().isEmpty()) {
       errors.add(404);
     }
-    if (r.body() != null && r.path().endsWith("dagRuns")) {
+    if (conflicts(r)) {
       errors.add(409);
     }
     if (r.body() != null || !r.query().isEmpty()) {
@@ -152,6 +155,14 @@ final class OpenApiDocument {
       op.put("security", List.of(Map.of("HTTPBearer", List.of())));
     }
     return op;
+  }
+
+  /** Creating what exists (a run, a pool, a user...) or deleting what may not be is a 409. */
+  private static boolean conflicts(Route r) {
+    String last = r.path().substring(r.path().lastIndexOf('/') + 1);
+    return r.method().name().equals("POST")
+            && List.of("dagRuns", "pools", "variables", "connections", "users").contains(last)
+        || r.method().name().equals("DELETE") && last.equals("{pool_name}");
   }
 
   static String operationId(Route r) {
@@ -202,7 +213,8 @@ final class OpenApiDocument {
         Map<String, Object> props = new LinkedHashMap<>();
         List<String> required = new ArrayList<>();
         for (RecordComponent rc : c.getRecordComponents()) {
-          String field = SNAKE.translate(rc.getName());
+          JsonProperty named = rc.getAccessor().getAnnotation(JsonProperty.class);
+          String field = named != null ? named.value() : SNAKE.translate(rc.getName());
           props.put(field, schema(rc.getGenericType()));
           if (rc.getType().isPrimitive()) {
             required.add(field);

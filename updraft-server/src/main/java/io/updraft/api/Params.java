@@ -24,6 +24,27 @@ public final class Params {
     }
   }
 
+  /** An integer query parameter; null when absent. */
+  public static Integer optionalInteger(Context ctx, String name) {
+    String text = ctx.queryParam(name);
+    return text == null || text.isBlank() ? null : integer(ctx, name, 0);
+  }
+
+  /** An instant query parameter (as {@link #instant(String, String)}); null when absent. */
+  public static Instant optionalInstant(Context ctx, String name) {
+    String text = ctx.queryParam(name);
+    return text == null || text.isBlank() ? null : instant(name, text.trim());
+  }
+
+  /** A numeric id in a path: a 422 naming it when it is not one (as FastAPI answers). */
+  public static long id(String name, String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw ApiException.unprocessable(name + " must be a whole number, not '" + text + "'");
+    }
+  }
+
   /** A boolean parameter; null when absent. */
   public static Boolean bool(Context ctx, String name) {
     String text = ctx.queryParam(name);

@@ -11,7 +11,7 @@ import java.util.List;
  * OpenAPI document describes it from this one record, so the two cannot disagree.
  *
  * @param body the request record, or null
- * @param response the response record written with {@code status}
+ * @param response the response record written with {@code status}; null: no body (204)
  */
 public record Route(
     HandlerType method,
@@ -33,6 +33,12 @@ public record Route(
     Object handle(Context ctx, Caller caller) throws Exception;
   }
 
+  /**
+   * An answer that is not JSON (a log as {@code text/plain}): an action returns it when the client
+   * asked for it, and the server writes it as it is.
+   */
+  public record Text(String contentType, String body) {}
+
   /** A query parameter, for the OpenAPI document. */
   public record QueryParam(String name, String type, String description) {}
 
@@ -52,6 +58,11 @@ public record Route(
   public static Route patch(
       String path, Role role, String summary, Class<?> body, Class<?> response, Action a) {
     return new Route(HandlerType.PATCH, path, role, summary, List.of(), body, response, 200, a);
+  }
+
+  /** A delete: 204 and no body, as Airflow answers one. */
+  public static Route delete(String path, Role role, String summary, Action a) {
+    return new Route(HandlerType.DELETE, path, role, summary, List.of(), null, null, 204, a);
   }
 
   public Route withStatus(int ok) {

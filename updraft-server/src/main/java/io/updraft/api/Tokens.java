@@ -90,4 +90,41 @@ public final class Tokens {
     }
     return new Caller(jwt.getSubject(), role);
   }
+
+  private static final String LOG_ISSUER = "updraft-log";
+
+  /**
+   * A log continuation token: where the next read of one try's log starts, signed with the key of
+   * the access tokens so a client can neither forge a position nor move one to another log.
+   *
+   * @param log names the try ({@code dag/run/task/map_index/try})
+   */
+  String logToken(String log, long position) {
+    return JWT.create()
+        .withIssuer(LOG_ISSUER)
+        .withSubject(log)
+        .withClaim("pos", position)
+        .sign(algorithm);
+  }
+
+  /**
+   * The position a log continuation token holds.
+   *
+   * @throws ApiException 400 when the token is not one this database signed for this try's log
+   */
+  long logPosition(String token, String log) {
+    DecodedJWT jwt;
+    try {
+      jwt = JWT.require(algorithm).withIssuer(LOG_ISSUER).withSubject(log).build().verify(token);
+    } catch (JWTVerificationException e) {
+      throw ApiException.badRequest(
+          "token: not a continuation token of this log (start without one to read from the"
+              + " beginning)");
+    }
+    Long pos = jwt.getClaim("pos").asLong();
+    if (pos == null || pos < 0) {
+      throw ApiException.badRequest("token: holds no position");
+    }
+    return pos;
+  }
 }

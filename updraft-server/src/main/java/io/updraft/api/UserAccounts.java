@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Creating, removing and re-keying users, once for the CLI ({@code updraft users}) and later the
- * API's users endpoints: passwords checked and hashed here, each change recorded in the audit log
- * with who made it (never the password).
+ * Creating, removing, re-keying users and changing their role, once for the CLI ({@code updraft
+ * users}) and the API's users endpoints ({@link UserRoutes}): passwords checked and hashed here,
+ * each change recorded in the audit log with who made it (never the password).
  */
 public final class UserAccounts {
   private final Database db;
@@ -50,6 +50,18 @@ public final class UserAccounts {
       throw noSuchUser(username);
     }
     audit("user.reset_password", who, Map.of("username", username), now);
+  }
+
+  /** Gives a user another role; their tokens keep the old one until they expire. */
+  public void setRole(String username, Role role, String who, Instant now) {
+    if (!users.setRole(username, role.id(), now)) {
+      throw noSuchUser(username);
+    }
+    audit("user.set_role", who, Map.of("username", username, "role", role.id()), now);
+  }
+
+  public java.util.Optional<UserRow> get(String username) {
+    return users.get(username);
   }
 
   public List<UserRow> list() {

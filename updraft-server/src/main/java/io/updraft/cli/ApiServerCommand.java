@@ -52,7 +52,10 @@ final class ApiServerCommand implements Callable<Integer>, LogLevels.LongRunning
                 new ApiServer.Settings(
                     host,
                     port,
-                    settings.config().duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD)),
+                    settings.config().duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD),
+                    settings.fernetKeys(),
+                    settings.dagsFolder(),
+                    settings.home().resolve("logs")),
                 Clock.systemUTC(),
                 uiFiles(settings))) {
       Thread hook = new Thread(stop::countDown, "shutdown");

@@ -1,8 +1,8 @@
 package io.updraft.cli;
 
 import io.updraft.connections.Connection;
+import io.updraft.connections.Masking;
 import io.updraft.connections.SecretMasker;
-import io.updraft.connections.SensitiveKeys;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,8 +15,7 @@ final class ConnectionDisplay {
   private ConnectionDisplay() {}
 
   static Map<String, Object> masked(Connection c, String source) {
-    SecretMasker masker = new SecretMasker();
-    masker.add(c);
+    SecretMasker masker = Masking.of(c);
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("conn_id", c.connId());
     row.put("conn_type", c.connType());
@@ -33,20 +32,7 @@ final class ConnectionDisplay {
 
   /** A map whose sensitive fields (at any depth) are {@code ***}, and known secrets masked. */
   static Map<String, Object> maskedFields(Map<String, Object> fields, SecretMasker masker) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    fields.forEach(
-        (k, v) -> {
-          if (v instanceof Map<?, ?> nested) {
-            Map<String, Object> inner = new LinkedHashMap<>();
-            nested.forEach((nk, nv) -> inner.put(String.valueOf(nk), nv));
-            out.put(k, maskedFields(inner, masker));
-          } else if (SensitiveKeys.isSensitive(k) && v != null) {
-            out.put(k, SecretMasker.MASK);
-          } else {
-            out.put(k, v instanceof String s ? masker.mask(s) : v);
-          }
-        });
-    return out;
+    return Masking.fields(fields, masker);
   }
 
   /** A value as the text form prints it: maps as JSON. */

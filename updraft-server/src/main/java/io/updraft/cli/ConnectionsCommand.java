@@ -2,6 +2,8 @@ package io.updraft.cli;
 
 import io.updraft.UpdraftException;
 import io.updraft.connections.Connection;
+import io.updraft.connections.ConnectionActions;
+import io.updraft.connections.ConnectionIds;
 import io.updraft.connections.ConnectionJson;
 import io.updraft.connections.ConnectionUri;
 import io.updraft.connections.Fernet;
@@ -12,6 +14,7 @@ import io.updraft.connections.StoredVariables;
 import io.updraft.store.Database;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,7 +124,8 @@ final class ConnectionsCommand implements Runnable {
       Connection c = connection();
       Settings settings = Commands.settings(spec);
       try (Database db = Commands.openMigrated(settings)) {
-        if (!new StoredConnections(db, settings.fernetKeys()).add(c)) {
+        if (!new ConnectionActions(db, settings.fernetKeys())
+            .add(c, System.getProperty("user.name"), Instant.now())) {
           throw new UpdraftException(
               "connection '"
                   + connId
@@ -129,7 +133,6 @@ final class ConnectionsCommand implements Runnable {
                   + connId
                   + "')");
         }
-        Audit.record(db, "cli_connections_add", Map.of("conn_id", connId));
       }
       spec.commandLine().getOut().println("added connection " + connId + " (" + c.connType() + ")");
       spec.commandLine().getOut().flush();
@@ -279,11 +282,11 @@ final class ConnectionsCommand implements Runnable {
     @Override
     public Integer call() {
       try (Database db = Commands.openMigrated(spec)) {
-        if (!new StoredConnections(db, FernetKeys.none()).delete(connId)) {
+        if (!new ConnectionActions(db, FernetKeys.none())
+            .delete(connId, System.getProperty("user.name"), Instant.now())) {
           throw new UpdraftException(
               "there is no connection '" + connId + "' — 'updraft connections list' shows them");
         }
-        Audit.record(db, "cli_connections_delete", Map.of("conn_id", connId));
       }
       spec.commandLine().getOut().println("deleted connection " + connId);
       spec.commandLine().getOut().flush();

@@ -1,10 +1,12 @@
 package io.updraft.cli;
 
 import io.updraft.UpdraftException;
+import io.updraft.scheduler.PoolActions;
 import io.updraft.store.Database;
 import io.updraft.store.Pool;
 import io.updraft.store.PoolRepository;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,10 +81,12 @@ final class PoolsCommand implements Runnable {
     @Override
     public Integer call() {
       try (Database db = Commands.openMigrated(spec)) {
-        PoolRepository pools = new PoolRepository(db);
-        String kept =
-            description != null ? description : pools.get(name).map(Pool::description).orElse(null);
-        pools.set(new Pool(name, slots, kept, false));
+        PoolActions.set(
+            db,
+            name,
+            new PoolActions.Change(slots, description, null),
+            System.getProperty("user.name"),
+            Instant.now());
       }
       spec.commandLine()
           .getOut()
@@ -104,7 +108,7 @@ final class PoolsCommand implements Runnable {
     public Integer call() {
       boolean deleted;
       try (Database db = Commands.openMigrated(spec)) {
-        deleted = new PoolRepository(db).delete(name);
+        deleted = PoolActions.delete(db, name, System.getProperty("user.name"), Instant.now());
       }
       if (!deleted) {
         throw new UpdraftException(

@@ -188,8 +188,20 @@ final class SchedulerService implements LongRunningService {
     DagProcessor.Report first = processor == null ? null : processor.start(wakeup::signal);
     wakeup.signal();
     if (mode.api() != null) {
+      ApiServer.Settings api = mode.api();
+      // The Fernet key file may have been created above, after the mode was made.
       apiServer =
-          ApiServerCommand.startServer(db, mode.api(), clock, ApiServerCommand.uiFiles(settings));
+          ApiServerCommand.startServer(
+              db,
+              new ApiServer.Settings(
+                  api.host(),
+                  api.port(),
+                  api.healthThreshold(),
+                  settings.fernetKeys(),
+                  settings.dagsFolder(),
+                  api.logsRoot()),
+              clock,
+              ApiServerCommand.uiFiles(settings));
     }
     printBanner(out, config, first);
   }

@@ -50,6 +50,9 @@ final class StandaloneCommand implements Callable<Integer>, LogLevels.LongRunnin
                 new ApiServer.Settings(
                     host,
                     port,
-                    settings.config().duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD)))));
+                    settings.config().duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD),
+                    settings.fernetKeys(),
+                    settings.dagsFolder(),
+                    settings.home().resolve("logs")))));
   }
 }

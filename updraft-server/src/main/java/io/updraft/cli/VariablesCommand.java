@@ -3,14 +3,17 @@ package io.updraft.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.updraft.UpdraftException;
+import io.updraft.connections.ConnectionIds;
 import io.updraft.connections.FernetKeys;
 import io.updraft.connections.Lookups;
+import io.updraft.connections.Masking;
 import io.updraft.connections.SecretMasker;
-import io.updraft.connections.SensitiveKeys;
 import io.updraft.connections.StoredVariables;
+import io.updraft.connections.VariableActions;
 import io.updraft.store.Database;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,15 +52,7 @@ final class VariablesCommand implements Runnable {
 
   /** The value as listings print it: {@code ***} for a secret-looking key or nested field. */
   static String shown(String key, String value) {
-    if (value == null) {
-      return null;
-    }
-    if (SensitiveKeys.isSensitive(key)) {
-      return SecretMasker.MASK;
-    }
-    SecretMasker masker = new SecretMasker();
-    masker.addVariable(key, value);
-    return masker.mask(value);
+    return Masking.variable(key, value);
   }
 
   @Command(name = "set", description = "Create a variable or change its value (JSON allowed).")
@@ -78,8 +73,8 @@ final class VariablesCommand implements Runnable {
       ConnectionIds.require(key);
       Settings settings = Commands.settings(spec);
       try (Database db = Commands.openMigrated(settings)) {
-        new StoredVariables(db, settings.fernetKeys()).set(key, value, description);
-        Audit.record(db, "cli_variables_set", Map.of("key", key));
+        new VariableActions(db, settings.fernetKeys())
+            .set(key, value, description, System.getProperty("user.name"), Instant.now());
       }
       spec.commandLine().getOut().println("variable " + key + " set");
       spec.commandLine().getOut().flush();
@@ -174,11 +169,11 @@ final class VariablesCommand implements Runnable {
     @Override
     public Integer call() {
       try (Database db = Commands.openMigrated(spec)) {
-        if (!new StoredVariables(db, FernetKeys.none()).delete(key)) {
+        if (!new VariableActions(db, FernetKeys.none())
+            .delete(key, System.getProperty("user.name"), Instant.now())) {
           throw new UpdraftException(
               "there is no variable '" + key + "' — 'updraft variables list' shows them");
         }
-        Audit.record(db, "cli_variables_delete", Map.of("key", key));
       }
       spec.commandLine().getOut().println("deleted variable " + key);
       spec.commandLine().getOut().flush();

@@ -39,11 +39,11 @@ public final class StoredVariables {
     return rows.get(key).map(this::value);
   }
 
-  /** Sets a variable; a null description keeps the stored one. */
+  /** Sets a variable; a null description keeps the stored one, an empty one removes it. */
   public void set(String key, String value, String description) {
     String kept =
         description != null
-            ? description
+            ? (description.isEmpty() ? null : description)
             : rows.get(key).map(VariableRow::description).orElse(null);
     boolean encrypt = keys.present() || SensitiveKeys.isSensitive(key);
     String stored = encrypt ? keys.encrypt(value, "variable '" + key + "'") : value;
@@ -70,7 +70,8 @@ public final class StoredVariables {
     return changed;
   }
 
-  private String value(VariableRow r) {
+  /** A stored row's value, decrypted. */
+  String value(VariableRow r) {
     return r.isEncrypted() && r.val() != null
         ? keys.decrypt(r.val(), "variable '" + r.key() + "'")
         : r.val();

@@ -325,6 +325,60 @@ public final class DagRunRepository {
         this::row);
   }
 
+  /**
+   * One page of the runs a filter chooses (of one DAG or of all), ordered by {@code orderBy} (a key
+   * of {@link #PAGE_ORDERS}) and then by id in the same direction.
+   */
+  public List<DagRunRow> page(
+      RunFilter filter, String orderBy, boolean descending, int limit, int offset) {
+    String column = PAGE_ORDERS.get(orderBy);
+    if (column == null) {
+      throw new IllegalArgumentException("cannot order runs by " + orderBy);
+    }
+    FilterSql where = where(filter);
+    String dir = descending ? " DESC" : " ASC";
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM dag_run"
+            + where.where()
+            + " ORDER BY "
+            + column
+            + dir
+            + ", id"
+            + dir
+            + " LIMIT ? OFFSET ?";
+    return jdbc.query(
+        "listing runs",
+        sql,
+        ps -> {
+          int i = where.bind(ps);
+          ps.setInt(i, limit);
+          ps.setInt(i + 1, offset);
+        },
+        this::row);
+  }
+
+  /** How many runs a filter chooses. */
+  public int count(RunFilter filter) {
+    FilterSql where = where(filter);
+    return jdbc.queryOne(
+            "counting runs",
+            "SELECT COUNT(*) FROM dag_run" + where.where(),
+            where::bind,
+            rs -> rs.getInt(1))
+        .orElse(0);
+  }
+
+  private FilterSql where(RunFilter f) {
+    return new FilterSql(dialect)
+        .equal("dag_id", f.dagId())
+        .in("state", f.states().stream().map(DagRunState::id).toList())
+        .between("logical_date", f.logicalFrom(), f.logicalTo())
+        .between("start_date", f.startFrom(), f.startTo())
+        .between("run_after", f.runAfterFrom(), f.runAfterTo());
+  }
+
   /** How many runs a DAG has. */
   public int count(String dagId) {
     return jdbc.queryOne(

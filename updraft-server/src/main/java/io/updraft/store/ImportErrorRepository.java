@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@code import_error} table: the parse errors of each DAG file, replaced as a whole every time
@@ -39,6 +40,13 @@ public final class ImportErrorRepository {
       ORDER BY filename, line_number, column_number, id
       """;
 
+  private static final String GET =
+      """
+      SELECT id, filename, line_number, column_number, message, stacktrace, timestamp
+      FROM import_error
+      WHERE id = ?
+      """;
+
   private final Jdbc jdbc;
   private final Dialect dialect;
 
@@ -70,6 +78,10 @@ public final class ImportErrorRepository {
   /** Every import error, by file and position. */
   public List<ImportErrorRow> list() {
     return jdbc.query("listing import errors", LIST, Jdbc.Binder.NONE, this::row);
+  }
+
+  public Optional<ImportErrorRow> get(long id) {
+    return jdbc.queryOne("reading import error " + id, GET, ps -> ps.setLong(1, id), this::row);
   }
 
   /** Removes the errors of a file (it parsed cleanly, or was deleted); returns how many. */

@@ -30,6 +30,12 @@ public final class PoolRepository {
       WHERE pool = ?
       """;
 
+  private static final String INSERT =
+      """
+      INSERT INTO pool (pool, slots, description, include_deferred)
+      VALUES (?, ?, ?, ?)
+      """;
+
   private static final String LOCK_ALL =
       """
       SELECT pool
@@ -62,6 +68,27 @@ public final class PoolRepository {
   public Optional<Pool> get(String name) {
     return jdbc.queryOne(
         "reading pool '" + name + "'", GET, ps -> ps.setString(1, name), PoolRepository::pool);
+  }
+
+  /** Creates a pool; false (nothing written) when one of that name exists. */
+  public boolean add(Pool pool) {
+    try {
+      jdbc.update(
+          "adding pool '" + pool.name() + "'",
+          INSERT,
+          ps -> {
+            ps.setString(1, pool.name());
+            ps.setInt(2, pool.slots());
+            ps.setString(3, pool.description());
+            ps.setBoolean(4, pool.includeDeferred());
+          });
+      return true;
+    } catch (DatabaseException e) {
+      if (e.getCause() instanceof SQLException sql && dialect.isUniqueViolation(sql)) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** Creates the pool or replaces its slots, description and include_deferred. */

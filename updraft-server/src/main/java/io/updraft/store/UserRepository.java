@@ -36,6 +36,9 @@ public final class UserRepository {
       WHERE username = ?
       """;
 
+  private static final String SET_ROLE =
+      "UPDATE users SET role = ?, changed_at = ? WHERE username = ?";
+
   /** One statement, so two API servers counting failures at once lose none. */
   private static final String FAILED_LOGIN =
       """
@@ -115,6 +118,19 @@ public final class UserRepository {
             SET_PASSWORD,
             ps -> {
               ps.setString(1, passwordHash);
+              dialect.setInstant(ps, 2, now);
+              ps.setString(3, username);
+            })
+        == 1;
+  }
+
+  /** Gives a user another role; false if there is no user. */
+  public boolean setRole(String username, String role, Instant now) {
+    return jdbc.update(
+            "changing the role of user '" + username + "'",
+            SET_ROLE,
+            ps -> {
+              ps.setString(1, role);
               dialect.setInstant(ps, 2, now);
               ps.setString(3, username);
             })

@@ -126,6 +126,32 @@ public final class XComRepository {
         rs -> rs.getString("xcom_key"));
   }
 
+  /** One stored value with its key and when it was written. */
+  public record Entry(String key, String valueJson, Instant timestamp) {}
+
+  /** The values of a task instance, by key. */
+  public List<Entry> entries(String dagId, String runId, String taskId, int mapIndex) {
+    return jdbc.query(
+        "listing the XComs of " + describe(dagId, runId, taskId),
+        """
+        SELECT xcom_key, xcom_value, timestamp
+        FROM xcom
+        WHERE dag_id = ? AND run_id = ? AND task_id = ? AND map_index = ?
+        ORDER BY xcom_key
+        """,
+        ps -> {
+          ps.setString(1, dagId);
+          ps.setString(2, runId);
+          ps.setString(3, taskId);
+          ps.setInt(4, mapIndex);
+        },
+        rs ->
+            new Entry(
+                rs.getString("xcom_key"),
+                rs.getString("xcom_value"),
+                dialect.getInstant(rs, "timestamp")));
+  }
+
   /**
    * Deletes every value of an unmapped task instance (a new try starts clean); returns how many.
    */

@@ -253,7 +253,8 @@ final class TaskInstancePages {
     // the state first: a try seen ended before the read means the read reached its last line
     LogFollower.TryState state = TryStates.of(ti, n);
     long from = offset != null ? offset : LogReader.tailOffset(path, CHUNK);
-    Optional<LogChunk> chunk = LogReader.read(path, from, CHUNK);
+    Optional<LogChunk> chunk =
+        LogReader.read(path, from, CHUNK, state == LogFollower.TryState.ENDED);
     if (chunk.isEmpty()) {
       return switch (state) {
         case WAITING -> new Log(n, "", 0, 0, true, "waiting for try " + n + " to start…", base);

@@ -125,6 +125,12 @@ public final class WebUi implements ApiServer.Mount {
     all.addAll(SourcePage.pages(ui));
     all.addAll(RunPages.pages(ui));
     all.addAll(TaskInstancePages.pages(ui));
+    all.addAll(PoolPages.pages(ui));
+    all.addAll(VariablePages.pages(ui));
+    all.addAll(ConnectionPages.pages(ui));
+    all.addAll(ImportErrorsPage.pages(ui));
+    all.addAll(AuditLogPage.pages(ui));
+    all.addAll(UserPages.pages(ui));
     return List.copyOf(all);
   }
 

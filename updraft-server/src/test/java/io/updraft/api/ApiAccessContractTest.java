@@ -2,6 +2,11 @@ package io.updraft.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.updraft.connections.Connection;
+import io.updraft.connections.ConnectionActions;
+import io.updraft.connections.FernetKeys;
+import io.updraft.connections.VariableActions;
+import io.updraft.store.ImportErrorRepository;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +27,16 @@ abstract class ApiAccessContractTest extends ApiServerTestBase {
   private final AtomicInteger runs = new AtomicInteger();
 
   /** A request that succeeds for a role that may make it: a path and a body (null: none). */
-  private record Sample(String path, Supplier<String> body) {}
+  private record Sample(Supplier<String> fresh, Supplier<String> body) {
+    Sample(String path, Supplier<String> body) {
+      this(() -> path, body);
+    }
+
+    /** The path to send to; a delete's makes a new thing to delete each time. */
+    String path() {
+      return fresh.get();
+    }
+  }
 
   private Map<String, Sample> samples() {
     Map<String, Sample> s = new LinkedHashMap<>();
@@ -57,7 +71,201 @@ abstract class ApiAccessContractTest extends ApiServerTestBase {
     s.put(
         "GET /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances",
         new Sample("/api/v2/dags/orders/dagRuns/" + SEEDED_RUN + "/taskInstances", null));
+    s.putAll(resourceSamples());
+    s.putAll(writeSamples());
     return s;
+  }
+
+  /** Samples of clearing, marking, deleting runs, task instances, tries, logs and XComs. */
+  private Map<String, Sample> writeSamples() {
+    String ti = "/api/v2/dags/orders/dagRuns/" + SEEDED_RUN + "/taskInstances/extract";
+    Map<String, Sample> s = new LinkedHashMap<>();
+    s.put(
+        "POST /api/v2/dags/{dag_id}/clearTaskInstances",
+        new Sample("/api/v2/dags/orders/clearTaskInstances", () -> "{\"dry_run\": true}"));
+    s.put(
+        "POST /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/clear",
+        new Sample(
+            "/api/v2/dags/orders/dagRuns/" + SEEDED_RUN + "/clear", () -> "{\"dry_run\": true}"));
+    s.put(
+        "PATCH /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}",
+        new Sample("/api/v2/dags/orders/dagRuns/" + SEEDED_RUN, () -> "{\"state\": \"queued\"}"));
+    s.put(
+        "DELETE /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}",
+        new Sample(
+            () -> {
+              int n = runs.incrementAndGet();
+              String id = "doomed_" + n;
+              io.updraft.scheduler.DagActions.trigger(
+                  db,
+                  "orders",
+                  Instant.parse("2023-01-01T00:00:00Z").plusSeconds(3600L * n),
+                  id,
+                  null,
+                  "test",
+                  NOW);
+              return "/api/v2/dags/orders/dagRuns/" + id;
+            },
+            null));
+    s.put(
+        "GET /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}",
+        new Sample(ti, null));
+    s.put(
+        "GET /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/{map_index}",
+        new Sample(ti + "/-1", null));
+    s.put(
+        "PATCH /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}",
+        new Sample(ti, () -> "{\"new_state\": \"success\", \"dry_run\": true}"));
+    s.put(
+        "GET /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/tries",
+        new Sample(ti + "/tries", null));
+    s.put(
+        "GET /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/logs/{try_number}",
+        new Sample(ti + "/logs/1", null));
+    s.put(
+        "GET /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/xcomEntries",
+        new Sample(ti + "/xcomEntries", null));
+    s.put(
+        "GET /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/xcomEntries/{xcom_key}",
+        new Sample(
+            () -> {
+              long runId =
+                  new io.updraft.store.DagRunRepository(db)
+                      .get("orders", SEEDED_RUN)
+                      .orElseThrow()
+                      .id();
+              new io.updraft.store.XComRepository(db)
+                  .put(runId, "orders", SEEDED_RUN, "extract", "k", "1", NOW);
+              return ti + "/xcomEntries/k";
+            },
+            null));
+    return s;
+  }
+
+  /** Samples of pools, variables, connections, import errors, event logs, users and DAG details. */
+  private Map<String, Sample> resourceSamples() {
+    Map<String, Sample> s = new LinkedHashMap<>();
+    s.put("GET /api/v2/pools", new Sample("/api/v2/pools", null));
+    s.put(
+        "POST /api/v2/pools",
+        new Sample(
+            "/api/v2/pools",
+            () -> "{\"name\": \"access_" + runs.incrementAndGet() + "\", \"slots\": 2}"));
+    s.put("GET /api/v2/pools/{pool_name}", new Sample("/api/v2/pools/default_pool", null));
+    s.put(
+        "PATCH /api/v2/pools/{pool_name}",
+        new Sample("/api/v2/pools/default_pool", () -> "{\"slots\": 128}"));
+    s.put(
+        "DELETE /api/v2/pools/{pool_name}",
+        new Sample(
+            () -> {
+              String name = "doomed_" + runs.incrementAndGet();
+              new io.updraft.store.PoolRepository(db)
+                  .add(new io.updraft.store.Pool(name, 1, null, false));
+              return "/api/v2/pools/" + name;
+            },
+            null));
+    s.put("GET /api/v2/variables", new Sample("/api/v2/variables", null));
+    s.put(
+        "POST /api/v2/variables",
+        new Sample(
+            "/api/v2/variables",
+            () -> "{\"key\": \"access_" + runs.incrementAndGet() + "\", \"value\": \"v\"}"));
+    s.put(
+        "GET /api/v2/variables/{variable_key}",
+        new Sample(() -> "/api/v2/variables/" + variable(), null));
+    s.put(
+        "PATCH /api/v2/variables/{variable_key}",
+        new Sample(() -> "/api/v2/variables/" + variable(), () -> "{\"value\": \"w\"}"));
+    s.put(
+        "DELETE /api/v2/variables/{variable_key}",
+        new Sample(() -> "/api/v2/variables/" + variable(), null));
+    s.put("GET /api/v2/connections", new Sample("/api/v2/connections", null));
+    s.put(
+        "POST /api/v2/connections",
+        new Sample(
+            "/api/v2/connections",
+            () ->
+                "{\"connection_id\": \"access_"
+                    + runs.incrementAndGet()
+                    + "\", \"conn_type\": \"http\"}"));
+    s.put(
+        "GET /api/v2/connections/{connection_id}",
+        new Sample(() -> "/api/v2/connections/" + connection(), null));
+    s.put(
+        "PATCH /api/v2/connections/{connection_id}",
+        new Sample(() -> "/api/v2/connections/" + connection(), () -> "{\"host\": \"h\"}"));
+    s.put(
+        "DELETE /api/v2/connections/{connection_id}",
+        new Sample(() -> "/api/v2/connections/" + connection(), null));
+    s.put("GET /api/v2/importErrors", new Sample("/api/v2/importErrors", null));
+    s.put(
+        "GET /api/v2/importErrors/{import_error_id}",
+        new Sample(() -> "/api/v2/importErrors/" + importError(), null));
+    s.put("GET /api/v2/eventLogs", new Sample("/api/v2/eventLogs", null));
+    s.put(
+        "GET /api/v2/eventLogs/{event_log_id}",
+        new Sample(
+            () ->
+                "/api/v2/eventLogs/"
+                    + new io.updraft.store.LogRepository(db)
+                        .record("access", null, null, null, "test", null, NOW),
+            null));
+    s.put("GET /auth/fab/v1/users", new Sample("/auth/fab/v1/users", null));
+    s.put(
+        "POST /auth/fab/v1/users",
+        new Sample(
+            "/auth/fab/v1/users",
+            () ->
+                "{\"username\": \"access_"
+                    + runs.incrementAndGet()
+                    + "\", \"password\": \"a-long-password\", \"roles\": [{\"name\":"
+                    + " \"Viewer\"}]}"));
+    s.put("GET /auth/fab/v1/users/{username}", new Sample("/auth/fab/v1/users/viewer", null));
+    s.put(
+        "PATCH /auth/fab/v1/users/{username}",
+        new Sample(
+            () -> "/auth/fab/v1/users/" + user(), () -> "{\"roles\": [{\"name\": \"Op\"}]}"));
+    s.put(
+        "DELETE /auth/fab/v1/users/{username}",
+        new Sample(() -> "/auth/fab/v1/users/" + user(), null));
+    s.put("GET /api/v2/dagSources/{dag_id}", new Sample("/api/v2/dagSources/orders", null));
+    s.put("GET /api/v2/dags/{dag_id}/details", new Sample("/api/v2/dags/orders/details", null));
+    s.put("GET /api/v2/dags/{dag_id}/tasks", new Sample("/api/v2/dags/orders/tasks", null));
+    s.put(
+        "GET /api/v2/dags/{dag_id}/tasks/{task_id}",
+        new Sample("/api/v2/dags/orders/tasks/load", null));
+    return s;
+  }
+
+  private String variable() {
+    String key = "var_" + runs.incrementAndGet();
+    new VariableActions(db, FernetKeys.none()).set(key, "value", null, "test", NOW);
+    return key;
+  }
+
+  private String connection() {
+    String id = "conn_" + runs.incrementAndGet();
+    new ConnectionActions(db, FernetKeys.none())
+        .add(new Connection(id, "http", "example.com", null, null, null, null, null), "test", NOW);
+    return id;
+  }
+
+  private long importError() {
+    String file = "broken_" + runs.incrementAndGet() + ".yaml";
+    ImportErrorRepository errors = new ImportErrorRepository(db);
+    errors.replaceForFile(file, List.of(new ImportErrorRepository.Problem(1, 1, "bad", null)), NOW);
+    return errors.list().stream()
+        .filter(e -> e.filename().equals(file))
+        .findFirst()
+        .orElseThrow()
+        .id();
+  }
+
+  private String user() {
+    String name = "someone_" + runs.incrementAndGet();
+    new UserAccounts(db).create(name, Role.VIEWER, "a-long-password", "test", NOW);
+    return name;
   }
 
   private Map<String, String> badTokens() {

@@ -133,11 +133,33 @@ class ApiBadInputTest extends ApiServerTestBase {
             "{\"logical_date\": [\"2024-01-01\"]}",
             "{\"username\": 5, \"password\": false}",
             "{\"is_paused\": {}}",
+            "{\"name\": 5, \"slots\": \"x\", \"include_deferred\": \"no\"}",
+            "{\"key\": \"\", \"value\": null, \"description\": []}",
+            "{\"connection_id\": \"a b\", \"conn_type\": \"\", \"port\": \"80\", \"extra\": 5}",
+            "{\"username\": \"x\", \"password\": \"\", \"roles\": \"Admin\"}",
+            "{\"roles\": [{\"name\": null}], \"slots\": -7, \"extra\": \"[1]\"}",
+            "{\"dry_run\": \"no\", \"task_ids\": \"extract\"}",
+            "{\"task_ids\": [null], \"dag_run_id\": 5}",
+            "{\"state\": [\"success\"], \"new_state\": {}}",
+            "{\"start_date\": \"someday\", \"end_date\": 3}",
             "\u0000\u0001\u0002",
             "{\"conf\": {\"a\": " + "[".repeat(5000) + "}}");
     List<String> problems = new ArrayList<>();
     for (Route route : server.routes()) {
-      String path = route.path().replace("{dag_id}", "orders").replace("{dag_run_id}", SEEDED_RUN);
+      String path =
+          route
+              .path()
+              .replace("{dag_id}", "orders")
+              // a delete would take the run the other tests read: one that does not exist
+              .replace("{dag_run_id}", route.method().name().equals("DELETE") ? "gone" : SEEDED_RUN)
+              .replace("{task_id}", "extract")
+              .replace("{map_index}", "-1")
+              .replace("{try_number}", "1")
+              .replace("{xcom_key}", "k")
+              .replace("{pool_name}", "default_pool")
+              .replace("{username}", "nobody")
+              .replaceAll("\\{[a-z_]+_id\\}", "1")
+              .replaceAll("\\{[a-z_]+\\}", "something");
       List<String> sent = route.body() == null ? List.of("") : bodies;
       for (String body : sent) {
         Response r =

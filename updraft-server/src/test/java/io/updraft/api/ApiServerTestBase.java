@@ -2,6 +2,8 @@ package io.updraft.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.updraft.connections.Fernet;
+import io.updraft.connections.FernetKeys;
 import io.updraft.dag.Dag;
 import io.updraft.scheduler.DagActions;
 import io.updraft.scheduler.MovableClock;
@@ -19,6 +21,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -39,10 +43,16 @@ abstract class ApiServerTestBase {
   static final Instant NOW = Instant.parse("2024-01-05T00:00:00Z");
   static final String SEEDED_RUN = "seeded";
 
+  /** What orders.yaml holds in the DAGs folder the server is given (not parsed: only shown). */
+  static final String ORDERS_SOURCE = "dag_id: orders\nschedule: \"@daily\"  # ünïcode\n";
+
   ScratchDatabase scratch;
   Database db;
   ApiServer server;
   MovableClock clock;
+  Path dagsFolder;
+  FernetKeys fernetKeys;
+  Path logsRoot;
   HttpClient http;
   final Map<Role, String> tokens = new EnumMap<>(Role.class);
 
@@ -84,8 +94,16 @@ abstract class ApiServerTestBase {
     for (Role role : Role.values()) {
       accounts.create(role.id(), role, password(role), "test", NOW);
     }
+    fernetKeys = FernetKeys.parse(Fernet.generateKey(), "the test");
+    dagsFolder = Files.createTempDirectory("updraft-api-dags");
+    Files.writeString(dagsFolder.resolve("orders.yaml"), ORDERS_SOURCE);
+    logsRoot = Files.createTempDirectory("updraft-api-logs");
     server =
-        ApiServer.start(db, new ApiServer.Settings("127.0.0.1", 0, Duration.ofSeconds(30)), clock);
+        ApiServer.start(
+            db,
+            new ApiServer.Settings(
+                "127.0.0.1", 0, Duration.ofSeconds(30), fernetKeys, dagsFolder, logsRoot),
+            clock);
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     for (Role role : Role.values()) {
       Response r =
@@ -111,6 +129,11 @@ abstract class ApiServerTestBase {
     }
     if (scratch != null) {
       scratch.close();
+    }
+    if (dagsFolder != null) {
+      try (var files = Files.walk(dagsFolder)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 

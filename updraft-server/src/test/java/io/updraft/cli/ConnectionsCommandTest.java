@@ -98,7 +98,7 @@ class ConnectionsCommandTest {
 
     try (Database db = Database.open(DatabaseConfig.defaultUrl(home))) {
       List<LogRow> audit = new LogRepository(db).recent(5);
-      assertThat(audit).extracting(LogRow::event).contains("cli_connections_add");
+      assertThat(audit).extracting(LogRow::event).contains("connection.add");
       assertThat(audit.toString()).contains("warehouse").doesNotContain("s@cr3t");
     }
   }

@@ -1,10 +1,15 @@
 package io.updraft.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.updraft.config.ConfigKey;
+import io.updraft.store.Database;
+import io.updraft.store.DatabaseConfig;
+import io.updraft.store.LogRepository;
+import io.updraft.store.LogRow;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +51,15 @@ class DatabaseCommandsTest {
                 + "\"include_deferred\":false}]");
     assertThat(run("pools", "delete", "etl").out()).contains("deleted pool etl");
     assertThat(run("pools", "list").out()).doesNotContain("etl");
+    try (Database db = Database.open(DatabaseConfig.defaultUrl(home))) {
+      assertThat(new LogRepository(db).recent(3))
+          .as("pool changes from the CLI are audited, as the API's are (PoolActions)")
+          .extracting(LogRow::event, LogRow::owner)
+          .containsExactly(
+              tuple("pool.delete", System.getProperty("user.name")),
+              tuple("pool.set", System.getProperty("user.name")),
+              tuple("pool.set", System.getProperty("user.name")));
+    }
   }
 
   @Test

@@ -311,4 +311,43 @@ abstract class DagRunRepositoryContractTest extends RepositoryContractTest {
     assertThatThrownBy(() -> runs.page("d", "conf; DROP TABLE dag_run", false, 1, 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void pagesAndCountsRunsByAFilterOfStatesAndDates() {
+    run("d", "a", QUEUED, 0);
+    run("d", "b", RUNNING, 1);
+    run("d", "c", RUNNING, 2);
+    run("e", "x", RUNNING, 3);
+
+    RunFilter running =
+        new RunFilter(null, List.of(RUNNING, FAILED), null, null, null, null, null, null);
+    assertThat(runs().count(running)).isEqualTo(3);
+    assertThat(runs().page(running, "logical_date", true, 2, 0))
+        .extracting(DagRunRow::runId)
+        .containsExactly("x", "c");
+    assertThat(runs().page(running, "logical_date", true, 2, 2))
+        .extracting(DagRunRow::runId)
+        .containsExactly("b");
+
+    RunFilter days =
+        new RunFilter(
+            "d",
+            List.of(),
+            T0.plusSeconds(86_400),
+            T0.plusSeconds(2 * 86_400),
+            null,
+            null,
+            null,
+            null);
+    assertThat(runs().page(days, "id", false, 10, 0))
+        .extracting(DagRunRow::runId)
+        .containsExactly("b", "c");
+    assertThat(runs().count(RunFilter.of("d"))).isEqualTo(3);
+    assertThat(
+            runs()
+                .count(
+                    new RunFilter(
+                        null, List.of(), null, null, null, null, T0.plusSeconds(4 * 86_400), null)))
+        .isEqualTo(1); // run_after is a day after the logical date
+  }
 }

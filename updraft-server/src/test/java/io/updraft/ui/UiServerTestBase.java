@@ -3,6 +3,7 @@ package io.updraft.ui;
 import io.updraft.api.ApiServer;
 import io.updraft.api.Role;
 import io.updraft.api.UserAccounts;
+import io.updraft.connections.Fernet;
 import io.updraft.connections.FernetKeys;
 import io.updraft.dag.Dag;
 import io.updraft.scheduler.MovableClock;
@@ -72,7 +73,12 @@ abstract class UiServerTestBase {
             db,
             new ApiServer.Settings("127.0.0.1", 0, Duration.ofSeconds(30)),
             new MovableClock(NOW),
-            List.of(new WebUi(new WebUi.Files(dagsFolder, logsFolder, FernetKeys.none()))));
+            List.of(
+                new WebUi(
+                    new WebUi.Files(
+                        dagsFolder,
+                        logsFolder,
+                        FernetKeys.parse(Fernet.generateKey(), "the test")))));
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     for (Role role : List.of(Role.VIEWER, Role.USER, Role.OP, Role.ADMIN)) {
       HttpResponse<String> r =

@@ -1,18 +1,19 @@
-package io.updraft.cli;
+package io.updraft.connections;
 
 import io.updraft.UpdraftException;
 import java.util.regex.Pattern;
 
 /**
- * Airflow's rule for connection ids and variable keys given on the command line ({@code
- * validate_key}): letters, digits, {@code _}, {@code -} and {@code .}, at most 250 characters.
+ * Airflow's rule for connection ids and variable keys given on the command line or through the API
+ * ({@code validate_key}): letters, digits, {@code _}, {@code -} and {@code .}, at most 250
+ * characters.
  */
-final class ConnectionIds {
+public final class ConnectionIds {
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.\\-]{1,250}");
 
   private ConnectionIds() {}
 
-  static void require(String id) {
+  public static void require(String id) {
     if (id == null || !KEY.matcher(id).matches()) {
       throw new UpdraftException(
           "'"
