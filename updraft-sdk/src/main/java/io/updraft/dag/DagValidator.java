@@ -124,6 +124,7 @@ public final class DagValidator {
       notNegative(at + "retry_delay", t.retryDelay(), out);
       notNegative(at + "max_retry_delay", t.maxRetryDelay(), out);
       notNegative(at + "execution_timeout", t.executionTimeout(), out);
+      checkOutlets(t, at, out);
       if (t.startDate() != null && t.endDate() != null && t.endDate().isBefore(t.startDate())) {
         out.add(
             new Problem(
@@ -137,6 +138,20 @@ public final class DagValidator {
     }
     checkUpstream(tasks, firstIndex, out);
     checkCycles(tasks, firstIndex, out);
+  }
+
+  private static void checkOutlets(Task t, String at, List<Problem> out) {
+    for (int k = 0; k < t.outlets().size(); k++) {
+      String uri = t.outlets().get(k);
+      int index = k;
+      AssetUris.problem(uri)
+          .ifPresent(
+              p ->
+                  out.add(
+                      new Problem(
+                          at + "outlets[" + index + "]",
+                          "task '" + t.taskId() + "' outlets: " + p)));
+    }
   }
 
   private static void checkOperator(Task t, String at, List<Problem> out) {

@@ -65,6 +65,7 @@ public final class DagValues {
           "env",
           "owner",
           "doc",
+          "outlets",
           "on_failure",
           "on_success",
           "on_retry",

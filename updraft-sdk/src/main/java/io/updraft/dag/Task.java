@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param endDate null: the DAG's
  * @param callbacks the notifiers of its on_failure, on_success, ... callbacks ({@link
  *     Callbacks#NONE}: none)
+ * @param outlets the URIs of the assets a successful try updates (SPEC §1.10), each once, in the
+ *     order written; empty: none
  */
 public record Task(
     String taskId,
@@ -46,7 +48,8 @@ public record Task(
     Map<String, String> env,
     String owner,
     String doc,
-    Callbacks callbacks) {
+    Callbacks callbacks,
+    List<String> outlets) {
 
   public static final int DEFAULT_RETRIES = 0;
   public static final Duration DEFAULT_RETRY_DELAY = Duration.ofMinutes(5);
@@ -69,6 +72,64 @@ public record Task(
     env = env == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
     owner = owner == null ? DEFAULT_OWNER : owner;
     callbacks = callbacks == null ? Callbacks.NONE : callbacks;
+    outlets =
+        outlets == null || outlets.isEmpty()
+            ? List.of()
+            : List.copyOf(new java.util.LinkedHashSet<>(outlets));
+  }
+
+  /** A task without outlets (the form before assets existed). */
+  public Task(
+      String taskId,
+      String operator,
+      Map<String, Object> args,
+      List<String> upstream,
+      TriggerRule triggerRule,
+      int retries,
+      Duration retryDelay,
+      boolean retryExponentialBackoff,
+      Duration maxRetryDelay,
+      Duration executionTimeout,
+      String pool,
+      int poolSlots,
+      int priorityWeight,
+      WeightRule weightRule,
+      String queue,
+      Integer maxActiveTisPerDag,
+      boolean dependsOnPast,
+      boolean waitForDownstream,
+      Instant startDate,
+      Instant endDate,
+      Map<String, String> env,
+      String owner,
+      String doc,
+      Callbacks callbacks) {
+    this(
+        taskId,
+        operator,
+        args,
+        upstream,
+        triggerRule,
+        retries,
+        retryDelay,
+        retryExponentialBackoff,
+        maxRetryDelay,
+        executionTimeout,
+        pool,
+        poolSlots,
+        priorityWeight,
+        weightRule,
+        queue,
+        maxActiveTisPerDag,
+        dependsOnPast,
+        waitForDownstream,
+        startDate,
+        endDate,
+        env,
+        owner,
+        doc,
+        callbacks,
+        List.of());
   }
 
   /** A task without callbacks (the form before callbacks existed). */
@@ -162,7 +223,8 @@ public record Task(
         (Map<String, String>) v.get("env"),
         (String) v.get("owner"),
         (String) v.get("doc"),
-        Callbacks.forTask(v));
+        Callbacks.forTask(v),
+        (List<String>) v.get("outlets"));
   }
 
   /** A task with every optional value at its default. */
@@ -233,7 +295,8 @@ public record Task(
         env,
         owner,
         doc,
-        newCallbacks);
+        newCallbacks,
+        outlets);
   }
 
   /** The same task with other callbacks. */

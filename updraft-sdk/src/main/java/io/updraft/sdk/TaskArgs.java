@@ -221,6 +221,32 @@ public abstract sealed class TaskArgs<B extends TaskArgs<B>> permits TaskBuilder
     return set("doc", doc);
   }
 
+  /**
+   * The assets a successful try updates, by URI ({@code s3://bucket/key}, {@code
+   * file:///data/x.csv} or a plain name), replacing any given before: each success records one
+   * asset event per URI (SPEC §1.10). No URIs unsets the key.
+   *
+   * @throws IllegalArgumentException for a URI Airflow would refuse ({@link
+   *     io.updraft.dag.AssetUris})
+   */
+  public B outlets(String... uris) {
+    return outlets(java.util.Arrays.asList(uris));
+  }
+
+  /** As {@link #outlets(String...)}. */
+  public B outlets(java.util.Collection<String> uris) {
+    java.util.List<String> checked = new java.util.ArrayList<>();
+    for (String uri : uris) {
+      io.updraft.dag.AssetUris.problem(uri)
+          .ifPresent(
+              p -> {
+                throw new IllegalArgumentException(key("outlets") + ": " + p);
+              });
+      checked.add(uri);
+    }
+    return set("outlets", checked.isEmpty() ? null : checked);
+  }
+
   private static String ids(Enum<?>[] values) {
     return String.join(
         ", ", Arrays.stream(values).map(v -> v.name().toLowerCase(java.util.Locale.ROOT)).toList());

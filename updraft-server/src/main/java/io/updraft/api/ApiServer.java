@@ -134,6 +134,7 @@ public final class ApiServer implements AutoCloseable {
     all.addAll(TaskLogRoutes.routes(db, tokens, settings.logsRoot()));
     all.addAll(XComRoutes.routes(db));
     all.addAll(TaskInstanceRoutes.routes(db, clock));
+    all.addAll(AssetRoutes.routes(db, clock));
     return List.copyOf(all);
   }
 

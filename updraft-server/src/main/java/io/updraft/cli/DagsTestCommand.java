@@ -14,6 +14,7 @@ import io.updraft.scheduler.TaskOrder;
 import io.updraft.scheduler.Wakeup;
 import io.updraft.serde.DagSerializer;
 import io.updraft.state.DagRunState;
+import io.updraft.store.AssetRepository;
 import io.updraft.store.CallbackRequestRepository.CallbackRow;
 import io.updraft.store.ConnectionRepository;
 import io.updraft.store.DagBundleRepository;
@@ -141,6 +142,7 @@ final class DagsTestCommand implements Callable<Integer> {
     new SerializedDagRepository(db)
         .store(dag.dagId(), DagSerializer.serialize(dag), entry.file().toString(), now);
     new DagRepository(db).upsert(dag, entry.file().toString(), paused, now);
+    new AssetRepository(db).registerOutlets(dag, now);
   }
 
   /**

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       DagsCommand.class,
       DbCommand.class,
       PoolsCommand.class,
+      AssetsCommand.class,
       ConnectionsCommand.class,
       VariablesCommand.class,
       UsersCommand.class,

@@ -3,6 +3,7 @@ package io.updraft.dagproc;
 import io.updraft.dag.Dag;
 import io.updraft.serde.DagSerializer;
 import io.updraft.serde.SerializedDag;
+import io.updraft.store.AssetRepository;
 import io.updraft.store.DagBundleRepository;
 import io.updraft.store.DagRepository;
 import io.updraft.store.DagRow;
@@ -22,9 +23,10 @@ import java.util.Set;
 /**
  * Writes what one DAG file gave into the metadata database, in one transaction: each changed DAG
  * gets a new serialized version and its {@code dag} row (a new DAG also its first next-run fields);
- * the file's import errors are replaced or cleared. A file without errors deactivates the DAGs it
- * no longer defines; a broken file keeps every DAG it had, each on its last good version. An
- * unchanged DAG costs one hash comparison and writes nothing.
+ * the file's import errors are replaced or cleared; the assets its tasks' outlets name are
+ * registered with the version that names them. A file without errors deactivates the DAGs it no
+ * longer defines; a broken file keeps every DAG it had, each on its last good version. An unchanged
+ * DAG costs one hash comparison and writes nothing.
  */
 final class DagWriter {
   /** What writing one file did. */
@@ -36,6 +38,7 @@ final class DagWriter {
   private final DagRepository dags;
   private final ImportErrorRepository importErrors;
   private final DagBundleRepository bundles;
+  private final AssetRepository assets;
 
   DagWriter(Database db, boolean pausedAtCreation) {
     this.db = db;
@@ -44,6 +47,7 @@ final class DagWriter {
     this.dags = new DagRepository(db);
     this.importErrors = new ImportErrorRepository(db);
     this.bundles = new DagBundleRepository(db);
+    this.assets = new AssetRepository(db);
   }
 
   Written write(DagFileResult file, Instant now) {
@@ -125,6 +129,7 @@ final class DagWriter {
     }
     if (!same) {
       serialized.store(dag.dagId(), s, fileloc, now);
+      assets.registerOutlets(dag, now);
     }
     dags.upsert(dag, fileloc, pausedAtCreation, now);
     if (row.isEmpty() || row.get().next() == null) {

@@ -128,6 +128,7 @@ final class TaskReader {
                 yaml.bool(f, key, prefix);
             case "start_date", "end_date" -> yaml.date(f, key, prefix, zone);
             case "env" -> env(f.get(key), prefix);
+            case "outlets" -> outlets(f.get(key), prefix);
             case "pool", "queue", "owner", "doc" -> yaml.text(f, key, prefix);
             case "on_failure", "on_success", "on_retry", "on_execute", "on_skipped" ->
                 callbacks.notifiers(f.get(key), prefix + key);
@@ -165,6 +166,40 @@ final class TaskReader {
       }
     }
     return ids;
+  }
+
+  /**
+   * A task's asset URIs: a list of text, or one URI without a list. Each is checked by {@link
+   * io.updraft.dag.DagValidator} afterwards, with the other rules of a valid DAG.
+   */
+  private List<String> outlets(NodeTuple t, String prefix) {
+    Node n = t.getValueNode();
+    if (YamlValues.isNull(n)) {
+      return null;
+    }
+    if (n instanceof ScalarNode s) {
+      return List.of(s.getValue());
+    }
+    if (!(n instanceof SequenceNode seq)) {
+      errors.error(
+          t.getKeyNode(),
+          prefix + "outlets",
+          "outlets must be a list of asset URIs, e.g. [s3://bucket/orders.csv]");
+      return null;
+    }
+    List<String> uris = new ArrayList<>();
+    for (int k = 0; k < seq.getValue().size(); k++) {
+      Node item = seq.getValue().get(k);
+      if (item instanceof ScalarNode s && !YamlValues.isNull(s)) {
+        uris.add(s.getValue());
+      } else {
+        errors.error(
+            item,
+            prefix + "outlets[" + k + "]",
+            "an outlet must be an asset URI written as text, e.g. s3://bucket/orders.csv");
+      }
+    }
+    return uris;
   }
 
   private Map<String, String> env(NodeTuple t, String prefix) {

@@ -8,6 +8,7 @@ import io.updraft.scheduler.DownstreamSkips;
 import io.updraft.scheduler.FailedTries;
 import io.updraft.scheduler.Wakeup;
 import io.updraft.state.TaskInstanceState;
+import io.updraft.store.AssetEventRepository;
 import io.updraft.store.CallbackRequestRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
@@ -42,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * default). Each try is supervised: marked running (which counts the try), heartbeated while it
  * runs — and stopped when a heartbeat finds its instance no longer running (cleared, marked,
  * skipped by a run timeout) — its outcome recorded — a failure becomes up_for_retry or failed by
- * the task's retries — with its return value as XCom, and then the scheduler is woken so the
- * downstream starts at once.
+ * the task's retries — with its return value as XCom and, for a success, an asset event per outlet,
+ * and then the scheduler is woken so the downstream starts at once.
  *
  * <p>{@link #stop} ends it gracefully (decisions/0042): no try starts any more, every running try's
  * process tree gets SIGTERM at once and SIGKILL after the shutdown grace, and each try ended so is
@@ -59,6 +60,7 @@ public final class LocalExecutor implements Executor {
   private final DagRunRepository runs;
   private final XComRepository xcoms;
   private final CallbackRequestRepository callbacks;
+  private final AssetEventRepository assetEvents;
   private final DagVersions versions;
   private final TryRunner runner;
   private final int parallelism;
@@ -108,6 +110,7 @@ public final class LocalExecutor implements Executor {
     this.runs = new DagRunRepository(database);
     this.xcoms = new XComRepository(database);
     this.callbacks = new CallbackRequestRepository(database);
+    this.assetEvents = new AssetEventRepository(database);
     this.versions = versions;
     this.runner = runner;
     this.parallelism = parallelism;
@@ -298,6 +301,11 @@ public final class LocalExecutor implements Executor {
       return false;
     }
     addCallbacks(task, run, ti, result.state(), result.error(), end);
+    if (result.state() == TaskInstanceState.SUCCESS && !task.outlets().isEmpty()) {
+      // The try's asset events, in the transaction that records its success (no query without).
+      assetEvents.recordForTry(
+          task.outlets(), ti.dagId(), ti.taskId(), ti.runId(), ti.mapIndex(), end);
+    }
     if (result.state() == TaskInstanceState.SUCCESS
         && !(result.downstream() instanceof Downstream.Proceed)) {
       taskInstances.setStates(

@@ -130,7 +130,8 @@ final class DagJsonReader {
             f.env("env"),
             f.string("owner"),
             f.nullableString("doc"),
-            callbacks(f));
+            callbacks(f),
+            f.node.has("outlets") ? f.strings("outlets") : List.of());
     f.done();
     return task;
   }

@@ -177,6 +177,11 @@ public final class DagSerializer {
     if (!t.callbacks().isEmpty()) {
       m.put("callbacks", callbacks(t.callbacks()));
     }
+    if (!t.outlets().isEmpty()) {
+      // Only when there are some: a task without outlets serializes as before assets existed, so
+      // its DAG keeps its hash (and its version) across the upgrade.
+      m.put("outlets", new ArrayList<>(t.outlets()));
+    }
     return write(m, "tasks[" + t.taskId() + "]");
   }
 

@@ -4,6 +4,7 @@ import io.updraft.callbacks.CallbackRequests;
 import io.updraft.dag.Task;
 import io.updraft.scheduler.FailedTries;
 import io.updraft.state.TaskInstanceState;
+import io.updraft.store.AssetEventRepository;
 import io.updraft.store.CallbackRequestRepository;
 import io.updraft.store.Database;
 import io.updraft.store.TaskInstanceDeferrals;
@@ -14,15 +15,17 @@ import java.time.Instant;
 
 /**
  * Ends deferred tries: the instance leaves {@code deferred} with its history row, its trigger
- * deleted and the task's callbacks written in one transaction (as the local executor ends a try),
- * then the try's log says why and the scheduler is woken so the downstream starts at once. Guarded:
- * an instance that was cleared or ended meanwhile is left alone.
+ * deleted, the task's callbacks and (for a success) its asset events written in one transaction (as
+ * the local executor ends a try), then the try's log says why and the scheduler is woken so the
+ * downstream starts at once. Guarded: an instance that was cleared or ended meanwhile is left
+ * alone.
  */
 final class WaitEndings {
   private final Database database;
   private final TaskInstanceDeferrals deferrals;
   private final TaskInstanceRepository taskInstances;
   private final CallbackRequestRepository callbacks;
+  private final AssetEventRepository assetEvents;
   private final Clock clock;
   private final Runnable taskEnded;
 
@@ -34,6 +37,7 @@ final class WaitEndings {
     this.deferrals = new TaskInstanceDeferrals(database);
     this.taskInstances = new TaskInstanceRepository(database);
     this.callbacks = new CallbackRequestRepository(database);
+    this.assetEvents = new AssetEventRepository(database);
     this.clock = clock;
     this.taskEnded = taskEnded;
   }
@@ -82,6 +86,10 @@ final class WaitEndings {
                       to,
                       to == TaskInstanceState.SUCCESS ? null : why),
                   now);
+              if (to == TaskInstanceState.SUCCESS && !task.outlets().isEmpty()) {
+                assetEvents.recordForTry(
+                    task.outlets(), ti.dagId(), ti.taskId(), ti.runId(), ti.mapIndex(), now);
+              }
               return true;
             });
     if (ended) {

@@ -6,6 +6,7 @@ import io.updraft.connections.Connection;
 import io.updraft.connections.ConnectionActions;
 import io.updraft.connections.FernetKeys;
 import io.updraft.connections.VariableActions;
+import io.updraft.store.AssetRepository;
 import io.updraft.store.ImportErrorRepository;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -72,6 +73,13 @@ abstract class ApiAccessContractTest extends ApiServerTestBase {
         "GET /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances",
         new Sample("/api/v2/dags/orders/dagRuns/" + SEEDED_RUN + "/taskInstances", null));
     s.putAll(resourceSamples());
+    long asset = new AssetRepository(db).getByUri(ORDERS_ASSET).orElseThrow().id();
+    s.put("GET /api/v2/assets", new Sample("/api/v2/assets", null));
+    s.put("GET /api/v2/assets/{asset_id}", new Sample("/api/v2/assets/" + asset, null));
+    s.put("GET /api/v2/assets/events", new Sample("/api/v2/assets/events", null));
+    s.put(
+        "POST /api/v2/assets/events",
+        new Sample("/api/v2/assets/events", () -> "{\"asset_id\": " + asset + "}"));
     s.putAll(writeSamples());
     return s;
   }

@@ -2,6 +2,7 @@ package io.updraft.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.updraft.store.AssetEventRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.TestBackend;
 import java.nio.file.Path;
@@ -73,6 +74,58 @@ class ApiBadInputTest extends ApiServerTestBase {
     assertThat(r.detail()).as(r.body()).contains(named);
   }
 
+  @ParameterizedTest(name = "{0} {1} -> {3} naming {4}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          POST  | /api/v2/dags/orders/clearTaskInstances                   | {"dry_run": "no"}                          | 422 | dry_run
+          POST  | /api/v2/dags/orders/clearTaskInstances                   | {"task_ids": "extract"}                    | 422 | task_ids
+          POST  | /api/v2/dags/orders/clearTaskInstances                   | {"task_ids": [["extract", 0]]}             | 422 | task_ids
+          POST  | /api/v2/dags/orders/clearTaskInstances                   | {"start_date": "soon"}                     | 422 | start_date
+          POST  | /api/v2/dags/orders/clearTaskInstances                   | {"start_date": "2024-02-01", "end_date": "2024-01-01"} | 422 | start_date
+          POST  | /api/v2/dags/orders/clearTaskInstances                   | {"dag_run_id": "seeded", "end_date": "2024-01-01"}     | 422 | dag_run_id
+          POST  | /api/v2/dags/orders/clearTaskInstances                   | {"include_future": true}                   | 422 | include_future
+          POST  | /api/v2/dags/orders/clearTaskInstances                   | {"colour": 1}                              | 422 | colour
+          POST  | /api/v2/dags/orders/clearTaskInstances                   | {"task_ids": ["nope"]}                     | 404 | nope
+          POST  | /api/v2/dags/nope/clearTaskInstances                     | {}                                         | 404 | nope
+          POST  | /api/v2/dags/orders/dagRuns/seeded/clear                 | {"only_failed": "yes"}                     | 422 | only_failed
+          PATCH | /api/v2/dags/orders/dagRuns/seeded                       | {"state": "running"}                       | 422 | state
+          PATCH | /api/v2/dags/orders/dagRuns/seeded                       | {"state": "queued", "note": "x"}           | 422 | note
+          PATCH | /api/v2/dags/orders/dagRuns/seeded/taskInstances/extract | {"new_state": "up_for_retry"}              | 422 | new_state
+          PATCH | /api/v2/dags/orders/dagRuns/seeded/taskInstances/extract | {}                                         | 422 | new_state
+          PATCH | /api/v2/dags/orders/dagRuns/seeded/taskInstances/nope    | {"new_state": "success"}                   | 404 | nope
+          """)
+  void aBadWriteBodyIsRefusedNamingTheFieldAndChangesNothing(
+      String method, String path, String body, int status, String named) {
+    long audits = new io.updraft.store.LogRepository(db).recent(1000).size();
+    Response r = send(method, path, tokens.get(Role.ADMIN), body);
+    assertThat(r.status()).as(r.body()).isEqualTo(status);
+    assertThat(r.detail()).as(r.body()).contains(named);
+    assertThat(new io.updraft.store.LogRepository(db).recent(1000)).hasSize((int) audits);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1} naming {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          /api/v2/dags/orders/dagRuns?state=dancing                                     | 422 | state
+          /api/v2/dags/~/dagRuns?logical_date_gte=yesterday                             | 422 | logical_date_gte
+          /api/v2/dags/~/dagRuns/~/taskInstances?state=sleeping                         | 422 | state
+          /api/v2/dags/orders/dagRuns/seeded/taskInstances/extract/x                    | 422 | map_index
+          /api/v2/dags/orders/dagRuns/seeded/taskInstances/extract/tries?map_index=-2   | 422 | map_index
+          /api/v2/dags/orders/dagRuns/seeded/taskInstances/extract/logs/zero            | 422 | try_number
+          /api/v2/dags/orders/dagRuns/seeded/taskInstances/extract/logs/1?token=abc     | 400 | token
+          /api/v2/dags/orders/dagRuns/seeded/taskInstances/extract/logs/1?full_content=x | 422 | full_content
+          /api/v2/dags/orders/dagRuns/seeded/taskInstances/extract/xcomEntries/nope     | 404 | nope
+          """)
+  void badReadParametersAreRefusedNamingThem(String path, int status, String named) {
+    Response r = get(path, Role.VIEWER);
+    assertThat(r.status()).as(r.body()).isEqualTo(status);
+    assertThat(r.detail()).as(r.body()).contains(named);
+  }
+
   @ParameterizedTest(name = "{0} -> {1} naming {2}")
   @CsvSource(
       delimiter = '|',
@@ -86,11 +139,43 @@ class ApiBadInputTest extends ApiServerTestBase {
           /api/v2/dags/orders/dagRuns?order_by=conf                  | 400 | order_by
           /api/v2/dags/orders/dagRuns/seeded/taskInstances?limit=x   | 422 | limit
           /api/v2/nothing/here                                       | 404 | no such endpoint
+          /api/v2/assets?order_by=colour                             | 400 | order_by
+          /api/v2/assets/abc                                         | 422 | asset_id
+          /api/v2/assets/987654                                      | 404 | no asset with id 987654
+          /api/v2/assets/events?asset_id=x                           | 422 | asset_id
+          /api/v2/assets/events?source_map_index=x                   | 422 | source_map_index
+          /api/v2/assets/events?timestamp_gte=soon                   | 422 | timestamp_gte
+          /api/v2/assets/events?timestamp_lte=2024-99-01             | 422 | timestamp_lte
+          /api/v2/assets/events?order_by=extra                       | 400 | order_by
           """)
   void badQueryParametersAreRefusedNamingThem(String path, int status, String named) {
     Response r = get(path, Role.VIEWER);
     assertThat(r.status()).as(r.body()).isEqualTo(status);
     assertThat(r.detail()).as(r.body()).contains(named);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1} naming {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          {}                                                   | 422 | asset_id or uri
+          {"asset_id": 1, "uri": "s3://warehouse/orders"}      | 422 | asset_id or uri
+          {"asset_id": "one"}                                  | 422 | 'asset_id' must be a number
+          {"asset_id": 987654}                                 | 404 | no asset with id 987654
+          {"uri": "s3://not/registered"}                       | 404 | no asset 's3://not/registered'
+          {"uri": "s3://has space"}                            | 422 | uri
+          {"uri": 5}                                           | 422 | 'uri' must be a string
+          {"uri": "s3://warehouse/orders", "extra": [1]}       | 422 | 'extra' must be a JSON object
+          {"uri": "s3://warehouse/orders", "colour": "red"}    | 422 | colour
+          """)
+  void aBadAssetEventBodyIsRefusedNamingTheField(String body, int status, String named) {
+    int before = new AssetEventRepository(db).count(AssetEventRepository.Filter.NONE);
+    Response r = send("POST", "/api/v2/assets/events", tokens.get(Role.ADMIN), body);
+    assertThat(r.status()).as(r.body()).isEqualTo(status);
+    assertThat(r.detail()).as(r.body()).contains(named);
+    assertThat(new AssetEventRepository(db).count(AssetEventRepository.Filter.NONE))
+        .isEqualTo(before);
   }
 
   @Test
@@ -138,6 +223,10 @@ class ApiBadInputTest extends ApiServerTestBase {
             "{\"connection_id\": \"a b\", \"conn_type\": \"\", \"port\": \"80\", \"extra\": 5}",
             "{\"username\": \"x\", \"password\": \"\", \"roles\": \"Admin\"}",
             "{\"roles\": [{\"name\": null}], \"slots\": -7, \"extra\": \"[1]\"}",
+            "{\"asset_id\": -1}",
+            "{\"asset_id\": 1e400}",
+            "{\"uri\": \"\"}",
+            "{\"uri\": \"s3://warehouse/orders\", \"extra\": {\"a\": null}}",
             "{\"dry_run\": \"no\", \"task_ids\": \"extract\"}",
             "{\"task_ids\": [null], \"dag_run_id\": 5}",
             "{\"state\": [\"success\"], \"new_state\": {}}",

@@ -10,6 +10,7 @@ import io.updraft.scheduler.MovableClock;
 import io.updraft.sdk.Dags;
 import io.updraft.sdk.Tasks;
 import io.updraft.serde.DagSerializer;
+import io.updraft.store.AssetRepository;
 import io.updraft.store.DagRepository;
 import io.updraft.store.Database;
 import io.updraft.store.ScratchDatabase;
@@ -33,15 +34,17 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * A real API server on a free loopback port over a fresh migrated database of the subclass's
- * backend, with two DAGs ({@code orders} tagged sales, {@code cleanup} tagged ops and paused), one
- * run of orders ({@code seeded}), a user of each role and a token for each; requests go through a
- * real HTTP client. One server per test class: tests must not depend on each other's writes.
+ * backend, with two DAGs ({@code orders} tagged sales, whose load task has the outlet {@link
+ * #ORDERS_ASSET}, {@code cleanup} tagged ops and paused), one run of orders ({@code seeded}), a
+ * user of each role and a token for each; requests go through a real HTTP client. One server per
+ * test class: tests must not depend on each other's writes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ApiServerTestBase {
   static final ObjectMapper JSON = new ObjectMapper();
   static final Instant NOW = Instant.parse("2024-01-05T00:00:00Z");
   static final String SEEDED_RUN = "seeded";
+  static final String ORDERS_ASSET = "s3://warehouse/orders";
 
   /** What orders.yaml holds in the DAGs folder the server is given (not parsed: only shown). */
   static final String ORDERS_SOURCE = "dag_id: orders\nschedule: \"@daily\"  # ünïcode\n";
@@ -68,7 +71,7 @@ abstract class ApiServerTestBase {
         .startDate("2024-01-01")
         .tags("sales", "daily")
         .task(Tasks.shell("extract", "true"))
-        .task(Tasks.shell("load", "true").upstream("extract"))
+        .task(Tasks.shell("load", "true").upstream("extract").outlets(ORDERS_ASSET))
         .build();
   }
 
@@ -86,6 +89,7 @@ abstract class ApiServerTestBase {
       new SerializedDagRepository(db)
           .store(dag.dagId(), DagSerializer.serialize(dag), dag.dagId() + ".yaml", NOW);
       new DagRepository(db).upsert(dag, dag.dagId() + ".yaml", true, NOW);
+      new AssetRepository(db).registerOutlets(dag, NOW);
     }
     new DagRepository(db).setPaused("orders", false);
     DagActions.trigger(

@@ -14,6 +14,7 @@ import io.updraft.sensors.SensorSpec;
 import io.updraft.sensors.TriggerKinds;
 import io.updraft.state.DagRunState;
 import io.updraft.state.TaskInstanceState;
+import io.updraft.store.AssetEventRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.Database;
 import io.updraft.store.DatabaseExternalStates;
@@ -185,6 +186,44 @@ abstract class TriggererContractTest {
         .contains("check 2: every condition holds")
         .contains("the try ends success");
     assertThat(log.lines().filter(l -> l.contains(": waiting")).count()).isEqualTo(1);
+  }
+
+  /** A deferred try that succeeds records its task's asset events, as a running try does. */
+  @Test
+  void aDeferredSuccessRecordsTheTasksAssetEventsInItsTransaction() throws Exception {
+    Path ready = tmp.resolve("in/_READY");
+    Task wait = task("wait", "sensor", fileSensor(ready, "1h", false), 0);
+    Task withOutlets =
+        io.updraft.sdk.Dags.dag("d")
+            .task(
+                io.updraft.sdk.Tasks.task("wait", "sensor").args(wait.args()).outlets("s3://b/in"))
+            .build()
+            .task("wait")
+            .orElseThrow();
+    runOf(dag("d", withOutlets), "r", 0);
+    long id = defer("d", "r", "wait").get(0);
+    Triggerer t = triggerer();
+    pass(t);
+    assertThat(new AssetEventRepository(db).count(AssetEventRepository.Filter.NONE)).isZero();
+
+    Files.createDirectories(ready.getParent());
+    Files.writeString(ready, "");
+    clock.now = T0.plusSeconds(10);
+    pass(t);
+
+    assertThat(state(id)).isEqualTo(TaskInstanceState.SUCCESS);
+    assertThat(
+            new AssetEventRepository(db).page(AssetEventRepository.Filter.NONE, "id", false, 10, 0))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.uri()).isEqualTo("s3://b/in");
+              assertThat(e.sourceDagId()).isEqualTo("d");
+              assertThat(e.sourceTaskId()).isEqualTo("wait");
+              assertThat(e.sourceRunId()).isEqualTo("r");
+              assertThat(e.timestamp())
+                  .isEqualTo(new TaskInstanceRepository(db).get(id).orElseThrow().endDate());
+            });
   }
 
   @Test

@@ -25,7 +25,9 @@ document.addEventListener("htmx:configRequest", function (e) {
   function each(dag, attr, value, fn) {
     var d = '[data-dag="' + CSS.escape(dag) + '"]';
     var v = '[' + attr + '="' + CSS.escape(value) + '"]';
-    document.querySelectorAll(d + " " + v + ", " + d + v).forEach(fn);
+    var found = document.querySelectorAll(d + " " + v + ", " + d + v);
+    found.forEach(fn);
+    return found.length;
   }
 
   function apply(msg) {
@@ -33,7 +35,12 @@ document.addEventListener("htmx:configRequest", function (e) {
       each(c.dag, "data-ti", c.ti, function (el) { setState(el, c.state); });
     });
     (msg.runs || []).forEach(function (c) {
-      each(c.dag, "data-run", c.run, function (el) { setState(el, c.state); });
+      var shown = each(c.dag, "data-run", c.run, function (el) { setState(el, c.state); });
+      // A run the page does not show yet (a new one): offer to show it, where the page can.
+      var notice = document.querySelector('[data-dag="' + CSS.escape(c.dag) + '"] .new-runs');
+      if (shown === 0 && notice) {
+        notice.hidden = false;
+      }
     });
   }
 
