@@ -27,7 +27,8 @@ public final class Scenarios {
           "operator-overhead",
           "sensors",
           "sensor-latency",
-          "sensor-pool");
+          "sensor-pool",
+          "ui-pages");
 
   private Scenarios() {}
 
@@ -87,6 +88,8 @@ public final class Scenarios {
       case "sensor-pool" ->
           List.of(
               smoke ? new SensorPoolWorkload(5, 4, true) : new SensorPoolWorkload(200, 100, false));
+      case "ui-pages" ->
+          List.of(smoke ? new UiPagesWorkload(20, 5, 5) : new UiPagesWorkload(1000, 100, 100));
       default -> throw new UsageException("unknown scenario '" + scenario + "'");
     };
   }

@@ -73,7 +73,8 @@ class SmokeTest {
             "task-lag 3x3-one-at-a-time",
             "tasks-logs 1MB",
             "throughput 2x13",
-            "throughput 2x13-pool1024");
+            "throughput 2x13-pool1024",
+            "ui-pages 20-dags-5x5");
     for (JsonNode o : results) {
       assertThat(o.get("db").asText()).isEqualTo("h2");
       assertThat(o.get("repeat").asInt()).isEqualTo(1);
@@ -145,6 +146,15 @@ class SmokeTest {
     JsonNode pool = r.get("sensor-pool 5-sensors-4-tasks");
     assertThat(pool.get("deferred").asDouble()).isEqualTo(5.0);
     assertThat(pool.get("ratio").asDouble()).isPositive();
+
+    JsonNode ui = r.get("ui-pages 20-dags-5x5");
+    for (String page : List.of("dags", "dags_search", "api_dags")) {
+      assertThat(ui.get(page + "_ms").asDouble()).as(page).isPositive();
+      assertThat(ui.get(page + "_kb").asDouble()).as(page).isPositive();
+      assertThat(ui.get(page + "_raw_kb").asDouble())
+          .as(page)
+          .isGreaterThanOrEqualTo(ui.get(page + "_kb").asDouble());
+    }
 
     // one recording of the measured runs only: one part per measured run, events in it
     List<String> types = new ArrayList<>();
