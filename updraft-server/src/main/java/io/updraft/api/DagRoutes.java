@@ -3,6 +3,7 @@ package io.updraft.api;
 import io.javalin.http.Context;
 import io.updraft.UpdraftException;
 import io.updraft.scheduler.DagActions;
+import io.updraft.scheduler.DagTags;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.store.DagRepository;
 import io.updraft.store.DagRow;
@@ -71,13 +72,14 @@ final class DagRoutes {
                   DagResponse::lastParsedTime, Comparator.nullsLast(Comparator.naturalOrder())));
 
   static List<Route> routes(Database db, Clock clock) {
+    DagTags dagTags = new DagTags(db);
     return List.of(
         Route.get(
                 "/api/v2/dags",
                 Role.VIEWER,
                 "List DAGs",
                 DagCollection.class,
-                (ctx, caller) -> list(db, ctx))
+                (ctx, caller) -> list(db, dagTags, ctx))
             .withQuery("limit", "integer", "at most this many (default 50, at most 100)")
             .withQuery("offset", "integer", "skip this many")
             .withQuery("order_by", "string", "dag_id (default), next_dagrun, ...; -field: desc")
@@ -108,7 +110,7 @@ final class DagRoutes {
             }));
   }
 
-  private static DagCollection list(Database db, Context ctx) {
+  private static DagCollection list(Database db, DagTags dagTags, Context ctx) {
     Paging paging = Paging.of(ctx, "dag_id", List.copyOf(ORDERS.keySet()));
     String pattern = ctx.queryParam("dag_id_pattern");
     Pattern like = pattern == null || pattern.isEmpty() ? null : like(pattern);
@@ -119,13 +121,14 @@ final class DagRoutes {
             .map(String::trim)
             .filter(t -> !t.isEmpty())
             .collect(java.util.stream.Collectors.toSet());
+    Map<String, List<String>> tagsOf = dagTags.all();
     List<DagResponse> all =
         new DagRepository(db)
             .list().stream()
                 .filter(DagRow::active)
                 .filter(d -> paused == null || d.paused() == paused)
                 .filter(d -> like == null || like.matcher(d.dagId()).matches())
-                .map(d -> response(db, d))
+                .map(d -> response(d, tagsOf.getOrDefault(d.dagId(), List.of())))
                 .filter(
                     d -> tags.isEmpty() || d.tags().stream().anyMatch(t -> tags.contains(t.name())))
                 .toList();
@@ -154,10 +157,7 @@ final class DagRoutes {
         "DAG '" + dagId + "' is not in the metadata database (GET /api/v2/dags lists them)");
   }
 
-  /**
-   * A DAG's tags, from its newest serialized version (the {@code dag} table has none): one read per
-   * DAG, which a {@code dag_tag} table would save when lists grow to thousands.
-   */
+  /** One DAG's tags, from its newest serialized version (the {@code dag} table has none). */
   private static List<String> tags(Database db, String dagId) {
     try {
       return new DagVersions(new SerializedDagRepository(db)).latest(dagId).dag().tags();
@@ -167,7 +167,11 @@ final class DagRoutes {
   }
 
   static DagResponse response(Database db, DagRow d) {
-    List<DagTag> tags = tags(db, d.dagId()).stream().map(t -> new DagTag(t, d.dagId())).toList();
+    return response(d, tags(db, d.dagId()));
+  }
+
+  private static DagResponse response(DagRow d, List<String> tagNames) {
+    List<DagTag> tags = tagNames.stream().map(t -> new DagTag(t, d.dagId())).toList();
     NextDagRun next = d.next();
     return new DagResponse(
         d.dagId(),

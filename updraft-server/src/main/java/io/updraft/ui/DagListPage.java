@@ -5,6 +5,7 @@ import io.javalin.http.HttpStatus;
 import io.updraft.api.ApiException;
 import io.updraft.api.Role;
 import io.updraft.scheduler.DagActions;
+import io.updraft.scheduler.DagTags;
 import io.updraft.store.DagRepository;
 import io.updraft.store.DagRow;
 import io.updraft.store.ImportErrorRepository;

@@ -2,6 +2,7 @@ package io.updraft.ui;
 
 import io.updraft.api.SignIn;
 import io.updraft.connections.FernetKeys;
+import io.updraft.scheduler.DagTags;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.store.Database;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import io.updraft.api.ApiException;
 import io.updraft.api.ApiServer;
 import io.updraft.connections.FernetKeys;
 import io.updraft.scheduler.DagActions;
+import io.updraft.scheduler.DagTags;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.store.SerializedDagRepository;
 import java.net.URLEncoder;

@@ -1,4 +1,4 @@
-package io.updraft.ui;
+package io.updraft.scheduler;
 
 import io.updraft.serde.DagSerializer;
 import io.updraft.store.Database;
@@ -13,20 +13,21 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Every DAG's tags, which only its serialized version holds (the {@code dag} table has none): one
  * read of every DAG's newest hash, then one read of the versions not seen before — never one read
- * per DAG. Tags are kept per hash, so a new version is read once.
+ * per DAG. Tags are kept per hash, so a new version is read once. The DAG list of the UI and {@code
+ * GET /api/v2/dags} share it.
  */
-final class DagTags {
+public final class DagTags {
   private record Known(String hash, List<String> tags) {}
 
   private final SerializedDagRepository serialized;
   private final Map<String, Known> known = new ConcurrentHashMap<>();
 
-  DagTags(Database db) {
+  public DagTags(Database db) {
     this.serialized = new SerializedDagRepository(db);
   }
 
   /** Each DAG's tags by dag_id (DAGs never serialized have none). */
-  Map<String, List<String>> all() {
+  public Map<String, List<String>> all() {
     Map<String, String> hashes = serialized.latestHashes();
     List<String> stale = new ArrayList<>();
     hashes.forEach(
