@@ -75,7 +75,12 @@ final class ApiServerCommand implements Callable<Integer>, LogLevels.LongRunning
               + url(host, server.port()).replace("/api/v2", "/openapi.json")
               + ") — Ctrl-C stops it.");
       out.println("  database:  " + db.displayUrl());
-      out.println("  sign in:   POST /auth/token with a user from 'updraft users create'");
+      out.println(
+          "  web UI:    "
+              + url(host, server.port()).replace("/api/v2", "/")
+              + " (API browser: /docs)");
+      out.println(
+          "  sign in:   a user from 'updraft users create', in the UI or with POST /auth/token");
       out.flush();
       stop.await();
       err.println("Stopping: finishing the requests under way…");

@@ -254,7 +254,9 @@ final class SchedulerService implements LongRunningService {
     }
     out.println("  logs:      " + settings.home().resolve("logs"));
     if (apiServer != null) {
-      out.println("  API:       " + ApiServerCommand.url(mode.api().host(), apiServer.port()));
+      String api = ApiServerCommand.url(mode.api().host(), apiServer.port());
+      out.println("  web UI:    " + api.replace("/api/v2", "/"));
+      out.println("  API:       " + api + " (API browser: /docs)");
       StandaloneAdmin.ensure(new UserAccounts(db), settings.home(), out, clock.instant());
     }
     out.println(
