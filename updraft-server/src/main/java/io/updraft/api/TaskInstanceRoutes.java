@@ -223,7 +223,7 @@ final class TaskInstanceRoutes {
   private static TaskInstanceTryCollection tries(Database db, Context ctx, int mapIndex) {
     TaskInstanceRow ti = require(db, ctx, mapIndex);
     List<TaskInstanceTryResponse> out = new ArrayList<>();
-    for (TaskInstanceTries.Try t : new TaskInstanceTries(db).history(ti.id())) {
+    for (TaskInstanceTries.Try t : new TaskInstanceTries(db).all(ti)) {
       out.add(
           new TaskInstanceTryResponse(
               ti.taskId(),
@@ -238,30 +238,6 @@ final class TaskInstanceRoutes {
               ti.maxTries(),
               ti.taskId(),
               t.hostname(),
-              ti.pool(),
-              ti.poolSlots(),
-              ti.queue(),
-              ti.priorityWeight(),
-              ti.operator()));
-    }
-    boolean current =
-        ti.tryNumber() > 0 && out.stream().noneMatch(t -> t.tryNumber() == ti.tryNumber());
-    if (current) {
-      // the try under way (or ended without a history row): as the instance shows it now
-      out.add(
-          new TaskInstanceTryResponse(
-              ti.taskId(),
-              ti.dagId(),
-              ti.runId(),
-              ti.mapIndex(),
-              Json.instant(ti.startDate()),
-              Json.instant(ti.endDate()),
-              ti.duration(),
-              stateId(ti.state()),
-              ti.tryNumber(),
-              ti.maxTries(),
-              ti.taskId(),
-              ti.hostname(),
               ti.pool(),
               ti.poolSlots(),
               ti.queue(),

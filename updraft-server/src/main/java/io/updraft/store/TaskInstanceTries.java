@@ -386,6 +386,27 @@ public final class TaskInstanceTries {
         });
   }
 
+  /**
+   * Every try of a task instance, first try first: the finished ones {@link #history} keeps, then
+   * the current one as the instance shows it now when it has no history row (under way, or ended
+   * without one). A task instance never tried has none.
+   */
+  public List<Try> all(TaskInstanceRow ti) {
+    List<Try> tries = new ArrayList<>(history(ti.id()));
+    if (ti.tryNumber() > 0 && tries.stream().noneMatch(t -> t.tryNumber() == ti.tryNumber())) {
+      tries.add(
+          new Try(
+              ti.id(),
+              ti.tryNumber(),
+              ti.state(),
+              ti.startDate(),
+              ti.endDate(),
+              ti.duration(),
+              ti.hostname()));
+    }
+    return tries;
+  }
+
   /** The finished tries of a task instance, first try first. */
   public List<Try> history(long taskInstanceId) {
     return jdbc.query(

@@ -149,9 +149,7 @@ final class TaskInstancePages {
 
   private static List<Try> tries(Ui ui, TaskInstanceRow ti, int shown) {
     List<Try> out = new ArrayList<>();
-    boolean current = false;
-    for (TaskInstanceTries.Try t : new TaskInstanceTries(ui.db()).history(ti.id())) {
-      current |= t.tryNumber() == ti.tryNumber();
+    for (TaskInstanceTries.Try t : new TaskInstanceTries(ui.db()).all(ti)) {
       out.add(
           new Try(
               t.tryNumber(),
@@ -161,17 +159,6 @@ final class TaskInstancePages {
               Formats.duration(t.duration()),
               t.hostname() == null ? "" : t.hostname(),
               t.tryNumber() == shown));
-    }
-    if (!current && ti.tryNumber() > 0) {
-      out.add(
-          new Try(
-              ti.tryNumber(),
-              ti.state().id(),
-              text(ti.startDate()),
-              text(ti.endDate()),
-              Formats.duration(ti.duration()),
-              ti.hostname() == null ? "" : ti.hostname(),
-              ti.tryNumber() == shown));
     }
     return out;
   }
