@@ -1,33 +1,21 @@
 package io.updraft.executor;
 
-import io.updraft.callbacks.CallbackRequests;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
 import io.updraft.metrics.ExecutorMetrics;
 import io.updraft.metrics.Metrics;
-import io.updraft.metrics.TaskMetrics;
 import io.updraft.scheduler.DagVersions;
-import io.updraft.scheduler.DownstreamSkips;
-import io.updraft.scheduler.FailedTries;
 import io.updraft.scheduler.Wakeup;
-import io.updraft.state.TaskInstanceState;
-import io.updraft.store.AssetEventRepository;
-import io.updraft.store.CallbackRequestRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
-import io.updraft.store.TaskInstanceDeferrals;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.TaskInstanceTries;
-import io.updraft.store.XComRepository;
 import io.updraft.util.Hostname;
 import io.updraft.worker.Cancellation;
-import io.updraft.worker.Downstream;
-import io.updraft.worker.Pause;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -56,14 +44,10 @@ import org.slf4j.LoggerFactory;
 public final class LocalExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(LocalExecutor.class);
 
-  private final Database database;
   private final TaskInstanceRepository taskInstances;
   private final TaskInstanceTries tries;
-  private final TaskInstanceDeferrals deferrals;
   private final DagRunRepository runs;
-  private final XComRepository xcoms;
-  private final CallbackRequestRepository callbacks;
-  private final AssetEventRepository assetEvents;
+  private final TryRecorder recorder;
   private final DagVersions versions;
   private final TryRunner runner;
   private final int parallelism;
@@ -109,14 +93,10 @@ public final class LocalExecutor implements Executor {
       Clock clock,
       Wakeup wakeup,
       Duration heartbeatEvery) {
-    this.database = database;
     this.taskInstances = new TaskInstanceRepository(database);
     this.tries = new TaskInstanceTries(database);
-    this.deferrals = new TaskInstanceDeferrals(database);
     this.runs = new DagRunRepository(database);
-    this.xcoms = new XComRepository(database);
-    this.callbacks = new CallbackRequestRepository(database);
-    this.assetEvents = new AssetEventRepository(database);
+    this.recorder = new TryRecorder(database);
     this.versions = versions;
     this.runner = runner;
     this.parallelism = parallelism;
@@ -159,7 +139,7 @@ public final class LocalExecutor implements Executor {
       }
       Dag dag = versions.get(run.dagId(), run.dagHash());
       Task task = dag.task(queued.taskId()).orElse(null);
-      if (task == null || !start(queued, run, task)) {
+      if (task == null || !recorder.start(queued, run, task, hostname, pid, clock.instant())) {
         return; // the instance moved on (cleared, rescheduled)
       }
       TaskInstanceRow ti = taskInstances.get(queued.id()).orElseThrow();
@@ -178,7 +158,19 @@ public final class LocalExecutor implements Executor {
       } finally {
         beat.cancel(false);
       }
-      record(dag, task, run, ti, result, cancel.getNow(null));
+      Cancellation cancelled = cancel.getNow(null);
+      TryRecorder.Recorded recorded =
+          recorder.record(
+              dag,
+              task,
+              run,
+              ti,
+              result,
+              cancelled != null && cancelled == stopping,
+              clock.instant());
+      if (recorded.handedBack()) {
+        handedBack.incrementAndGet();
+      }
     } catch (RuntimeException e) {
       log.error(
           "supervising {}.{} in {} failed", queued.dagId(), queued.taskId(), queued.runId(), e);
@@ -188,182 +180,6 @@ public final class LocalExecutor implements Executor {
       wakeup.signal();
       tryEnded.run();
     }
-  }
-
-  /** Queued to running, with the task's on_execute callbacks written in the same transaction. */
-  private boolean start(TaskInstanceRow queued, DagRunRow run, Task task) {
-    Instant now = clock.instant();
-    return database.inTransaction(
-        () -> {
-          if (!tries.start(queued.id(), hostname, pid, now)) {
-            return false;
-          }
-          callbacks.add(
-              CallbackRequests.forTask(
-                  run.dagId(),
-                  run.runId(),
-                  task,
-                  queued.tryNumber() + 1,
-                  TaskInstanceState.QUEUED,
-                  TaskInstanceState.RUNNING,
-                  null),
-              now);
-          return true;
-        });
-  }
-
-  private void record(
-      Dag dag,
-      Task task,
-      DagRunRow run,
-      TaskInstanceRow ti,
-      TryRunner.Result result,
-      Cancellation cancelled) {
-    Instant end = clock.instant();
-    TaskInstanceState ended =
-        database.inTransaction(
-            () -> {
-              if (cancelled != null
-                  && cancelled == stopping
-                  && result.state() == TaskInstanceState.FAILED) {
-                // Ended by the stop, not by itself: handed back to run again at once.
-                if (tries.handBack(ti.id(), ti.tryNumber(), end)) {
-                  handedBack.incrementAndGet();
-                } else {
-                  retryIfCleared(task, run, ti, end);
-                }
-                return null;
-              }
-              if (result.pause() != null) {
-                pause(task, run, ti, result, end);
-                return null;
-              }
-              TaskInstanceState to = finish(dag, task, run, ti, result, end);
-              if (to == null) {
-                // The instance left running while the try ran: its new state stands, and what the
-                // try returned is not kept. Cleared (restarting), it is retried now.
-                retryIfCleared(task, run, ti, end);
-                return null;
-              }
-              keepReturnValue(run, ti, result, end);
-              return to;
-            });
-    if (ended != null) {
-      TaskMetrics.finished(ti.dagId(), ti.taskId(), ended);
-    }
-  }
-
-  /** The try's return value as its XCom; a retry replaces what the earlier try pushed (Airflow). */
-  private void keepReturnValue(
-      DagRunRow run, TaskInstanceRow ti, TryRunner.Result result, Instant end) {
-    xcoms.clearForTask(ti.dagId(), ti.runId(), ti.taskId());
-    if (result.returnValueJson() != null) {
-      xcoms.put(
-          run.id(),
-          ti.dagId(),
-          ti.runId(),
-          ti.taskId(),
-          XComRepository.RETURN_VALUE,
-          result.returnValueJson(),
-          end);
-    }
-  }
-
-  /**
-   * A try that paused without finishing its instance: a reschedule-mode sensor's check
-   * (up_for_reschedule, same try next time) or a wait handed to the triggerer (deferred, its return
-   * value kept: {@code trigger_dag}'s run_id is its XCom when the wait ends). No callbacks: the try
-   * has not ended, as in Airflow.
-   */
-  private void pause(
-      Task task, DagRunRow run, TaskInstanceRow ti, TryRunner.Result result, Instant end) {
-    boolean paused =
-        switch (result.pause()) {
-          case Pause.Reschedule r ->
-              deferrals.reschedule(ti.id(), ti.tryNumber(), ti.startDate(), r.at(), end);
-          case Pause.Defer d ->
-              deferrals.deferRunning(
-                  ti.id(), ti.tryNumber(), d.kind(), d.kwargsJson(), d.timeoutAt(), end);
-        };
-    if (!paused) {
-      retryIfCleared(task, run, ti, end);
-      return;
-    }
-    if (result.pause() instanceof Pause.Defer) {
-      keepReturnValue(run, ti, result, end);
-    }
-  }
-
-  /**
-   * Ends the running try as its result says; returns the state it ended in, or null if the instance
-   * is no longer running.
-   */
-  private TaskInstanceState finish(
-      Dag dag, Task task, DagRunRow run, TaskInstanceRow ti, TryRunner.Result result, Instant end) {
-    if (result.state() == TaskInstanceState.FAILED) {
-      FailedTries.Ending e =
-          result.retryable()
-              ? FailedTries.of(task, ti, end, run.logicalDate())
-              : new FailedTries.Ending(TaskInstanceState.FAILED, null);
-      if (!tries.finishTry(
-          ti.id(), ti.tryNumber(), TaskInstanceState.RUNNING, e.state(), end, e.nextRetryAt())) {
-        return null;
-      }
-      addCallbacks(task, run, ti, e.state(), result.error(), end);
-      return e.state();
-    }
-    if (!tries.finishTry(
-        ti.id(), ti.tryNumber(), TaskInstanceState.RUNNING, result.state(), end, null)) {
-      return null;
-    }
-    addCallbacks(task, run, ti, result.state(), result.error(), end);
-    if (result.state() == TaskInstanceState.SUCCESS && !task.outlets().isEmpty()) {
-      // The try's asset events, in the transaction that records its success (no query without).
-      assetEvents.recordForTry(
-          task.outlets(), ti.dagId(), ti.taskId(), ti.runId(), ti.mapIndex(), end);
-    }
-    if (result.state() == TaskInstanceState.SUCCESS
-        && !(result.downstream() instanceof Downstream.Proceed)) {
-      taskInstances.setStates(
-          DownstreamSkips.of(
-              dag,
-              ti.taskId(),
-              result.downstream(),
-              taskInstances.listForRun(ti.dagId(), ti.runId())),
-          end);
-    }
-    return result.state();
-  }
-
-  /** The callbacks of the try's end, in the transaction that records it. */
-  private void addCallbacks(
-      Task task,
-      DagRunRow run,
-      TaskInstanceRow ti,
-      TaskInstanceState to,
-      String error,
-      Instant end) {
-    callbacks.add(
-        CallbackRequests.forTask(
-            run.dagId(), run.runId(), task, ti.tryNumber(), TaskInstanceState.RUNNING, to, error),
-        end);
-  }
-
-  /**
-   * A try of an instance cleared while it ran (restarting) is over, however it ended: the instance
-   * goes to up_for_retry, to run again at once (Airflow: restarting always retries).
-   */
-  private void retryIfCleared(Task task, DagRunRow run, TaskInstanceRow ti, Instant end) {
-    taskInstances
-        .get(ti.id())
-        .filter(
-            now -> now.state() == TaskInstanceState.RESTARTING && now.tryNumber() == ti.tryNumber())
-        .ifPresent(
-            cleared -> {
-              FailedTries.Ending e = FailedTries.of(task, cleared, end, run.logicalDate());
-              tries.finish(
-                  cleared.id(), TaskInstanceState.RESTARTING, e.state(), end, e.nextRetryAt());
-            });
   }
 
   /**

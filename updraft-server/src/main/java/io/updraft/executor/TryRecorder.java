@@ -1,0 +1,245 @@
+package io.updraft.executor;
+
+import io.updraft.callbacks.CallbackRequests;
+import io.updraft.dag.Dag;
+import io.updraft.dag.Task;
+import io.updraft.metrics.TaskMetrics;
+import io.updraft.scheduler.DownstreamSkips;
+import io.updraft.scheduler.FailedTries;
+import io.updraft.state.TaskInstanceState;
+import io.updraft.store.AssetEventRepository;
+import io.updraft.store.CallbackRequestRepository;
+import io.updraft.store.DagRunRow;
+import io.updraft.store.Database;
+import io.updraft.store.TaskInstanceDeferrals;
+import io.updraft.store.TaskInstanceRepository;
+import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
+import io.updraft.store.XComRepository;
+import io.updraft.worker.Downstream;
+import io.updraft.worker.Pause;
+import java.time.Instant;
+
+/**
+ * The two writes around a try, whoever runs it (the local executor, the execution API for a remote
+ * worker or a pod): its start — queued to running, counting the try — and its end — the outcome,
+ * with retries, callbacks, the return value as XCom, asset events and downstream skips, in one
+ * transaction each.
+ */
+public final class TryRecorder {
+
+  /**
+   * What {@link #record} did.
+   *
+   * @param state the state the try ended its instance in; null when it paused, was handed back, or
+   *     its instance had moved on (its new state stands)
+   * @param handedBack whether the try was handed back to run again at once, at no cost to its
+   *     retries (a stop ended it)
+   */
+  public record Recorded(TaskInstanceState state, boolean handedBack) {
+    static final Recorded NOTHING = new Recorded(null, false);
+    static final Recorded HANDED_BACK = new Recorded(null, true);
+  }
+
+  private final Database database;
+  private final TaskInstanceRepository taskInstances;
+  private final TaskInstanceTries tries;
+  private final TaskInstanceDeferrals deferrals;
+  private final XComRepository xcoms;
+  private final CallbackRequestRepository callbacks;
+  private final AssetEventRepository assetEvents;
+
+  public TryRecorder(Database database) {
+    this.database = database;
+    this.taskInstances = new TaskInstanceRepository(database);
+    this.tries = new TaskInstanceTries(database);
+    this.deferrals = new TaskInstanceDeferrals(database);
+    this.xcoms = new XComRepository(database);
+    this.callbacks = new CallbackRequestRepository(database);
+    this.assetEvents = new AssetEventRepository(database);
+  }
+
+  /**
+   * Queued to running on {@code hostname}/{@code pid}, with the task's on_execute callbacks written
+   * in the same transaction; false if the instance is no longer queued (cleared, rescheduled).
+   */
+  public boolean start(
+      TaskInstanceRow queued, DagRunRow run, Task task, String hostname, int pid, Instant now) {
+    return database.inTransaction(
+        () -> {
+          if (!tries.start(queued.id(), hostname, pid, now)) {
+            return false;
+          }
+          callbacks.add(
+              CallbackRequests.forTask(
+                  run.dagId(),
+                  run.runId(),
+                  task,
+                  queued.tryNumber() + 1,
+                  TaskInstanceState.QUEUED,
+                  TaskInstanceState.RUNNING,
+                  null),
+              now);
+          return true;
+        });
+  }
+
+  /**
+   * Records how try {@code ti.tryNumber()} ended, in one transaction: a failure becomes
+   * up_for_retry or failed by the task's retries, a pause becomes up_for_reschedule or deferred;
+   * with {@code stopped} (the runner was stopping) a failed try is handed back instead. Nothing is
+   * recorded when the instance left running while the try ran, except that a cleared one is
+   * retried.
+   */
+  public Recorded record(
+      Dag dag,
+      Task task,
+      DagRunRow run,
+      TaskInstanceRow ti,
+      TryRunner.Result result,
+      boolean stopped,
+      Instant end) {
+    Recorded recorded =
+        database.inTransaction(
+            () -> {
+              if (stopped && result.state() == TaskInstanceState.FAILED) {
+                // Ended by the stop, not by itself: handed back to run again at once.
+                if (tries.handBack(ti.id(), ti.tryNumber(), end)) {
+                  return Recorded.HANDED_BACK;
+                }
+                retryIfCleared(task, run, ti, end);
+                return Recorded.NOTHING;
+              }
+              if (result.pause() != null) {
+                pause(task, run, ti, result, end);
+                return Recorded.NOTHING;
+              }
+              TaskInstanceState to = finish(dag, task, run, ti, result, end);
+              if (to == null) {
+                // The instance left running while the try ran: its new state stands, and what the
+                // try returned is not kept. Cleared (restarting), it is retried now.
+                retryIfCleared(task, run, ti, end);
+                return Recorded.NOTHING;
+              }
+              keepReturnValue(run, ti, result, end);
+              return new Recorded(to, false);
+            });
+    if (recorded.state() != null) {
+      TaskMetrics.finished(ti.dagId(), ti.taskId(), recorded.state());
+    }
+    return recorded;
+  }
+
+  /** The try's return value as its XCom; a retry replaces what the earlier try pushed (Airflow). */
+  private void keepReturnValue(
+      DagRunRow run, TaskInstanceRow ti, TryRunner.Result result, Instant end) {
+    xcoms.clearForTask(ti.dagId(), ti.runId(), ti.taskId());
+    if (result.returnValueJson() != null) {
+      xcoms.put(
+          run.id(),
+          ti.dagId(),
+          ti.runId(),
+          ti.taskId(),
+          XComRepository.RETURN_VALUE,
+          result.returnValueJson(),
+          end);
+    }
+  }
+
+  /**
+   * A try that paused without finishing its instance: a reschedule-mode sensor's check
+   * (up_for_reschedule, same try next time) or a wait handed to the triggerer (deferred, its return
+   * value kept: {@code trigger_dag}'s run_id is its XCom when the wait ends). No callbacks: the try
+   * has not ended, as in Airflow.
+   */
+  private void pause(
+      Task task, DagRunRow run, TaskInstanceRow ti, TryRunner.Result result, Instant end) {
+    boolean paused =
+        switch (result.pause()) {
+          case Pause.Reschedule r ->
+              deferrals.reschedule(ti.id(), ti.tryNumber(), ti.startDate(), r.at(), end);
+          case Pause.Defer d ->
+              deferrals.deferRunning(
+                  ti.id(), ti.tryNumber(), d.kind(), d.kwargsJson(), d.timeoutAt(), end);
+        };
+    if (!paused) {
+      retryIfCleared(task, run, ti, end);
+      return;
+    }
+    if (result.pause() instanceof Pause.Defer) {
+      keepReturnValue(run, ti, result, end);
+    }
+  }
+
+  /**
+   * Ends the running try as its result says; returns the state it ended in, or null if the instance
+   * is no longer running.
+   */
+  private TaskInstanceState finish(
+      Dag dag, Task task, DagRunRow run, TaskInstanceRow ti, TryRunner.Result result, Instant end) {
+    if (result.state() == TaskInstanceState.FAILED) {
+      FailedTries.Ending e =
+          result.retryable()
+              ? FailedTries.of(task, ti, end, run.logicalDate())
+              : new FailedTries.Ending(TaskInstanceState.FAILED, null);
+      if (!tries.finishTry(
+          ti.id(), ti.tryNumber(), TaskInstanceState.RUNNING, e.state(), end, e.nextRetryAt())) {
+        return null;
+      }
+      addCallbacks(task, run, ti, e.state(), result.error(), end);
+      return e.state();
+    }
+    if (!tries.finishTry(
+        ti.id(), ti.tryNumber(), TaskInstanceState.RUNNING, result.state(), end, null)) {
+      return null;
+    }
+    addCallbacks(task, run, ti, result.state(), result.error(), end);
+    if (result.state() == TaskInstanceState.SUCCESS && !task.outlets().isEmpty()) {
+      // The try's asset events, in the transaction that records its success (no query without).
+      assetEvents.recordForTry(
+          task.outlets(), ti.dagId(), ti.taskId(), ti.runId(), ti.mapIndex(), end);
+    }
+    if (result.state() == TaskInstanceState.SUCCESS
+        && !(result.downstream() instanceof Downstream.Proceed)) {
+      taskInstances.setStates(
+          DownstreamSkips.of(
+              dag,
+              ti.taskId(),
+              result.downstream(),
+              taskInstances.listForRun(ti.dagId(), ti.runId())),
+          end);
+    }
+    return result.state();
+  }
+
+  /** The callbacks of the try's end, in the transaction that records it. */
+  private void addCallbacks(
+      Task task,
+      DagRunRow run,
+      TaskInstanceRow ti,
+      TaskInstanceState to,
+      String error,
+      Instant end) {
+    callbacks.add(
+        CallbackRequests.forTask(
+            run.dagId(), run.runId(), task, ti.tryNumber(), TaskInstanceState.RUNNING, to, error),
+        end);
+  }
+
+  /**
+   * A try of an instance cleared while it ran (restarting) is over, however it ended: the instance
+   * goes to up_for_retry, to run again at once (Airflow: restarting always retries).
+   */
+  private void retryIfCleared(Task task, DagRunRow run, TaskInstanceRow ti, Instant end) {
+    taskInstances
+        .get(ti.id())
+        .filter(
+            now -> now.state() == TaskInstanceState.RESTARTING && now.tryNumber() == ti.tryNumber())
+        .ifPresent(
+            cleared -> {
+              FailedTries.Ending e = FailedTries.of(task, cleared, end, run.logicalDate());
+              tries.finish(
+                  cleared.id(), TaskInstanceState.RESTARTING, e.state(), end, e.nextRetryAt());
+            });
+  }
+}
