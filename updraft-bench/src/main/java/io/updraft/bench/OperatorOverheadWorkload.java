@@ -1,6 +1,5 @@
 package io.updraft.bench;
 
-import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.updraft.connections.Connection;
@@ -14,15 +13,12 @@ import io.updraft.worker.TaskRunner;
 import io.updraft.worker.TryOutcome;
 import io.updraft.worker.TryRequest;
 import io.updraft.worker.operators.HttpRequestRunner;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 
 /**
  * What an in-JVM operator's try costs beyond its request (issue 11: target at most 5 ms per task):
@@ -71,20 +67,8 @@ record OperatorOverheadWorkload(String operator, int tries) implements Workload 
   }
 
   private Sample http(Path logs, Window window) throws Exception {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    byte[] body = "{\"ok\": true}".getBytes(StandardCharsets.UTF_8);
-    server.createContext(
-        "/",
-        ex -> {
-          ex.getRequestBody().readAllBytes();
-          ex.sendResponseHeaders(200, body.length);
-          ex.getResponseBody().write(body);
-          ex.close();
-        });
-    server.start();
-    try {
-      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/ping";
+    try (PingServer server = PingServer.start()) {
+      String url = server.url();
       Dag dag = Dags.dag("bench_http").task(Tasks.http("t", "GET", url)).build();
       TaskRunner runner = new TaskRunner(RunnerSettings.defaults());
       HttpRequestRunner.Request request =
@@ -97,8 +81,6 @@ record OperatorOverheadWorkload(String operator, int tries) implements Workload 
               throw new IllegalStateException("the server did not answer 200");
             }
           });
-    } finally {
-      server.stop(0);
     }
   }
 

@@ -19,6 +19,7 @@ public final class Scenarios {
           "seed000-local",
           "task-lag",
           "throughput",
+          "inline-chains",
           "parse-4000",
           "dag-versions",
           "idle-footprint",
@@ -66,6 +67,10 @@ public final class Scenarios {
               // queue all it reads (512) — how far the pool's size, not the scheduler, bounds it
               scheduler(scenario, 200, 50, Shape.INDEPENDENT, ExecutorKind.NULL, smoke)
                   .withDefaultPool(1024));
+      case "inline-chains" ->
+          List.of(
+              new InlineChainsWorkload("empty", smoke ? 3 : 300),
+              new InlineChainsWorkload("http", smoke ? 3 : 300));
       case "parse-4000" -> ParseWorkload.both(smoke ? 20 : 4000, smoke ? 3 : 10);
       case "dag-versions" ->
           DagVersionsWorkload.both(smoke ? 20 : 1000, smoke ? 20 : 4000, smoke ? 3 : 10);

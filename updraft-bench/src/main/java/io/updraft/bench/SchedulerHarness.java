@@ -50,6 +50,7 @@ final class SchedulerHarness implements AutoCloseable {
   private final SchedulerLoop loop;
   private final DagVersions versions;
   private Thread thread;
+  private AutoCloseable signals = () -> {};
 
   SchedulerHarness(Database db, ExecutorKind kind, Path logs) {
     this.db = db;
@@ -112,6 +113,8 @@ final class SchedulerHarness implements AutoCloseable {
   Instant start() {
     Instant at = clock.instant();
     thread = Thread.ofPlatform().name("scheduler").start(loop::run);
+    // As SchedulerService: runs triggered elsewhere (the API, `dags trigger`) wake the loop.
+    signals = ChangeSignals.listen(db, wakeup::signal);
     return at;
   }
 
@@ -163,7 +166,8 @@ final class SchedulerHarness implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws Exception {
+    signals.close();
     loop.stop();
     if (thread != null) {
       thread.join();

@@ -127,6 +127,7 @@ public final class LocalExecutor implements Executor {
   private void supervise(TaskInstanceRow queued) {
     CompletableFuture<Cancellation> cancel = new CompletableFuture<>();
     supervised.put(queued.id(), cancel);
+    long runRowId = -1;
     try {
       if (stopping != null) {
         // Not started: it stays queued by this scheduler's job, and once the job has ended it is
@@ -137,12 +138,16 @@ public final class LocalExecutor implements Executor {
       if (run == null) {
         return; // the run was deleted
       }
+      runRowId = run.id();
       Dag dag = versions.get(run.dagId(), run.dagHash());
       Task task = dag.task(queued.taskId()).orElse(null);
-      if (task == null || !recorder.start(queued, run, task, hostname, pid, clock.instant())) {
+      TaskInstanceRow ti =
+          task == null
+              ? null
+              : recorder.start(queued, run, task, hostname, pid, clock.instant()).orElse(null);
+      if (ti == null) {
         return; // the instance moved on (cleared, rescheduled)
       }
-      TaskInstanceRow ti = taskInstances.get(queued.id()).orElseThrow();
       ScheduledFuture<?> beat =
           heartbeats.scheduleAtFixedRate(
               () -> heartbeat(ti.id(), cancel),
@@ -177,7 +182,11 @@ public final class LocalExecutor implements Executor {
     } finally {
       supervised.remove(queued.id());
       running.decrementAndGet();
-      wakeup.signal();
+      if (runRowId >= 0) {
+        wakeup.signalRun(runRowId); // the next pass looks at this run first
+      } else {
+        wakeup.signal();
+      }
       tryEnded.run();
     }
   }

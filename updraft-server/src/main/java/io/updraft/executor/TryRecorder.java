@@ -19,6 +19,7 @@ import io.updraft.store.XComRepository;
 import io.updraft.worker.Downstream;
 import io.updraft.worker.Pause;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The two writes around a try, whoever runs it (the local executor, the execution API for a remote
@@ -61,14 +62,15 @@ public final class TryRecorder {
 
   /**
    * Queued to running on {@code hostname}/{@code pid}, with the task's on_execute callbacks written
-   * in the same transaction; false if the instance is no longer queued (cleared, rescheduled).
+   * in the same transaction; returns the instance as started (its try number is this try's), read
+   * in that transaction, or empty if the instance is no longer queued (cleared, rescheduled).
    */
-  public boolean start(
+  public Optional<TaskInstanceRow> start(
       TaskInstanceRow queued, DagRunRow run, Task task, String hostname, int pid, Instant now) {
     return database.inTransaction(
         () -> {
           if (!tries.start(queued.id(), hostname, pid, now)) {
-            return false;
+            return Optional.<TaskInstanceRow>empty();
           }
           callbacks.add(
               CallbackRequests.forTask(
@@ -80,7 +82,7 @@ public final class TryRecorder {
                   TaskInstanceState.RUNNING,
                   null),
               now);
-          return true;
+          return taskInstances.get(queued.id());
         });
   }
 
@@ -182,15 +184,13 @@ public final class TryRecorder {
           result.retryable()
               ? FailedTries.of(task, ti, end, run.logicalDate())
               : new FailedTries.Ending(TaskInstanceState.FAILED, null);
-      if (!tries.finishTry(
-          ti.id(), ti.tryNumber(), TaskInstanceState.RUNNING, e.state(), end, e.nextRetryAt())) {
+      if (!tries.finishStarted(ti, e.state(), end, e.nextRetryAt())) {
         return null;
       }
       addCallbacks(task, run, ti, e.state(), result.error(), end);
       return e.state();
     }
-    if (!tries.finishTry(
-        ti.id(), ti.tryNumber(), TaskInstanceState.RUNNING, result.state(), end, null)) {
+    if (!tries.finishStarted(ti, result.state(), end, null)) {
       return null;
     }
     addCallbacks(task, run, ti, result.state(), result.error(), end);

@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +32,9 @@ import java.util.Set;
  */
 final class ScheduleDagRuns {
   private static final int RUNS_PER_LOOP = 64;
+
+  /** Runs of the rotation a pass examines besides the named ones, when only named runs changed. */
+  private static final int ROTATION_SHARE = 8;
 
   /** What one pass did. */
   record Result(int changes, int runsFinished, Instant nextCheckAt) {}
@@ -67,78 +72,133 @@ final class ScheduleDagRuns {
   }
 
   private Result examine(Instant now) {
+    Wakeup.Changes changed = ctx.wakeup().takeChanges();
     return ctx.database()
         .inTransaction(
             () -> {
               taskEnds.clear();
               runEnds.clear();
-              int changes = 0;
-              int finished = 0;
-              Instant nextCheckAt = null;
-              List<Long> examined = new ArrayList<>();
-              for (DagRunRow run : runsToExamine()) {
-                examined.add(run.id());
-                Dag version = ctx.versions().get(run.dagId(), run.dagHash());
-                Set<String> removed = removedSince(version, run, now);
-                Dag dag = removed.isEmpty() ? version : RemovedTasks.without(version, removed);
-                List<TaskInstanceRow> rows =
-                    ctx.taskInstances().listForRun(run.dagId(), run.runId());
-                Map<String, TaskInstanceView> views = new HashMap<>();
-                Map<String, Long> ids = new HashMap<>();
-                List<StateChange> writes = new ArrayList<>();
-                for (TaskInstanceRow ti : rows) {
-                  if (removed.contains(ti.taskId())) {
-                    if (NOT_STARTED.contains(ti.state())) {
-                      writes.add(new StateChange(ti.id(), ti.state(), TaskInstanceState.REMOVED));
-                    }
-                    continue;
-                  }
-                  views.put(
-                      ti.taskId(), new TaskInstanceView(ti.taskId(), ti.state(), ti.nextRetryAt()));
-                  ids.put(ti.taskId(), ti.id());
-                }
-                RunDecision d =
-                    RunDecisions.decide(
-                        dag, run.startDate(), views, now, task -> pastFacts(dag, run, task));
-                for (TaskDecision c : d.changes()) {
-                  writes.add(new StateChange(ids.get(c.taskId()), c.from(), c.to()));
-                }
-                Set<Long> written = ctx.taskInstances().setStates(writes, now);
-                changes += written.size();
-                for (TaskDecision c : d.changes()) {
-                  long id = ids.get(c.taskId());
-                  if (c.to().isFinished() && written.contains(id)) {
-                    taskEnds.add(new TaskEnd(run.dagId(), c.taskId(), c.to()));
-                  }
-                  Optional<Task> task = dag.task(c.taskId());
-                  if (written.contains(id)
-                      && task.isPresent()
-                      && deferSensors.deferIfSensor(id, task.get(), c.to(), now)) {
-                    changes++;
-                  }
-                }
-                if (d.runState() != null
-                    && ctx.runs().setState(run.id(), DagRunState.RUNNING, d.runState(), now)) {
-                  finished++;
-                  if (run.startDate() != null) {
-                    runEnds.add(
-                        new RunEnd(
-                            run.dagId(), d.runState(), Duration.between(run.startDate(), now)));
-                  }
-                  ctx.callbacks()
-                      .add(
-                          CallbackRequests.forRun(
-                              version, run.runId(), d.runState(), runEndReason(d.runState())),
-                          now);
-                }
-                if (d.nextCheckAt() != null
-                    && (nextCheckAt == null || d.nextCheckAt().isBefore(nextCheckAt))) {
-                  nextCheckAt = d.nextCheckAt();
-                }
+              Pass pass = new Pass(now);
+              List<DagRunRow> runs = runsToExamine(changed);
+              Map<String, List<TaskInstanceRow>> instances = instancesOf(runs);
+              for (DagRunRow run : runs) {
+                pass.decide(run, instances.get(run.dagId() + '\n' + run.runId()));
               }
-              ctx.runs().touchSchedulingDecision(examined, now);
-              return new Result(changes, finished, nextCheckAt);
+              pass.flush();
+              ctx.runs().touchSchedulingDecision(pass.examined, now);
+              return new Result(pass.changes, pass.finished, pass.nextCheckAt);
             });
+  }
+
+  /**
+   * One pass's decisions. The task instance writes of all its runs go out as one batch ({@link
+   * #flush}), and what depends on them — run ends, callbacks, sensors deferred — follows it, run by
+   * run; a run with depends_on_past tasks flushes first, so it sees the runs decided before it.
+   */
+  private final class Pass {
+    private final Instant now;
+    private final List<Long> examined = new ArrayList<>();
+    private final List<StateChange> writes = new ArrayList<>();
+    private final List<Decided> decided = new ArrayList<>();
+    private int changes;
+    private int finished;
+    private Instant nextCheckAt;
+
+    /** A run's decision, waiting for the batch of writes it is part of. */
+    private record Decided(
+        DagRunRow run, Dag version, Dag dag, RunDecision decision, Map<String, Long> ids) {}
+
+    Pass(Instant now) {
+      this.now = now;
+    }
+
+    void decide(DagRunRow run, List<TaskInstanceRow> rows) {
+      examined.add(run.id());
+      Dag version = ctx.versions().get(run.dagId(), run.dagHash());
+      Set<String> removed = removedSince(version, run, now);
+      Dag dag = removed.isEmpty() ? version : RemovedTasks.without(version, removed);
+      if (dag.tasks().stream().anyMatch(Task::dependsOnPast)) {
+        flush(); // its past facts read the runs decided before it
+      }
+      Map<String, TaskInstanceView> views = new HashMap<>();
+      Map<String, Long> ids = new HashMap<>();
+      for (TaskInstanceRow ti : rows) {
+        if (removed.contains(ti.taskId())) {
+          if (NOT_STARTED.contains(ti.state())) {
+            writes.add(new StateChange(ti.id(), ti.state(), TaskInstanceState.REMOVED));
+          }
+          continue;
+        }
+        views.put(ti.taskId(), new TaskInstanceView(ti.taskId(), ti.state(), ti.nextRetryAt()));
+        ids.put(ti.taskId(), ti.id());
+      }
+      RunDecision d =
+          RunDecisions.decide(dag, run.startDate(), views, now, task -> pastFacts(dag, run, task));
+      for (TaskDecision c : d.changes()) {
+        writes.add(new StateChange(ids.get(c.taskId()), c.from(), c.to()));
+      }
+      decided.add(new Decided(run, version, dag, d, ids));
+    }
+
+    /** Writes the batch, then what follows each run's decision. */
+    void flush() {
+      Set<Long> written = ctx.taskInstances().setStates(writes, now);
+      changes += written.size();
+      writes.clear();
+      for (Decided r : decided) {
+        after(r, written);
+      }
+      decided.clear();
+    }
+
+    private void after(Decided r, Set<Long> written) {
+      DagRunRow run = r.run();
+      RunDecision d = r.decision();
+      for (TaskDecision c : d.changes()) {
+        long id = r.ids().get(c.taskId());
+        if (c.to().isFinished() && written.contains(id)) {
+          taskEnds.add(new TaskEnd(run.dagId(), c.taskId(), c.to()));
+        }
+        Optional<Task> task = r.dag().task(c.taskId());
+        if (written.contains(id)
+            && task.isPresent()
+            && deferSensors.deferIfSensor(id, task.get(), c.to(), now)) {
+          changes++;
+        }
+      }
+      if (d.runState() != null
+          && ctx.runs().setState(run.id(), DagRunState.RUNNING, d.runState(), now)) {
+        finished++;
+        if (run.startDate() != null) {
+          runEnds.add(
+              new RunEnd(run.dagId(), d.runState(), Duration.between(run.startDate(), now)));
+        }
+        ctx.callbacks()
+            .add(
+                CallbackRequests.forRun(
+                    r.version(), run.runId(), d.runState(), runEndReason(d.runState())),
+                now);
+      }
+      if (d.nextCheckAt() != null
+          && (nextCheckAt == null || d.nextCheckAt().isBefore(nextCheckAt))) {
+        nextCheckAt = d.nextCheckAt();
+      }
+    }
+  }
+
+  /** The task instances of the runs, read in one query per DAG, by dag_id and run_id. */
+  private Map<String, List<TaskInstanceRow>> instancesOf(List<DagRunRow> runs) {
+    Map<String, List<String>> byDag = new LinkedHashMap<>();
+    for (DagRunRow run : runs) {
+      byDag.computeIfAbsent(run.dagId(), k -> new ArrayList<>()).add(run.runId());
+    }
+    Map<String, List<TaskInstanceRow>> out = new HashMap<>();
+    byDag.forEach(
+        (dagId, runIds) ->
+            ctx.taskInstances()
+                .listForRuns(dagId, runIds)
+                .forEach((runId, rows) -> out.put(dagId + '\n' + runId, rows)));
+    return out;
   }
 
   /** Airflow's reason of a run's end, given to the DAG's callbacks as their exception. */
@@ -146,16 +206,36 @@ final class ScheduleDagRuns {
     return state == DagRunState.SUCCESS ? null : "task_failure";
   }
 
-  private List<DagRunRow> runsToExamine() {
+  /**
+   * The runs named as changed first (a try of this JVM ended in them, or this pass started them),
+   * then the rotation: the longest unexamined. When only named runs changed, the rotation gets a
+   * small share of the pass, so a burst of task ends is not slowed by re-reading every other run,
+   * while each run still comes up in turn (decisions/0136).
+   */
+  private List<DagRunRow> runsToExamine(Wakeup.Changes changed) {
     SchedulerContext.RunScope scope = ctx.scope();
-    if (scope == null) {
-      return ctx.runs().runningForScheduling(RUNS_PER_LOOP);
+    if (scope != null) {
+      return ctx.runs()
+          .get(scope.dagId(), scope.runId())
+          .filter(r -> r.state() == DagRunState.RUNNING)
+          .map(List::of)
+          .orElse(List.of());
     }
-    return ctx.runs()
-        .get(scope.dagId(), scope.runId())
-        .filter(r -> r.state() == DagRunState.RUNNING)
-        .map(List::of)
-        .orElse(List.of());
+    List<Long> named = new ArrayList<>(changed.runs());
+    if (named.size() > RUNS_PER_LOOP) {
+      named.subList(RUNS_PER_LOOP, named.size()).forEach(ctx.wakeup()::signalRun); // next pass
+      named = new ArrayList<>(named.subList(0, RUNS_PER_LOOP));
+    }
+    List<DagRunRow> runs = new ArrayList<>(ctx.runs().runningByIds(named));
+    Set<Long> have = new HashSet<>();
+    runs.forEach(r -> have.add(r.id()));
+    int rotation = changed.onlyNamed() ? ROTATION_SHARE : RUNS_PER_LOOP;
+    for (DagRunRow r : ctx.runs().runningForScheduling(rotation)) {
+      if (have.add(r.id())) {
+        runs.add(r);
+      }
+    }
+    return runs;
   }
 
   /** Task states a removed task leaves for {@code removed}; one that started finishes first. */

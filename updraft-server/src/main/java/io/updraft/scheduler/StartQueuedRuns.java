@@ -29,7 +29,10 @@ final class StartQueuedRuns {
   /** Returns how many runs it started. */
   int run(Instant now) {
     List<DagRunRow> scheduled = new ArrayList<>();
-    int started = start(now, scheduled);
+    List<Long> startedIds = new ArrayList<>();
+    int started = start(now, scheduled, startedIds);
+    // Examined in this pass's step 3 as changed runs, whatever the rotation's order.
+    startedIds.forEach(ctx.wakeup()::noteRun);
     // Counted once committed: how late each scheduled run started (Airflow's schedule_delay).
     for (DagRunRow r : scheduled) {
       SchedulerMetrics.scheduleDelay(r.dagId(), Duration.between(r.runAfter(), now));
@@ -37,11 +40,12 @@ final class StartQueuedRuns {
     return started;
   }
 
-  private int start(Instant now, List<DagRunRow> scheduled) {
+  private int start(Instant now, List<DagRunRow> scheduled, List<Long> startedIds) {
     return ctx.database()
         .inTransaction(
             () -> {
               scheduled.clear();
+              startedIds.clear();
               Map<String, Integer> running = new HashMap<>(ctx.runs().countRunningByDag());
               Map<String, Boolean> paused = new HashMap<>();
               int started = 0;
@@ -61,6 +65,7 @@ final class StartQueuedRuns {
                     && ctx.runs().setState(r.id(), DagRunState.QUEUED, DagRunState.RUNNING, now)) {
                   running.put(r.dagId(), n + 1);
                   started++;
+                  startedIds.add(r.id());
                   if (r.runType() == RunType.SCHEDULED && r.runAfter() != null) {
                     scheduled.add(r);
                   }

@@ -4,6 +4,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -15,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * idle timeout. On PostgreSQL this is {@code NOTIFY}/{@code LISTEN} on one channel; on H2 and MySQL
  * there is no such thing and the idle timeout (1 s) bounds the delay. A signal carries nothing: the
  * database is still the only channel for data.
+ *
+ * <p>Listeners in the announcing process are told directly, on every database: {@code standalone}
+ * on H2 runs the API and the scheduler in one JVM, and a run triggered through its API starts
+ * within milliseconds rather than at the scheduler's next idle timeout.
  */
 public final class ChangeSignals {
   private static final Logger log = LoggerFactory.getLogger(ChangeSignals.class);
@@ -26,11 +34,22 @@ public final class ChangeSignals {
    */
   static final String TASK_ENDS = "updraft_task_end";
 
+  /** Listeners of {@link #CHANNEL} in this JVM, by the database they listen to. */
+  private static final Map<Database, List<Runnable>> LOCAL = new ConcurrentHashMap<>();
+
   private ChangeSignals() {}
 
   /** Announces a change; never fails the caller (a lost signal costs at most the idle timeout). */
   public static void announce(Database db) {
+    tellLocal(db);
     notify(db, CHANNEL);
+  }
+
+  private static void tellLocal(Database db) {
+    List<Runnable> here = LOCAL.get(db);
+    if (here != null) {
+      here.forEach(Runnable::run);
+    }
   }
 
   private static void notify(Database db, String channel) {
@@ -56,7 +75,11 @@ public final class ChangeSignals {
 
   /** {@link #announce}, coalesced as {@link #taskEnds} is (a triggerer ending many tasks). */
   public static Runnable changes(Database db) {
-    return coalesced(db, CHANNEL);
+    Runnable remote = coalesced(db, CHANNEL);
+    return () -> {
+      tellLocal(db);
+      remote.run();
+    };
   }
 
   private static Runnable coalesced(Database db, String channel) {
@@ -88,11 +111,22 @@ public final class ChangeSignals {
   }
 
   /**
-   * Calls {@code onSignal} whenever another process announces a change, on a thread of its own,
-   * until closed. A no-op where the database has no notifications.
+   * Calls {@code onSignal} whenever a change is announced, until closed: by this JVM on the
+   * announcing thread (it must return at once), by another process on a thread of its own (where
+   * the database has notifications).
    */
   public static AutoCloseable listen(Database db, Runnable onSignal) {
-    return listen(db, CHANNEL, onSignal);
+    LOCAL.computeIfAbsent(db, k -> new CopyOnWriteArrayList<>()).add(onSignal);
+    AutoCloseable remote = listen(db, CHANNEL, onSignal);
+    return () -> {
+      LOCAL.computeIfPresent(
+          db,
+          (k, list) -> {
+            list.remove(onSignal);
+            return list.isEmpty() ? null : list;
+          });
+      remote.close();
+    };
   }
 
   private static AutoCloseable listen(Database db, String channel, Runnable onSignal) {

@@ -431,6 +431,16 @@ public final class DagRunRepository {
     return claim("running", RUNNING_CANDIDATES, limit);
   }
 
+  /**
+   * These runs if they are running, locked {@code FOR UPDATE SKIP LOCKED} as {@link
+   * #runningForScheduling} locks them, in the order given: the runs a scheduler knows changed. Must
+   * run inside {@link Database#inTransaction}.
+   */
+  public List<DagRunRow> runningByIds(List<Long> ids) {
+    jdbc.requireTransaction("DagRunRepository.runningByIds");
+    return ids.isEmpty() ? List.of() : lockInOrder("running", "claiming running DAG runs", ids);
+  }
+
   /** Ordered candidates without locks, then a lock by id (see {@link LockByIds}), same order. */
   private List<DagRunRow> claim(String state, String candidatesSql, int limit) {
     String what = "claiming " + state + " DAG runs";
@@ -439,6 +449,10 @@ public final class DagRunRepository {
     if (ids.isEmpty()) {
       return List.of();
     }
+    return lockInOrder(state, what, ids);
+  }
+
+  private List<DagRunRow> lockInOrder(String state, String what, List<Long> ids) {
     Map<Long, Integer> order = new HashMap<>();
     for (int i = 0; i < ids.size(); i++) {
       order.put(ids.get(i), i);

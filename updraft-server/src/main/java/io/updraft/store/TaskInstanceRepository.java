@@ -101,6 +101,13 @@ public final class TaskInstanceRepository {
   private final TaskInstanceRows rows;
   private final TriggerRepository triggers;
 
+  /** {@link #listForRuns}: the run ids' list padded as a claim's ids are (few statement texts). */
+  private final LockByIds forRuns =
+      new LockByIds(
+          "SELECT "
+              + TaskInstanceRows.COLUMNS
+              + " FROM task_instance WHERE dag_id = ? AND run_id IN (%s) ORDER BY id");
+
   public TaskInstanceRepository(Database database) {
     this.jdbc = database.jdbc();
     this.dialect = database.dialect();
@@ -154,6 +161,31 @@ public final class TaskInstanceRepository {
           ps.setString(2, runId);
         },
         rows::row);
+  }
+
+  /**
+   * The task instances of several runs of one DAG in one query, by run_id, each in creation order;
+   * a run without any maps to an empty list.
+   */
+  public Map<String, List<TaskInstanceRow>> listForRuns(String dagId, List<String> runIds) {
+    Map<String, List<TaskInstanceRow>> out = new HashMap<>();
+    runIds.forEach(r -> out.put(r, new ArrayList<>()));
+    if (runIds.isEmpty()) {
+      return out;
+    }
+    List<TaskInstanceRow> all =
+        jdbc.query(
+            "listing the task instances of " + runIds.size() + " run(s) of DAG '" + dagId + "'",
+            forRuns.sql(runIds.size()),
+            ps -> {
+              ps.setString(1, dagId);
+              forRuns.bind(ps, 2, runIds);
+            },
+            rows::row);
+    for (TaskInstanceRow ti : all) {
+      out.get(ti.runId()).add(ti);
+    }
+    return out;
   }
 
   /**

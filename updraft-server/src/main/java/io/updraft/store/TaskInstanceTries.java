@@ -187,6 +187,49 @@ public final class TaskInstanceTries {
   }
 
   /**
+   * As {@link #finishTry} for a running try whose row the caller read when it started: the update's
+   * guard (still running, still this try) stands in for reading the row again, and the duration
+   * counts from {@code started}'s start date, which only starting a try writes.
+   */
+  public boolean finishStarted(
+      TaskInstanceRow started, TaskInstanceState to, Instant now, Instant nextRetryAt) {
+    if (started.tryNumber() == 0 || !TRY_ENDS.contains(to)) {
+      throw new IllegalArgumentException(
+          "finishStarted ends a started try of a running instance, not try "
+              + started.tryNumber()
+              + " -> "
+              + to.id());
+    }
+    TaskInstanceTransitions.check(RUNNING, to, "task_instance id=" + started.id());
+    Double duration =
+        started.startDate() == null
+            ? null
+            : Duration.between(started.startDate(), Dialect.micros(now)).toNanos() / 1e9;
+    return jdbc.inTransaction(
+        () -> {
+          int changed =
+              jdbc.update(
+                  "finishing task instance id=" + started.id(),
+                  FINISH,
+                  ps -> {
+                    ps.setString(1, to.id());
+                    dialect.setInstant(ps, 2, now);
+                    setDouble(ps, 3, duration);
+                    dialect.setInstant(ps, 4, nextRetryAt);
+                    dialect.setInstant(ps, 5, now);
+                    ps.setLong(6, started.id());
+                    ps.setString(7, RUNNING.id());
+                    ps.setInt(8, started.tryNumber());
+                  });
+          if (changed == 0) {
+            return false;
+          }
+          recordHistory(started.id());
+          return true;
+        });
+  }
+
+  /**
    * As {@link #finish}, but only if the instance is still at try {@code tryNumber}: a try that
    * outlived its instance (cleared, declared dead, and started again as a later try) must not end
    * the later try. {@code tryNumber} 0: whichever try is current.
