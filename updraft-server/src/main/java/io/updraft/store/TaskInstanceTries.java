@@ -201,32 +201,39 @@ public final class TaskInstanceTries {
               + to.id());
     }
     TaskInstanceTransitions.check(RUNNING, to, "task_instance id=" + started.id());
+    return jdbc.inTransaction(() -> endTry(started, RUNNING, to, now, nextRetryAt));
+  }
+
+  /** The guarded write of a try's end (state and try number unchanged) and its history row. */
+  private boolean endTry(
+      TaskInstanceRow ti,
+      TaskInstanceState from,
+      TaskInstanceState to,
+      Instant now,
+      Instant nextRetryAt) {
     Double duration =
-        started.startDate() == null
+        ti.startDate() == null
             ? null
-            : Duration.between(started.startDate(), Dialect.micros(now)).toNanos() / 1e9;
-    return jdbc.inTransaction(
-        () -> {
-          int changed =
-              jdbc.update(
-                  "finishing task instance id=" + started.id(),
-                  FINISH,
-                  ps -> {
-                    ps.setString(1, to.id());
-                    dialect.setInstant(ps, 2, now);
-                    setDouble(ps, 3, duration);
-                    dialect.setInstant(ps, 4, nextRetryAt);
-                    dialect.setInstant(ps, 5, now);
-                    ps.setLong(6, started.id());
-                    ps.setString(7, RUNNING.id());
-                    ps.setInt(8, started.tryNumber());
-                  });
-          if (changed == 0) {
-            return false;
-          }
-          recordHistory(started.id());
-          return true;
-        });
+            : Duration.between(ti.startDate(), Dialect.micros(now)).toNanos() / 1e9;
+    int changed =
+        jdbc.update(
+            "finishing task instance id=" + ti.id(),
+            FINISH,
+            ps -> {
+              ps.setString(1, to.id());
+              dialect.setInstant(ps, 2, now);
+              setDouble(ps, 3, duration);
+              dialect.setInstant(ps, 4, nextRetryAt);
+              dialect.setInstant(ps, 5, now);
+              ps.setLong(6, ti.id());
+              ps.setString(7, from.id());
+              ps.setInt(8, ti.tryNumber());
+            });
+    if (changed == 0) {
+      return false;
+    }
+    recordHistory(ti.id());
+    return true;
   }
 
   /**
@@ -259,30 +266,7 @@ public final class TaskInstanceTries {
               || (tryNumber != 0 && current.get().tryNumber() != tryNumber)) {
             return false;
           }
-          TaskInstanceRow ti = current.get();
-          Double duration =
-              ti.startDate() == null
-                  ? null
-                  : Duration.between(ti.startDate(), Dialect.micros(now)).toNanos() / 1e9;
-          int changed =
-              jdbc.update(
-                  "finishing task instance id=" + id,
-                  FINISH,
-                  ps -> {
-                    ps.setString(1, to.id());
-                    dialect.setInstant(ps, 2, now);
-                    setDouble(ps, 3, duration);
-                    dialect.setInstant(ps, 4, nextRetryAt);
-                    dialect.setInstant(ps, 5, now);
-                    ps.setLong(6, id);
-                    ps.setString(7, from.id());
-                    ps.setInt(8, ti.tryNumber());
-                  });
-          if (changed == 0) {
-            return false;
-          }
-          recordHistory(id);
-          return true;
+          return endTry(current.get(), from, to, now, nextRetryAt);
         });
   }
 
