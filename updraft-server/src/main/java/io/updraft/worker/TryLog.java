@@ -50,12 +50,13 @@ public final class TryLog implements Closeable {
    * @throws SafePaths.UnsafePathException if the ids would put it outside {@code logsRoot}
    */
   public static Path path(Path logsRoot, String dagId, String runId, String taskId, int tryNumber) {
-    return SafePaths.under(
-        logsRoot,
-        "dag_id=" + dagId,
-        "run_id=" + runId,
-        "task_id=" + taskId,
-        "attempt=" + tryNumber + ".log");
+    return SafePaths.under(logsRoot, names(dagId, runId, taskId, tryNumber));
+  }
+
+  private static String[] names(String dagId, String runId, String taskId, int tryNumber) {
+    return new String[] {
+      "dag_id=" + dagId, "run_id=" + runId, "task_id=" + taskId, "attempt=" + tryNumber + ".log"
+    };
   }
 
   /**
@@ -65,12 +66,7 @@ public final class TryLog implements Closeable {
    * @throws SafePaths.UnsafePathException if an id is not a plain file name
    */
   static Path named(Path logsRoot, String dagId, String runId, String taskId, int tryNumber) {
-    return SafePaths.named(
-        logsRoot,
-        "dag_id=" + dagId,
-        "run_id=" + runId,
-        "task_id=" + taskId,
-        "attempt=" + tryNumber + ".log");
+    return SafePaths.named(logsRoot, names(dagId, runId, taskId, tryNumber));
   }
 
   /**
