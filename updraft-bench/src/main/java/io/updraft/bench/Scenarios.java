@@ -18,6 +18,7 @@ public final class Scenarios {
           "seed000-null",
           "seed000-local",
           "task-lag",
+          "process-tasks",
           "throughput",
           "parse-4000",
           "dag-versions",
@@ -60,6 +61,7 @@ public final class Scenarios {
           List.of(
               taskLag(smoke ? 3 : 100, smoke ? 3 : 10, Measure.TASK_LAG),
               taskLag(smoke ? 3 : 100, smoke ? 3 : 10, Measure.TASK_LAG_ONE_DAG_AT_A_TIME));
+      case "process-tasks" -> List.of(new ProcessTasksWorkload(smoke ? 3 : 300, 3));
       case "throughput" ->
           List.of(
               scheduler(scenario, 200, 50, Shape.INDEPENDENT, ExecutorKind.NULL, smoke),
