@@ -21,9 +21,23 @@ public final class JavaCommand {
 
   /** {@code java <flags> -cp <this class path> mainClass args...}. */
   public static List<String> of(String mainClass, List<String> args) {
+    return command(true, mainClass, args);
+  }
+
+  /**
+   * For a child that lives on and runs user code many times (a warm operator JVM): both JIT
+   * compilers, as code that runs long deserves; otherwise as {@link #of}.
+   */
+  public static List<String> longLived(String mainClass, List<String> args) {
+    return command(false, mainClass, args);
+  }
+
+  private static List<String> command(boolean shortLived, String mainClass, List<String> args) {
     List<String> argv = new ArrayList<>();
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    argv.add("-XX:TieredStopAtLevel=1");
+    if (shortLived) {
+      argv.add("-XX:TieredStopAtLevel=1");
+    }
     argv.add("-XX:+UseSerialGC");
     argv.add("-XX:-UsePerfData");
     argv.add("-Xshare:auto");
