@@ -26,7 +26,7 @@ public final class JavaCommand {
 
   /**
    * For a child that lives on and runs user code many times (a warm operator JVM): both JIT
-   * compilers, as code that runs long deserves; otherwise as {@link #of}.
+   * compilers, as code that runs long deserves, and a small first heap; otherwise as {@link #of}.
    */
   public static List<String> longLived(String mainClass, List<String> args) {
     return command(false, mainClass, args);
@@ -37,6 +37,10 @@ public final class JavaCommand {
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     if (shortLived) {
       argv.add("-XX:TieredStopAtLevel=1");
+    } else {
+      // a small first heap that grows as user code needs: an idle warm JVM holds ~45 MiB of its
+      // own memory instead of ~65 (decisions/0140)
+      argv.add("-Xms4m");
     }
     argv.add("-XX:+UseSerialGC");
     argv.add("-XX:-UsePerfData");
