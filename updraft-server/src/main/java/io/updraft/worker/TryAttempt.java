@@ -345,11 +345,7 @@ final class TryAttempt {
     Path dir = null;
     try {
       Path bundle = request.bundles().jar(hash);
-      if (settings.operatorJvms().reuse() && env.isEmpty()) {
-        return runWarm(hash, bundle, args, log);
-      }
-      dir = ShellCommand.temporaryCwd(settings.tempRoot());
-      List<String> argv = OperatorProcess.prepare(request, bundle, args, dir);
+      boolean warm = settings.operatorJvms().reuse() && env.isEmpty();
       if (cancel.isDone()) {
         return Result.failed(
             FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), null);
@@ -359,10 +355,15 @@ final class TryAttempt {
               + CustomOperators.className(task.operator())
               + " of bundle "
               + hash.substring(0, 12)
-              + " in its own JVM"
+              + (warm ? " in a warm JVM" : " in its own JVM")
               + (task.executionTimeout() == null
                   ? ""
                   : " (timeout " + Durations.human(task.executionTimeout()) + ")"));
+      if (warm) {
+        return runWarm(hash, bundle, args, log);
+      }
+      dir = ShellCommand.temporaryCwd(settings.tempRoot());
+      List<String> argv = OperatorProcess.prepare(request, bundle, args, dir);
       ProcessResult p =
           processes.run(
               new ProcessSpec(
@@ -397,19 +398,6 @@ final class TryAttempt {
   private Result runWarm(String hash, Path bundle, Map<String, Object> args, TryLog log)
       throws IOException {
     Task task = request.task();
-    if (cancel.isDone()) {
-      return Result.failed(
-          FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), null);
-    }
-    log.note(
-        "running operator "
-            + CustomOperators.className(task.operator())
-            + " of bundle "
-            + hash.substring(0, 12)
-            + " in a warm JVM"
-            + (task.executionTimeout() == null
-                ? ""
-                : " (timeout " + Durations.human(task.executionTimeout()) + ")"));
     OperatorJvms.Outcome o =
         operatorJvms.run(
             hash,
