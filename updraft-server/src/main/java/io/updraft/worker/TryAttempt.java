@@ -336,7 +336,10 @@ final class TryAttempt {
     }
   }
 
-  /** A custom operator: its own JVM, its bundle's code (SPEC §1.6). */
+  /**
+   * A custom operator, its bundle's code (SPEC §1.6): in a warm JVM of the bundle, or a JVM of its
+   * own for a task with {@code env} (decisions/0140).
+   */
   private Result runCustom(Rendered rendered, TryLog log) {
     Task task = request.task();
     Map<String, Object> args = rendered.args();
