@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,7 +77,10 @@ final class OperatorJvms implements AutoCloseable {
       Duration timeout,
       CompletableFuture<Cancellation> cancel)
       throws IOException {
+    // An idle JVM that ended between tries (killed, out of memory) is never handed out: acquire
+    // checks that it is alive.
     Lease lease = acquire(bundleHash, jar, dagFile, env, tempRoot);
+    OperatorJvm.Try t = new OperatorJvm.Try(log);
     OperatorJvm jvm = lease.jvm;
     log.note(
         (lease.started ? "started" : "reusing")
@@ -85,15 +89,15 @@ final class OperatorJvms implements AutoCloseable {
             + (lease.kept
                 ? ""
                 : " (all warm JVMs of this bundle are busy: this one ends after the try)"));
-    OperatorJvm.Try t = new OperatorJvm.Try(log);
     boolean healthy = false;
     try {
       try {
         jvm.send(request, t);
       } catch (IOException e) {
-        // the JVM ended between tries: this try sees it as a JVM that ended early
+        // the JVM has ended: the wait below sees it
       }
-      ProcessResult.Ending ending = await(jvm, t, heartbeat, clock, timeout, cancel);
+      Set<ProcessHandle> seen = new LinkedHashSet<>();
+      ProcessResult.Ending ending = await(jvm, t, heartbeat, clock, timeout, cancel, seen);
       if (ending != ProcessResult.Ending.EXITED) {
         Duration grace = graceOf(cancel, ending);
         log.note(
@@ -103,7 +107,7 @@ final class OperatorJvms implements AutoCloseable {
                 + ": killing the operator's JVM "
                 + jvm.pid()
                 + " and its process tree");
-        ProcessTree.kill(jvm.handle(), Set.of(), grace);
+        ProcessTree.kill(jvm.handle(), seen, grace);
         return new Outcome(ending, null, jvm.exitCode(grace.toMillis()));
       }
       OperatorResult result = t.result.getNow(null);
@@ -154,7 +158,8 @@ final class OperatorJvms implements AutoCloseable {
       Heartbeat heartbeat,
       Clock clock,
       Duration timeout,
-      CompletableFuture<Cancellation> cancel) {
+      CompletableFuture<Cancellation> cancel,
+      Set<ProcessHandle> seen) {
     long start = System.nanoTime();
     long interval = heartbeatInterval.toNanos();
     long nextBeat = start + interval;
@@ -185,6 +190,8 @@ final class OperatorJvms implements AutoCloseable {
       }
       if (System.nanoTime() - nextBeat >= 0) {
         heartbeat.beat(clock.instant());
+        // Remember the tree now, so children that are re-parented later can still be killed.
+        seen.addAll(ProcessTree.snapshot(jvm.handle()));
         nextBeat += interval;
       }
     }
