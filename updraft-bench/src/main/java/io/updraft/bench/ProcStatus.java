@@ -17,6 +17,11 @@ final class ProcStatus {
     return field(read(pid), "VmRSS");
   }
 
+  /** Resident memory of its own ({@code RssAnon}: not files such as the JDK's, shared), in MiB. */
+  static double rssAnonMb(long pid) throws IOException {
+    return field(read(pid), "RssAnon");
+  }
+
   /** The highest resident set size the process has had ({@code VmHWM}), in MiB. */
   static double peakRssMb(long pid) throws IOException {
     return field(read(pid), "VmHWM");

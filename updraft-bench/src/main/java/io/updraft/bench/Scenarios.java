@@ -26,6 +26,7 @@ public final class Scenarios {
           "tasks-logs",
           "print-footprint",
           "operator-overhead",
+          "custom-operator",
           "sensors",
           "sensor-latency",
           "sensor-pool",
@@ -86,6 +87,12 @@ public final class Scenarios {
           List.of(
               new OperatorOverheadWorkload("http", smoke ? 3 : 2000),
               new OperatorOverheadWorkload("sql", smoke ? 3 : 2000));
+      case "custom-operator" ->
+          smoke
+              ? List.of(new CustomOperatorWorkload(5, 1, true))
+              : List.of(
+                  new CustomOperatorWorkload(1000, 20, true),
+                  new CustomOperatorWorkload(1000, 20, false));
       case "sensors" ->
           List.of(smoke ? new SensorsWorkload(2, 5, true) : new SensorsWorkload(100, 100, false));
       case "sensor-latency" ->

@@ -54,6 +54,7 @@ class SmokeTest {
         .containsExactly(
             "bulk-runs busy",
             "bulk-runs idle",
+            "custom-operator loader-per-try-5",
             "dag-versions edit-visible",
             "dag-versions worker-fetch",
             "idle-footprint 3-dags",
@@ -121,6 +122,13 @@ class SmokeTest {
       assertThat(op.get("request_ms").asDouble()).as(c).isPositive();
       assertThat(op.get("overhead_ms").asDouble()).as(c).isNotNegative();
     }
+
+    JsonNode custom = r.get("custom-operator loader-per-try-5");
+    assertThat(custom.get("warm_p50_ms").asDouble()).isPositive();
+    assertThat(custom.get("warm_p99_ms").asDouble())
+        .isGreaterThanOrEqualTo(custom.get("warm_p50_ms").asDouble());
+    assertThat(custom.get("cold_p50_ms").asDouble()).isPositive();
+    assertThat(custom.get("jvm_rss_mb").asDouble()).isBetween(10.0, 4096.0);
 
     JsonNode logs = r.get("tasks-logs 1MB");
     assertThat(logs.get("cat_s").asDouble()).isPositive();

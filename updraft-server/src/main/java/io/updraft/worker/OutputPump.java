@@ -44,6 +44,25 @@ final class OutputPump implements Runnable {
     this.lastLine = lastLine;
   }
 
+  /** A pump that is given its bytes ({@link #accept}) instead of reading a pipe. */
+  OutputPump(TryLog log) {
+    this(null, log, null);
+  }
+
+  /** Writes {@code n} bytes of output as if read from the pipe, and flushes the log. */
+  void accept(byte[] buf, int n) {
+    chunk(buf, n);
+    log.flush();
+  }
+
+  /** The end of the output: writes the unfinished line. */
+  void end() {
+    if (len > 0) {
+      emitLine();
+    }
+    log.flush();
+  }
+
   @Override
   public void run() {
     byte[] buf = CHUNK.get();

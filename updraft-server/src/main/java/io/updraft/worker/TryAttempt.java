@@ -42,6 +42,7 @@ final class TryAttempt {
   private final ProcessRunner processes;
   private final InJvmRunner inJvm;
   private final OperatorServices services;
+  private final OperatorJvms operatorJvms;
   private final CompletableFuture<Cancellation> cancel;
   private final LogFolders logFolders;
 
@@ -52,6 +53,7 @@ final class TryAttempt {
       ProcessRunner processes,
       InJvmRunner inJvm,
       OperatorServices services,
+      OperatorJvms operatorJvms,
       CompletableFuture<Cancellation> cancel,
       LogFolders logFolders) {
     this.logFolders = logFolders;
@@ -61,6 +63,7 @@ final class TryAttempt {
     this.processes = processes;
     this.inJvm = inJvm;
     this.services = services;
+    this.operatorJvms = operatorJvms;
     this.cancel = cancel;
   }
 
@@ -351,7 +354,10 @@ final class TryAttempt {
     }
   }
 
-  /** A custom operator: its own JVM, its bundle's code (SPEC §1.6). */
+  /**
+   * A custom operator, its bundle's code (SPEC §1.6): in a warm JVM of the bundle, or a JVM of its
+   * own for a task with {@code env} (decisions/0140).
+   */
   private Result runCustom(Rendered rendered, TryLog log) {
     Task task = request.task();
     Map<String, Object> args = rendered.args();
@@ -360,8 +366,7 @@ final class TryAttempt {
     Path dir = null;
     try {
       Path bundle = request.bundles().jar(hash);
-      dir = ShellCommand.temporaryCwd(settings.tempRoot());
-      List<String> argv = OperatorProcess.prepare(request, bundle, args, dir);
+      boolean warm = settings.operatorJvms().reuse() && env.isEmpty();
       if (cancel.isDone()) {
         return Result.failed(
             FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), null);
@@ -371,10 +376,15 @@ final class TryAttempt {
               + CustomOperators.className(task.operator())
               + " of bundle "
               + hash.substring(0, 12)
-              + " in its own JVM"
+              + (warm ? " in a warm JVM" : " in its own JVM")
               + (task.executionTimeout() == null
                   ? ""
                   : " (timeout " + Durations.human(task.executionTimeout()) + ")"));
+      if (warm) {
+        return runWarm(hash, bundle, args, log);
+      }
+      dir = ShellCommand.temporaryCwd(settings.tempRoot());
+      List<String> argv = OperatorProcess.prepare(request, bundle, args, dir);
       ProcessResult p =
           processes.run(
               new ProcessSpec(
@@ -389,22 +399,7 @@ final class TryAttempt {
       if (p.ending() != ProcessResult.Ending.EXITED) {
         return decide("custom", p, null);
       }
-      OperatorResult r = OperatorProcess.result(dir);
-      if (r == null) {
-        return Result.failed(
-            FailureKind.EXCEPTION,
-            "the operator's JVM exited with code "
-                + p.exitCode()
-                + " before the operator returned (did it call System.exit?)",
-            p.exitCode());
-      }
-      return switch (r.state()) {
-        case OperatorResult.SUCCESS ->
-            new Result(TaskInstanceState.SUCCESS, FailureKind.NONE, null, r.returnValue(), 0, null);
-        case OperatorResult.SKIPPED ->
-            new Result(TaskInstanceState.SKIPPED, FailureKind.NONE, null, null, 0, null);
-        default -> Result.failed(FailureKind.EXCEPTION, r.error(), null);
-      };
+      return custom(OperatorProcess.result(dir), p.exitCode());
     } catch (ShellCommand.SetupException | IOException | IllegalArgumentException e) {
       return Result.failed(
           FailureKind.SETUP,
@@ -415,6 +410,47 @@ final class TryAttempt {
         Folders.deleteQuietly(dir);
       }
     }
+  }
+
+  /**
+   * A custom operator in a warm JVM of its bundle (decisions/0140): the JVM's environment is the
+   * worker's, so only a task without {@code env} runs here.
+   */
+  private Result runWarm(String hash, Path bundle, Map<String, Object> args, TryLog log)
+      throws IOException {
+    Task task = request.task();
+    OperatorJvms.Outcome o =
+        operatorJvms.run(
+            hash,
+            bundle,
+            request.dagFile(),
+            OperatorProcess.request(request, bundle, args),
+            settings.baseEnv(),
+            settings.tempRoot(),
+            log,
+            request.heartbeat(),
+            request.clock(),
+            task.executionTimeout(),
+            cancel);
+    if (o.ending() != ProcessResult.Ending.EXITED) {
+      int code = o.exitCode() == null ? -1 : o.exitCode();
+      return decide("custom", new ProcessResult(code, LastLine.Value.NONE, o.ending()), null);
+    }
+    return custom(o.result(), o.exitCode());
+  }
+
+  /** A custom operator's result; null when its JVM ended before giving one. */
+  private static Result custom(OperatorResult r, Integer exitCode) {
+    if (r == null) {
+      return Result.failed(FailureKind.EXCEPTION, OperatorJvms.endedEarly(exitCode), exitCode);
+    }
+    return switch (r.state()) {
+      case OperatorResult.SUCCESS ->
+          new Result(TaskInstanceState.SUCCESS, FailureKind.NONE, null, r.returnValue(), 0, null);
+      case OperatorResult.SKIPPED ->
+          new Result(TaskInstanceState.SKIPPED, FailureKind.NONE, null, null, 0, null);
+      default -> Result.failed(FailureKind.EXCEPTION, r.error(), null);
+    };
   }
 
   /** The task's arguments rendered for this try, as its operator would see them; runs nothing. */
