@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * A Java DAG file with a custom operator. The DAG processor compiles it in a child JVM; each try
- * of {@code load} runs in a JVM of its own with this file's classes.
+ * of {@code load} runs in a warm worker JVM kept for this file's classes, in a class loader of its
+ * own.
  */
 public class Warehouse implements DagSource {
 

@@ -17,6 +17,11 @@ final class ProcStatus {
     return field(read(pid), "VmRSS");
   }
 
+  /** Resident memory of its own ({@code RssAnon}: not files such as the JDK's, shared), in MiB. */
+  static double rssAnonMb(long pid) throws IOException {
+    return field(read(pid), "RssAnon");
+  }
+
   /** The highest resident set size the process has had ({@code VmHWM}), in MiB. */
   static double peakRssMb(long pid) throws IOException {
     return field(read(pid), "VmHWM");
@@ -34,6 +39,16 @@ final class ProcStatus {
     // first; utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name
     String[] f = text.substring(text.lastIndexOf(')') + 2).trim().split("\\s+");
     return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
+  }
+
+  /**
+   * CPU seconds used by the process's children that it has waited for, user and system ({@code
+   * cutime + cstime}, fields 16 and 17 of {@code /proc/<pid>/stat}).
+   */
+  static double childCpuSeconds(long pid) throws IOException {
+    String text = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] f = text.substring(text.lastIndexOf(')') + 2).trim().split("\\s+");
+    return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / (double) CLOCK_TICKS;
   }
 
   private static final long CLOCK_TICKS = clockTicks();

@@ -18,6 +18,7 @@ public final class Scenarios {
           "seed000-null",
           "seed000-local",
           "task-lag",
+          "process-tasks",
           "throughput",
           "inline-chains",
           "parse-4000",
@@ -26,10 +27,12 @@ public final class Scenarios {
           "tasks-logs",
           "print-footprint",
           "operator-overhead",
+          "custom-operator",
           "sensors",
           "sensor-latency",
           "sensor-pool",
-          "ui-pages");
+          "ui-pages",
+          "bulk-runs");
 
   private Scenarios() {}
 
@@ -60,6 +63,7 @@ public final class Scenarios {
           List.of(
               taskLag(smoke ? 3 : 100, smoke ? 3 : 10, Measure.TASK_LAG),
               taskLag(smoke ? 3 : 100, smoke ? 3 : 10, Measure.TASK_LAG_ONE_DAG_AT_A_TIME));
+      case "process-tasks" -> List.of(new ProcessTasksWorkload(smoke ? 3 : 300, 3));
       case "throughput" ->
           List.of(
               scheduler(scenario, 200, 50, Shape.INDEPENDENT, ExecutorKind.NULL, smoke),
@@ -74,6 +78,10 @@ public final class Scenarios {
       case "parse-4000" -> ParseWorkload.both(smoke ? 20 : 4000, smoke ? 3 : 10);
       case "dag-versions" ->
           DagVersionsWorkload.both(smoke ? 20 : 1000, smoke ? 20 : 4000, smoke ? 3 : 10);
+      case "bulk-runs" ->
+          List.of(
+              new BulkRunsWorkload(true, smoke ? 5 : 300, smoke),
+              new BulkRunsWorkload(false, smoke ? 5 : 300, smoke));
       case "idle-footprint" -> List.of(new IdleFootprintWorkload(smoke ? 3 : 1000, smoke));
       case "tasks-logs" -> List.of(new TasksLogsWorkload(smoke ? 1 : 200));
       case "print-footprint" ->
@@ -84,6 +92,12 @@ public final class Scenarios {
           List.of(
               new OperatorOverheadWorkload("http", smoke ? 3 : 2000),
               new OperatorOverheadWorkload("sql", smoke ? 3 : 2000));
+      case "custom-operator" ->
+          smoke
+              ? List.of(new CustomOperatorWorkload(5, 1, true))
+              : List.of(
+                  new CustomOperatorWorkload(1000, 20, true),
+                  new CustomOperatorWorkload(1000, 20, false));
       case "sensors" ->
           List.of(smoke ? new SensorsWorkload(2, 5, true) : new SensorsWorkload(100, 100, false));
       case "sensor-latency" ->

@@ -52,6 +52,9 @@ class SmokeTest {
     Map<String, JsonNode> r = byName(results);
     assertThat(r.keySet())
         .containsExactly(
+            "bulk-runs busy",
+            "bulk-runs idle",
+            "custom-operator loader-per-try-5",
             "dag-versions edit-visible",
             "dag-versions worker-fetch",
             "idle-footprint 3-dags",
@@ -61,6 +64,7 @@ class SmokeTest {
             "parse-4000 rescan",
             "print-footprint 1MB-lines",
             "print-footprint 1MB-one-line",
+            "process-tasks 3x3",
             "seed000-local 1x12",
             "seed000-local 2x12",
             "seed000-null 2x12",
@@ -94,6 +98,10 @@ class SmokeTest {
     assertThat(null12.get("tis_per_s").asDouble())
         .isCloseTo(
             24 / null12.get("median_s").asDouble(), org.assertj.core.data.Offset.offset(1.0));
+    JsonNode proc = r.get("process-tasks 3x3");
+    assertThat(proc.get("ratio").asDouble()).isPositive();
+    assertThat(proc.get("baseline_tasks_per_s").asDouble()).isPositive();
+    assertThat(proc.get("jvm_cpu_ms_per_task").asDouble()).isNotNegative();
     JsonNode lag = r.get("task-lag 3x3");
     assertThat(lag.get("runs").asInt()).isEqualTo(3);
     assertThat(lag.get("dags").asInt()).isEqualTo(3);
@@ -114,6 +122,13 @@ class SmokeTest {
       assertThat(op.get("request_ms").asDouble()).as(c).isPositive();
       assertThat(op.get("overhead_ms").asDouble()).as(c).isNotNegative();
     }
+
+    JsonNode custom = r.get("custom-operator loader-per-try-5");
+    assertThat(custom.get("warm_p50_ms").asDouble()).isPositive();
+    assertThat(custom.get("warm_p99_ms").asDouble())
+        .isGreaterThanOrEqualTo(custom.get("warm_p50_ms").asDouble());
+    assertThat(custom.get("cold_p50_ms").asDouble()).isPositive();
+    assertThat(custom.get("jvm_rss_mb").asDouble()).isBetween(10.0, 4096.0);
 
     JsonNode logs = r.get("tasks-logs 1MB");
     assertThat(logs.get("cat_s").asDouble()).isPositive();

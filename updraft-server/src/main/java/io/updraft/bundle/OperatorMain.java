@@ -44,17 +44,26 @@ public final class OperatorMain {
   }
 
   static OperatorResult run(OperatorRequest request) throws IOException {
-    URL bundle = Path.of(request.bundle()).toUri().toURL();
-    try (URLClassLoader loader =
-        new URLClassLoader("bundle", new URL[] {bundle}, new SdkOnlyClassLoader())) {
-      Operator operator;
-      try {
-        operator = create(loader, request.className());
-      } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
-        return failed("cannot create operator " + request.className() + ": " + describe(e));
-      }
-      return execute(operator, new Context(request, System.out), loader);
+    try (URLClassLoader loader = loader(Path.of(request.bundle()))) {
+      return runIn(loader, request);
     }
+  }
+
+  /** A class loader over the bundle's jar and the SDK alone. */
+  static URLClassLoader loader(Path jar) throws IOException {
+    URL bundle = jar.toUri().toURL();
+    return new URLClassLoader("bundle", new URL[] {bundle}, new SdkOnlyClassLoader());
+  }
+
+  /** Creates the operator from {@code loader} and runs the try on a thread of its own. */
+  static OperatorResult runIn(ClassLoader loader, OperatorRequest request) {
+    Operator operator;
+    try {
+      operator = create(loader, request.className());
+    } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+      return failed("cannot create operator " + request.className() + ": " + describe(e));
+    }
+    return execute(operator, new Context(request, System.out), loader);
   }
 
   private static Operator create(ClassLoader loader, String className)
@@ -111,7 +120,11 @@ public final class OperatorMain {
    * Not when the operator itself is ending the JVM ({@code System.exit}): it waits for this hook.
    */
   private static void stop(Thread operator) {
-    if (!operator.isAlive() || callsExit(operator)) {
+    if (!operator.isAlive()) {
+      return;
+    }
+    if (callsExit(operator)) {
+      System.err.println("the operator called System.exit: its JVM ends, and this try with it");
       return;
     }
     System.err.println("stopping: the try was cancelled or timed out; interrupting the operator");

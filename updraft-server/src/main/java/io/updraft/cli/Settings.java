@@ -8,6 +8,7 @@ import io.updraft.connections.Lookups;
 import io.updraft.dag.Durations;
 import io.updraft.store.Database;
 import io.updraft.store.DatabaseConfig;
+import io.updraft.worker.OperatorJvmSettings;
 import io.updraft.worker.RunnerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,12 +128,18 @@ record Settings(Path home, UpdraftConfig config, boolean homeGiven) {
 
   /**
    * How this command's worker runs tries: the defaults, with this configuration for templates and
-   * its {@code core.max_xcom_size}.
+   * its {@code core.max_xcom_size} and its {@code worker.operator_jvm*} settings.
    */
   RunnerSettings runnerSettings() {
     return RunnerSettings.defaults()
         .withConfiguration(templateConfiguration())
-        .withMaxXComSize(config.bytes(ConfigKey.MAX_XCOM_SIZE));
+        .withMaxXComSize(config.bytes(ConfigKey.MAX_XCOM_SIZE))
+        .withOperatorJvms(
+            new OperatorJvmSettings(
+                config.bool(ConfigKey.OPERATOR_JVM_REUSE),
+                config.duration(ConfigKey.OPERATOR_JVM_IDLE_TIMEOUT),
+                config.integer(ConfigKey.OPERATOR_JVMS_PER_BUNDLE),
+                true));
   }
 
   private Object value(ConfigKey key) {

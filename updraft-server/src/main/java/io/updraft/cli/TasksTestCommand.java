@@ -86,7 +86,10 @@ final class TasksTestCommand implements Callable<Integer> {
               .bundles(entry.bundles(logs.resolve("bundles")))
               .secrets(lookups)
               .build();
-      TryOutcome outcome = new TaskRunner(settings.runnerSettings()).run(request);
+      TryOutcome outcome;
+      try (TaskRunner runner = new TaskRunner(settings.runnerSettings())) {
+        outcome = runner.run(request); // closing stops a custom operator's JVM at once
+      }
       int exit = outcome.state() == TaskInstanceState.FAILED ? ExitCodes.FAILED_RUN : ExitCodes.OK;
       PrintWriter out = spec.commandLine().getOut();
       if (outcome.logPath() != null && Files.exists(outcome.logPath())) {

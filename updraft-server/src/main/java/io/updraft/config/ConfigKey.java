@@ -190,6 +190,30 @@ public record ConfigKey(
   public static final ConfigKey DAG_PARSING_PROCESSES =
       of("dag_processor", "parsing_processes", Kind.POSITIVE_INT, "2", "DAG files parsed at once");
 
+  public static final ConfigKey OPERATOR_JVM_REUSE =
+      of(
+          "worker",
+          "operator_jvm_reuse",
+          Kind.BOOLEAN,
+          "true",
+          "run custom Java operators' tries in warm JVMs kept per code bundle; false: a JVM of its"
+              + " own per try (0.3-1 s each)");
+  public static final ConfigKey OPERATOR_JVM_IDLE_TIMEOUT =
+      of(
+          "worker",
+          "operator_jvm_idle_timeout",
+          Kind.DURATION,
+          "5m",
+          "a warm custom-operator JVM that ran no try for this long is stopped");
+  public static final ConfigKey OPERATOR_JVMS_PER_BUNDLE =
+      of(
+          "worker",
+          "operator_jvms_per_bundle",
+          Kind.POSITIVE_INT,
+          "4",
+          "warm JVMs kept per code bundle; a try that finds them all busy gets a JVM that stops"
+              + " after it");
+
   public static final ConfigKey FERNET_KEY =
       of(
           "core",
@@ -236,6 +260,9 @@ public record ConfigKey(
           DAG_REFRESH_INTERVAL,
           DAG_PARSING_PROCESSES,
           TRIGGERER_CAPACITY,
+          OPERATOR_JVM_REUSE,
+          OPERATOR_JVM_IDLE_TIMEOUT,
+          OPERATOR_JVMS_PER_BUNDLE,
           FERNET_KEY,
           STATSD_ON,
           STATSD_HOST,

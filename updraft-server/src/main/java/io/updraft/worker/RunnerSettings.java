@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param bash the shell that runs commands ({@code bash}, looked up on the PATH of {@code baseEnv})
  * @param configuration Updraft's settings as text by section and key, without secrets: what a
  *     template's {@code conf} reads (Airflow's {@code conf} is its configuration)
+ * @param operatorJvms how warm JVMs run custom operators (decisions/0140)
  */
 public record RunnerSettings(
     Duration killGrace,
@@ -25,7 +26,8 @@ public record RunnerSettings(
     Map<String, String> baseEnv,
     String bash,
     Map<String, Map<String, String>> configuration,
-    int maxXComSize) {
+    int maxXComSize,
+    OperatorJvmSettings operatorJvms) {
 
   /** The default of {@code core.max_xcom_size}: 1 MiB. */
   public static final int DEFAULT_MAX_XCOM_SIZE = 1024 * 1024;
@@ -42,6 +44,7 @@ public record RunnerSettings(
     if (maxXComSize < 1) {
       throw new IllegalArgumentException("maxXComSize must be at least 1, not " + maxXComSize);
     }
+    Objects.requireNonNull(operatorJvms, "operatorJvms");
   }
 
   /**
@@ -57,37 +60,64 @@ public record RunnerSettings(
         System.getenv(),
         "bash",
         Map.of(),
-        DEFAULT_MAX_XCOM_SIZE);
+        DEFAULT_MAX_XCOM_SIZE,
+        OperatorJvmSettings.defaults());
   }
 
   public RunnerSettings withKillGrace(Duration grace) {
     return new RunnerSettings(
-        grace, heartbeatInterval, tempRoot, baseEnv, bash, configuration, maxXComSize);
+        grace,
+        heartbeatInterval,
+        tempRoot,
+        baseEnv,
+        bash,
+        configuration,
+        maxXComSize,
+        operatorJvms);
   }
 
   public RunnerSettings withHeartbeatInterval(Duration interval) {
     return new RunnerSettings(
-        killGrace, interval, tempRoot, baseEnv, bash, configuration, maxXComSize);
+        killGrace, interval, tempRoot, baseEnv, bash, configuration, maxXComSize, operatorJvms);
   }
 
   public RunnerSettings withTempRoot(Path root) {
     return new RunnerSettings(
-        killGrace, heartbeatInterval, root, baseEnv, bash, configuration, maxXComSize);
+        killGrace,
+        heartbeatInterval,
+        root,
+        baseEnv,
+        bash,
+        configuration,
+        maxXComSize,
+        operatorJvms);
   }
 
   public RunnerSettings withBaseEnv(Map<String, String> env) {
     return new RunnerSettings(
-        killGrace, heartbeatInterval, tempRoot, env, bash, configuration, maxXComSize);
+        killGrace,
+        heartbeatInterval,
+        tempRoot,
+        env,
+        bash,
+        configuration,
+        maxXComSize,
+        operatorJvms);
   }
 
   public RunnerSettings withConfiguration(Map<String, Map<String, String>> sections) {
     return new RunnerSettings(
-        killGrace, heartbeatInterval, tempRoot, baseEnv, bash, sections, maxXComSize);
+        killGrace, heartbeatInterval, tempRoot, baseEnv, bash, sections, maxXComSize, operatorJvms);
   }
 
   public RunnerSettings withMaxXComSize(int bytes) {
     return new RunnerSettings(
-        killGrace, heartbeatInterval, tempRoot, baseEnv, bash, configuration, bytes);
+        killGrace, heartbeatInterval, tempRoot, baseEnv, bash, configuration, bytes, operatorJvms);
+  }
+
+  public RunnerSettings withOperatorJvms(OperatorJvmSettings jvms) {
+    return new RunnerSettings(
+        killGrace, heartbeatInterval, tempRoot, baseEnv, bash, configuration, maxXComSize, jvms);
   }
 
   private static void requirePositive(Duration d, String name) {

@@ -14,16 +14,19 @@ import java.util.concurrent.CompletableFuture;
  * <p>Operators: {@code shell}, {@code branch} and {@code short_circuit} run {@code bash -c
  * command}; {@code empty} succeeds at once without a process or a log; {@code http}, {@code sql},
  * {@code email} and {@code trigger_dag} run in this JVM on a virtual thread ({@link
- * io.updraft.worker.operators.InJvmOperators}); custom operators run in a JVM of their own. Others
- * ({@code sensor}) fail the try with "operator X is not supported yet".
+ * io.updraft.worker.operators.InJvmOperators}); custom operators run in warm JVMs kept per code
+ * bundle ({@link OperatorJvms}), or in a JVM of their own per try. Others ({@code sensor}) fail the
+ * try with "operator X is not supported yet".
  */
-public final class TaskRunner {
+public final class TaskRunner implements AutoCloseable {
 
   private final RunnerSettings settings;
   private final TemplateRenderer renderer = new TemplateRenderer();
   private final ProcessRunner processes;
   private final InJvmRunner inJvm;
   private final OperatorServices services;
+  private final LogFolders logFolders = new LogFolders();
+  private final OperatorJvms operatorJvms;
 
   public TaskRunner(RunnerSettings settings) {
     this(settings, OperatorServices.none());
@@ -37,6 +40,23 @@ public final class TaskRunner {
     this.processes =
         new ProcessRunner(
             settings.killGrace(), settings.heartbeatInterval(), settings.maxXComSize());
+    this.operatorJvms =
+        new OperatorJvms(
+            settings.operatorJvms(), settings.killGrace(), settings.heartbeatInterval());
+  }
+
+  /**
+   * Stops the warm JVMs of custom operators that are idle (busy ones stop after their try). They
+   * also end by themselves when this JVM does: the end of their stdin stops them.
+   */
+  @Override
+  public void close() {
+    operatorJvms.close();
+  }
+
+  /** The process ids of the idle warm operator JVMs. */
+  public java.util.List<Long> idleOperatorJvms() {
+    return operatorJvms.idlePids();
   }
 
   /** Runs the try on the calling thread and returns its outcome. */
@@ -83,6 +103,7 @@ public final class TaskRunner {
   }
 
   private TryAttempt attempt(TryRequest request, CompletableFuture<Cancellation> cancel) {
-    return new TryAttempt(request, settings, renderer, processes, inJvm, services, cancel);
+    return new TryAttempt(
+        request, settings, renderer, processes, inJvm, services, operatorJvms, cancel, logFolders);
   }
 }

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /** One try of one task, from the log's header to its footer. Used once. */
 final class TryAttempt {
@@ -40,7 +42,9 @@ final class TryAttempt {
   private final ProcessRunner processes;
   private final InJvmRunner inJvm;
   private final OperatorServices services;
+  private final OperatorJvms operatorJvms;
   private final CompletableFuture<Cancellation> cancel;
+  private final LogFolders logFolders;
 
   TryAttempt(
       TryRequest request,
@@ -49,13 +53,17 @@ final class TryAttempt {
       ProcessRunner processes,
       InJvmRunner inJvm,
       OperatorServices services,
-      CompletableFuture<Cancellation> cancel) {
+      OperatorJvms operatorJvms,
+      CompletableFuture<Cancellation> cancel,
+      LogFolders logFolders) {
+    this.logFolders = logFolders;
     this.request = request;
     this.settings = settings;
     this.renderer = renderer;
     this.processes = processes;
     this.inJvm = inJvm;
     this.services = services;
+    this.operatorJvms = operatorJvms;
     this.cancel = cancel;
   }
 
@@ -107,7 +115,13 @@ final class TryAttempt {
     }
     Path logPath;
     try {
-      logPath = request.logPath();
+      logPath =
+          TryLog.named(
+              request.logsRoot(),
+              request.dag().dagId(),
+              request.runId(),
+              task.taskId(),
+              request.tryNumber());
     } catch (SafePaths.UnsafePathException e) {
       // A run or task row that did not come through Updraft's checks: run nothing, write nothing.
       return outcome(
@@ -117,7 +131,13 @@ final class TryAttempt {
     }
     TryLog log;
     try {
-      log = TryLog.open(logPath, request.clock(), request.masker());
+      log =
+          TryLog.create(logFolders, request.logsRoot(), logPath, request.clock(), request.masker());
+    } catch (SafePaths.UnsafePathException e) {
+      return outcome(
+          Result.failed(FailureKind.SETUP, "cannot write this try's log: " + e.getMessage(), null),
+          start,
+          null);
     } catch (IOException | RuntimeException e) {
       return outcome(
           Result.failed(
@@ -126,7 +146,7 @@ final class TryAttempt {
           null);
     }
     try (log) {
-      log.note(
+      log.noteLater(
           "try "
               + request.tryNumber()
               + " of dag_id="
@@ -145,10 +165,10 @@ final class TryAttempt {
         result = Result.failed(FailureKind.SETUP, "internal error: " + e, null);
       }
       if (result.error() != null) {
-        log.note("error: " + result.error());
+        log.noteLater("error: " + result.error());
       }
       Instant end = request.clock().instant();
-      log.note(
+      log.noteLater(
           "try finished: "
               + result.state().id()
               + (result.exitCode() == null ? "" : ", exit code " + result.exitCode())
@@ -211,6 +231,7 @@ final class TryAttempt {
             request.firstCheck(),
             ShellCommand.environment(settings.baseEnv(), rendered.env(), request),
             services.external());
+    log.flush(); // the header, for a reader of a try that runs long
     InJvmRunner.Outcome o = inJvm.run(operator, ctx, request.heartbeat(), request.clock(), cancel);
     return switch (o.ending()) {
       case RETURNED ->
@@ -306,7 +327,7 @@ final class TryAttempt {
               cwd,
               ShellCommand.environment(settings.baseEnv(), env, request),
               task.executionTimeout());
-      log.note(
+      log.noteLater(
           "running: "
               + settings.bash()
               + " -c "
@@ -324,7 +345,7 @@ final class TryAttempt {
         return Result.failed(
             FailureKind.SETUP, "cannot start " + settings.bash() + ": " + e.getMessage(), null);
       }
-      log.note("command exited with code " + p.exitCode());
+      log.noteLater("command exited with code " + p.exitCode());
       return decide(operator, p, skipCode);
     } finally {
       if (tempDir != null) {
@@ -333,7 +354,10 @@ final class TryAttempt {
     }
   }
 
-  /** A custom operator: its own JVM, its bundle's code (SPEC §1.6). */
+  /**
+   * A custom operator, its bundle's code (SPEC §1.6): in a warm JVM of the bundle, or a JVM of its
+   * own for a task with {@code env} (decisions/0140).
+   */
   private Result runCustom(Rendered rendered, TryLog log) {
     Task task = request.task();
     Map<String, Object> args = rendered.args();
@@ -342,21 +366,25 @@ final class TryAttempt {
     Path dir = null;
     try {
       Path bundle = request.bundles().jar(hash);
-      dir = ShellCommand.temporaryCwd(settings.tempRoot());
-      List<String> argv = OperatorProcess.prepare(request, bundle, args, dir);
+      boolean warm = settings.operatorJvms().reuse() && env.isEmpty();
       if (cancel.isDone()) {
         return Result.failed(
             FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), null);
       }
-      log.note(
+      log.noteLater(
           "running operator "
               + CustomOperators.className(task.operator())
               + " of bundle "
               + hash.substring(0, 12)
-              + " in its own JVM"
+              + (warm ? " in a warm JVM" : " in its own JVM")
               + (task.executionTimeout() == null
                   ? ""
                   : " (timeout " + Durations.human(task.executionTimeout()) + ")"));
+      if (warm) {
+        return runWarm(hash, bundle, args, log);
+      }
+      dir = ShellCommand.temporaryCwd(settings.tempRoot());
+      List<String> argv = OperatorProcess.prepare(request, bundle, args, dir);
       ProcessResult p =
           processes.run(
               new ProcessSpec(
@@ -371,22 +399,7 @@ final class TryAttempt {
       if (p.ending() != ProcessResult.Ending.EXITED) {
         return decide("custom", p, null);
       }
-      OperatorResult r = OperatorProcess.result(dir);
-      if (r == null) {
-        return Result.failed(
-            FailureKind.EXCEPTION,
-            "the operator's JVM exited with code "
-                + p.exitCode()
-                + " before the operator returned (did it call System.exit?)",
-            p.exitCode());
-      }
-      return switch (r.state()) {
-        case OperatorResult.SUCCESS ->
-            new Result(TaskInstanceState.SUCCESS, FailureKind.NONE, null, r.returnValue(), 0, null);
-        case OperatorResult.SKIPPED ->
-            new Result(TaskInstanceState.SKIPPED, FailureKind.NONE, null, null, 0, null);
-        default -> Result.failed(FailureKind.EXCEPTION, r.error(), null);
-      };
+      return custom(OperatorProcess.result(dir), p.exitCode());
     } catch (ShellCommand.SetupException | IOException | IllegalArgumentException e) {
       return Result.failed(
           FailureKind.SETUP,
@@ -399,27 +412,92 @@ final class TryAttempt {
     }
   }
 
+  /**
+   * A custom operator in a warm JVM of its bundle (decisions/0140): the JVM's environment is the
+   * worker's, so only a task without {@code env} runs here.
+   */
+  private Result runWarm(String hash, Path bundle, Map<String, Object> args, TryLog log)
+      throws IOException {
+    Task task = request.task();
+    OperatorJvms.Outcome o =
+        operatorJvms.run(
+            hash,
+            bundle,
+            request.dagFile(),
+            OperatorProcess.request(request, bundle, args),
+            settings.baseEnv(),
+            settings.tempRoot(),
+            log,
+            request.heartbeat(),
+            request.clock(),
+            task.executionTimeout(),
+            cancel);
+    if (o.ending() != ProcessResult.Ending.EXITED) {
+      int code = o.exitCode() == null ? -1 : o.exitCode();
+      return decide("custom", new ProcessResult(code, LastLine.Value.NONE, o.ending()), null);
+    }
+    return custom(o.result(), o.exitCode());
+  }
+
+  /** A custom operator's result; null when its JVM ended before giving one. */
+  private static Result custom(OperatorResult r, Integer exitCode) {
+    if (r == null) {
+      return Result.failed(FailureKind.EXCEPTION, OperatorJvms.endedEarly(exitCode), exitCode);
+    }
+    return switch (r.state()) {
+      case OperatorResult.SUCCESS ->
+          new Result(TaskInstanceState.SUCCESS, FailureKind.NONE, null, r.returnValue(), 0, null);
+      case OperatorResult.SKIPPED ->
+          new Result(TaskInstanceState.SKIPPED, FailureKind.NONE, null, null, 0, null);
+      default -> Result.failed(FailureKind.EXCEPTION, r.error(), null);
+    };
+  }
+
   /** The task's arguments rendered for this try, as its operator would see them; runs nothing. */
   Map<String, Object> renderedArgs() throws TemplateRenderException {
     return render(request.task()).args();
   }
 
-  /** A task's args and env with every template rendered for this try. */
+  /**
+   * A task's args and env with every template rendered for this try; {@code context} is built on
+   * first use.
+   */
   private record Rendered(
-      Map<String, Object> args, Map<String, String> env, Map<String, Object> context) {}
+      Map<String, Object> args, Map<String, String> env, Supplier<Map<String, Object>> context) {}
 
+  /**
+   * Renders the task's keys. The template context (dates, {@code prev_*_success}, which is a query,
+   * objects for {@code ti}, {@code dag_run}, {@code macros}) is only built when a key holds a
+   * template: a plain {@code command: ./load.sh} costs none of it.
+   */
   private Rendered render(Task task) throws TemplateRenderException {
-    Map<String, Object> context = TemplateContext.of(tryContext());
+    Supplier<Map<String, Object>> context = lazyContext();
+    Map<String, Object> now =
+        TemplateRenderer.holdsTemplate(task.args()) || TemplateRenderer.holdsTemplate(task.env())
+            ? context.get()
+            : Map.of();
     return new Rendered(
-        renderer.renderArgs(task.taskId(), task.args(), context),
-        renderer.renderEnv(task.taskId(), task.env(), context),
+        renderer.renderArgs(task.taskId(), task.args(), now),
+        renderer.renderEnv(task.taskId(), task.env(), now),
         context);
+  }
+
+  private Supplier<Map<String, Object>> lazyContext() {
+    AtomicReference<Map<String, Object>> built = new AtomicReference<>();
+    return () -> {
+      Map<String, Object> context = built.get();
+      if (context == null) {
+        context = TemplateContext.of(tryContext());
+        built.set(context);
+      }
+      return context;
+    };
   }
 
   /** Renders a template an operator reads at run time (a {@code sql_file}), as Airflow does. */
   private String renderLater(Rendered rendered, String key, String source) {
     try {
-      return renderer.render(request.task().taskId(), key, source, rendered.context());
+      return renderer.render(request.task().taskId(), key, source, rendered.context().get());
     } catch (TemplateRenderException e) {
       throw new OperatorFailure(null, e.getMessage());
     }
@@ -540,7 +618,7 @@ final class TryAttempt {
         request.xcoms(),
         request.variables(),
         settings.configuration(),
-        request.previousSuccess(),
+        request.previousSuccess().get(),
         request.connections());
   }
 

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Java DAGs with custom operators, end to end through the CLI: parsed in a child JVM, stored with
- * their bundle in the database, and each try of a custom operator run by the worker in a JVM of its
- * own from the bundle it fetched from the database.
+ * their bundle in the database, and each try of a custom operator run by the worker in a warm JVM
+ * of the bundle it fetched from the database.
  */
 class JavaDagsCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -124,7 +124,7 @@ class JavaDagsCommandTest {
         .containsEntry("report", "success")
         .containsEntry("skip", "skipped");
     assertThat(log("java_ok", "count"))
-        .contains("in its own JVM")
+        .contains("in a warm JVM")
         .contains("counting orders_20240102 for manual__2024-01-02T00:00:00+00:00 try 1 who=dev");
     assertThat(log("java_ok", "report")).contains("got 42");
     assertThat(home.resolve("bundles")).isDirectoryContaining("glob:**.jar");
