@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -281,13 +280,5 @@ final class RemoteTry {
         null,
         null,
         r.path("clear_number").asInt());
-  }
-
-  /** Unused by the try itself: the ids it names, for messages. */
-  List<String> describe() {
-    return List.of(
-        workload.at("/task_instance/dag_id").asText(),
-        workload.at("/task_instance/run_id").asText(),
-        workload.at("/task_instance/task_id").asText());
   }
 }

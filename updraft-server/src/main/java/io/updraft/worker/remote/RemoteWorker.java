@@ -29,7 +29,7 @@ public final class RemoteWorker {
   private static final Logger log = LoggerFactory.getLogger(RemoteWorker.class);
 
   /** How long one claim waits for work; a queued task answers it at once. */
-  static final Duration CLAIM_WAIT = Duration.ofSeconds(10);
+  static final Duration CLAIM_WAIT = Duration.ofSeconds(2);
 
   /**
    * @param logsRoot where tries write their logs on this machine before they are shipped
@@ -57,7 +57,7 @@ public final class RemoteWorker {
   private final AtomicInteger handedBack = new AtomicInteger();
   private final int pid = (int) ProcessHandle.current().pid();
   private volatile Cancellation stopping;
-  private volatile boolean claimsEnded;
+  private volatile boolean claiming;
 
   public RemoteWorker(ExecutionClient client, String token, Settings settings, Clock clock) {
     this.client = client;
@@ -79,11 +79,13 @@ public final class RemoteWorker {
           break;
         }
         List<JsonNode> claimed;
+        claiming = true;
         try {
           claimed =
               client.claim(token, settings.queues(), settings.hostname(), pid, free, CLAIM_WAIT);
           backoff = Duration.ofMillis(250);
         } catch (ExecutionClient.Refused e) {
+          claiming = false;
           slots.release(free);
           if (e.status() == 401 || e.status() == 403) {
             throw e; // the token will not get better by waiting
@@ -96,12 +98,14 @@ public final class RemoteWorker {
                   : backoff.multipliedBy(2);
           continue;
         } catch (RuntimeException e) {
+          claiming = false;
           slots.release(free);
           log.warn("claiming failed: {}; again in {} ms", e.getMessage(), backoff.toMillis());
           sleep(backoff);
           backoff = Duration.ofSeconds(Math.min(10, backoff.toSeconds() * 2 + 1));
           continue;
         }
+        claiming = false;
         slots.release(free - claimed.size());
         for (JsonNode w : claimed) {
           start(w);
@@ -110,7 +114,7 @@ public final class RemoteWorker {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      claimsEnded = true;
+      claiming = false;
     }
   }
 
@@ -165,22 +169,22 @@ public final class RemoteWorker {
   public int stop(Duration grace) {
     Cancellation stop = new Cancellation("the worker is stopping", grace);
     stopping = stop;
-    running.values().forEach(t -> t.cancel.complete(stop));
-    tries.shutdown();
-    Duration bound = grace.multipliedBy(2).plusSeconds(10);
     try {
+      // Let a claim under way answer first (at most CLAIM_WAIT): otherwise it could take back the
+      // very tries handed back below. What it brings is handed back unrun.
+      long until = System.nanoTime() + CLAIM_WAIT.plusSeconds(3).toNanos();
+      while (claiming && System.nanoTime() < until) {
+        Thread.sleep(10);
+      }
+      running.values().forEach(t -> t.cancel.complete(stop));
+      tries.shutdown();
+      Duration bound = grace.multipliedBy(2).plusSeconds(10);
       if (!tries.awaitTermination(bound.toMillis(), TimeUnit.MILLISECONDS)) {
         log.warn(
             "{} try(s) did not end within {}: left to the task heartbeat timeout",
             running.size(),
             bound);
       }
-      // A claim under way may still bring a try: it is handed back as it starts.
-      long until = System.nanoTime() + CLAIM_WAIT.plusSeconds(5).toNanos();
-      while (!claimsEnded && System.nanoTime() < until) {
-        Thread.sleep(20);
-      }
-      tries.awaitTermination(bound.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
