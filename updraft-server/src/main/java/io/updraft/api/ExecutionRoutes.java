@@ -501,16 +501,7 @@ final class ExecutionRoutes {
     StateBody body = Bodies.read(ctx, StateBody.class);
     int tryNumber = tryNumber(caller, id, body.tryNumber());
     TryRunner.Result result = result(body);
-    TaskInstanceRow ti = require(d, id);
-    if (ti.tryNumber() != tryNumber) {
-      throw ApiException.conflict(
-          "try "
-              + tryNumber
-              + " of task instance "
-              + id
-              + " is over: it is on try "
-              + ti.tryNumber());
-    }
+    TaskInstanceRow ti = currentTry(d, id, tryNumber);
     DagRunRow run =
         d.runs()
             .get(ti.dagId(), ti.runId())
@@ -616,16 +607,7 @@ final class ExecutionRoutes {
     if (d.logsRoot() == null) {
       throw ApiException.conflict("this API server keeps no logs (it was started without a home)");
     }
-    TaskInstanceRow ti = require(d, id);
-    if (ti.tryNumber() != tryNumber) {
-      throw ApiException.conflict(
-          "try "
-              + tryNumber
-              + " of task instance "
-              + id
-              + " is over: it is on try "
-              + ti.tryNumber());
-    }
+    TaskInstanceRow ti = currentTry(d, id, tryNumber);
     Path file;
     try {
       file = TryLog.path(d.logsRoot(), ti.dagId(), ti.runId(), ti.taskId(), tryNumber);
@@ -806,6 +788,21 @@ final class ExecutionRoutes {
           "try_number: required with a worker's token (1 or more; a task token names its own)");
     }
     return fromBody;
+  }
+
+  /** The task instance, if {@code tryNumber} is its latest try; 409 otherwise. */
+  private static TaskInstanceRow currentTry(Deps d, long id, int tryNumber) {
+    TaskInstanceRow ti = require(d, id);
+    if (ti.tryNumber() != tryNumber) {
+      throw ApiException.conflict(
+          "try "
+              + tryNumber
+              + " of task instance "
+              + id
+              + " is over: it is on try "
+              + ti.tryNumber());
+    }
+    return ti;
   }
 
   private static TaskInstanceRow runningTry(Deps d, long id, int tryNumber) {

@@ -36,6 +36,17 @@ abstract class ExecutionApiContractTest extends ApiServerTestBase {
             + "}");
   }
 
+  /** Up to two task instances of {@code queue}, claimed in one request. */
+  private JsonNode claimTwo(String queue) {
+    return send(
+            "POST",
+            CLAIM,
+            tokens.get(Role.WORKER),
+            "{\"queues\": [\"" + queue + "\"], \"hostname\": \"w\", \"limit\": 2}")
+        .json()
+        .get("workloads");
+  }
+
   private static String ti(long id, String what) {
     return "/execution/task-instances/" + id + "/" + what;
   }
@@ -114,14 +125,7 @@ abstract class ExecutionApiContractTest extends ApiServerTestBase {
     String queue = "scope_" + System.nanoTime();
     long a = queuedInstance("extract", queue);
     long b = queuedInstance("extract", queue);
-    JsonNode claimed =
-        send(
-                "POST",
-                CLAIM,
-                tokens.get(Role.WORKER),
-                "{\"queues\": [\"" + queue + "\"], \"hostname\": \"w\", \"limit\": 2}")
-            .json()
-            .get("workloads");
+    JsonNode claimed = claimTwo(queue);
     assertThat(claimed).hasSize(2);
     String tokenOfA =
         claimed.get(0).at("/task_instance/id").asLong() == a
@@ -160,14 +164,7 @@ abstract class ExecutionApiContractTest extends ApiServerTestBase {
     String queue = "stop_" + System.nanoTime();
     long marked = queuedInstance("extract", queue);
     long handed = queuedInstance("extract", queue);
-    JsonNode claimed =
-        send(
-                "POST",
-                CLAIM,
-                tokens.get(Role.WORKER),
-                "{\"queues\": [\"" + queue + "\"], \"hostname\": \"w\", \"limit\": 2}")
-            .json()
-            .get("workloads");
+    JsonNode claimed = claimTwo(queue);
     String tokenMarked = null;
     String tokenHanded = null;
     for (JsonNode w : claimed) {
