@@ -28,7 +28,8 @@ public final class Scenarios {
           "sensors",
           "sensor-latency",
           "sensor-pool",
-          "ui-pages");
+          "ui-pages",
+          "bulk-runs");
 
   private Scenarios() {}
 
@@ -69,6 +70,10 @@ public final class Scenarios {
       case "parse-4000" -> ParseWorkload.both(smoke ? 20 : 4000, smoke ? 3 : 10);
       case "dag-versions" ->
           DagVersionsWorkload.both(smoke ? 20 : 1000, smoke ? 20 : 4000, smoke ? 3 : 10);
+      case "bulk-runs" ->
+          List.of(
+              new BulkRunsWorkload(true, smoke ? 5 : 300, smoke),
+              new BulkRunsWorkload(false, smoke ? 5 : 300, smoke));
       case "idle-footprint" -> List.of(new IdleFootprintWorkload(smoke ? 3 : 1000, smoke));
       case "tasks-logs" -> List.of(new TasksLogsWorkload(smoke ? 1 : 200));
       case "print-footprint" ->

@@ -52,6 +52,8 @@ class SmokeTest {
     Map<String, JsonNode> r = byName(results);
     assertThat(r.keySet())
         .containsExactly(
+            "bulk-runs busy",
+            "bulk-runs idle",
             "dag-versions edit-visible",
             "dag-versions worker-fetch",
             "idle-footprint 3-dags",
