@@ -80,10 +80,12 @@ public final class ApiServer implements AutoCloseable {
 
   private final Javalin app;
   private final List<Route> routes;
+  private final ClaimWaits claimWaits;
 
-  private ApiServer(Javalin app, List<Route> routes) {
+  private ApiServer(Javalin app, List<Route> routes, ClaimWaits claimWaits) {
     this.app = app;
     this.routes = routes;
+    this.claimWaits = claimWaits;
   }
 
   /**
@@ -98,7 +100,13 @@ public final class ApiServer implements AutoCloseable {
   public static ApiServer start(Database db, Settings settings, Clock clock, List<Mount> mounts) {
     Tokens tokens = Tokens.of(db, clock);
     Services services = new Services(db, tokens, new SignIn(db, tokens, clock), clock);
-    List<Route> routes = routes(db, tokens, clock, settings);
+    TaskTokens taskTokens = TaskTokens.of(db, clock);
+    ClaimWaits claimWaits = new ClaimWaits(db);
+    List<Route> routes =
+        concat(
+            routes(db, tokens, clock, settings),
+            ExecutionRoutes.routes(
+                db, clock, taskTokens, claimWaits, settings.logsRoot(), settings.fernetKeys()));
     Map<String, Object> openApi = OpenApiDocument.of(routes, MonitorRoutes.version());
     String openApiJson = Json.write(openApi);
     MetricsScrape metrics = new MetricsScrape(db);
@@ -116,7 +124,8 @@ public final class ApiServer implements AutoCloseable {
               config.jsonMapper(new Json());
               ErrorResponses.register(config.routes);
               for (Route r : routes) {
-                config.routes.addHttpHandler(r.method(), r.path(), ctx -> guard(r, tokens, ctx));
+                config.routes.addHttpHandler(
+                    r.method(), r.path(), ctx -> guard(r, tokens, taskTokens, ctx));
               }
               config.routes.get(
                   "/openapi.json", ctx -> ctx.contentType("application/json").result(openApiJson));
@@ -133,7 +142,7 @@ public final class ApiServer implements AutoCloseable {
             });
     app.start();
     log.debug("API server listening on {}:{}", settings.host(), app.port());
-    return new ApiServer(app, routes);
+    return new ApiServer(app, routes, claimWaits);
   }
 
   /** Every endpoint but {@code /openapi.json}, which describes them. */
@@ -160,11 +169,28 @@ public final class ApiServer implements AutoCloseable {
     return List.copyOf(all);
   }
 
-  /** Checks the caller's token and role (a route with no role needs none), then runs the route. */
-  private static void guard(Route r, Tokens tokens, Context ctx) throws Exception {
+  private static List<Route> concat(List<Route> a, List<Route> b) {
+    List<Route> all = new ArrayList<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
+  }
+
+  /**
+   * Checks the caller's token and role (a route with no role needs none), then runs the route. A
+   * task token ({@link TaskTokens}) is taken on the execution routes only, as a worker's role
+   * limited to its try; anywhere else it is not a valid token.
+   */
+  private static void guard(Route r, Tokens tokens, TaskTokens taskTokens, Context ctx)
+      throws Exception {
     Caller caller = null;
     if (r.role() != null) {
-      caller = tokens.verify(bearer(ctx));
+      String token = bearer(ctx);
+      if (r.path().startsWith(ExecutionRoutes.BASE + "/") && TaskTokens.isTaskToken(token)) {
+        TaskTokens.Scope scope = taskTokens.verify(token);
+        caller = new Caller("task instance " + scope.taskInstanceId(), Role.WORKER, scope);
+      } else {
+        caller = tokens.verify(token);
+      }
       if (!caller.role().allows(r.role())) {
         throw ApiException.forbidden(
             "the role "
@@ -215,6 +241,7 @@ public final class ApiServer implements AutoCloseable {
   /** Stops taking requests; requests under way finish first. */
   @Override
   public void close() {
+    claimWaits.close(); // waiting claims answer at once
     app.stop();
   }
 }

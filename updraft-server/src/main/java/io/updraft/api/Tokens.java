@@ -37,6 +37,11 @@ public final class Tokens {
 
   /** The tokens of this database: its signing key, made now if it has none yet. */
   public static Tokens of(Database db, Clock clock) {
+    return new Tokens(signingKey(db, clock), clock);
+  }
+
+  /** The database's signing key, made now if it has none yet: access and task tokens share it. */
+  static byte[] signingKey(Database db, Clock clock) {
     String key =
         new ApiSecretRepository(db)
             .getOrCreate(
@@ -47,7 +52,7 @@ public final class Tokens {
                   return Base64.getEncoder().encodeToString(bytes);
                 },
                 clock.instant());
-    return new Tokens(Base64.getDecoder().decode(key), clock);
+    return Base64.getDecoder().decode(key);
   }
 
   /** A signed token for this user. */

@@ -1,5 +1,6 @@
 package io.updraft.cli;
 
+import io.updraft.UpdraftException;
 import io.updraft.api.ApiServer;
 import io.updraft.api.StandaloneAdmin;
 import io.updraft.api.UserAccounts;
@@ -10,7 +11,9 @@ import io.updraft.config.UpdraftConfig;
 import io.updraft.connections.SecretMasker;
 import io.updraft.dagproc.DagProcessor;
 import io.updraft.dagproc.DagProcessorJob;
+import io.updraft.executor.Executor;
 import io.updraft.executor.LocalExecutor;
+import io.updraft.executor.RemoteExecutor;
 import io.updraft.executor.WorkerTryRunner;
 import io.updraft.metrics.StatsdExport;
 import io.updraft.scheduler.DagVersions;
@@ -63,7 +66,14 @@ final class SchedulerService implements LongRunningService {
   private final Clock clock;
   private final Mode mode;
   private Database db;
+
+  /** The local executor; null with {@code core.executor: remote}. */
   private LocalExecutor executor;
+
+  /** The executor the loop queues to: the local one, or a {@link RemoteExecutor}. */
+  private Executor queueTo;
+
+  private String executorName = "local";
   private SchedulerLoop loop;
   private Thread scheduler;
   private DagProcessor processor;
@@ -99,6 +109,10 @@ final class SchedulerService implements LongRunningService {
     this.messages = messages;
     UpdraftConfig config = settings.config();
     shutdownGrace = config.duration(ConfigKey.SHUTDOWN_GRACE);
+    if (config.executor().equals("kubernetes")) { // before anything is opened or registered
+      throw new UpdraftException(
+          "core.executor kubernetes: not built in this version — use local or remote");
+    }
     // A scheduler alone needs a migrated database: it must not leave an empty one behind.
     db = mode.migrate() ? settings.openDatabase() : settings.openExistingDatabase();
     if (mode.migrate()) {
@@ -118,23 +132,34 @@ final class SchedulerService implements LongRunningService {
             clock.instant());
     Wakeup wakeup = new Wakeup();
     Duration heartbeatTimeout = config.duration(ConfigKey.TASK_INSTANCE_HEARTBEAT_TIMEOUT);
-    executor =
-        new LocalExecutor(
-            db,
-            new DagVersions(new SerializedDagRepository(db)),
-            WorkerTryRunner.onDatabase(
+    executorName = config.executor();
+    switch (executorName) {
+      case "remote" ->
+          queueTo = new RemoteExecutor(db, jobId, config.integer(ConfigKey.PARALLELISM));
+      case "kubernetes" ->
+          throw new UpdraftException(
+              "core.executor kubernetes: not built in this version — use local or remote");
+      default -> {
+        executor =
+            new LocalExecutor(
                 db,
-                settings.home().resolve("logs"),
-                settings.runnerSettings(),
-                settings.fernetKeys(),
-                clock),
-            config.integer(ConfigKey.PARALLELISM),
-            clock,
-            wakeup,
-            LocalExecutor.heartbeatEvery(heartbeatTimeout));
+                new DagVersions(new SerializedDagRepository(db)),
+                WorkerTryRunner.onDatabase(
+                    db,
+                    settings.home().resolve("logs"),
+                    settings.runnerSettings(),
+                    settings.fernetKeys(),
+                    clock),
+                config.integer(ConfigKey.PARALLELISM),
+                clock,
+                wakeup,
+                LocalExecutor.heartbeatEvery(heartbeatTimeout));
+        queueTo = executor;
+      }
+    }
     loop =
         new SchedulerLoop(
-            SchedulerContext.create(db, executor, wakeup, clock, jobId),
+            SchedulerContext.create(db, queueTo, wakeup, clock, jobId),
             Duration.ofSeconds(1),
             new SchedulerLoop.Timeouts(
                 heartbeatTimeout,
@@ -162,12 +187,16 @@ final class SchedulerService implements LongRunningService {
             inProcess.changed();
             taskEnds.run();
           };
-      executor.onTryEnded(ended);
+      if (executor != null) {
+        executor.onTryEnded(ended);
+      }
       loop.onRunsFinished(ended);
       triggerer.start();
       triggererThread = Thread.ofPlatform().name("triggerer").start(triggerer::run);
     } else {
-      executor.onTryEnded(taskEnds);
+      if (executor != null) {
+        executor.onTryEnded(taskEnds);
+      }
       loop.onRunsFinished(taskEnds);
     }
     // Callbacks and deadline alerts run beside the loop, never in it (SPEC §1.8).
@@ -229,7 +258,9 @@ final class SchedulerService implements LongRunningService {
             + mode.name()
             + " is running (scheduler job "
             + jobId
-            + ", local executor"
+            + ", "
+            + executorName
+            + " executor"
             + (first != null ? ", DAG processor" : "")
             + (triggerer != null ? ", triggerer job " + triggerer.jobId() : "")
             + ") — Ctrl-C stops it.");
@@ -348,8 +379,8 @@ final class SchedulerService implements LongRunningService {
         log.warn("could not record the scheduler job's end: {}", e.getMessage());
       }
     }
-    if (executor != null) {
-      executor.close();
+    if (queueTo != null) {
+      queueTo.close();
     }
     if (db != null) {
       db.close();

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       StandaloneCommand.class,
       SchedulerCommand.class,
       TriggererCommand.class,
+      WorkerCommand.class,
       ApiServerCommand.class,
       DagProcessorCommand.class,
       DagsCommand.class,

@@ -23,7 +23,12 @@ public record ConfigKey(
     /** A size in bytes: {@code 1048576}, {@code 512KiB}, {@code 1MiB} (KB, MB: powers of 1000). */
     BYTES,
     TEXT,
-    PATH;
+    PATH,
+    /** {@code local}, {@code remote} or {@code kubernetes} ({@code core.executor}). */
+    EXECUTOR;
+
+    /** The executors {@code core.executor} may name. */
+    public static final List<String> EXECUTORS = List.of("local", "remote", "kubernetes");
 
     /** The largest {@link #BYTES} value: a value is held in memory and in one database column. */
     static final long MAX_BYTES = 256L * 1024 * 1024;
@@ -54,6 +59,10 @@ public record ConfigKey(
         case BYTES -> bytes(t).map(n -> (Object) n);
         case TEXT -> t.isEmpty() ? Optional.empty() : Optional.of(t);
         case PATH -> t.isEmpty() ? Optional.empty() : Optional.of(Path.of(t));
+        case EXECUTOR ->
+            EXECUTORS.contains(t.toLowerCase(Locale.ROOT))
+                ? Optional.of(t.toLowerCase(Locale.ROOT))
+                : Optional.empty();
       };
     }
 
@@ -84,6 +93,7 @@ public record ConfigKey(
         case BYTES -> "a size such as 1048576, 512KiB or 4MiB (at least 1 byte, at most 256MiB)";
         case TEXT -> "some text";
         case PATH -> "a path";
+        case EXECUTOR -> "one of " + String.join(", ", EXECUTORS);
       };
     }
   }
@@ -118,6 +128,14 @@ public record ConfigKey(
           Kind.POSITIVE_INT,
           "32",
           "task instances running at once per scheduler/executor");
+  public static final ConfigKey EXECUTOR =
+      of(
+          "core",
+          "executor",
+          Kind.EXECUTOR,
+          "local",
+          "where tasks run: local (threads of the scheduler's JVM), remote (queued tasks wait for"
+              + " updraft workers of their queue), kubernetes (a pod per try)");
   public static final ConfigKey MAX_XCOM_SIZE =
       of(
           "core",
@@ -250,6 +268,7 @@ public record ConfigKey(
           DB_URL,
           DAGS_ARE_PAUSED_AT_CREATION,
           PARALLELISM,
+          EXECUTOR,
           MAX_XCOM_SIZE,
           TASK_INSTANCE_HEARTBEAT_TIMEOUT,
           SCHEDULER_HEALTH_CHECK_THRESHOLD,

@@ -159,6 +159,11 @@ public final class UpdraftConfig {
     return (String) require(key, ConfigKey.Kind.TEXT);
   }
 
+  /** {@code core.executor}'s value: local, remote or kubernetes. */
+  public String executor() {
+    return (String) require(ConfigKey.EXECUTOR, ConfigKey.Kind.EXECUTOR);
+  }
+
   public Duration duration(ConfigKey key) {
     return (Duration) require(key, ConfigKey.Kind.DURATION);
   }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Where a try's connections and variables come from (SPEC §1.7): {@code UPDRAFT_CONN_<ID>} and
@@ -18,11 +19,13 @@ public final class Lookups {
   public static final String VAR_PREFIX = "UPDRAFT_VAR_";
 
   private final Map<String, String> env;
-  private final StoredConnections connections;
-  private final StoredVariables variables;
+  private final Function<String, Optional<Connection>> connections;
+  private final Function<String, Optional<String>> variables;
 
   private Lookups(
-      Map<String, String> env, StoredConnections connections, StoredVariables variables) {
+      Map<String, String> env,
+      Function<String, Optional<Connection>> connections,
+      Function<String, Optional<String>> variables) {
     this.env = Map.copyOf(env);
     this.connections = connections;
     this.variables = variables;
@@ -31,7 +34,19 @@ public final class Lookups {
   /** The environment, then the database's tables decrypted with {@code keys}. */
   public static Lookups of(Map<String, String> env, Database db, FernetKeys keys) {
     Objects.requireNonNull(db, "db");
-    return new Lookups(env, new StoredConnections(db, keys), new StoredVariables(db, keys));
+    return new Lookups(
+        env, new StoredConnections(db, keys)::get, new StoredVariables(db, keys)::get);
+  }
+
+  /**
+   * The environment, then these sources: a remote worker's, which reads connections and variables
+   * through the API server (it holds no database credentials).
+   */
+  public static Lookups of(
+      Map<String, String> env,
+      Function<String, Optional<Connection>> connections,
+      Function<String, Optional<String>> variables) {
+    return new Lookups(env, connections, variables);
   }
 
   /** The environment only (no metadata database). */
@@ -49,7 +64,7 @@ public final class Lookups {
     return id -> {
       Optional<Connection> found = fromEnvironment(id);
       if (found.isEmpty() && connections != null) {
-        found = connections.get(id);
+        found = connections.apply(id);
       }
       found.ifPresent(masker::add);
       return found;
@@ -61,7 +76,7 @@ public final class Lookups {
     return key -> {
       Optional<String> found = Optional.ofNullable(env.get(VAR_PREFIX + upper(key)));
       if (found.isEmpty() && variables != null) {
-        found = variables.get(key);
+        found = variables.apply(key);
       }
       found.ifPresent(v -> masker.addVariable(key, v));
       return found;

@@ -135,13 +135,38 @@ public final class WorkerTryRunner implements TryRunner {
       Clock clock,
       PreviousRuns previousRuns,
       FirstChecks firstChecks) {
+    this(
+        (XComLookup) (dagId, runId, taskId, key) -> pull(xcoms, dagId, runId, taskId, key),
+        bundles,
+        lookups,
+        logsRoot,
+        settings,
+        services,
+        clock,
+        previousRuns,
+        firstChecks);
+  }
+
+  /**
+   * A runner whose XComs come from {@code xcoms}: a remote worker's, read through the API server.
+   */
+  public WorkerTryRunner(
+      XComLookup xcoms,
+      Bundles bundles,
+      Lookups lookups,
+      Path logsRoot,
+      RunnerSettings settings,
+      OperatorServices services,
+      Clock clock,
+      PreviousRuns previousRuns,
+      FirstChecks firstChecks) {
     this.previousRuns = previousRuns;
     this.firstChecks = firstChecks;
     this.runner = new TaskRunner(settings, services);
     this.bundles = bundles;
     this.lookups = lookups;
     this.logsRoot = logsRoot;
-    this.xcoms = (dagId, runId, taskId, key) -> pull(xcoms, dagId, runId, taskId, key);
+    this.xcoms = xcoms;
     this.clock = clock;
   }
 

@@ -37,6 +37,12 @@ public final class ChangeSignals {
   /** Listeners of {@link #CHANNEL} in this JVM, by the database they listen to. */
   private static final Map<Database, List<Runnable>> LOCAL = new ConcurrentHashMap<>();
 
+  /**
+   * Task instances queued for remote workers: API servers listening here wake their waiting claims
+   * (decisions/0148), without waking every scheduler.
+   */
+  static final String QUEUED = "updraft_queued";
+
   private ChangeSignals() {}
 
   /** Announces a change; never fails the caller (a lost signal costs at most the idle timeout). */
@@ -71,6 +77,22 @@ public final class ChangeSignals {
    */
   public static Runnable taskEnds(Database db) {
     return coalesced(db, TASK_ENDS);
+  }
+
+  /**
+   * An announcer of task instances queued for remote workers, coalesced as {@link #taskEnds} is. A
+   * no-op where the database has no notifications (API servers there poll briefly).
+   */
+  public static Runnable queued(Database db) {
+    return coalesced(db, QUEUED);
+  }
+
+  /**
+   * Calls {@code onSignal} whenever a scheduler announces queued task instances ({@link #queued}).
+   * A no-op where the database has no notifications.
+   */
+  public static AutoCloseable listenQueued(Database db, Runnable onSignal) {
+    return listen(db, QUEUED, onSignal);
   }
 
   /** {@link #announce}, coalesced as {@link #taskEnds} is (a triggerer ending many tasks). */

@@ -81,7 +81,83 @@ abstract class ApiAccessContractTest extends ApiServerTestBase {
         "POST /api/v2/assets/events",
         new Sample("/api/v2/assets/events", () -> "{\"asset_id\": " + asset + "}"));
     s.putAll(writeSamples());
+    s.putAll(executionSamples());
     return s;
+  }
+
+  /** Samples of the execution API (a worker's or an admin's token; decisions/0148). */
+  private Map<String, Sample> executionSamples() {
+    Map<String, Sample> s = new LinkedHashMap<>();
+    String tis = "/execution/task-instances/";
+    s.put(
+        "POST /execution/task-instances/claim",
+        new Sample(tis + "claim", () -> "{\"queues\": [\"nothing\"], \"hostname\": \"h\"}"));
+    s.put(
+        "PATCH /execution/task-instances/{task_instance_id}/run",
+        new Sample(
+            () -> tis + queuedInstance("extract", "access") + "/run",
+            () -> "{\"hostname\": \"h\"}"));
+    s.put(
+        "PUT /execution/task-instances/{task_instance_id}/heartbeat",
+        new Sample(() -> tis + runningInstance() + "/heartbeat", () -> "{\"try_number\": 1}"));
+    s.put(
+        "PATCH /execution/task-instances/{task_instance_id}/state",
+        new Sample(
+            () -> tis + runningInstance() + "/state",
+            () -> "{\"try_number\": 1, \"state\": \"success\"}"));
+    s.put(
+        "POST /execution/task-instances/{task_instance_id}/logs",
+        new Sample(
+            () -> tis + runningInstance() + "/logs",
+            () -> "{\"try_number\": 1, \"offset\": 0, \"text\": \"x\\n\"}"));
+    s.put(
+        "GET /execution/xcoms/{dag_id}/{run_id}/{task_id}/{key}",
+        new Sample(
+            () -> {
+              long run =
+                  new io.updraft.store.DagRunRepository(db)
+                      .get("orders", SEEDED_RUN)
+                      .orElseThrow()
+                      .id();
+              new io.updraft.store.XComRepository(db)
+                  .put(run, "orders", SEEDED_RUN, "extract", "sample", "1", NOW);
+              return "/execution/xcoms/orders/" + SEEDED_RUN + "/extract/sample";
+            },
+            null));
+    s.put(
+        "POST /execution/xcoms/{dag_id}/{run_id}/{task_id}/{key}",
+        new Sample(
+            () -> {
+              long id = runningInstance();
+              String run =
+                  new io.updraft.store.TaskInstanceRepository(db).get(id).orElseThrow().runId();
+              return "/execution/xcoms/orders/" + run + "/extract/k";
+            },
+            () -> "{\"value\": 1}"));
+    s.put(
+        "GET /execution/connections/{connection_id}",
+        new Sample(() -> "/execution/connections/" + connection(), null));
+    s.put(
+        "GET /execution/variables/{variable_key}",
+        new Sample(() -> "/execution/variables/" + variable(), null));
+    s.put(
+        "GET /execution/dag-bundles/{bundle_hash}",
+        new Sample(
+            () -> {
+              String hash = "bundle" + runs.incrementAndGet();
+              new io.updraft.store.DagBundleRepository(db)
+                  .store(hash, "x.java", new byte[] {1, 2}, NOW);
+              return "/execution/dag-bundles/" + hash;
+            },
+            null));
+    return s;
+  }
+
+  /** A queued task instance started as a worker's claim starts it: running its try 1. */
+  private long runningInstance() {
+    long id = queuedInstance("extract", "access");
+    new io.updraft.store.TaskInstanceTries(db).start(id, "h", 1, NOW);
+    return id;
   }
 
   /** Samples of clearing, marking, deleting runs, task instances, tries, logs and XComs. */

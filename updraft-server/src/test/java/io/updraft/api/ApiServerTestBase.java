@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -182,6 +183,53 @@ abstract class ApiServerTestBase {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  private final java.util.concurrent.atomic.AtomicInteger queuedRuns =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * Task instance {@code taskId} of a new run of orders, queued on {@code queue} by a scheduler job
+   * as a scheduler would queue it; returns its id.
+   */
+  long queuedInstance(String taskId, String queue) {
+    int n = queuedRuns.incrementAndGet();
+    String runId = "queued_" + n + "_" + System.nanoTime();
+    DagActions.trigger(
+        db,
+        "orders",
+        Instant.parse("2022-01-01T00:00:00Z").plusSeconds(3600L * n + queuedRuns.get() * 7L),
+        runId,
+        null,
+        "test",
+        NOW);
+    io.updraft.store.TaskInstanceRepository tis = new io.updraft.store.TaskInstanceRepository(db);
+    long id =
+        tis.listForRun("orders", runId).stream()
+            .filter(t -> t.taskId().equals(taskId))
+            .findFirst()
+            .orElseThrow()
+            .id();
+    tis.setStates(
+        List.of(
+            new io.updraft.store.StateChange(
+                id,
+                io.updraft.state.TaskInstanceState.NONE,
+                io.updraft.state.TaskInstanceState.SCHEDULED)),
+        NOW);
+    db.jdbc()
+        .update(
+            "setting the queue",
+            "UPDATE task_instance SET queue = ? WHERE id = ?",
+            ps -> {
+              ps.setString(1, queue);
+              ps.setLong(2, id);
+            });
+    long job =
+        new io.updraft.store.JobRepository(db)
+            .register(io.updraft.store.JobType.SCHEDULER, "test", 1, NOW);
+    new io.updraft.store.TaskInstanceQueueing(db).queue(List.of(id), job, NOW);
+    return id;
   }
 
   Response get(String path, Role as) {

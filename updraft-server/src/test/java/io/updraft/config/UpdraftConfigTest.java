@@ -76,6 +76,17 @@ class UpdraftConfigTest {
   }
 
   @Test
+  void executorIsLocalRemoteOrKubernetes() {
+    assertThat(load(Map.of()).executor()).isEqualTo("local");
+    assertThat(load(Map.of("UPDRAFT_CORE_EXECUTOR", "Remote")).executor()).isEqualTo("remote");
+    assertThatThrownBy(() -> load(Map.of("UPDRAFT_CORE_EXECUTOR", "celery")))
+        .isInstanceOf(UpdraftException.class)
+        .hasMessageContaining("core.executor = 'celery'")
+        .hasMessageContaining("one of local, remote, kubernetes")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
   void maxXComSizeTakesBytesOrAUnitAndIsBounded() throws IOException {
     assertThat(load(Map.of()).bytes(ConfigKey.MAX_XCOM_SIZE)).isEqualTo(1024 * 1024);
     for (var e :

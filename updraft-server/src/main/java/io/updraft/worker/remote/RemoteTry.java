@@ -1,0 +1,284 @@
+package io.updraft.worker.remote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.updraft.connections.Lookups;
+import io.updraft.dag.Dag;
+import io.updraft.dag.Task;
+import io.updraft.executor.TryRunner;
+import io.updraft.executor.WorkerTryRunner;
+import io.updraft.serde.DagSerializer;
+import io.updraft.state.DagRunState;
+import io.updraft.state.TaskInstanceState;
+import io.updraft.store.DagRunRow;
+import io.updraft.store.RunType;
+import io.updraft.store.TaskInstanceRow;
+import io.updraft.worker.BundleCache;
+import io.updraft.worker.Cancellation;
+import io.updraft.worker.Downstream;
+import io.updraft.worker.Pause;
+import io.updraft.worker.RunnerSettings;
+import io.updraft.worker.TryLog;
+import io.updraft.worker.operators.OperatorServices;
+import io.updraft.worker.template.PreviousSuccess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One try of a workload the API server handed out, run as the local executor runs one (the same
+ * {@link WorkerTryRunner}: templates, shell processes, in-JVM operators) with everything it reads
+ * fetched through the execution API: heartbeated, its log shipped, its end reported with its task
+ * token.
+ */
+final class RemoteTry {
+  private static final Logger log = LoggerFactory.getLogger(RemoteTry.class);
+
+  /** What a remote try needs beside its workload. */
+  record Context(
+      ExecutionClient client,
+      String workerToken,
+      Path logsRoot,
+      RunnerSettings settings,
+      Clock clock,
+      Duration heartbeatEvery,
+      ScheduledExecutorService timers) {}
+
+  private final Context c;
+  private final JsonNode workload;
+  private final AtomicReference<String> token;
+  final CompletableFuture<Cancellation> cancel = new CompletableFuture<>();
+  final long taskInstanceId;
+
+  RemoteTry(Context c, JsonNode workload) {
+    this.c = c;
+    this.workload = workload;
+    this.token = new AtomicReference<>(workload.path("token").asText());
+    this.taskInstanceId = workload.at("/task_instance/id").asLong();
+  }
+
+  /**
+   * Runs the try to its end and reports it; {@code stop} is the cancellation a stopping worker
+   * gives every try (a try it ended is handed back). Returns the end's answer, or null if it could
+   * not be reported.
+   */
+  JsonNode run(java.util.function.Supplier<Cancellation> stop) {
+    TaskInstanceRow ti = taskInstance(workload.get("task_instance"));
+    DagRunRow run = dagRun(workload.get("dag_run"));
+    TryRunner.Result result;
+    LogShipper shipper =
+        new LogShipper(
+            TryLog.path(c.logsRoot(), ti.dagId(), ti.runId(), ti.taskId(), ti.tryNumber()),
+            c.client(),
+            taskInstanceId);
+    ScheduledFuture<?> beat =
+        c.timers()
+            .scheduleAtFixedRate(
+                () -> beat(shipper),
+                c.heartbeatEvery().toMillis(),
+                c.heartbeatEvery().toMillis(),
+                TimeUnit.MILLISECONDS);
+    try {
+      Dag dag = DagSerializer.fromJson(workload.get("dag").toString());
+      Task task =
+          dag.task(ti.taskId())
+              .orElseThrow(
+                  () -> new IllegalStateException("task " + ti.taskId() + " is not in its DAG"));
+      result = runner(workload).run(new TryRunner.Request(dag, task, run, ti, fileloc(), cancel));
+    } catch (Exception e) {
+      result = TryRunner.Result.failed(e.toString());
+    } finally {
+      beat.cancel(false);
+    }
+    shipper.finish(token.get());
+    Cancellation cancelled = cancel.getNow(null);
+    boolean handedBack = cancelled != null && cancelled == stop.get();
+    try {
+      return c.client().end(token.get(), taskInstanceId, endBody(result, handedBack));
+    } catch (RuntimeException e) {
+      log.warn("could not report the end of task instance {}: {}", taskInstanceId, e.getMessage());
+      return null;
+    }
+  }
+
+  /** Hands the try back unrun (the worker is stopping); whether the API took it back. */
+  boolean handBack() {
+    try {
+      return c.client()
+          .end(
+              token.get(),
+              taskInstanceId,
+              endBody(TryRunner.Result.failed("the worker is stopping"), true))
+          .path("handed_back")
+          .asBoolean();
+    } catch (RuntimeException e) {
+      log.warn("could not hand back task instance {}: {}", taskInstanceId, e.getMessage());
+      return false;
+    }
+  }
+
+  /** A heartbeat: renews the token, or stops the try when the API says so; ships the log. */
+  private void beat(LogShipper shipper) {
+    try {
+      token.set(c.client().heartbeat(token.get(), taskInstanceId));
+    } catch (ExecutionClient.Refused e) {
+      if (e.status() == 409) {
+        String reason = e.getMessage().replaceFirst("^.*?: 409 ", "");
+        cancel.complete(Cancellation.of(reason));
+      } else {
+        log.warn("heartbeat of task instance {}: {}", taskInstanceId, e.getMessage());
+      }
+    } catch (RuntimeException e) {
+      log.warn("heartbeat of task instance {}: {}", taskInstanceId, e.getMessage());
+    }
+    shipper.ship(token.get());
+  }
+
+  /** The DAG file's folder, when this machine has it (a shell task runs there); null otherwise. */
+  private String fileloc() {
+    JsonNode f = workload.get("fileloc");
+    if (f == null || f.isNull()) {
+      return null;
+    }
+    Path p = Path.of(f.asText());
+    return p.getParent() != null && Files.isDirectory(p.getParent()) ? f.asText() : null;
+  }
+
+  private WorkerTryRunner runner(JsonNode w) {
+    ExecutionClient client = c.client();
+    JsonNode prev = w.get("previous_success");
+    PreviousSuccess previous =
+        prev == null || prev.isNull()
+            ? PreviousSuccess.none()
+            : new PreviousSuccess(
+                instant(prev, "data_interval_start"),
+                instant(prev, "data_interval_end"),
+                instant(prev, "start_date"));
+    Instant firstCheck = instant(w, "first_check");
+    return new WorkerTryRunner(
+        (dagId, runId, taskId, key) -> client.xcom(token.get(), dagId, runId, taskId, key),
+        new BundleCache(
+            c.logsRoot().resolveSibling("bundles"), hash -> client.bundle(c.workerToken(), hash)),
+        Lookups.of(
+            c.settings().baseEnv(),
+            id -> client.connection(token.get(), id),
+            key -> client.variable(token.get(), key)),
+        c.logsRoot(),
+        c.settings(),
+        OperatorServices.none(),
+        c.clock(),
+        (dagId, logicalDate) -> previous,
+        (id, tryNumber) -> Optional.ofNullable(firstCheck));
+  }
+
+  static ObjectNode endBody(TryRunner.Result r, boolean handedBack) {
+    ObjectNode b = ExecutionClient.JSON.createObjectNode();
+    b.put("state", r.state().id());
+    if (r.returnValueJson() != null) {
+      try {
+        b.set("return_value", ExecutionClient.JSON.readTree(r.returnValueJson()));
+      } catch (IOException e) {
+        b.put("return_value", r.returnValueJson());
+      }
+    }
+    if (r.error() != null) {
+      b.put("error", r.error());
+    }
+    if (!r.retryable()) {
+      b.put("retryable", false);
+    }
+    switch (r.downstream()) {
+      case Downstream.Follow f -> b.putPOJO("follow_task_ids", f.taskIds());
+      case Downstream.SkipAll s -> b.put("skip_downstream", true);
+      default -> {}
+    }
+    if (r.pause() instanceof Pause.Reschedule re) {
+      b.put("reschedule_date", re.at().toString());
+    } else if (r.pause() instanceof Pause.Defer d) {
+      ObjectNode t = b.putObject("trigger");
+      t.put("kind", d.kind());
+      try {
+        t.set("kwargs", ExecutionClient.JSON.readTree(d.kwargsJson()));
+      } catch (IOException e) {
+        t.put("kwargs", d.kwargsJson());
+      }
+      if (d.timeoutAt() != null) {
+        t.put("timeout", d.timeoutAt().toString());
+      }
+    }
+    if (handedBack) {
+      b.put("handed_back", true);
+    }
+    return b;
+  }
+
+  private static Instant instant(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : Instant.parse(v.asText());
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  static TaskInstanceRow taskInstance(JsonNode t) {
+    return new TaskInstanceRow(
+        t.get("id").asLong(),
+        text(t, "dag_id"),
+        text(t, "run_id"),
+        text(t, "task_id"),
+        t.path("map_index").asInt(-1),
+        TaskInstanceState.RUNNING,
+        t.get("try_number").asInt(),
+        t.path("max_tries").asInt(),
+        t.path("priority_weight").asInt(),
+        text(t, "pool"),
+        t.path("pool_slots").asInt(1),
+        text(t, "queue"),
+        text(t, "operator"),
+        instant(t, "start_date"),
+        null,
+        null,
+        null,
+        null,
+        instant(t, "queued_dttm"),
+        null,
+        null,
+        null,
+        null);
+  }
+
+  static DagRunRow dagRun(JsonNode r) {
+    return new DagRunRow(
+        r.get("id").asLong(),
+        text(r, "dag_id"),
+        text(r, "run_id"),
+        RunType.valueOf(text(r, "run_type")),
+        DagRunState.valueOf(text(r, "state")),
+        instant(r, "logical_date"),
+        instant(r, "data_interval_start"),
+        instant(r, "data_interval_end"),
+        instant(r, "run_after"),
+        null,
+        instant(r, "start_date"),
+        null,
+        r.path("external_trigger").asBoolean(),
+        text(r, "conf"),
+        text(r, "dag_hash"),
+        null,
+        null,
+        r.path("clear_number").asInt());
+  }
+}
