@@ -397,23 +397,28 @@ public final class KubernetesExecutor implements Executor {
     }
   }
 
+  /**
+   * The pod's events. Asked by field selector first; a server that does not index events by {@code
+   * involvedObject.name} (the fabric8 mock, some proxies) answers with nothing, and then the
+   * namespace's events are read and filtered here — only on a failure, so rarely.
+   */
   private List<Event> events(String podName) {
     try {
-      return client
-          .v1()
-          .events()
-          .inNamespace(settings.namespace())
-          .withField("involvedObject.name", podName)
-          .list()
-          .getItems()
-          .stream()
-          .filter(
-              e -> e.getInvolvedObject() != null && podName.equals(e.getInvolvedObject().getName()))
-          .toList();
+      var events = client.v1().events().inNamespace(settings.namespace());
+      List<Event> found =
+          ofPod(events.withField("involvedObject.name", podName).list().getItems(), podName);
+      return found.isEmpty() ? ofPod(events.list().getItems(), podName) : found;
     } catch (KubernetesClientException e) {
       log.warn("cannot read the events of pod {}: {}", podName, firstLine(e.getMessage()));
       return List.of();
     }
+  }
+
+  private static List<Event> ofPod(List<Event> events, String podName) {
+    return events.stream()
+        .filter(
+            e -> e.getInvolvedObject() != null && podName.equals(e.getInvolvedObject().getName()))
+        .toList();
   }
 
   /**
