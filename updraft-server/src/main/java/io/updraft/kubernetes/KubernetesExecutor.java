@@ -276,7 +276,7 @@ public final class KubernetesExecutor implements Executor {
           "the pod could not be created: "
               + e.getCode()
               + " "
-              + firstLine(e.getMessage())
+              + KubernetesSettings.firstLine(e.getMessage())
               + " — check the scheduler's role allows creating pods in namespace "
               + settings.namespace(),
           List.of());
@@ -409,7 +409,10 @@ public final class KubernetesExecutor implements Executor {
           ofPod(events.withField("involvedObject.name", podName).list().getItems(), podName);
       return found.isEmpty() ? ofPod(events.list().getItems(), podName) : found;
     } catch (KubernetesClientException e) {
-      log.warn("cannot read the events of pod {}: {}", podName, firstLine(e.getMessage()));
+      log.warn(
+          "cannot read the events of pod {}: {}",
+          podName,
+          KubernetesSettings.firstLine(e.getMessage()));
       return List.of();
     }
   }
@@ -605,25 +608,30 @@ public final class KubernetesExecutor implements Executor {
         .orElse(false);
   }
 
+  /** Makes this scheduler's job the pod's (an adopted pod). */
   private void relabel(String podName) {
-    try {
-      client
-          .pods()
-          .inNamespace(settings.namespace())
-          .withName(podName)
-          .edit(
-              p -> {
-                p.getMetadata().getLabels().put(PodLabels.SCHEDULER_JOB, Long.toString(jobId));
-                return p;
-              });
-    } catch (KubernetesClientException e) {
-      log.warn("cannot relabel pod {}: {}", podName, firstLine(e.getMessage()));
-    }
+    edit(
+        podName,
+        "relabel",
+        p -> p.getMetadata().getLabels().put(PodLabels.SCHEDULER_JOB, Long.toString(jobId)));
   }
 
   /** Marks a failed pod to be deleted once its retention has passed (by whichever scheduler). */
   private void keepFailed(String podName) {
     String at = clock.instant().plus(settings.failedPodRetention()).toString();
+    edit(
+        podName,
+        "mark failed",
+        p -> {
+          if (p.getMetadata().getAnnotations() == null) {
+            p.getMetadata().setAnnotations(new HashMap<>());
+          }
+          p.getMetadata().getAnnotations().put(PodLabels.DELETE_AFTER, at);
+        });
+  }
+
+  /** Changes a pod's metadata; a pod already gone is no error. */
+  private void edit(String podName, String what, java.util.function.Consumer<Pod> change) {
     try {
       client
           .pods()
@@ -631,15 +639,13 @@ public final class KubernetesExecutor implements Executor {
           .withName(podName)
           .edit(
               p -> {
-                if (p.getMetadata().getAnnotations() == null) {
-                  p.getMetadata().setAnnotations(new HashMap<>());
-                }
-                p.getMetadata().getAnnotations().put(PodLabels.DELETE_AFTER, at);
+                change.accept(p);
                 return p;
               });
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
-        log.warn("cannot mark failed pod {}: {}", podName, firstLine(e.getMessage()));
+        log.warn(
+            "cannot {} pod {}: {}", what, podName, KubernetesSettings.firstLine(e.getMessage()));
       }
     }
   }
@@ -649,7 +655,7 @@ public final class KubernetesExecutor implements Executor {
       client.pods().inNamespace(settings.namespace()).withName(podName).delete();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
-        log.warn("cannot delete pod {}: {}", podName, firstLine(e.getMessage()));
+        log.warn("cannot delete pod {}: {}", podName, KubernetesSettings.firstLine(e.getMessage()));
       }
     }
   }
@@ -660,14 +666,6 @@ public final class KubernetesExecutor implements Executor {
     } catch (DateTimeParseException e) {
       return true;
     }
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int cut = s.indexOf('\n');
-    return cut < 0 ? s : s.substring(0, cut);
   }
 
   /**

@@ -259,7 +259,8 @@ public record KubernetesSettings(
             + " — add one named base: it runs the task");
   }
 
-  private static String firstLine(String s) {
+  /** The first line of a message (fabric8's carry the whole response). */
+  static String firstLine(String s) {
     if (s == null) {
       return "";
     }
