@@ -36,6 +36,16 @@ final class ProcStatus {
     return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
   }
 
+  /**
+   * CPU seconds used by the process's children that it has waited for, user and system ({@code
+   * cutime + cstime}, fields 16 and 17 of {@code /proc/<pid>/stat}).
+   */
+  static double childCpuSeconds(long pid) throws IOException {
+    String text = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] f = text.substring(text.lastIndexOf(')') + 2).trim().split("\\s+");
+    return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / (double) CLOCK_TICKS;
+  }
+
   private static final long CLOCK_TICKS = clockTicks();
 
   private static long clockTicks() {

@@ -18,6 +18,7 @@ public final class Scenarios {
           "seed000-null",
           "seed000-local",
           "task-lag",
+          "process-tasks",
           "throughput",
           "parse-4000",
           "dag-versions",
@@ -28,7 +29,8 @@ public final class Scenarios {
           "sensors",
           "sensor-latency",
           "sensor-pool",
-          "ui-pages");
+          "ui-pages",
+          "bulk-runs");
 
   private Scenarios() {}
 
@@ -59,6 +61,7 @@ public final class Scenarios {
           List.of(
               taskLag(smoke ? 3 : 100, smoke ? 3 : 10, Measure.TASK_LAG),
               taskLag(smoke ? 3 : 100, smoke ? 3 : 10, Measure.TASK_LAG_ONE_DAG_AT_A_TIME));
+      case "process-tasks" -> List.of(new ProcessTasksWorkload(smoke ? 3 : 300, 3));
       case "throughput" ->
           List.of(
               scheduler(scenario, 200, 50, Shape.INDEPENDENT, ExecutorKind.NULL, smoke),
@@ -69,6 +72,10 @@ public final class Scenarios {
       case "parse-4000" -> ParseWorkload.both(smoke ? 20 : 4000, smoke ? 3 : 10);
       case "dag-versions" ->
           DagVersionsWorkload.both(smoke ? 20 : 1000, smoke ? 20 : 4000, smoke ? 3 : 10);
+      case "bulk-runs" ->
+          List.of(
+              new BulkRunsWorkload(true, smoke ? 5 : 300, smoke),
+              new BulkRunsWorkload(false, smoke ? 5 : 300, smoke));
       case "idle-footprint" -> List.of(new IdleFootprintWorkload(smoke ? 3 : 1000, smoke));
       case "tasks-logs" -> List.of(new TasksLogsWorkload(smoke ? 1 : 200));
       case "print-footprint" ->

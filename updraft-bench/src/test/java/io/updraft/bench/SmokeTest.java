@@ -52,6 +52,8 @@ class SmokeTest {
     Map<String, JsonNode> r = byName(results);
     assertThat(r.keySet())
         .containsExactly(
+            "bulk-runs busy",
+            "bulk-runs idle",
             "dag-versions edit-visible",
             "dag-versions worker-fetch",
             "idle-footprint 3-dags",
@@ -61,6 +63,7 @@ class SmokeTest {
             "parse-4000 rescan",
             "print-footprint 1MB-lines",
             "print-footprint 1MB-one-line",
+            "process-tasks 3x3",
             "seed000-local 1x12",
             "seed000-local 2x12",
             "seed000-null 2x12",
@@ -94,6 +97,10 @@ class SmokeTest {
     assertThat(null12.get("tis_per_s").asDouble())
         .isCloseTo(
             24 / null12.get("median_s").asDouble(), org.assertj.core.data.Offset.offset(1.0));
+    JsonNode proc = r.get("process-tasks 3x3");
+    assertThat(proc.get("ratio").asDouble()).isPositive();
+    assertThat(proc.get("baseline_tasks_per_s").asDouble()).isPositive();
+    assertThat(proc.get("jvm_cpu_ms_per_task").asDouble()).isNotNegative();
     JsonNode lag = r.get("task-lag 3x3");
     assertThat(lag.get("runs").asInt()).isEqualTo(3);
     assertThat(lag.get("dags").asInt()).isEqualTo(3);

@@ -204,7 +204,7 @@ public final class WorkerTryRunner implements TryRunner {
         .dataInterval(interval(run))
         .conf(conf(run.conf()))
         .tryNumber(tryNumber)
-        .previousSuccess(previousRuns.before(run.dagId(), run.logicalDate()))
+        .previousSuccess(() -> previousRuns.before(run.dagId(), run.logicalDate()))
         .dagFile(fileloc == null ? null : Path.of(fileloc))
         .xcoms(xcoms)
         .bundles(bundles)

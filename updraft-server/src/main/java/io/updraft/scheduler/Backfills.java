@@ -29,6 +29,18 @@ public final class Backfills {
   /** The runs created, and the logical dates skipped because a run had them. */
   public record Result(List<DagRunRow> created, List<Instant> skipped) {}
 
+  /**
+   * Runs created per transaction: a few statements each (decisions/0144), short enough not to hold
+   * a scheduler's reads of the new rows back.
+   */
+  static final int RUNS_PER_TRANSACTION = 500;
+
+  /**
+   * How often a batch is tried again when a scheduler or a trigger takes one of its logical dates
+   * between its read and its insert; each try reads afresh, so it skips that date next time.
+   */
+  private static final int ATTEMPTS = 5;
+
   private Backfills() {}
 
   public static Result create(
@@ -67,34 +79,54 @@ public final class Backfills {
     TaskInstanceRepository tis = new TaskInstanceRepository(db);
     List<DagRunRow> created = new ArrayList<>();
     List<Instant> skipped = new ArrayList<>();
-    for (DagRunInfo info : infos) {
-      String runId = RunIds.of(RunType.BACKFILL, info.logicalDate());
-      try {
-        db.runInTransaction(
-            () ->
-                CreateDagRuns.createRun(
-                    runs,
-                    tis,
-                    db,
-                    dag,
-                    new NewDagRun(
-                        dag.dagId(),
-                        runId,
-                        RunType.BACKFILL,
-                        DagRunState.QUEUED,
-                        info.logicalDate(),
-                        info.dataInterval().start(),
-                        info.dataInterval().end(),
-                        info.runAfter(),
-                        null,
-                        version.hash(),
-                        null),
-                    now));
-        created.add(runs.get(dag.dagId(), runId).orElseThrow());
-      } catch (DuplicateDagRunException e) {
-        skipped.add(info.logicalDate());
-      }
+    for (int first = 0; first < infos.size(); first += RUNS_PER_TRANSACTION) {
+      List<NewDagRun> batch =
+          infos.subList(first, Math.min(infos.size(), first + RUNS_PER_TRANSACTION)).stream()
+              .map(info -> newRun(version, info))
+              .toList();
+      DagRunRepository.Created done = createRetrying(db, runs, tis, dag, batch, now);
+      created.addAll(done.created());
+      done.skipped().forEach(r -> skipped.add(r.logicalDate()));
     }
     return new Result(created, skipped);
+  }
+
+  private static NewDagRun newRun(DagVersions.Versioned version, DagRunInfo info) {
+    return new NewDagRun(
+        version.dag().dagId(),
+        RunIds.of(RunType.BACKFILL, info.logicalDate()),
+        RunType.BACKFILL,
+        DagRunState.QUEUED,
+        info.logicalDate(),
+        info.dataInterval().start(),
+        info.dataInterval().end(),
+        info.runAfter(),
+        null,
+        version.hash(),
+        null);
+  }
+
+  private static DagRunRepository.Created createRetrying(
+      Database db,
+      DagRunRepository runs,
+      TaskInstanceRepository tis,
+      Dag dag,
+      List<NewDagRun> batch,
+      Instant now) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return db.inTransaction(() -> CreateDagRuns.createRuns(runs, tis, db, dag, batch, now));
+      } catch (DuplicateDagRunException e) {
+        if (attempt == ATTEMPTS) {
+          throw new UpdraftException(
+              "backfill of "
+                  + dag.dagId()
+                  + ": runs kept being created in the same range by someone else ("
+                  + e.getMessage()
+                  + ") — run the backfill again",
+              e);
+        }
+      }
+    }
   }
 }

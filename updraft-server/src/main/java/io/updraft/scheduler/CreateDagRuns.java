@@ -7,6 +7,7 @@ import io.updraft.rules.PriorityWeights;
 import io.updraft.state.DagRunState;
 import io.updraft.store.DagRow;
 import io.updraft.store.DagRunRepository;
+import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
 import io.updraft.store.DuplicateDagRunException;
 import io.updraft.store.NewDagRun;
@@ -20,6 +21,7 @@ import io.updraft.timetable.TimeRestriction;
 import io.updraft.timetable.Timetables;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,24 +67,31 @@ final class CreateDagRuns {
     String runId = RunIds.of(RunType.SCHEDULED, next.logicalDate());
     boolean created = false;
     try {
-      createRun(
-          ctx.runs(),
-          ctx.taskInstances(),
-          ctx.database(),
-          dag,
-          new NewDagRun(
-              dag.dagId(),
-              runId,
-              RunType.SCHEDULED,
-              DagRunState.QUEUED,
-              next.logicalDate(),
-              next.dataIntervalStart(),
-              next.dataIntervalEnd(),
-              next.createAfter(),
-              null,
-              latest.hash(),
-              ctx.jobId()),
-          now);
+      // Behind a savepoint: a backfill or a trigger may take this logical date between the check
+      // and the insert; on PostgreSQL the failed insert would otherwise abort the whole pass.
+      ctx.database()
+          .jdbc()
+          .inSavepoint(
+              "creating " + runId,
+              () ->
+                  createRun(
+                      ctx.runs(),
+                      ctx.taskInstances(),
+                      ctx.database(),
+                      dag,
+                      new NewDagRun(
+                          dag.dagId(),
+                          runId,
+                          RunType.SCHEDULED,
+                          DagRunState.QUEUED,
+                          next.logicalDate(),
+                          next.dataIntervalStart(),
+                          next.dataIntervalEnd(),
+                          next.createAfter(),
+                          null,
+                          latest.hash(),
+                          ctx.jobId()),
+                      now));
       created = true;
     } catch (DuplicateDagRunException e) {
       // A manual run already holds this logical date: Airflow skips the scheduled one too.
@@ -108,6 +117,41 @@ final class CreateDagRuns {
       Instant now) {
     long id = runs.create(run, now);
     DeadlineAlerts.record(db, dag, id, run, now);
+    taskInstances.createForRun(run.dagId(), run.runId(), runDate(run), newTaskInstances(dag), now);
+    return id;
+  }
+
+  /**
+   * {@link #createRun} for many runs of one DAG in a few statements (see {@link
+   * DagRunRepository#createAll}): runs whose run_id or logical date is taken are skipped.
+   *
+   * @throws io.updraft.store.DuplicateDagRunException another creator took one meanwhile; retry
+   */
+  static DagRunRepository.Created createRuns(
+      DagRunRepository runs,
+      TaskInstanceRepository taskInstances,
+      Database db,
+      Dag dag,
+      List<NewDagRun> newRuns,
+      Instant now) {
+    DagRunRepository.Created result = runs.createAll(newRuns, now);
+    Map<String, NewDagRun> asked = new HashMap<>();
+    newRuns.forEach(r -> asked.put(r.runId(), r));
+    List<TaskInstanceRepository.NewRun> created = new ArrayList<>();
+    for (DagRunRow r : result.created()) {
+      DeadlineAlerts.record(db, dag, r.id(), asked.get(r.runId()), now);
+      created.add(new TaskInstanceRepository.NewRun(r.runId(), runDate(asked.get(r.runId()))));
+    }
+    taskInstances.createForRuns(dag.dagId(), created, newTaskInstances(dag), now);
+    return result;
+  }
+
+  /** What {@code task_instance.run_date} holds: the run's logical date, or its run_after. */
+  private static Instant runDate(NewDagRun run) {
+    return run.logicalDate() != null ? run.logicalDate() : run.runAfter();
+  }
+
+  private static List<NewTaskInstance> newTaskInstances(Dag dag) {
     Map<String, Integer> weights = PriorityWeights.compute(dag);
     List<NewTaskInstance> tis = new ArrayList<>(dag.tasks().size());
     for (Task t : dag.tasks()) {
@@ -122,7 +166,6 @@ final class CreateDagRuns {
               t.operator(),
               t.retries()));
     }
-    taskInstances.createForRun(run.dagId(), run.runId(), tis, now);
-    return id;
+    return tis;
   }
 }

@@ -69,9 +69,17 @@ public final class DagActions {
       String confJson,
       String who,
       Instant now) {
-    DagVersions.Versioned latest = new DagVersions(new SerializedDagRepository(db)).latest(dagId);
-    DagRunRow run = ManualRuns.trigger(db, latest, logicalDate, runId, confJson, now);
-    new LogRepository(db).record("trigger", dagId, null, run.runId(), who, confJson, now);
+    DagVersions.Versioned latest = versions(db).latest(dagId);
+    // The run and its audit row in one transaction: one commit per trigger, and never a run
+    // without its record.
+    DagRunRow run =
+        db.inTransaction(
+            () -> {
+              DagRunRow created = ManualRuns.trigger(db, latest, logicalDate, runId, confJson, now);
+              new LogRepository(db)
+                  .record("trigger", dagId, null, created.runId(), who, confJson, now);
+              return created;
+            });
     ChangeSignals.announce(db);
     return run;
   }
@@ -462,8 +470,15 @@ public final class DagActions {
         .orElseThrow(() -> new NotFoundException("DAG '" + dagId + "' has no run '" + runId + "'"));
   }
 
+  /**
+   * Parsed DAG versions per database, kept while the database is open: a version never changes, and
+   * parsing it for every trigger of a burst was most of a trigger's CPU.
+   */
+  private static final Map<Database, DagVersions> VERSIONS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
   private static DagVersions versions(Database db) {
-    return new DagVersions(new SerializedDagRepository(db));
+    return VERSIONS.computeIfAbsent(db, d -> new DagVersions(new SerializedDagRepository(d)));
   }
 
   private static List<ClearTasks.Instance> instances(List<TaskInstanceRow> rows, Set<Long> ids) {

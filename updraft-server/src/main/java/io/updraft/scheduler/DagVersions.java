@@ -4,7 +4,6 @@ import io.updraft.UpdraftException;
 import io.updraft.dag.Dag;
 import io.updraft.serde.DagSerializer;
 import io.updraft.store.SerializedDagRepository;
-import io.updraft.store.StoredDag;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -58,16 +57,19 @@ public final class DagVersions {
                                 + " — was the metadata database edited by hand?")));
   }
 
-  /** The newest version of a DAG, with its hash. */
+  /**
+   * The newest version of a DAG, with its hash: a read of the hash only, then the parsed version
+   * from the cache (a trigger of an unchanged DAG parses nothing).
+   */
   public Versioned latest(String dagId) {
-    StoredDag s =
+    String hash =
         serialized
-            .latest(dagId)
+            .latestHash(dagId)
             .orElseThrow(
                 () ->
                     new UpdraftException(
                         "DAG " + dagId + " has never been parsed — is it in the dags folder?"));
-    return new Versioned(get(dagId, s.hash()), s.hash());
+    return new Versioned(get(dagId, hash), hash);
   }
 
   private record Checked(String hash, Instant at) {}

@@ -2,15 +2,20 @@ package io.updraft.store;
 
 import io.updraft.state.DagRunState;
 import io.updraft.state.DagRunTransitions;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code dag_run} table.
@@ -34,6 +39,25 @@ public final class DagRunRepository {
                            conf, dag_hash, creating_job_id, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
+
+  private static final String INSERT_PREFIX =
+      """
+      INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, data_interval_start,
+                           data_interval_end, run_after, queued_at, start_date, external_trigger,
+                           conf, dag_hash, creating_job_id, updated_at)
+      VALUES\s""";
+
+  private static final String INSERT_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  /** Rows per multi-row statement of {@link #createAll}: 15 parameters each, far below limits. */
+  private static final int ROWS_PER_STATEMENT = 200;
+
+  private static final String TAKEN =
+      "SELECT run_id, logical_date FROM dag_run WHERE dag_id = ? AND (run_id IN (%s) OR"
+          + " logical_date IN (%s))";
+
+  private static final String GET_BY_RUN_IDS =
+      "SELECT " + COLUMNS + " FROM dag_run WHERE dag_id = ? AND run_id IN (%s)";
 
   private static final String GET_BY_RUN_ID =
       "SELECT " + COLUMNS + " FROM dag_run WHERE dag_id = ? AND run_id = ?";
@@ -182,27 +206,7 @@ public final class DagRunRepository {
       return jdbc.insertReturningId(
           "creating DAG run " + describe(run.dagId(), run.runId()),
           INSERT,
-          ps -> {
-            ps.setString(1, run.dagId());
-            ps.setString(2, run.runId());
-            ps.setString(3, run.runType().id());
-            ps.setString(4, run.state().id());
-            dialect.setInstant(ps, 5, run.logicalDate());
-            dialect.setInstant(ps, 6, run.dataIntervalStart());
-            dialect.setInstant(ps, 7, run.dataIntervalEnd());
-            dialect.setInstant(ps, 8, run.runAfter());
-            dialect.setInstant(ps, 9, now);
-            dialect.setInstant(ps, 10, run.state() == DagRunState.RUNNING ? now : null);
-            ps.setBoolean(11, run.runType() == RunType.MANUAL);
-            ps.setString(12, run.conf());
-            ps.setString(13, run.dagHash());
-            if (run.creatingJobId() == null) {
-              ps.setNull(14, java.sql.Types.BIGINT);
-            } else {
-              ps.setLong(14, run.creatingJobId());
-            }
-            dialect.setInstant(ps, 15, now);
-          });
+          ps -> bindInsert(ps, 1, run, now));
     } catch (DatabaseException e) {
       if (e.getCause() instanceof SQLException sql && dialect.isUniqueViolation(sql)) {
         // Created by someone else between our check and our insert.
@@ -217,6 +221,142 @@ public final class DagRunRepository {
       }
       throw e;
     }
+  }
+
+  /** What {@link #createAll} did: the runs created, in the order given, and those it left out. */
+  public record Created(List<DagRunRow> created, List<NewDagRun> skipped) {}
+
+  /**
+   * Creates many runs of one DAG in a few statements: one read of the run_ids and logical dates
+   * already taken, multi-row inserts of the others, one read of what was created. A run whose
+   * run_id or logical date the DAG already has (or an earlier run of the list has) is skipped, not
+   * an error. Run it in a transaction: a run created by someone else between the read and the
+   * insert fails the insert with a {@link DuplicateDagRunException}, and the caller retries the
+   * transaction, whose read then sees that run.
+   *
+   * @throws DuplicateDagRunException a concurrent creator took a run_id or logical date
+   */
+  public Created createAll(List<NewDagRun> runs, Instant now) {
+    if (runs.isEmpty()) {
+      return new Created(List.of(), List.of());
+    }
+    String dagId = runs.get(0).dagId();
+    if (runs.stream().anyMatch(r -> !r.dagId().equals(dagId))) {
+      throw new IllegalArgumentException("createAll takes the runs of one DAG");
+    }
+    Set<String> takenIds = new HashSet<>();
+    Set<Instant> takenDates = new HashSet<>();
+    forChunks(
+        runs,
+        chunk -> {
+          List<Instant> dates =
+              chunk.stream().map(NewDagRun::logicalDate).filter(Objects::nonNull).toList();
+          String sql =
+              TAKEN.formatted(
+                  Jdbc.placeholders(chunk.size()), Jdbc.placeholders(Math.max(1, dates.size())));
+          jdbc.query(
+              "reading which runs of DAG '" + dagId + "' exist",
+              sql,
+              ps -> {
+                ps.setString(1, dagId);
+                int i = 2;
+                for (NewDagRun r : chunk) {
+                  ps.setString(i++, r.runId());
+                }
+                if (dates.isEmpty()) {
+                  dialect.setInstant(ps, i, null);
+                }
+                for (Instant d : dates) {
+                  dialect.setInstant(ps, i++, d);
+                }
+              },
+              rs -> {
+                takenIds.add(rs.getString("run_id"));
+                Instant date = dialect.getInstant(rs, "logical_date");
+                if (date != null) {
+                  takenDates.add(date);
+                }
+                return null;
+              });
+        });
+    List<NewDagRun> fresh = new ArrayList<>();
+    List<NewDagRun> skipped = new ArrayList<>();
+    for (NewDagRun r : runs) {
+      Instant date = r.logicalDate() == null ? null : Dialect.micros(r.logicalDate());
+      if (!takenIds.add(r.runId()) || (date != null && !takenDates.add(date))) {
+        skipped.add(r);
+      } else {
+        fresh.add(r);
+      }
+    }
+    try {
+      jdbc.insertRows(
+          "creating " + fresh.size() + " runs of DAG '" + dagId + "'",
+          INSERT_PREFIX,
+          INSERT_ROW,
+          fresh,
+          ROWS_PER_STATEMENT,
+          (ps, first, run) -> bindInsert(ps, first, run, now));
+    } catch (DatabaseException e) {
+      if (e.getCause() instanceof SQLException sql && dialect.isUniqueViolation(sql)) {
+        throw new DuplicateDagRunException(
+            "DAG "
+                + dagId
+                + " got a run with one of these run_ids or logical dates from someone else"
+                + " meanwhile: try again",
+            e);
+      }
+      throw e;
+    }
+    Map<String, DagRunRow> byRunId = new HashMap<>();
+    forChunks(
+        fresh,
+        chunk ->
+            jdbc.query(
+                    "reading the new runs of DAG '" + dagId + "'",
+                    GET_BY_RUN_IDS.formatted(Jdbc.placeholders(chunk.size())),
+                    ps -> {
+                      ps.setString(1, dagId);
+                      int i = 2;
+                      for (NewDagRun r : chunk) {
+                        ps.setString(i++, r.runId());
+                      }
+                    },
+                    this::row)
+                .forEach(r -> byRunId.put(r.runId(), r)));
+    return new Created(fresh.stream().map(r -> byRunId.get(r.runId())).toList(), skipped);
+  }
+
+  /** IN lists of at most this many values: every database takes them, and plans them well. */
+  private static final int IN_LIST = 500;
+
+  private static <T> void forChunks(List<T> items, java.util.function.Consumer<List<T>> work) {
+    for (int from = 0; from < items.size(); from += IN_LIST) {
+      work.accept(items.subList(from, Math.min(items.size(), from + IN_LIST)));
+    }
+  }
+
+  private void bindInsert(PreparedStatement ps, int first, NewDagRun run, Instant now)
+      throws SQLException {
+    ps.setString(first, run.dagId());
+    ps.setString(first + 1, run.runId());
+    ps.setString(first + 2, run.runType().id());
+    ps.setString(first + 3, run.state().id());
+    dialect.setInstant(ps, first + 4, run.logicalDate());
+    dialect.setInstant(ps, first + 5, run.dataIntervalStart());
+    dialect.setInstant(ps, first + 6, run.dataIntervalEnd());
+    dialect.setInstant(ps, first + 7, run.runAfter());
+    dialect.setInstant(ps, first + 8, now);
+    dialect.setInstant(ps, first + 9, run.state() == DagRunState.RUNNING ? now : null);
+    ps.setBoolean(first + 10, run.runType() == RunType.MANUAL);
+    ps.setString(first + 11, run.conf());
+    ps.setString(first + 12, run.dagHash());
+    if (run.creatingJobId() == null) {
+      ps.setNull(first + 13, java.sql.Types.BIGINT);
+    } else {
+      ps.setLong(first + 13, run.creatingJobId());
+    }
+    dialect.setInstant(ps, first + 14, now);
   }
 
   private void checkNotDuplicate(NewDagRun run) {

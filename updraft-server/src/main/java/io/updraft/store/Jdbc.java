@@ -41,6 +41,12 @@ public final class Jdbc {
     void bind(PreparedStatement ps, T item) throws SQLException;
   }
 
+  /** Binds the parameters of one row of a multi-row statement, from parameter {@code first} on. */
+  @FunctionalInterface
+  public interface RowBinder<T> {
+    void bind(PreparedStatement ps, int first, T item) throws SQLException;
+  }
+
   @FunctionalInterface
   private interface Work<T> {
     T run(Connection c) throws SQLException;
@@ -98,6 +104,40 @@ public final class Jdbc {
           work.run();
           return null;
         });
+  }
+
+  /**
+   * Runs {@code work} inside the current transaction behind a savepoint: if it throws, what it
+   * wrote is undone and the transaction goes on. PostgreSQL aborts the whole transaction on a
+   * failed statement (a unique violation one caller expects and skips); the savepoint keeps the
+   * rest.
+   */
+  public <T> T inSavepoint(String what, Supplier<T> work) {
+    requireTransaction(what);
+    Connection c = transaction.get();
+    java.sql.Savepoint savepoint;
+    try {
+      savepoint = c.setSavepoint();
+    } catch (SQLException e) {
+      throw failed(what + ": setting a savepoint", e);
+    }
+    T result;
+    try {
+      result = work.get();
+    } catch (RuntimeException | Error e) {
+      try {
+        c.rollback(savepoint);
+      } catch (SQLException r) {
+        e.addSuppressed(r);
+      }
+      throw e;
+    }
+    try {
+      c.releaseSavepoint(savepoint);
+    } catch (SQLException e) {
+      throw failed(what + ": releasing a savepoint", e);
+    }
+    return result;
   }
 
   /** True when this thread is inside {@link #inTransaction}. */
@@ -224,6 +264,55 @@ public final class Jdbc {
             return counts;
           }
         });
+  }
+
+  /**
+   * Inserts many rows with multi-row {@code INSERT ... VALUES (...), (...)} statements of at most
+   * {@code rowsPerStatement} rows: one round trip per statement on every driver, where a JDBC batch
+   * over H2's TCP server (the CLI beside a running {@code standalone}) is one round trip per row.
+   *
+   * @param insertPrefix {@code INSERT INTO t (a, b, c) VALUES }
+   * @param rowValues one row's values, e.g. {@code (?, ?, NULL)}; {@code binder} binds its {@code
+   *     ?}
+   * @return how many rows were inserted
+   */
+  public <T> int insertRows(
+      String what,
+      String insertPrefix,
+      String rowValues,
+      List<T> items,
+      int rowsPerStatement,
+      RowBinder<T> binder) {
+    if (items.isEmpty()) {
+      return 0;
+    }
+    int params = (int) rowValues.chars().filter(ch -> ch == '?').count();
+    return withConnection(
+        what,
+        c -> {
+          int inserted = 0;
+          for (int from = 0; from < items.size(); from += rowsPerStatement) {
+            List<T> chunk = items.subList(from, Math.min(items.size(), from + rowsPerStatement));
+            StringBuilder sql = new StringBuilder(insertPrefix);
+            for (int i = 0; i < chunk.size(); i++) {
+              sql.append(i == 0 ? "" : ", ").append(rowValues);
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+              int first = 1;
+              for (T item : chunk) {
+                binder.bind(ps, first, item);
+                first += params;
+              }
+              inserted += ps.executeUpdate();
+            }
+          }
+          return inserted;
+        });
+  }
+
+  /** {@code ?, ?, ?}: the placeholders of an IN list of {@code n} values. */
+  public static String placeholders(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
   }
 
   DatabaseException failed(String what, SQLException e) {

@@ -27,13 +27,12 @@ import java.util.Set;
  * changed and the caller skips the others. Writes of a loop are JDBC batches.
  */
 public final class TaskInstanceRepository {
-  private static final String INSERT =
+  private static final String INSERT_PREFIX =
       """
       INSERT INTO task_instance (dag_id, run_id, task_id, map_index, state, try_number, max_tries,
                                  priority_weight, pool, pool_slots, queue, operator, updated_at,
                                  run_date)
-      VALUES (?, ?, ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?)
-      """;
+      VALUES\s""";
 
   private static final String RUN_DATE =
       """
@@ -41,6 +40,11 @@ public final class TaskInstanceRepository {
       FROM dag_run
       WHERE dag_id = ? AND run_id = ?
       """;
+
+  private static final String INSERT_ROW = "(?, ?, ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  /** Rows per multi-row insert: 12 parameters each, far below every database's limit. */
+  private static final int ROWS_PER_STATEMENT = 250;
 
   private static final String LIST_FOR_RUN =
       "SELECT "
@@ -108,7 +112,10 @@ public final class TaskInstanceRepository {
     this.triggers = new TriggerRepository(database);
   }
 
-  /** Creates the task instances of a new run, state none, in one batch. */
+  /** A new run whose task instances to create: its run_id and its logical date (or run_after). */
+  public record NewRun(String runId, Instant runDate) {}
+
+  /** Creates the task instances of a run already in the database, state none. */
   public void createForRun(String dagId, String runId, List<NewTaskInstance> tasks, Instant now) {
     Instant runDate =
         jdbc.queryOne(
@@ -120,23 +127,53 @@ public final class TaskInstanceRepository {
                 },
                 rs -> dialect.getInstant(rs, "run_date"))
             .orElse(null);
-    jdbc.batch(
-        "creating the task instances of " + DagRunRepository.describe(dagId, runId),
-        INSERT,
-        tasks,
-        (ps, t) -> {
-          ps.setString(1, dagId);
-          ps.setString(2, runId);
-          ps.setString(3, t.taskId());
-          ps.setInt(4, t.mapIndex());
-          ps.setInt(5, t.maxTries());
-          ps.setInt(6, t.priorityWeight());
-          ps.setString(7, t.pool());
-          ps.setInt(8, t.poolSlots());
-          ps.setString(9, t.queue());
-          ps.setString(10, t.operator());
-          dialect.setInstant(ps, 11, now);
-          dialect.setInstant(ps, 12, runDate);
+    createForRun(dagId, runId, runDate, tasks, now);
+  }
+
+  /**
+   * Creates the task instances of a new run, state none, given the run's date ({@code
+   * COALESCE(logical_date, run_after)}).
+   */
+  public void createForRun(
+      String dagId, String runId, Instant runDate, List<NewTaskInstance> tasks, Instant now) {
+    createForRuns(dagId, List.of(new NewRun(runId, runDate)), tasks, now);
+  }
+
+  /**
+   * Creates the task instances of new runs of one DAG, the same tasks for each, state none, in
+   * multi-row inserts (a few statements for hundreds of runs).
+   */
+  public void createForRuns(
+      String dagId, List<NewRun> runs, List<NewTaskInstance> tasks, Instant now) {
+    List<Map.Entry<NewRun, NewTaskInstance>> rows = new ArrayList<>(runs.size() * tasks.size());
+    for (NewRun run : runs) {
+      for (NewTaskInstance t : tasks) {
+        rows.add(Map.entry(run, t));
+      }
+    }
+    jdbc.insertRows(
+        runs.size() == 1
+            ? "creating the task instances of "
+                + DagRunRepository.describe(dagId, runs.get(0).runId())
+            : "creating the task instances of " + runs.size() + " runs of DAG '" + dagId + "'",
+        INSERT_PREFIX,
+        INSERT_ROW,
+        rows,
+        ROWS_PER_STATEMENT,
+        (ps, first, row) -> {
+          NewTaskInstance t = row.getValue();
+          ps.setString(first, dagId);
+          ps.setString(first + 1, row.getKey().runId());
+          ps.setString(first + 2, t.taskId());
+          ps.setInt(first + 3, t.mapIndex());
+          ps.setInt(first + 4, t.maxTries());
+          ps.setInt(first + 5, t.priorityWeight());
+          ps.setString(first + 6, t.pool());
+          ps.setInt(first + 7, t.poolSlots());
+          ps.setString(first + 8, t.queue());
+          ps.setString(first + 9, t.operator());
+          dialect.setInstant(ps, first + 10, now);
+          dialect.setInstant(ps, first + 11, row.getKey().runDate());
         });
   }
 

@@ -2,6 +2,7 @@ package io.updraft.worker;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /**
  * Reads one output pipe of a process to its end and writes it to the try's log as it comes, so the
@@ -24,7 +25,14 @@ final class OutputPump implements Runnable {
   private final InputStream in;
   private final TryLog log;
   private final LastLine lastLine;
-  private final byte[] line = new byte[MAX_LINE];
+
+  /** The read buffer of each reader thread, kept between pipes: the threads are pooled. */
+  private static final ThreadLocal<byte[]> CHUNK =
+      ThreadLocal.withInitial(() -> new byte[MAX_LINE]);
+
+  /** The open line; grown as needed up to {@link #MAX_LINE}, as most output ends its lines. */
+  private byte[] line = new byte[0];
+
   private int len;
 
   /**
@@ -38,7 +46,7 @@ final class OutputPump implements Runnable {
 
   @Override
   public void run() {
-    byte[] buf = new byte[MAX_LINE];
+    byte[] buf = CHUNK.get();
     try (in) {
       int n;
       while ((n = in.read(buf)) > 0) {
@@ -90,6 +98,9 @@ final class OutputPump implements Runnable {
         len -= cut;
       }
       int copy = Math.min(to - from, MAX_LINE - len);
+      if (len + copy > line.length) {
+        line = Arrays.copyOf(line, Math.min(MAX_LINE, Math.max(len + copy, 2 * line.length)));
+      }
       System.arraycopy(b, from, line, len, copy);
       len += copy;
       from += copy;

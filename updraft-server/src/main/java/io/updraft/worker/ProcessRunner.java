@@ -8,6 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -22,11 +24,19 @@ import java.util.concurrent.TimeoutException;
  * running. The timeout still bounds that case; after killing, the runner waits at most the grace
  * period for the pipes and then stops reading them.
  *
- * <p>Each pipe is read by its own platform daemon thread: a blocking pipe read would pin a virtual
- * thread's carrier, and a reader stuck on a pipe held by an escaped process must not keep the JVM
- * alive.
+ * <p>Each pipe is read by a platform daemon thread of its own while the try runs: a blocking pipe
+ * read would pin a virtual thread's carrier, and a reader stuck on a pipe held by an escaped
+ * process must not keep the JVM alive. The threads come from a pool shared by all tries ({@link
+ * #READERS}) and go back to it when their pipe closes, so a short try starts no thread (starting
+ * two per try was a fifth of the engine's CPU for a {@code true} task, issue 15); a thread idle for
+ * a minute ends.
  */
 final class ProcessRunner {
+
+  /** The pipe readers of every try of this JVM: as many as pipes being read, reused. */
+  private static final ExecutorService READERS =
+      Executors.newCachedThreadPool(
+          Thread.ofPlatform().daemon().name("updraft-output-", 0).factory());
 
   private final Duration killGrace;
   private final Duration heartbeatInterval;
@@ -59,12 +69,12 @@ final class ProcessRunner {
     builder.environment().putAll(spec.env());
     builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Process process = builder.start();
+    log.flush(); // the try's header lines, now that the process runs: one write for them all
 
     LastLine lastStdout = new LastLine(lastLineBound);
     CompletableFuture<Void> stdoutDone =
-        pump("stdout", process, new OutputPump(process.getInputStream(), log, lastStdout));
-    CompletableFuture<Void> stderrDone =
-        pump("stderr", process, new OutputPump(process.getErrorStream(), log, null));
+        pump(new OutputPump(process.getInputStream(), log, lastStdout));
+    CompletableFuture<Void> stderrDone = pump(new OutputPump(process.getErrorStream(), log, null));
     CompletableFuture<Void> pipesDone = CompletableFuture.allOf(stdoutDone, stderrDone);
     CompletableFuture<Void> finished = CompletableFuture.allOf(process.onExit(), pipesDone);
 
@@ -130,19 +140,16 @@ final class ProcessRunner {
     return c == null || c.killGrace() == null ? killGrace : c.killGrace();
   }
 
-  private static CompletableFuture<Void> pump(String name, Process process, OutputPump pump) {
+  private static CompletableFuture<Void> pump(OutputPump pump) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    Thread.ofPlatform()
-        .daemon()
-        .name("updraft-" + name + "-" + process.pid())
-        .start(
-            () -> {
-              try {
-                pump.run();
-              } finally {
-                done.complete(null);
-              }
-            });
+    READERS.execute(
+        () -> {
+          try {
+            pump.run();
+          } finally {
+            done.complete(null);
+          }
+        });
     return done;
   }
 

@@ -34,6 +34,18 @@ public final class SafePaths {
    *     or a NUL, or if the path would reach outside {@code root} (through a symbolic link too)
    */
   public static Path under(Path root, String... names) {
+    Path path = named(root, names);
+    checkLinks(root.toAbsolutePath().normalize(), path);
+    return path;
+  }
+
+  /**
+   * {@link #under} by the names alone, without looking at the file system: for a writer that checks
+   * the links on the way itself as it makes the folders ({@link LogFolders}).
+   *
+   * @throws UnsafePathException if a name is not one plain file name
+   */
+  static Path named(Path root, String... names) {
     Path base = root.toAbsolutePath().normalize();
     Path path = base;
     for (String name : names) {
@@ -58,7 +70,6 @@ public final class SafePaths {
     if (!path.startsWith(base) || path.equals(base)) {
       throw new UnsafePathException("refusing " + path + ": it is not under " + base);
     }
-    checkLinks(base, path);
     return path;
   }
 

@@ -24,6 +24,7 @@ public final class TaskRunner {
   private final ProcessRunner processes;
   private final InJvmRunner inJvm;
   private final OperatorServices services;
+  private final LogFolders logFolders = new LogFolders();
 
   public TaskRunner(RunnerSettings settings) {
     this(settings, OperatorServices.none());
@@ -83,6 +84,7 @@ public final class TaskRunner {
   }
 
   private TryAttempt attempt(TryRequest request, CompletableFuture<Cancellation> cancel) {
-    return new TryAttempt(request, settings, renderer, processes, inJvm, services, cancel);
+    return new TryAttempt(
+        request, settings, renderer, processes, inJvm, services, cancel, logFolders);
   }
 }

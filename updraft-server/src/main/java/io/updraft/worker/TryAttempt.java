@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /** One try of one task, from the log's header to its footer. Used once. */
 final class TryAttempt {
@@ -41,6 +43,7 @@ final class TryAttempt {
   private final InJvmRunner inJvm;
   private final OperatorServices services;
   private final CompletableFuture<Cancellation> cancel;
+  private final LogFolders logFolders;
 
   TryAttempt(
       TryRequest request,
@@ -49,7 +52,9 @@ final class TryAttempt {
       ProcessRunner processes,
       InJvmRunner inJvm,
       OperatorServices services,
-      CompletableFuture<Cancellation> cancel) {
+      CompletableFuture<Cancellation> cancel,
+      LogFolders logFolders) {
+    this.logFolders = logFolders;
     this.request = request;
     this.settings = settings;
     this.renderer = renderer;
@@ -107,7 +112,13 @@ final class TryAttempt {
     }
     Path logPath;
     try {
-      logPath = request.logPath();
+      logPath =
+          TryLog.named(
+              request.logsRoot(),
+              request.dag().dagId(),
+              request.runId(),
+              task.taskId(),
+              request.tryNumber());
     } catch (SafePaths.UnsafePathException e) {
       // A run or task row that did not come through Updraft's checks: run nothing, write nothing.
       return outcome(
@@ -117,7 +128,13 @@ final class TryAttempt {
     }
     TryLog log;
     try {
-      log = TryLog.open(logPath, request.clock(), request.masker());
+      log =
+          TryLog.create(logFolders, request.logsRoot(), logPath, request.clock(), request.masker());
+    } catch (SafePaths.UnsafePathException e) {
+      return outcome(
+          Result.failed(FailureKind.SETUP, "cannot write this try's log: " + e.getMessage(), null),
+          start,
+          null);
     } catch (IOException | RuntimeException e) {
       return outcome(
           Result.failed(
@@ -126,7 +143,7 @@ final class TryAttempt {
           null);
     }
     try (log) {
-      log.note(
+      log.noteLater(
           "try "
               + request.tryNumber()
               + " of dag_id="
@@ -145,10 +162,10 @@ final class TryAttempt {
         result = Result.failed(FailureKind.SETUP, "internal error: " + e, null);
       }
       if (result.error() != null) {
-        log.note("error: " + result.error());
+        log.noteLater("error: " + result.error());
       }
       Instant end = request.clock().instant();
-      log.note(
+      log.noteLater(
           "try finished: "
               + result.state().id()
               + (result.exitCode() == null ? "" : ", exit code " + result.exitCode())
@@ -211,6 +228,7 @@ final class TryAttempt {
             request.firstCheck(),
             ShellCommand.environment(settings.baseEnv(), rendered.env(), request),
             services.external());
+    log.flush(); // the header, for a reader of a try that runs long
     InJvmRunner.Outcome o = inJvm.run(operator, ctx, request.heartbeat(), request.clock(), cancel);
     return switch (o.ending()) {
       case RETURNED ->
@@ -306,7 +324,7 @@ final class TryAttempt {
               cwd,
               ShellCommand.environment(settings.baseEnv(), env, request),
               task.executionTimeout());
-      log.note(
+      log.noteLater(
           "running: "
               + settings.bash()
               + " -c "
@@ -324,7 +342,7 @@ final class TryAttempt {
         return Result.failed(
             FailureKind.SETUP, "cannot start " + settings.bash() + ": " + e.getMessage(), null);
       }
-      log.note("command exited with code " + p.exitCode());
+      log.noteLater("command exited with code " + p.exitCode());
       return decide(operator, p, skipCode);
     } finally {
       if (tempDir != null) {
@@ -348,7 +366,7 @@ final class TryAttempt {
         return Result.failed(
             FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), null);
       }
-      log.note(
+      log.noteLater(
           "running operator "
               + CustomOperators.className(task.operator())
               + " of bundle "
@@ -404,22 +422,46 @@ final class TryAttempt {
     return render(request.task()).args();
   }
 
-  /** A task's args and env with every template rendered for this try. */
+  /**
+   * A task's args and env with every template rendered for this try; {@code context} is built on
+   * first use.
+   */
   private record Rendered(
-      Map<String, Object> args, Map<String, String> env, Map<String, Object> context) {}
+      Map<String, Object> args, Map<String, String> env, Supplier<Map<String, Object>> context) {}
 
+  /**
+   * Renders the task's keys. The template context (dates, {@code prev_*_success}, which is a query,
+   * objects for {@code ti}, {@code dag_run}, {@code macros}) is only built when a key holds a
+   * template: a plain {@code command: ./load.sh} costs none of it.
+   */
   private Rendered render(Task task) throws TemplateRenderException {
-    Map<String, Object> context = TemplateContext.of(tryContext());
+    Supplier<Map<String, Object>> context = lazyContext();
+    Map<String, Object> now =
+        TemplateRenderer.holdsTemplate(task.args()) || TemplateRenderer.holdsTemplate(task.env())
+            ? context.get()
+            : Map.of();
     return new Rendered(
-        renderer.renderArgs(task.taskId(), task.args(), context),
-        renderer.renderEnv(task.taskId(), task.env(), context),
+        renderer.renderArgs(task.taskId(), task.args(), now),
+        renderer.renderEnv(task.taskId(), task.env(), now),
         context);
+  }
+
+  private Supplier<Map<String, Object>> lazyContext() {
+    AtomicReference<Map<String, Object>> built = new AtomicReference<>();
+    return () -> {
+      Map<String, Object> context = built.get();
+      if (context == null) {
+        context = TemplateContext.of(tryContext());
+        built.set(context);
+      }
+      return context;
+    };
   }
 
   /** Renders a template an operator reads at run time (a {@code sql_file}), as Airflow does. */
   private String renderLater(Rendered rendered, String key, String source) {
     try {
-      return renderer.render(request.task().taskId(), key, source, rendered.context());
+      return renderer.render(request.task().taskId(), key, source, rendered.context().get());
     } catch (TemplateRenderException e) {
       throw new OperatorFailure(null, e.getMessage());
     }
@@ -540,7 +582,7 @@ final class TryAttempt {
         request.xcoms(),
         request.variables(),
         settings.configuration(),
-        request.previousSuccess(),
+        request.previousSuccess().get(),
         request.connections());
   }
 

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -48,12 +50,53 @@ public final class TryLog implements Closeable {
    * @throws SafePaths.UnsafePathException if the ids would put it outside {@code logsRoot}
    */
   public static Path path(Path logsRoot, String dagId, String runId, String taskId, int tryNumber) {
-    return SafePaths.under(
-        logsRoot,
-        "dag_id=" + dagId,
-        "run_id=" + runId,
-        "task_id=" + taskId,
-        "attempt=" + tryNumber + ".log");
+    return SafePaths.under(logsRoot, names(dagId, runId, taskId, tryNumber));
+  }
+
+  private static String[] names(String dagId, String runId, String taskId, int tryNumber) {
+    return new String[] {
+      "dag_id=" + dagId, "run_id=" + runId, "task_id=" + taskId, "attempt=" + tryNumber + ".log"
+    };
+  }
+
+  /**
+   * {@link #path} by the names alone, without looking at the file system: for {@link #create},
+   * which checks the folders on the way as it makes them.
+   *
+   * @throws SafePaths.UnsafePathException if an id is not a plain file name
+   */
+  static Path named(Path logsRoot, String dagId, String runId, String taskId, int tryNumber) {
+    return SafePaths.named(logsRoot, names(dagId, runId, taskId, tryNumber));
+  }
+
+  /**
+   * The worker's {@link #open}: the folders made (or found) through {@code folders}, which
+   * remembers them for the next tries, and the file opened without following a symbolic link, so it
+   * cannot lead out of {@code logsRoot}.
+   *
+   * @param path a path from {@link #named} under {@code logsRoot}
+   * @throws SafePaths.UnsafePathException if a folder on the way links outside {@code logsRoot}
+   */
+  static TryLog create(
+      LogFolders folders, Path logsRoot, Path path, Clock clock, SecretMasker masker)
+      throws IOException {
+    Path root = logsRoot.toAbsolutePath().normalize();
+    Path folder = path.getParent();
+    folders.prepare(root, folder);
+    OutputStream file;
+    try {
+      file = append(path);
+    } catch (NoSuchFileException e) {
+      folders.forget(folder); // removed since it was made: make it again
+      folders.prepare(root, folder);
+      file = append(path);
+    }
+    return new TryLog(path, clock, new BufferedOutputStream(file, 64 * 1024), masker);
+  }
+
+  private static OutputStream append(Path path) throws IOException {
+    return Files.newOutputStream(
+        path, StandardOpenOption.CREATE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
   }
 
   /**
@@ -84,8 +127,17 @@ public final class TryLog implements Closeable {
 
   /** Writes an Updraft line: {@code [2024-01-31T02:00:00.123Z] [updraft] message}. */
   public synchronized void note(String message) {
-    write("[" + clock.instant() + "] [updraft] " + masker.mask(message));
+    noteLater(message);
     flush();
+  }
+
+  /**
+   * {@link #note} without flushing: the line reaches the file with the next flush — the process
+   * runner's once the process has started, a pipe's drain, or {@link #close}. Saves a write per
+   * line of the header and footer of a short try.
+   */
+  synchronized void noteLater(String message) {
+    write("[" + clock.instant() + "] [updraft] " + masker.mask(message));
   }
 
   /**

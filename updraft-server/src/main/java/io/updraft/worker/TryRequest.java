@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Everything one try needs; no database access. Build with {@link #builder}.
@@ -33,7 +34,8 @@ import java.util.Objects;
  * @param dagFile the DAG's file, whose folder is a shell task's default working folder; null if
  *     unknown
  * @param previousSuccess the DAG's latest successful run before this one ({@code prev_*_success} in
- *     templates), read from the database by the caller; none when null
+ *     templates), read from the database by the caller when a template first needs it (a try whose
+ *     task has no template costs no query), at most once; none when null
  * @param firstCheck when a {@code reschedule} sensor's try made its first check, for its timeout;
  *     null otherwise
  */
@@ -54,7 +56,7 @@ public record TryRequest(
     SecretMasker masker,
     Bundles bundles,
     Path dagFile,
-    PreviousSuccess previousSuccess,
+    Supplier<PreviousSuccess> previousSuccess,
     Instant firstCheck) {
 
   public TryRequest {
@@ -75,7 +77,24 @@ public record TryRequest(
     variables = variables == null ? VariableLookup.none() : variables;
     masker = masker == null ? new SecretMasker() : masker;
     bundles = bundles == null ? Bundles.none() : bundles;
-    previousSuccess = previousSuccess == null ? PreviousSuccess.none() : previousSuccess;
+    previousSuccess = previousSuccess == null ? PreviousSuccess::none : once(previousSuccess);
+  }
+
+  /** {@code supplier}'s value, asked for on the first call only. */
+  private static <T> Supplier<T> once(Supplier<T> supplier) {
+    return new Supplier<>() {
+      private T value;
+      private boolean known;
+
+      @Override
+      public synchronized T get() {
+        if (!known) {
+          value = supplier.get();
+          known = true;
+        }
+        return value;
+      }
+    };
   }
 
   /**
@@ -121,7 +140,7 @@ public record TryRequest(
     private SecretMasker masker;
     private Bundles bundles;
     private Path dagFile;
-    private PreviousSuccess previousSuccess;
+    private Supplier<PreviousSuccess> previousSuccess;
     private Instant firstCheck;
 
     private Builder(Dag dag, Task task, String runId, Instant logicalDate, Path logsRoot) {
@@ -205,6 +224,12 @@ public record TryRequest(
     }
 
     public Builder previousSuccess(PreviousSuccess v) {
+      this.previousSuccess = v == null ? null : () -> v;
+      return this;
+    }
+
+    /** The previous successful run, read only when a template of the try needs it. */
+    public Builder previousSuccess(Supplier<PreviousSuccess> v) {
       this.previousSuccess = v;
       return this;
     }

@@ -287,6 +287,64 @@ class TaskRunnerTest {
   }
 
   @Test
+  void thePreviousSuccessIsReadOnlyWhenATemplateNeedsItAndThenOnce() {
+    AtomicInteger reads = new AtomicInteger();
+    java.util.function.Supplier<io.updraft.worker.template.PreviousSuccess> prev =
+        () -> {
+          reads.incrementAndGet();
+          return new io.updraft.worker.template.PreviousSuccess(LOGICAL, LOGICAL, LOGICAL);
+        };
+    TaskRunner runner = new TaskRunner(settings());
+    Dag plain = dag(Map.of(), shell("t", "echo plain"));
+    assertThat(runner.run(request(plain, "t").previousSuccess(prev).build()).returnValue())
+        .isEqualTo("plain");
+    assertThat(reads).as("no template, no query").hasValue(0);
+
+    Dag templated =
+        dag(Map.of(), shell("t", "echo {{ prev_start_date_success | string | length > 0 }}"));
+    assertThat(runner.run(request(templated, "t").previousSuccess(prev).build()).returnValue())
+        .isEqualTo("True");
+    assertThat(reads).hasValue(1);
+  }
+
+  @Test
+  void stdoutAndStderrLinesAreLoggedInTheOrderTheyCame() throws IOException {
+    TryOutcome o =
+        run(
+            shell(
+                "t",
+                "echo out-1; sleep 0.1; echo err-1 >&2; sleep 0.1; echo out-2; sleep 0.1;"
+                    + " echo err-2 >&2"));
+    assertThat(o.returnValue()).isEqualTo("out-2");
+    assertThat(Files.readAllLines(o.logPath()))
+        .filteredOn(l -> l.startsWith("out-") || l.startsWith("err-"))
+        .containsExactly("out-1", "err-1", "out-2", "err-2");
+  }
+
+  @Test
+  void shortTriesReuseTheOutputReadersInsteadOfStartingThreads() {
+    TaskRunner runner = new TaskRunner(settings());
+    Dag d = dag(Map.of(), shell("t", "echo x; echo y >&2"));
+    runner.run(request(d, "t").build()); // the pool has its readers
+    int before = highestReaderNumber();
+    for (int i = 1; i <= 20; i++) {
+      assertThat(runner.run(request(d, "t").tryNumber(i).build()).returnValue()).isEqualTo("x");
+    }
+    // Two pipes per try: 40 threads if each try started its own. A reader back in the pool a
+    // moment after the next try asks for one makes the pool start another now and then.
+    assertThat(highestReaderNumber() - before).isLessThan(10);
+  }
+
+  private static int highestReaderNumber() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("updraft-output-"))
+        .mapToInt(n -> Integer.parseInt(n.substring("updraft-output-".length())))
+        .max()
+        .orElse(-1);
+  }
+
+  @Test
   void invalidUtf8IsKeptAsBackslashEscapes() throws IOException {
     TryOutcome o = run(shell("t", "printf 'ok \\xff\\xfe end \\xc3\\xa9\\n'"));
     assertThat(o.returnValue()).isEqualTo("ok \\xff\\xfe end é");

@@ -93,6 +93,19 @@ public final class TemplateRenderer {
   }
 
   /**
+   * Whether {@code value} (a string, or lists and maps of them) holds a string that {@link #render}
+   * would parse: one with a {@code '{'}. Without one, rendering needs no context.
+   */
+  public static boolean holdsTemplate(Object value) {
+    return switch (value) {
+      case String s -> s.indexOf('{') >= 0;
+      case List<?> list -> list.stream().anyMatch(TemplateRenderer::holdsTemplate);
+      case Map<?, ?> map -> map.values().stream().anyMatch(TemplateRenderer::holdsTemplate);
+      case null, default -> false;
+    };
+  }
+
+  /**
    * Renders one template string.
    *
    * @param key the argument's path, for the error message

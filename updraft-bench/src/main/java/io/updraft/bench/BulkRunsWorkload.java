@@ -1,0 +1,239 @@
+package io.updraft.bench;
+
+import io.updraft.scheduler.Backfills;
+import io.updraft.scheduler.DagActions;
+import io.updraft.scheduler.DagVersions;
+import io.updraft.store.Database;
+import io.updraft.store.SerializedDagRepository;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Issue 15's backfills and bulk triggers: creating {@code runs} runs while {@code updraft
+ * standalone} (a child process) is busy on the same database, or idle as the baseline.
+ *
+ * <ul>
+ *   <li>Backfill: what {@code dags backfill} runs ({@link DagVersions#latest}, then {@link
+ *       Backfills#create}) for {@code runs} hourly runs, from this process. On H2 the child opened
+ *       the file first and serves it (AUTO_SERVER), so this process reaches it over TCP exactly as
+ *       the CLI beside a running standalone does. Main figure, seconds.
+ *   <li>Triggers: {@code runs} {@code POST /api/v2/dags/bf/dagRuns} to the child's API server from
+ *       {@value #CLIENTS} concurrent clients, each with its own logical date ({@code triggers_s}).
+ * </ul>
+ *
+ * {@code busy}: before measuring, {@value #BUSY_RUNS} runs of a 10-task DAG of {@code shell} tasks
+ * are triggered and the backfilled DAG is unpaused, so its runs start executing as they are
+ * created; the measurement starts once tasks are running. {@code idle}: nothing runs.
+ */
+record BulkRunsWorkload(boolean busy, int runs, boolean smoke) implements Workload {
+  private static final int CLIENTS = 16;
+  private static final int BUSY_RUNS = 60;
+  private static final Instant BACKFILL_FROM = Instant.parse("2024-02-01T00:00:00Z");
+  private static final Instant TRIGGER_FROM = Instant.parse("2025-01-01T00:00:00Z");
+  private static final Pattern API = Pattern.compile("API:\\s+(http://\\S+)/api/v2");
+
+  @Override
+  public String scenario() {
+    return "bulk-runs";
+  }
+
+  @Override
+  public String label() {
+    return busy ? "busy" : "idle";
+  }
+
+  @Override
+  public int runs() {
+    return runs;
+  }
+
+  @Override
+  public int tasks() {
+    return 3;
+  }
+
+  @Override
+  public int dags() {
+    return 2;
+  }
+
+  @Override
+  public Sample run(BenchDatabases databases, Window window) throws Exception {
+    try (BenchDatabases.Fresh fresh = databases.fresh()) {
+      Path dags = Files.createDirectories(fresh.folder().resolve("dags"));
+      Files.writeString(dags.resolve("bf.yaml"), dag("bf", "\"@hourly\"", 3, "true"));
+      Files.writeString(dags.resolve("busy.yaml"), dag("busy", "null", 10, "true"));
+      ProcessBuilder pb =
+          UpdraftChild.command(
+              fresh,
+              databases.kind(),
+              Map.of("UPDRAFT_CORE_DAGS_ARE_PAUSED_AT_CREATION", "false"),
+              "--dags-folder",
+              dags.toString(),
+              "standalone",
+              "--port",
+              "0");
+      pb.redirectErrorStream(true);
+      Process child = pb.start();
+      try {
+        UpdraftChild.Output out = new UpdraftChild.Output(child, "sign in:");
+        out.awaitLine(Duration.ofMinutes(smoke ? 2 : 5));
+        Matcher api = API.matcher(out.tail());
+        if (!api.find()) {
+          throw new IllegalStateException("standalone printed no API address: " + out.tail());
+        }
+        String base = api.group(1);
+        String password =
+            Files.readString(UpdraftChild.home(fresh).resolve("standalone_admin_password.txt"))
+                .strip();
+        // Opened after the child: on H2 the child serves the file and this is a TCP client.
+        try (Database db = Database.open(fresh.url())) {
+          if (busy) {
+            makeBusy(db);
+          } else {
+            DagActions.setPaused(db, "bf", true, "bench", Instant.now());
+          }
+          HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+          String token = token(http, base, password);
+          window.open();
+          long t0 = System.nanoTime();
+          DagVersions.Versioned latest =
+              new DagVersions(new SerializedDagRepository(db)).latest("bf");
+          Backfills.Result result =
+              Backfills.create(
+                  db,
+                  latest,
+                  BACKFILL_FROM,
+                  BACKFILL_FROM.plus(Duration.ofHours(runs - 1)),
+                  Instant.now());
+          long t1 = System.nanoTime();
+          triggerAll(http, base, token);
+          long t2 = System.nanoTime();
+          window.close();
+          if (result.created().size() != runs) {
+            throw new IllegalStateException(
+                "the backfill created " + result.created().size() + " runs, not " + runs);
+          }
+          long running =
+              db.jdbc()
+                  .queryOne(
+                      "running",
+                      "SELECT COUNT(*) FROM task_instance WHERE state = 'running'",
+                      ps -> {},
+                      rs -> rs.getLong(1))
+                  .orElse(0L);
+          return new Sample(
+              (t1 - t0) / 1e9,
+              Map.of("triggers_s", (t2 - t1) / 1e9, "running_after", (double) running));
+        }
+      } finally {
+        UpdraftChild.stop(child);
+      }
+    }
+  }
+
+  /** Triggers the busy DAG's runs and waits until its tasks run. */
+  private void makeBusy(Database db) throws InterruptedException {
+    int n = smoke ? 2 : BUSY_RUNS;
+    Instant now = Instant.now();
+    for (int i = 0; i < n; i++) {
+      DagActions.trigger(db, "busy", now.minusSeconds(i), "busy_" + i, null, "bench", now);
+    }
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (db.jdbc()
+            .queryOne(
+                "running",
+                "SELECT COUNT(*) FROM task_instance WHERE state = 'running'",
+                ps -> {},
+                rs -> rs.getLong(1))
+            .orElse(0L)
+        == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no task of the busy DAG started within 2 minutes");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private void triggerAll(HttpClient http, String base, String token) throws Exception {
+    try (ExecutorService pool = Executors.newFixedThreadPool(CLIENTS)) {
+      List<Future<Integer>> done = new ArrayList<>();
+      for (int i = 0; i < runs; i++) {
+        String body =
+            "{\"dag_run_id\":\"t_"
+                + i
+                + "\",\"logical_date\":\""
+                + TRIGGER_FROM.plusSeconds(i)
+                + "\"}";
+        HttpRequest request =
+            HttpRequest.newBuilder(URI.create(base + "/api/v2/dags/bf/dagRuns"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        done.add(
+            pool.submit(
+                () -> {
+                  HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                  if (r.statusCode() != 200) {
+                    throw new IllegalStateException(
+                        "trigger answered " + r.statusCode() + ": " + r.body());
+                  }
+                  return r.statusCode();
+                }));
+      }
+      for (Future<Integer> f : done) {
+        f.get();
+      }
+    }
+  }
+
+  private static String token(HttpClient http, String base, String password) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/auth/token"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"username\":\"admin\",\"password\":\"" + password + "\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    Matcher m = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
+    if (!m.find()) {
+      throw new IllegalStateException("no token from /auth/token: " + r.body());
+    }
+    return m.group(1);
+  }
+
+  /** A DAG of {@code tasks} {@code shell} tasks in a line running {@code command}. */
+  private static String dag(String dagId, String schedule, int tasks, String command) {
+    StringBuilder y = new StringBuilder();
+    y.append("dag_id: ").append(dagId).append('\n');
+    y.append("schedule: ").append(schedule).append('\n');
+    y.append("start_date: 2024-01-01\ncatchup: false\nmax_active_runs: 64\n");
+    y.append("tasks:\n");
+    for (int i = 1; i <= tasks; i++) {
+      y.append("  - {task_id: t").append(i).append(", operator: shell, command: \"");
+      y.append(command).append('"');
+      if (i > 1) {
+        y.append(", upstream: [t").append(i - 1).append(']');
+      }
+      y.append("}\n");
+    }
+    return y.toString();
+  }
+}

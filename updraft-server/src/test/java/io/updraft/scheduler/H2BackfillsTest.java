@@ -1,0 +1,14 @@
+package io.updraft.scheduler;
+
+import io.updraft.store.TestBackend;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+class H2BackfillsTest extends BackfillsContractTest {
+  @TempDir static Path dir;
+
+  @Override
+  TestBackend backend() {
+    return new TestBackend.H2(dir);
+  }
+}
