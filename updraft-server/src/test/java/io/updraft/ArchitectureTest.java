@@ -55,7 +55,7 @@ class ArchitectureTest {
   void schedulingNeverReachesParsingOrTheCli() throws IOException {
     assertThat(
             violations(
-                List.of("scheduler", "store", "executor", "rules", "state", "serde"),
+                List.of("scheduler", "store", "executor", "kubernetes", "rules", "state", "serde"),
                 List.of(
                     "io.updraft.dagproc",
                     "io.updraft.cli",
@@ -117,7 +117,15 @@ class ArchitectureTest {
         .isEmpty();
     assertThat(
             violations(
-                List.of("store", "state", "rules", "serde", "scheduler", "executor", "worker"),
+                List.of(
+                    "store",
+                    "state",
+                    "rules",
+                    "serde",
+                    "scheduler",
+                    "executor",
+                    "worker",
+                    "kubernetes"),
                 List.of("io.updraft.api", "io.javalin")))
         .isEmpty();
   }

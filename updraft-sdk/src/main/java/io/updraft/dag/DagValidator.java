@@ -125,6 +125,7 @@ public final class DagValidator {
       notNegative(at + "max_retry_delay", t.maxRetryDelay(), out);
       notNegative(at + "execution_timeout", t.executionTimeout(), out);
       checkOutlets(t, at, out);
+      checkExecutorConfig(t, at, out);
       if (t.startDate() != null && t.endDate() != null && t.endDate().isBefore(t.startDate())) {
         out.add(
             new Problem(
@@ -151,6 +152,34 @@ public final class DagValidator {
                       new Problem(
                           at + "outlets[" + index + "]",
                           "task '" + t.taskId() + "' outlets: " + p)));
+    }
+  }
+
+  /**
+   * The shape of {@code executor_config}: only {@code pod_override}, a map. What the pod may hold
+   * is checked by the DAG processor against the Kubernetes pod model.
+   */
+  private static void checkExecutorConfig(Task t, String at, List<Problem> out) {
+    for (Map.Entry<String, Object> e : t.executorConfig().entrySet()) {
+      if (!Task.POD_OVERRIDE.equals(e.getKey())) {
+        out.add(
+            new Problem(
+                at + "executor_config." + e.getKey(),
+                "task '"
+                    + t.taskId()
+                    + "' executor_config has no key '"
+                    + e.getKey()
+                    + "' — the only one is pod_override (a Kubernetes pod merged over the pod"
+                    + " template)"));
+      } else if (!(e.getValue() instanceof Map)) {
+        out.add(
+            new Problem(
+                at + "executor_config.pod_override",
+                "task '"
+                    + t.taskId()
+                    + "' executor_config.pod_override must be a map, a Kubernetes pod such as"
+                    + " {spec: {containers: [{name: base, resources: {limits: {memory: 2Gi}}}]}}"));
+      }
     }
   }
 

@@ -66,6 +66,7 @@ public final class DagValues {
           "owner",
           "doc",
           "outlets",
+          "executor_config",
           "on_failure",
           "on_success",
           "on_retry",

@@ -23,6 +23,9 @@ import java.util.Objects;
  *     Callbacks#NONE}: none)
  * @param outlets the URIs of the assets a successful try updates (SPEC §1.10), each once, in the
  *     order written; empty: none
+ * @param executorConfig what the executor that runs it should do differently for this task, as
+ *     Airflow's {@code executor_config}: {@code pod_override} (a Kubernetes pod merged over the pod
+ *     template, used by the kubernetes executor, ignored by the others); empty: nothing
  */
 public record Task(
     String taskId,
@@ -49,13 +52,17 @@ public record Task(
     String owner,
     String doc,
     Callbacks callbacks,
-    List<String> outlets) {
+    List<String> outlets,
+    Map<String, Object> executorConfig) {
 
   public static final int DEFAULT_RETRIES = 0;
   public static final Duration DEFAULT_RETRY_DELAY = Duration.ofMinutes(5);
   public static final String DEFAULT_POOL = "default_pool";
   public static final String DEFAULT_QUEUE = "default";
   public static final String DEFAULT_OWNER = "updraft";
+
+  /** The key of {@code executor_config} the kubernetes executor reads. */
+  public static final String POD_OVERRIDE = "pod_override";
 
   public Task {
     Objects.requireNonNull(taskId, "taskId");
@@ -76,6 +83,63 @@ public record Task(
         outlets == null || outlets.isEmpty()
             ? List.of()
             : List.copyOf(new java.util.LinkedHashSet<>(outlets));
+    executorConfig = frozen(executorConfig);
+  }
+
+  /** A task without executor_config (the form before the kubernetes executor existed). */
+  public Task(
+      String taskId,
+      String operator,
+      Map<String, Object> args,
+      List<String> upstream,
+      TriggerRule triggerRule,
+      int retries,
+      Duration retryDelay,
+      boolean retryExponentialBackoff,
+      Duration maxRetryDelay,
+      Duration executionTimeout,
+      String pool,
+      int poolSlots,
+      int priorityWeight,
+      WeightRule weightRule,
+      String queue,
+      Integer maxActiveTisPerDag,
+      boolean dependsOnPast,
+      boolean waitForDownstream,
+      Instant startDate,
+      Instant endDate,
+      Map<String, String> env,
+      String owner,
+      String doc,
+      Callbacks callbacks,
+      List<String> outlets) {
+    this(
+        taskId,
+        operator,
+        args,
+        upstream,
+        triggerRule,
+        retries,
+        retryDelay,
+        retryExponentialBackoff,
+        maxRetryDelay,
+        executionTimeout,
+        pool,
+        poolSlots,
+        priorityWeight,
+        weightRule,
+        queue,
+        maxActiveTisPerDag,
+        dependsOnPast,
+        waitForDownstream,
+        startDate,
+        endDate,
+        env,
+        owner,
+        doc,
+        callbacks,
+        outlets,
+        Map.of());
   }
 
   /** A task without outlets (the form before assets existed). */
@@ -224,7 +288,8 @@ public record Task(
         (String) v.get("owner"),
         (String) v.get("doc"),
         Callbacks.forTask(v),
-        (List<String>) v.get("outlets"));
+        (List<String>) v.get("outlets"),
+        (Map<String, Object>) v.get("executor_config"));
   }
 
   /** A task with every optional value at its default. */
@@ -253,6 +318,17 @@ public record Task(
         null,
         null,
         null);
+  }
+
+  /**
+   * The {@code executor_config.pod_override} of this task (a Kubernetes pod, as YAML reads it), or
+   * an empty map.
+   */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> podOverride() {
+    return executorConfig.get(POD_OVERRIDE) instanceof Map<?, ?> m
+        ? (Map<String, Object>) m
+        : Map.of();
   }
 
   /** The value of an operator key, or null. */
@@ -296,7 +372,8 @@ public record Task(
         owner,
         doc,
         newCallbacks,
-        outlets);
+        outlets,
+        executorConfig);
   }
 
   /** The same task with other callbacks. */

@@ -247,6 +247,20 @@ public abstract sealed class TaskArgs<B extends TaskArgs<B>> permits TaskBuilder
     return set("outlets", checked.isEmpty() ? null : checked);
   }
 
+  /**
+   * Airflow's {@code executor_config} with its {@code pod_override}: a Kubernetes pod, as maps and
+   * lists the way its YAML reads ({@code Map.of("spec", Map.of("containers", List.of(Map.of("name",
+   * "base", "resources", ...)))))}), merged over the pod template when the kubernetes executor runs
+   * this task; the other executors ignore it. The DAG processor checks it against the pod model.
+   */
+  public B podOverride(java.util.Map<String, Object> pod) {
+    return set(
+        "executor_config",
+        pod == null || pod.isEmpty()
+            ? null
+            : java.util.Map.of(io.updraft.dag.Task.POD_OVERRIDE, pod));
+  }
+
   private static String ids(Enum<?>[] values) {
     return String.join(
         ", ", Arrays.stream(values).map(v -> v.name().toLowerCase(java.util.Locale.ROOT)).toList());

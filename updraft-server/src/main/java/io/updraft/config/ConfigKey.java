@@ -261,6 +261,66 @@ public record ConfigKey(
           "updraft",
           "the first part of every StatsD name (Airflow's default is airflow)");
 
+  // The kubernetes executor (docs/deploy.md#kubernetes): a pod per try.
+  public static final ConfigKey KUBERNETES_API_URL =
+      of(
+          "kubernetes",
+          "api_url",
+          Kind.TEXT,
+          "",
+          "the API server's URL as pods reach it, given to each pod as UPDRAFT_API_URL (required by"
+              + " the kubernetes executor), e.g. http://updraft-api-server:8080");
+  public static final ConfigKey KUBERNETES_NAMESPACE =
+      of("kubernetes", "namespace", Kind.TEXT, "default", "the namespace the pods run in");
+  public static final ConfigKey KUBERNETES_POD_TEMPLATE_FILE =
+      of(
+          "kubernetes",
+          "pod_template_file",
+          Kind.TEXT,
+          "",
+          "a YAML pod every try's pod starts from (its container 'base' runs the task); default:"
+              + " a pod with one container");
+  public static final ConfigKey KUBERNETES_IMAGE =
+      of(
+          "kubernetes",
+          "image",
+          Kind.TEXT,
+          "",
+          "the image of the pods' base container (with the updraft launcher); overrides the"
+              + " template's");
+  public static final ConfigKey KUBERNETES_SERVICE_ACCOUNT =
+      of("kubernetes", "service_account", Kind.TEXT, "", "the pods' service account");
+  public static final ConfigKey KUBERNETES_REQUEST_CPU =
+      of("kubernetes", "request_cpu", Kind.TEXT, "", "the base container's CPU request (500m)");
+  public static final ConfigKey KUBERNETES_REQUEST_MEMORY =
+      of("kubernetes", "request_memory", Kind.TEXT, "", "its memory request (512Mi)");
+  public static final ConfigKey KUBERNETES_LIMIT_CPU =
+      of("kubernetes", "limit_cpu", Kind.TEXT, "", "its CPU limit");
+  public static final ConfigKey KUBERNETES_LIMIT_MEMORY =
+      of("kubernetes", "limit_memory", Kind.TEXT, "", "its memory limit");
+  public static final ConfigKey KUBERNETES_NODE_SELECTOR =
+      of(
+          "kubernetes",
+          "node_selector",
+          Kind.TEXT,
+          "",
+          "the pods' node selector as key=value pairs separated by commas (disktype=ssd,zone=a)");
+  public static final ConfigKey KUBERNETES_POD_START_TIMEOUT =
+      of(
+          "kubernetes",
+          "pod_start_timeout",
+          Kind.DURATION,
+          "5m",
+          "a pod still pending (unschedulable, pulling) after this fails its try");
+  public static final ConfigKey KUBERNETES_FAILED_POD_RETENTION =
+      of(
+          "kubernetes",
+          "failed_pod_retention",
+          Kind.DURATION,
+          "1h",
+          "how long a failed pod is kept for kubectl describe/logs before it is deleted (finished"
+              + " pods are deleted at once)");
+
   /** Every setting, in the order {@code config list} shows them. */
   public static final List<ConfigKey> ALL =
       List.of(
@@ -286,7 +346,19 @@ public record ConfigKey(
           STATSD_ON,
           STATSD_HOST,
           STATSD_PORT,
-          STATSD_PREFIX);
+          STATSD_PREFIX,
+          KUBERNETES_API_URL,
+          KUBERNETES_NAMESPACE,
+          KUBERNETES_POD_TEMPLATE_FILE,
+          KUBERNETES_IMAGE,
+          KUBERNETES_SERVICE_ACCOUNT,
+          KUBERNETES_REQUEST_CPU,
+          KUBERNETES_REQUEST_MEMORY,
+          KUBERNETES_LIMIT_CPU,
+          KUBERNETES_LIMIT_MEMORY,
+          KUBERNETES_NODE_SELECTOR,
+          KUBERNETES_POD_START_TIMEOUT,
+          KUBERNETES_FAILED_POD_RETENTION);
 
   private static ConfigKey of(
       String section, String key, Kind kind, String defaultText, String description) {

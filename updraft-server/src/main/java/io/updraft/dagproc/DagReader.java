@@ -7,8 +7,10 @@ import io.updraft.dag.DagValues;
 import io.updraft.dag.Problem;
 import io.updraft.dag.Schedule;
 import io.updraft.dag.Suggestions;
+import io.updraft.kubernetes.PodOverrides;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,7 +155,9 @@ final class DagReader {
             callbackReader.dagCallbacks(f),
             callbackReader.deadline(f));
 
-    for (Problem p : DagValidator.validate(dag)) {
+    List<Problem> problems = new ArrayList<>(DagValidator.validate(dag));
+    problems.addAll(PodOverrides.problems(dag));
+    for (Problem p : problems) {
       if (!errors.alreadyReported(p.path())) {
         errors.add(new Err(resolve(p.path()), p.path(), p.message()));
       }

@@ -8,6 +8,7 @@ import io.updraft.dag.Dag;
 import io.updraft.dag.DagValidator;
 import io.updraft.dag.Problem;
 import io.updraft.dag.Task;
+import io.updraft.kubernetes.PodOverrides;
 import io.updraft.serde.DagSerializer;
 import io.updraft.util.Folders;
 import io.updraft.util.ProcessTree;
@@ -96,7 +97,8 @@ final class JavaDagParser {
     for (String json : out.dags()) {
       Dag dag = DagSerializer.fromJson(json);
       // A DagSource may build a Dag without the builder's checks: check it here.
-      List<Problem> problems = DagValidator.validate(dag);
+      List<Problem> problems = new ArrayList<>(DagValidator.validate(dag));
+      problems.addAll(PodOverrides.problems(dag));
       if (!problems.isEmpty()) {
         Problem p = problems.get(0);
         errors.add(

@@ -129,6 +129,7 @@ final class TaskReader {
             case "start_date", "end_date" -> yaml.date(f, key, prefix, zone);
             case "env" -> env(f.get(key), prefix);
             case "outlets" -> outlets(f.get(key), prefix);
+            case "executor_config" -> executorConfig(f.get(key), prefix);
             case "pool", "queue", "owner", "doc" -> yaml.text(f, key, prefix);
             case "on_failure", "on_success", "on_retry", "on_execute", "on_skipped" ->
                 callbacks.notifiers(f.get(key), prefix + key);
@@ -200,6 +201,26 @@ final class TaskReader {
       }
     }
     return uris;
+  }
+
+  /**
+   * A task's {@code executor_config}, as YAML gives it; its shape is checked with the other rules
+   * of a valid DAG ({@link io.updraft.dag.DagValidator}), its pod against the Kubernetes pod model.
+   */
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> executorConfig(NodeTuple t, String prefix) {
+    Node n = t.getValueNode();
+    if (YamlValues.isNull(n)) {
+      return null;
+    }
+    if (!(n instanceof MappingNode)) {
+      errors.error(
+          t.getKeyNode(),
+          prefix + "executor_config",
+          "executor_config must be a map, e.g. {pod_override: {spec: {...}}}");
+      return null;
+    }
+    return (Map<String, Object>) YamlValues.toJava(n, errors.sink(prefix + "executor_config."));
   }
 
   private Map<String, String> env(NodeTuple t, String prefix) {

@@ -131,7 +131,8 @@ final class DagJsonReader {
             f.string("owner"),
             f.nullableString("doc"),
             callbacks(f),
-            f.node.has("outlets") ? f.strings("outlets") : List.of());
+            f.node.has("outlets") ? f.strings("outlets") : List.of(),
+            f.node.has("executor_config") ? f.map("executor_config") : Map.of());
     f.done();
     return task;
   }

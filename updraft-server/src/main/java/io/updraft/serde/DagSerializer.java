@@ -182,6 +182,10 @@ public final class DagSerializer {
       // its DAG keeps its hash (and its version) across the upgrade.
       m.put("outlets", new ArrayList<>(t.outlets()));
     }
+    if (!t.executorConfig().isEmpty()) {
+      // Likewise only when set: a task without it keeps its DAG's hash.
+      m.put("executor_config", t.executorConfig());
+    }
     return write(m, "tasks[" + t.taskId() + "]");
   }
 
