@@ -77,8 +77,14 @@ final class ExecutionRoutes {
   public record ClaimBody(
       List<String> queues, String hostname, Integer pid, Integer limit, Double waitSeconds) {}
 
-  /** What a pod that starts the try it was made for sends ({@code PATCH .../run}). */
-  public record RunBody(String hostname, Integer pid) {}
+  /**
+   * What a pod that starts the try it was made for sends ({@code PATCH .../run}).
+   *
+   * @param dagId when given (with the run, task and map index), the task instance the caller means:
+   *     the try does not start unless the token's task instance is that one
+   */
+  public record RunBody(
+      String hostname, Integer pid, String dagId, String runId, String taskId, Integer mapIndex) {}
 
   /** The task instance of a workload, as claimed: {@code try_number} is the try to run. */
   public record TaskInstanceBody(
@@ -400,6 +406,26 @@ final class ExecutionRoutes {
     String hostname = hostname(body.hostname());
     int pid = pid(body.pid());
     TaskInstanceRow ti = require(d, id);
+    if (body.dagId() != null
+        && !(body.dagId().equals(ti.dagId())
+            && body.runId() != null
+            && body.runId().equals(ti.runId())
+            && body.taskId() != null
+            && body.taskId().equals(ti.taskId())
+            && (body.mapIndex() == null ? -1 : body.mapIndex()) == ti.mapIndex())) {
+      throw ApiException.unprocessable(
+          "the token is for task instance "
+              + describe(ti)
+              + ", not "
+              + body.dagId()
+              + " "
+              + body.runId()
+              + " "
+              + body.taskId()
+              + (body.mapIndex() == null || body.mapIndex() < 0
+                  ? ""
+                  : " --map-index " + body.mapIndex()));
+    }
     if (caller.task() != null) {
       ownInstance(caller, id);
       if (caller.task().tryNumber() != ti.tryNumber() + 1) {
@@ -421,6 +447,15 @@ final class ExecutionRoutes {
       throw ApiException.conflict("task instance " + id + " could not start: it moved on");
     }
     return workload(d, s.ti(), s.run());
+  }
+
+  private static String describe(TaskInstanceRow ti) {
+    return ti.dagId()
+        + " "
+        + ti.runId()
+        + " "
+        + ti.taskId()
+        + (ti.mapIndex() < 0 ? "" : " --map-index " + ti.mapIndex());
   }
 
   private static Workload workload(Deps d, TaskInstanceRow ti, DagRunRow run) {

@@ -36,7 +36,8 @@ import picocli.CommandLine.Parameters;
       TasksCommand.Logs.class,
       TasksClearCommand.class,
       TasksSetStateCommand.class,
-      TasksTestCommand.class
+      TasksTestCommand.class,
+      TasksRunCommand.class
     })
 final class TasksCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -74,11 +74,26 @@ public final class ExecutionClient {
     return out;
   }
 
-  /** Starts the queued try a task token was made for ({@code tasks run}); its workload. */
-  public JsonNode run(String token, long taskInstanceId, String hostname, int pid) {
+  /**
+   * Starts the queued try a task token was made for ({@code tasks run}); its workload. The API
+   * refuses (422) when the token's task instance is not {@code dagId runId taskId mapIndex}.
+   */
+  public JsonNode run(
+      String token,
+      long taskInstanceId,
+      String hostname,
+      int pid,
+      String dagId,
+      String runId,
+      String taskId,
+      int mapIndex) {
     ObjectNode body = JSON.createObjectNode();
     body.put("hostname", hostname);
     body.put("pid", pid);
+    body.put("dag_id", dagId);
+    body.put("run_id", runId);
+    body.put("task_id", taskId);
+    body.put("map_index", mapIndex);
     return send("PATCH", ti(taskInstanceId, "run"), token, body, null);
   }
 

@@ -45,7 +45,11 @@ import org.slf4j.LoggerFactory;
 final class RemoteTry {
   private static final Logger log = LoggerFactory.getLogger(RemoteTry.class);
 
-  /** What a remote try needs beside its workload. */
+  /**
+   * What a remote try needs beside its workload.
+   *
+   * @param workerToken the worker's own token, for code bundles; null: the try's task token
+   */
   record Context(
       ExecutionClient client,
       String workerToken,
@@ -169,7 +173,8 @@ final class RemoteTry {
     return new WorkerTryRunner(
         (dagId, runId, taskId, key) -> client.xcom(token.get(), dagId, runId, taskId, key),
         new BundleCache(
-            c.logsRoot().resolveSibling("bundles"), hash -> client.bundle(c.workerToken(), hash)),
+            c.logsRoot().resolveSibling("bundles"),
+            hash -> client.bundle(c.workerToken() != null ? c.workerToken() : token.get(), hash)),
         Lookups.of(
             c.settings().baseEnv(),
             id -> client.connection(token.get(), id),
