@@ -1,8 +1,10 @@
 package io.updraft.cli;
 
-import io.updraft.UpdraftException;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.updraft.api.ApiServer;
 import io.updraft.api.StandaloneAdmin;
+import io.updraft.api.TaskTokens;
 import io.updraft.api.UserAccounts;
 import io.updraft.callbacks.CallbackRunner;
 import io.updraft.callbacks.Notifiers;
@@ -15,6 +17,8 @@ import io.updraft.executor.Executor;
 import io.updraft.executor.LocalExecutor;
 import io.updraft.executor.RemoteExecutor;
 import io.updraft.executor.WorkerTryRunner;
+import io.updraft.kubernetes.KubernetesExecutor;
+import io.updraft.kubernetes.KubernetesSettings;
 import io.updraft.metrics.StatsdExport;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.scheduler.SchedulerContext;
@@ -31,6 +35,7 @@ import io.updraft.worker.Durations;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +79,12 @@ final class SchedulerService implements LongRunningService {
   private Executor queueTo;
 
   private String executorName = "local";
+
+  /** How {@code core.executor: kubernetes} reaches the cluster (kubeconfig, or in-cluster). */
+  private Supplier<KubernetesClient> kubernetesClients =
+      () -> new KubernetesClientBuilder().build();
+
+  private KubernetesClient kubernetesClient;
   private SchedulerLoop loop;
   private Thread scheduler;
   private DagProcessor processor;
@@ -96,6 +107,12 @@ final class SchedulerService implements LongRunningService {
     this.mode = mode;
   }
 
+  /** Reaches the Kubernetes cluster with {@code clients} (a test's mock API server). */
+  SchedulerService withKubernetesClients(Supplier<KubernetesClient> clients) {
+    this.kubernetesClients = clients;
+    return this;
+  }
+
   /** Starts, with the banner and the stop's messages on {@code out}. */
   void start(PrintWriter out) {
     start(out, out);
@@ -109,10 +126,9 @@ final class SchedulerService implements LongRunningService {
     this.messages = messages;
     UpdraftConfig config = settings.config();
     shutdownGrace = config.duration(ConfigKey.SHUTDOWN_GRACE);
-    if (config.executor().equals("kubernetes")) { // before anything is opened or registered
-      throw new UpdraftException(
-          "core.executor kubernetes: not built in this version — use local or remote");
-    }
+    // Checked before anything is opened or registered: a bad setting is a one-line error.
+    KubernetesSettings kubernetes =
+        config.executor().equals("kubernetes") ? KubernetesSettings.from(config) : null;
     // A scheduler alone needs a migrated database: it must not leave an empty one behind.
     db = mode.migrate() ? settings.openDatabase() : settings.openExistingDatabase();
     if (mode.migrate()) {
@@ -136,9 +152,27 @@ final class SchedulerService implements LongRunningService {
     switch (executorName) {
       case "remote" ->
           queueTo = new RemoteExecutor(db, jobId, config.integer(ConfigKey.PARALLELISM));
-      case "kubernetes" ->
-          throw new UpdraftException(
-              "core.executor kubernetes: not built in this version — use local or remote");
+      case "kubernetes" -> {
+        kubernetesClient = kubernetesClients.get();
+        TaskTokens tokens = TaskTokens.of(db, clock);
+        // Good while the pod may wait to start, then as long as any try's token: its heartbeats
+        // renew it.
+        Duration ttl = kubernetes.podStartTimeout().plus(TaskTokens.LIFETIME);
+        queueTo =
+            new KubernetesExecutor(
+                    db,
+                    new DagVersions(new SerializedDagRepository(db)),
+                    kubernetesClient,
+                    kubernetes,
+                    (id, tryNumber) -> tokens.issue(id, tryNumber, ttl),
+                    config.integer(ConfigKey.PARALLELISM),
+                    jobId,
+                    config.duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD),
+                    settings.home().resolve("logs"),
+                    clock,
+                    wakeup)
+                .start(KubernetesExecutor.sweepEvery(kubernetes));
+      }
       default -> {
         executor =
             new LocalExecutor(
@@ -381,6 +415,9 @@ final class SchedulerService implements LongRunningService {
     }
     if (queueTo != null) {
       queueTo.close();
+    }
+    if (kubernetesClient != null) {
+      kubernetesClient.close();
     }
     if (db != null) {
       db.close();
