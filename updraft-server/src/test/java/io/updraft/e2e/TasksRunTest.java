@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * core.executor: remote} queues the tasks and no worker takes them; {@code tasks run} JVMs with no
  * database URL and no DAG files run one try each with a task token issued for it, as a Kubernetes
  * pod does. A success exits 0, a failed try 1; a token for another task, or no token or URL, exits
- * 2 with one line saying what is wrong, and starts nothing.
+ * 2 with one line saying what is wrong, and starts nothing; SIGTERM hands the try back.
  */
 class TasksRunTest extends HomeTestBase {
   private static final Pattern API =
@@ -45,13 +45,17 @@ class TasksRunTest extends HomeTestBase {
         - task_id: bad
           operator: shell
           command: echo about-to-fail; exit 3
+        - task_id: long
+          operator: shell
+          command: sleep 600
       """;
 
   TasksRunTest() {
     super(
         Map.of(
             "UPDRAFT_CORE_EXECUTOR", "remote",
-            "UPDRAFT_CORE_DAGS_ARE_PAUSED_AT_CREATION", "false"),
+            "UPDRAFT_CORE_DAGS_ARE_PAUSED_AT_CREATION", "false",
+            "UPDRAFT_SCHEDULER_SHUTDOWN_GRACE", "5s"),
         Duration.ofSeconds(120));
   }
 
@@ -158,5 +162,20 @@ class TasksRunTest extends HomeTestBase {
     assertThat(bad.output()).contains("the try of pod r bad failed");
     assertThat(task("bad").state()).isEqualTo(TaskInstanceState.FAILED);
     assertThat(ok.output() + bad.output()).doesNotContain("Exception");
+
+    // SIGTERM: the try's process is stopped and the try handed back, at no cost to its retries.
+    await("long to be queued", standalone, () -> task("long").state() == TaskInstanceState.QUEUED);
+    env.put("UPDRAFT_TASK_TOKEN", tokenFor("long"));
+    ChildJvm long_ = tasksRun("long", env, "pod", "r", "long");
+    await("long to run", long_, () -> task("long").state() == TaskInstanceState.RUNNING);
+    await("long's shell to start", long_, () -> !long_.descendants().isEmpty());
+    int maxTries = task("long").maxTries();
+    assertThat(long_.terminate(Duration.ofSeconds(60))).as(long_.output()).isZero();
+    assertThat(long_.output()).contains("was stopped and handed back");
+    TaskInstanceRow back = task("long");
+    assertThat(back.state())
+        .isIn(
+            TaskInstanceState.UP_FOR_RETRY, TaskInstanceState.SCHEDULED, TaskInstanceState.QUEUED);
+    assertThat(back.maxTries()).isEqualTo(maxTries + 1);
   }
 }
