@@ -12,12 +12,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.updraft.api.ApiServer;
 import io.updraft.executor.LocalExecutor;
 import io.updraft.worker.remote.ExecutionClient;
 import io.updraft.worker.remote.SingleTry;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,8 +26,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,9 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  * API of the same standalone.
  */
 class SchedulerKubernetesTest {
-  private static final Pattern API_URL =
-      Pattern.compile("API: +(http://127\\.0\\.0\\.1:\\d+)/api/v2");
-  private static final Pattern PASSWORD = Pattern.compile("with the password ([A-Za-z0-9]{20})\\b");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path home;
@@ -91,36 +83,16 @@ class SchedulerKubernetesTest {
         home.resolve("dags").resolve("k8s.yaml"),
         "dag_id: k8s\nschedule: null\ntasks:\n  - task_id: say\n    operator: shell\n"
             + "    command: echo hello-from-a-pod\n");
-    Settings settings =
-        Settings.resolve(
-            home,
-            null,
-            null,
-            Map.of(
-                "UPDRAFT_CORE_EXECUTOR", "kubernetes",
-                "UPDRAFT_KUBERNETES_API_URL", "http://updraft-api:8080",
-                "UPDRAFT_KUBERNETES_NAMESPACE", "updraft",
-                "UPDRAFT_KUBERNETES_IMAGE", "updraft:test",
-                "UPDRAFT_CORE_DAGS_ARE_PAUSED_AT_CREATION", "false"));
-    StringWriter banner = new StringWriter();
+    Map<String, String> env =
+        Map.of(
+            "UPDRAFT_CORE_EXECUTOR", "kubernetes",
+            "UPDRAFT_KUBERNETES_API_URL", "http://updraft-api:8080",
+            "UPDRAFT_KUBERNETES_NAMESPACE", "updraft",
+            "UPDRAFT_KUBERNETES_IMAGE", "updraft:test",
+            "UPDRAFT_CORE_DAGS_ARE_PAUSED_AT_CREATION", "false");
     try (KubernetesClient watch = server.createClient();
-        SchedulerService s =
-            new SchedulerService(
-                    settings,
-                    Clock.systemUTC(),
-                    new SchedulerService.Mode(
-                        "standalone",
-                        true,
-                        true,
-                        true,
-                        new ApiServer.Settings("127.0.0.1", 0, Duration.ofSeconds(30))))
-                .withKubernetesClients(server::createClient)) {
-      s.start(new PrintWriter(banner, true));
-      assertThat(banner.toString()).contains("kubernetes executor");
-      Matcher u = API_URL.matcher(banner.toString());
-      Matcher p = PASSWORD.matcher(banner.toString());
-      assertThat(u.find() && p.find()).as(banner.toString()).isTrue();
-      String url = u.group(1);
+        StandaloneServer standalone = StandaloneServer.start(home, env, server::createClient)) {
+      String url = standalone.baseUrl();
       String admin =
           JSON.readTree(
                   call(
@@ -128,7 +100,9 @@ class SchedulerKubernetesTest {
                           null,
                           "POST",
                           "/auth/token",
-                          "{\"username\": \"admin\", \"password\": \"" + p.group(1) + "\"}")
+                          "{\"username\": \"admin\", \"password\": \""
+                              + standalone.adminPassword()
+                              + "\"}")
                       .body())
               .get("access_token")
               .asText();
@@ -148,7 +122,7 @@ class SchedulerKubernetesTest {
         pod = pods.isEmpty() ? null : pods.getFirst();
         Thread.sleep(100);
       }
-      assertThat(pod).as("a pod for the task; " + banner).isNotNull();
+      assertThat(pod).as("a pod for the task").isNotNull();
       Container base = pod.getSpec().getContainers().getFirst();
       assertThat(String.join(" ", base.getCommand())).endsWith("tasks run k8s r say");
       String token =
@@ -166,7 +140,7 @@ class SchedulerKubernetesTest {
               new SingleTry.Target("k8s", "r", "say", -1),
               "pod",
               home.resolve("pod-logs"),
-              settings.runnerSettings(),
+              standalone.settings().runnerSettings(),
               LocalExecutor.heartbeatEvery(Duration.ofSeconds(30)),
               Clock.systemUTC());
       assertThat(single.run()).isEqualTo(SingleTry.Outcome.ENDED);

@@ -1,5 +1,6 @@
 package io.updraft.cli;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.updraft.api.ApiServer;
 import io.updraft.api.StandaloneAdmin;
 import io.updraft.store.Database;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,7 +32,8 @@ public final class StandaloneServer implements AutoCloseable {
   private final int port;
   private final String adminPassword;
 
-  private StandaloneServer(Path home, Map<String, String> env) {
+  private StandaloneServer(
+      Path home, Map<String, String> env, Supplier<KubernetesClient> kubernetes) {
     settings = Settings.resolve(home, null, null, env);
     service =
         new SchedulerService(
@@ -42,6 +45,9 @@ public final class StandaloneServer implements AutoCloseable {
                 true,
                 true,
                 new ApiServer.Settings("127.0.0.1", 0, Duration.ofSeconds(30))));
+    if (kubernetes != null) {
+      service.withKubernetesClients(kubernetes);
+    }
     StringWriter banner = new StringWriter();
     try {
       service.start(new PrintWriter(banner, true));
@@ -66,7 +72,21 @@ public final class StandaloneServer implements AutoCloseable {
    * @param env settings as environment variables ({@code UPDRAFT_CORE_...})
    */
   public static StandaloneServer start(Path home, Map<String, String> env) {
-    return new StandaloneServer(home, env);
+    return new StandaloneServer(home, env, null);
+  }
+
+  /**
+   * {@link #start} with {@code core.executor: kubernetes} reaching the cluster with {@code
+   * clients}.
+   */
+  static StandaloneServer start(
+      Path home, Map<String, String> env, Supplier<KubernetesClient> clients) {
+    return new StandaloneServer(home, env, clients);
+  }
+
+  /** The settings it runs with. */
+  Settings settings() {
+    return settings;
   }
 
   public int port() {
