@@ -5,7 +5,9 @@ import io.updraft.executor.LocalExecutor;
 import io.updraft.util.Hostname;
 import io.updraft.worker.remote.ExecutionClient;
 import io.updraft.worker.remote.SingleTry;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Run one try of a task instance through the API server, as a Kubernetes pod does: the try"
           + " its task token (UPDRAFT_TASK_TOKEN) names, with the run's stored DAG version; it"
-          + " heartbeats, ships its log and reports its end. It needs no database access.",
+          + " heartbeats, ships its log and reports its end, then prints the log. It needs no"
+          + " database access.",
       "Exit 0 when the try ends as its task meant (success, skipped, deferred, rescheduled), 1"
           + " when it failed, 2 on bad input (a token for another task instance, one missing)."
           + " On SIGTERM the try's processes get SIGTERM, then SIGKILL after"
@@ -103,6 +106,12 @@ final class TasksRunCommand implements Callable<Integer> {
         });
     SingleTry.Outcome outcome = single.run();
     PrintWriter out = spec.commandLine().getOut();
+    // The try's log on stdout too: what kubectl logs shows of a kept pod.
+    try {
+      out.write(Files.readString(single.log()));
+    } catch (IOException e) {
+      err.println("updraft: cannot read the try's log " + single.log() + ": " + e.getMessage());
+    }
     switch (outcome) {
       case ENDED -> out.println("The try of " + what() + " ended.");
       case HANDED_BACK -> out.println("The try of " + what() + " was stopped and handed back.");

@@ -149,6 +149,7 @@ class TasksRunTest extends HomeTestBase {
     assertThat(okRow.pid()).isEqualTo((int) ok.pid());
     Path log = site.home().resolve("logs/dag_id=pod/run_id=r/task_id=ok/attempt=1.log");
     assertThat(Files.readString(log)).contains("hello-from-ok");
+    assertThat(ok.output()).contains("hello-from-ok");
 
     // The same token again: the try has run, nothing starts twice.
     ChildJvm again = tasksRun("again", env, "pod", "r", "ok");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.updraft.UpdraftException;
 import io.updraft.worker.Cancellation;
 import io.updraft.worker.RunnerSettings;
+import io.updraft.worker.TryLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,11 +41,13 @@ public final class SingleTry {
 
   private final RemoteTry remote;
   private final ScheduledExecutorService timers;
+  private final Path log;
   private volatile Cancellation stopping;
 
-  private SingleTry(RemoteTry remote, ScheduledExecutorService timers) {
+  private SingleTry(RemoteTry remote, ScheduledExecutorService timers, Path log) {
     this.remote = remote;
     this.timers = timers;
+    this.log = log;
   }
 
   /**
@@ -77,11 +80,23 @@ public final class SingleTry {
     ScheduledExecutorService timers =
         Executors.newScheduledThreadPool(
             1, Thread.ofPlatform().daemon().name("try-heartbeats").factory());
+    JsonNode ti = workload.get("task_instance");
     return new SingleTry(
         new RemoteTry(
             new RemoteTry.Context(client, null, logsRoot, runner, clock, heartbeatEvery, timers),
             workload),
-        timers);
+        timers,
+        TryLog.path(
+            logsRoot,
+            ti.path("dag_id").asText(),
+            ti.path("run_id").asText(),
+            ti.path("task_id").asText(),
+            ti.path("try_number").asInt()));
+  }
+
+  /** The try's log on this machine (also shipped to the API server). */
+  public Path log() {
+    return log;
   }
 
   /** Runs the try to its end and reports it. */
