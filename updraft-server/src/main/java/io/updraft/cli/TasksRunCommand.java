@@ -107,8 +107,8 @@ final class TasksRunCommand implements Callable<Integer> {
     SingleTry.Outcome outcome = single.run();
     PrintWriter out = spec.commandLine().getOut();
     // The try's log on stdout too: what kubectl logs shows of a kept pod.
-    try {
-      out.write(Files.readString(single.log()));
+    try (var log = Files.newBufferedReader(single.log())) {
+      log.transferTo(out); // streamed: a log may be large
     } catch (IOException e) {
       err.println("updraft: cannot read the try's log " + single.log() + ": " + e.getMessage());
     }
