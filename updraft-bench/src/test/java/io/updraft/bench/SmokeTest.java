@@ -58,6 +58,8 @@ class SmokeTest {
             "dag-versions edit-visible",
             "dag-versions worker-fetch",
             "idle-footprint 3-dags",
+            "inline-chains empty-3x3",
+            "inline-chains http-3x3",
             "operator-overhead http-3",
             "operator-overhead sql-3",
             "parse-4000 cold",
@@ -98,6 +100,9 @@ class SmokeTest {
     assertThat(null12.get("tis_per_s").asDouble())
         .isCloseTo(
             24 / null12.get("median_s").asDouble(), org.assertj.core.data.Offset.offset(1.0));
+    for (String chains : List.of("inline-chains empty-3x3", "inline-chains http-3x3")) {
+      assertThat(r.get(chains).get("workflows_per_s").asDouble()).as(chains).isPositive();
+    }
     JsonNode proc = r.get("process-tasks 3x3");
     assertThat(proc.get("ratio").asDouble()).isPositive();
     assertThat(proc.get("baseline_tasks_per_s").asDouble()).isPositive();
