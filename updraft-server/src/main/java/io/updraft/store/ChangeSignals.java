@@ -133,22 +133,23 @@ public final class ChangeSignals {
   }
 
   /**
-   * Calls {@code onSignal} whenever a change is announced, until closed: by this JVM on the
-   * announcing thread (it must return at once), by another process on a thread of its own (where
-   * the database has notifications).
+   * Calls {@code onSignal} whenever a change is announced, until closed. Where the database has
+   * notifications (PostgreSQL) every announcement, this JVM's too, comes as one on a thread of its
+   * own; elsewhere only this JVM's reach it, on the announcing thread (it must return at once).
+   * Never both: a listener told twice of one change would do its work twice (the UI's live feed).
    */
   public static AutoCloseable listen(Database db, Runnable onSignal) {
+    if (db.dialect() instanceof Dialect.Postgres) {
+      return listen(db, CHANNEL, onSignal);
+    }
     LOCAL.computeIfAbsent(db, k -> new CopyOnWriteArrayList<>()).add(onSignal);
-    AutoCloseable remote = listen(db, CHANNEL, onSignal);
-    return () -> {
-      LOCAL.computeIfPresent(
-          db,
-          (k, list) -> {
-            list.remove(onSignal);
-            return list.isEmpty() ? null : list;
-          });
-      remote.close();
-    };
+    return () ->
+        LOCAL.computeIfPresent(
+            db,
+            (k, list) -> {
+              list.remove(onSignal);
+              return list.isEmpty() ? null : list;
+            });
   }
 
   private static AutoCloseable listen(Database db, String channel, Runnable onSignal) {

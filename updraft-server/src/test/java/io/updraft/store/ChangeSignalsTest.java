@@ -54,6 +54,27 @@ class ChangeSignalsTest {
   }
 
   @Test
+  void onPostgresAnAnnouncementOfThisJvmWakesItsListenerOnceNotTwice() throws Exception {
+    try (ScratchDatabase scratch = TestBackend.postgres().create();
+        Database db = Database.open(scratch.config())) {
+      AtomicInteger woken = new AtomicInteger();
+      try (AutoCloseable listener = ChangeSignals.listen(db, woken::incrementAndGet)) {
+        // The listener subscribes on its own thread; announce until it has heard one.
+        for (int i = 0; i < 100 && woken.get() == 0; i++) {
+          ChangeSignals.announce(db);
+          Thread.sleep(100);
+        }
+        assertThat(woken.get()).as("woken by this JVM's NOTIFY").isPositive();
+        woken.set(0);
+        ChangeSignals.announce(db);
+        Thread.sleep(500);
+        // Told both on the announcing thread and by the NOTIFY, the UI's live feed queried twice.
+        assertThat(woken.get()).as("one announcement, one wake").isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void onH2OnlyListenersOfTheAnnouncingJvmAreToldAndNoErrors() throws Exception {
     try (Database db = Database.open("jdbc:h2:file:" + dir.resolve("db"))) {
       AtomicInteger woken = new AtomicInteger();
