@@ -148,6 +148,34 @@ public final class ExecutionClient {
             });
   }
 
+  /** Registers this worker's job (decisions/0169); returns its id. */
+  public long registerWorker(
+      String token, String hostname, int pid, List<String> queues, int concurrency) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("hostname", hostname);
+    body.put("pid", pid);
+    body.putPOJO("queues", queues);
+    body.put("concurrency", concurrency);
+    return send("POST", "/execution/workers", token, body, null).path("id").asLong();
+  }
+
+  /** Heartbeats the worker's job; a {@link Refused} 409 or 404: it ended, register again. */
+  public void heartbeatWorker(String token, long jobId) {
+    send("PUT", "/execution/workers/" + jobId + "/heartbeat", token, null, null);
+  }
+
+  /** Ends the worker's job as it stops. */
+  public void endWorker(String token, long jobId) {
+    send("DELETE", "/execution/workers/" + jobId, token, null, null);
+  }
+
+  /** A fresh token for the worker's user (decisions/0168). */
+  public String renewToken(String token) {
+    return send("POST", "/execution/token", token, JSON.createObjectNode(), null)
+        .path("access_token")
+        .asText();
+  }
+
   /**
    * Creates a manual run of {@code dagId} for the try of {@code token} ({@code trigger_dag});
    * returns its run_id.
