@@ -215,8 +215,12 @@ final class ExecutionRoutes {
    * @param runId null: {@code manual__<logical date>}
    * @param logicalDate the run's logical date (ISO-8601); null: now
    * @param conf the run's conf, a JSON object or null
+   * @param taskInstanceId the triggering try's task instance (needed with a worker's token; a task
+   *     token names its own)
+   * @param tryNumber the triggering try (needed with a worker's token)
    */
-  public record TriggerRunBody(String runId, String logicalDate, JsonNode conf) {}
+  public record TriggerRunBody(
+      String runId, String logicalDate, JsonNode conf, Long taskInstanceId, Integer tryNumber) {}
 
   public record TriggeredRun(String dagId, String runId, String logicalDate) {}
 
@@ -811,17 +815,23 @@ final class ExecutionRoutes {
   /**
    * {@code trigger_dag} on a worker without the database: the same {@link DatabaseDagRuns} the
    * local operator calls (run_id rule, data interval, task instances, the audit entry as {@code
-   * trigger_dag}, the schedulers told), by the task token of a running try only.
+   * trigger_dag}, the schedulers told), for a running try only: the task token's, or the one a
+   * worker's token names.
    */
   private static TriggeredRun triggerRun(Deps d, Context ctx, Caller caller) {
-    if (caller.task() == null) {
-      throw ApiException.forbidden(
-          "only a running try triggers a DAG run here: call with the try's task token");
-    }
-    long id = caller.task().taskInstanceId();
-    TaskInstanceRow ti = runningTry(d, id, caller.task().tryNumber());
     String dagId = ctx.pathParam("dag_id");
     TriggerRunBody body = Bodies.read(ctx, TriggerRunBody.class);
+    long id;
+    if (caller.task() != null) {
+      id = caller.task().taskInstanceId();
+    } else if (body.taskInstanceId() == null) {
+      throw ApiException.unprocessable(
+          "task_instance_id: required with a worker's token, the running try that triggers (a"
+              + " task token names its own)");
+    } else {
+      id = body.taskInstanceId();
+    }
+    TaskInstanceRow ti = runningTry(d, id, tryNumber(caller, id, body.tryNumber()));
     Instant logical =
         body.logicalDate() == null
             ? d.clock().instant()
