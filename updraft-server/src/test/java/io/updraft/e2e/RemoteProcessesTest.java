@@ -123,19 +123,6 @@ abstract class RemoteProcessesTest extends HomeTestBase {
     return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static String token(String url, String user, String password) throws Exception {
-    HttpResponse<String> r =
-        send(
-            url,
-            "POST",
-            "/auth/token",
-            null,
-            "{\"username\": \"" + user + "\", \"password\": \"" + password + "\"}",
-            "application/json");
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-    return new ObjectMapper().readTree(r.body()).get("access_token").asText();
-  }
-
   /** The UI's session cookie for a user, as a browser gets it from the sign-in form. */
   private static String session(String url, String user, String password) throws Exception {
     HttpResponse<String> r =
@@ -155,7 +142,7 @@ abstract class RemoteProcessesTest extends HomeTestBase {
 
   /** The try's log as the API, the CLI and the UI read it. */
   private List<String> logs(String url, int tryNumber) throws Exception {
-    String viewer = token(url, "v", "viewer-password");
+    String viewer = RemoteWorkersTest.token(url, "v", "viewer-password");
     HttpResponse<String> api =
         send(
             url,
@@ -198,7 +185,7 @@ abstract class RemoteProcessesTest extends HomeTestBase {
           new UserAccounts(d).create("v", Role.VIEWER, "viewer-password", "test", Instant.now());
           return null;
         });
-    String workerToken = token(url, "w", "worker-password");
+    String workerToken = RemoteWorkersTest.token(url, "w", "worker-password");
     Instant tokenIssued = Instant.now();
     await(
         "both DAGs to be read",
@@ -239,7 +226,7 @@ abstract class RemoteProcessesTest extends HomeTestBase {
           });
 
       // The worker is a job: listed with its queues and concurrency, and healthy.
-      String viewer = token(url, "v", "viewer-password");
+      String viewer = RemoteWorkersTest.token(url, "v", "viewer-password");
       await(
           "the worker to be listed",
           worker,
@@ -330,7 +317,7 @@ abstract class RemoteProcessesTest extends HomeTestBase {
               url,
               "GET",
               "/api/v2/dags/main/dagRuns/r/taskInstances/flaky/logs/1",
-              token(url, "v", "viewer-password"),
+              RemoteWorkersTest.token(url, "v", "viewer-password"),
               null,
               null);
       assertThat(failed.body()).contains("failing-once");
