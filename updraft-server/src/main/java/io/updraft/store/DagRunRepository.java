@@ -581,6 +581,47 @@ public final class DagRunRepository {
     return ids.isEmpty() ? List.of() : lockInOrder("running", "claiming running DAG runs", ids);
   }
 
+  /**
+   * The row ids of these runs ({@code dag_id} to its {@code run_id}s) that exist: one read by the
+   * unique key per 512 runs, the pairs matched here.
+   */
+  public Set<Long> idsOf(Map<String, Set<String>> runIdsByDag) {
+    Set<Long> out = new java.util.LinkedHashSet<>();
+    List<String> dagIds = List.copyOf(runIdsByDag.keySet());
+    List<String> runIds = runIdsByDag.values().stream().flatMap(Set::stream).distinct().toList();
+    for (int from = 0; from < runIds.size(); from += 512) {
+      List<String> chunk = runIds.subList(from, Math.min(runIds.size(), from + 512));
+      String sql =
+          "SELECT id, dag_id, run_id FROM dag_run WHERE dag_id IN (%s) AND run_id IN (%s)"
+              .formatted(marks(dagIds.size()), marks(chunk.size()));
+      jdbc.query(
+          "reading DAG run ids",
+          sql,
+          ps -> {
+            int next = 1;
+            for (String d : dagIds) {
+              ps.setString(next++, d);
+            }
+            for (String r : chunk) {
+              ps.setString(next++, r);
+            }
+          },
+          rs -> {
+            if (runIdsByDag
+                .getOrDefault(rs.getString("dag_id"), Set.of())
+                .contains(rs.getString("run_id"))) {
+              out.add(rs.getLong("id"));
+            }
+            return null;
+          });
+    }
+    return out;
+  }
+
+  private static String marks(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+  }
+
   /** Ordered candidates without locks, then a lock by id (see {@link LockByIds}), same order. */
   private List<DagRunRow> claim(String state, String candidatesSql, int limit) {
     String what = "claiming " + state + " DAG runs";
