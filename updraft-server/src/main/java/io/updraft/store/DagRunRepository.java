@@ -150,7 +150,7 @@ public final class DagRunRepository {
       """
       UPDATE dag_run
       SET last_scheduling_decision = ?
-      WHERE id = ?
+      WHERE id IN (%s)
       """;
 
   private static final String PREVIOUS_SCHEDULED =
@@ -187,6 +187,7 @@ public final class DagRunRepository {
   private final Jdbc jdbc;
   private final Dialect dialect;
   private final LockByIds lock = new LockByIds(LOCK);
+  private final LockByIds touchDecision = new LockByIds(TOUCH_DECISION);
 
   public DagRunRepository(Database database) {
     this.jdbc = database.jdbc();
@@ -695,16 +696,19 @@ public final class DagRunRepository {
     return changed > 0;
   }
 
-  /** Sets {@code last_scheduling_decision} of many runs in one batch. */
+  /** Sets {@code last_scheduling_decision} of many runs, one statement per 1,024. */
   public void touchSchedulingDecision(Collection<Long> ids, Instant now) {
-    jdbc.batch(
-        "recording scheduling decisions",
-        TOUCH_DECISION,
-        List.copyOf(ids),
-        (ps, id) -> {
-          dialect.setInstant(ps, 1, now);
-          ps.setLong(2, id);
-        });
+    List<Long> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
+    for (int from = 0; from < all.size(); from += 1024) {
+      List<Long> chunk = all.subList(from, Math.min(all.size(), from + 1024));
+      jdbc.update(
+          "recording scheduling decisions",
+          touchDecision.sql(chunk.size()),
+          ps -> {
+            dialect.setInstant(ps, 1, now);
+            touchDecision.bind(ps, 2, chunk);
+          });
+    }
   }
 
   /**
