@@ -101,7 +101,7 @@ record WorkFootprintWorkload(String part, int runs, boolean smoke) implements Wo
         writeDag(site.dags(), p);
       }
       ChildSite.Child child =
-          site.start("sign in:", Duration.ofMinutes(smoke ? 2 : 5), "standalone", "--port", "0");
+          site.start("sign in:", Duration.ofMinutes(smoke ? 2 : 10), "standalone", "--port", "0");
       Matcher api = BulkRunsWorkload.API.matcher(child.output().tail());
       if (!api.find()) {
         throw new IllegalStateException("standalone printed no API address: " + child.output());
