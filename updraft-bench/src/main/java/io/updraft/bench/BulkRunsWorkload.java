@@ -44,7 +44,7 @@ record BulkRunsWorkload(boolean busy, int runs, boolean smoke) implements Worklo
   private static final int BUSY_RUNS = 60;
   private static final Instant BACKFILL_FROM = Instant.parse("2024-02-01T00:00:00Z");
   private static final Instant TRIGGER_FROM = Instant.parse("2025-01-01T00:00:00Z");
-  private static final Pattern API = Pattern.compile("API:\\s+(http://\\S+)/api/v2");
+  static final Pattern API = Pattern.compile("API:\\s+(http://\\S+)/api/v2");
 
   @Override
   public String scenario() {
@@ -121,7 +121,7 @@ record BulkRunsWorkload(boolean busy, int runs, boolean smoke) implements Worklo
                   BACKFILL_FROM.plus(Duration.ofHours(runs - 1)),
                   Instant.now());
           long t1 = System.nanoTime();
-          triggerAll(http, base, token);
+          triggerAll(http, base, token, "bf", runs, TRIGGER_FROM);
           long t2 = System.nanoTime();
           window.close();
           if (result.created().size() != runs) {
@@ -169,18 +169,20 @@ record BulkRunsWorkload(boolean busy, int runs, boolean smoke) implements Worklo
     }
   }
 
-  private void triggerAll(HttpClient http, String base, String token) throws Exception {
+  /**
+   * {@code runs} {@code POST /api/v2/dags/DAG/dagRuns} from {@value #CLIENTS} concurrent clients,
+   * run ids {@code t_0...}, logical dates a second apart from {@code from}; each must answer 200.
+   */
+  static void triggerAll(
+      HttpClient http, String base, String token, String dagId, int runs, Instant from)
+      throws Exception {
     try (ExecutorService pool = Executors.newFixedThreadPool(CLIENTS)) {
       List<Future<Integer>> done = new ArrayList<>();
       for (int i = 0; i < runs; i++) {
         String body =
-            "{\"dag_run_id\":\"t_"
-                + i
-                + "\",\"logical_date\":\""
-                + TRIGGER_FROM.plusSeconds(i)
-                + "\"}";
+            "{\"dag_run_id\":\"t_" + i + "\",\"logical_date\":\"" + from.plusSeconds(i) + "\"}";
         HttpRequest request =
-            HttpRequest.newBuilder(URI.create(base + "/api/v2/dags/bf/dagRuns"))
+            HttpRequest.newBuilder(URI.create(base + "/api/v2/dags/" + dagId + "/dagRuns"))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -202,7 +204,7 @@ record BulkRunsWorkload(boolean busy, int runs, boolean smoke) implements Worklo
     }
   }
 
-  private static String token(HttpClient http, String base, String password) throws Exception {
+  static String token(HttpClient http, String base, String password) throws Exception {
     HttpResponse<String> r =
         http.send(
             HttpRequest.newBuilder(URI.create(base + "/auth/token"))

@@ -32,7 +32,8 @@ public final class Scenarios {
           "sensor-latency",
           "sensor-pool",
           "ui-pages",
-          "bulk-runs");
+          "bulk-runs",
+          "work-footprint");
 
   private Scenarios() {}
 
@@ -82,6 +83,7 @@ public final class Scenarios {
           List.of(
               new BulkRunsWorkload(true, smoke ? 5 : 300, smoke),
               new BulkRunsWorkload(false, smoke ? 5 : 300, smoke));
+      case "work-footprint" -> WorkFootprintWorkload.cases(smoke);
       case "idle-footprint" -> List.of(new IdleFootprintWorkload(smoke ? 3 : 1000, smoke));
       case "tasks-logs" -> List.of(new TasksLogsWorkload(smoke ? 1 : 200));
       case "print-footprint" ->

@@ -80,7 +80,8 @@ class SmokeTest {
             "tasks-logs 1MB",
             "throughput 2x13",
             "throughput 2x13-pool1024",
-            "ui-pages 20-dags-5x5");
+            "ui-pages 20-dags-5x5",
+            "work-footprint all-3");
     for (JsonNode o : results) {
       assertThat(o.get("db").asText()).isEqualTo("h2");
       assertThat(o.get("repeat").asInt()).isEqualTo(1);
@@ -149,6 +150,19 @@ class SmokeTest {
           .as(c)
           .isGreaterThanOrEqualTo(print.get("rss_mb").asDouble());
     }
+
+    JsonNode work = r.get("work-footprint all-3");
+    assertThat(work.get("runs").asInt()).isEqualTo(12);
+    assertThat(work.get("rss_max_mb").asDouble())
+        .isBetween(10.0, 4096.0)
+        .isGreaterThanOrEqualTo(work.get("rss_before_mb").asDouble());
+    assertThat(work.get("peak_rss_mb").asDouble())
+        .isGreaterThanOrEqualTo(work.get("rss_max_mb").asDouble());
+    assertThat(work.get("rss_settled_mb").asDouble()).isBetween(10.0, 4096.0);
+    assertThat(work.get("operator_jvms").asDouble())
+        .as("warm JVMs of the custom part")
+        .isPositive();
+    assertThat(work.get("operator_jvms_rss_mb").asDouble()).isBetween(10.0, 4096.0);
 
     JsonNode sensors = r.get("sensors 10-deferred");
     assertThat(sensors.get("deferred").asDouble()).isEqualTo(10.0);

@@ -3,7 +3,6 @@ package io.updraft.ui;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.http.staticfiles.Location;
 import io.updraft.UpdraftException;
 import io.updraft.api.ApiException;
 import io.updraft.api.ApiServer;
@@ -104,14 +103,7 @@ public final class WebUi implements ApiServer.Mount {
     config.events.serverStopping(feed::close);
     config.routes.addHttpHandler(
         HandlerType.GET, LiveEvents.PATH, ctx -> LiveEvents.open(ctx, sessions, feed));
-    config.staticFiles.enableWebjars();
-    config.staticFiles.add(
-        sf -> {
-          sf.hostedPath = "/static";
-          sf.directory = "/io/updraft/ui/static";
-          sf.location = Location.CLASSPATH;
-          sf.headers = Map.of("Cache-Control", "max-age=300");
-        });
+    UiAssets.register(config);
     for (Page p : pages(ui)) {
       config.routes.addHttpHandler(p.method(), p.path(), ctx -> serve(p, sessions, templates, ctx));
     }

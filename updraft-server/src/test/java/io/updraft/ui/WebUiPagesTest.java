@@ -19,6 +19,9 @@ import io.updraft.store.StateChange;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.TestBackend;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,6 +80,52 @@ class WebUiPagesTest extends WebUiTestBase {
             .filter(l -> l.event().equals(event))
             .findFirst()
             .orElseThrow(() -> new AssertionError("no audit event " + event));
+  }
+
+  /**
+   * The files the layout loads come from the class path without signing in (the sign-in page needs
+   * them), with their types and caching; nothing outside the two folders is served.
+   */
+  @Test
+  void theLayoutsFilesAreServedFromTheClassPath() throws Exception {
+    HttpClient anonymous = HttpClient.newHttpClient();
+    String layout = get(Role.VIEWER, "/dags").body();
+    for (String path :
+        List.of(
+            "/static/updraft.css",
+            "/static/updraft.js",
+            "/webjars/htmx.org/2.0.8/dist/htmx.min.js",
+            "/webjars/htmx-ext-sse/2.2.2/sse.js")) {
+      assertThat(layout).contains("\"" + path + "\"");
+      HttpResponse<String> r =
+          anonymous.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(path).isEqualTo(200);
+      assertThat(r.body()).as(path).isNotBlank();
+      assertThat(r.headers().firstValue("Content-Type").orElseThrow())
+          .as(path)
+          .startsWith(path.endsWith(".css") ? "text/css" : "text/javascript");
+      assertThat(r.headers().firstValue("Cache-Control").orElseThrow())
+          .as(path)
+          .startsWith("max-age=");
+    }
+    for (String path :
+        List.of(
+            "/static/nothing.css",
+            "/static/..%2Fui%2Fstatic%2Fupdraft.css",
+            "/webjars/../../io/updraft/ui/static/updraft.css",
+            "/static/.hidden.js",
+            "/webjars/htmx.org/2.0.8/package.json")) {
+      HttpResponse<String> r =
+          anonymous.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      // Jetty refuses a path with '..' (400) before any handler sees it
+      assertThat(r.statusCode()).as(path).isIn(400, 404);
+    }
   }
 
   @Test
