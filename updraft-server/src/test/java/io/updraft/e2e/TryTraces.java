@@ -104,21 +104,11 @@ record TryTraces(List<Span> spans) {
    * after the process has exited.
    */
   int maxConcurrent(String pooled) {
-    List<long[]> points = new ArrayList<>();
-    for (Span s : spans) {
-      if (s.taskId().contains(pooled)) {
-        points.add(new long[] {s.start(), 1});
-        points.add(new long[] {s.ended() ? s.end() : Long.MAX_VALUE, -1});
-      }
-    }
-    points.sort(Comparator.<long[]>comparingLong(p -> p[0]).thenComparingLong(p -> p[1]));
-    int running = 0;
-    int max = 0;
-    for (long[] p : points) {
-      running += (int) p[1];
-      max = Math.max(max, running);
-    }
-    return max;
+    return Intervals.maxAtOnce(
+        spans.stream()
+            .filter(s -> s.taskId().contains(pooled))
+            .map(s -> new long[] {s.start(), s.ended() ? s.end() : Long.MAX_VALUE})
+            .toList());
   }
 
   /** Spans without an end line whose process is still alive: a try left running. */

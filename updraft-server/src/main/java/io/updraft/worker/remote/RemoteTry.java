@@ -181,12 +181,7 @@ final class RemoteTry {
   private void beat(LogShipper shipper) {
     long sent = System.nanoTime();
     try {
-      token.set(
-          c.client()
-              .heartbeat(
-                  token.get(),
-                  taskInstanceId,
-                  max(c.heartbeatEvery().multipliedBy(2), Duration.ofSeconds(2))));
+      token.set(c.client().heartbeat(token.get(), taskInstanceId, c.fenceAfter()));
       confirmedAt = sent;
     } catch (ExecutionClient.Refused e) {
       if (e.status() == 409) {
@@ -297,10 +292,6 @@ final class RemoteTry {
       b.put("handed_back", true);
     }
     return b;
-  }
-
-  private static Duration max(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static Instant instant(JsonNode n, String field) {
