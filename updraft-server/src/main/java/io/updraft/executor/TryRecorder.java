@@ -25,7 +25,8 @@ import java.util.Optional;
  * The two writes around a try, whoever runs it (the local executor, the execution API for a remote
  * worker or a pod): its start — queued to running, counting the try — and its end — the outcome,
  * with retries, callbacks, the return value as XCom, asset events and downstream skips, in one
- * transaction each.
+ * transaction each. Both are group commits (decisions/0160): tries that start or end while
+ * another's commit is being written share the next one, each behind its own savepoint.
  */
 public final class TryRecorder {
 
@@ -67,7 +68,8 @@ public final class TryRecorder {
    */
   public Optional<TaskInstanceRow> start(
       TaskInstanceRow queued, DagRunRow run, Task task, String hostname, int pid, Instant now) {
-    return database.inTransaction(
+    return database.inGroupCommit(
+        "starting a try of " + queued.taskId(),
         () -> {
           if (!tries.start(queued.id(), hostname, pid, now)) {
             return Optional.<TaskInstanceRow>empty();
@@ -102,7 +104,8 @@ public final class TryRecorder {
       boolean stopped,
       Instant end) {
     Recorded recorded =
-        database.inTransaction(
+        database.inGroupCommit(
+            "recording a try of " + ti.taskId(),
             () -> {
               if (stopped && result.state() == TaskInstanceState.FAILED) {
                 // Ended by the stop, not by itself: handed back to run again at once.

@@ -70,10 +70,12 @@ public final class DagActions {
       String who,
       Instant now) {
     DagVersions.Versioned latest = versions(db).latest(dagId);
-    // The run and its audit row in one transaction: one commit per trigger, and never a run
-    // without its record.
+    // The run and its audit row in one transaction, never a run without its record; triggers that
+    // arrive while another's commit is written share the next commit (decisions/0160), each behind
+    // its own savepoint, so a taken run_id fails only its own request.
     DagRunRow run =
-        db.inTransaction(
+        db.inGroupCommit(
+            "triggering " + dagId,
             () -> {
               DagRunRow created = ManualRuns.trigger(db, latest, logicalDate, runId, confJson, now);
               new LogRepository(db)

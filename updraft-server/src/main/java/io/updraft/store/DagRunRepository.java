@@ -150,7 +150,7 @@ public final class DagRunRepository {
       """
       UPDATE dag_run
       SET last_scheduling_decision = ?
-      WHERE id = ?
+      WHERE id IN (%s)
       """;
 
   private static final String PREVIOUS_SCHEDULED =
@@ -187,6 +187,7 @@ public final class DagRunRepository {
   private final Jdbc jdbc;
   private final Dialect dialect;
   private final LockByIds lock = new LockByIds(LOCK);
+  private final LockByIds touchDecision = new LockByIds(TOUCH_DECISION);
 
   public DagRunRepository(Database database) {
     this.jdbc = database.jdbc();
@@ -581,6 +582,47 @@ public final class DagRunRepository {
     return ids.isEmpty() ? List.of() : lockInOrder("running", "claiming running DAG runs", ids);
   }
 
+  /**
+   * The row ids of these runs ({@code dag_id} to its {@code run_id}s) that exist: one read by the
+   * unique key per 512 runs, the pairs matched here.
+   */
+  public Set<Long> idsOf(Map<String, Set<String>> runIdsByDag) {
+    Set<Long> out = new java.util.LinkedHashSet<>();
+    List<String> dagIds = List.copyOf(runIdsByDag.keySet());
+    List<String> runIds = runIdsByDag.values().stream().flatMap(Set::stream).distinct().toList();
+    for (int from = 0; from < runIds.size(); from += 512) {
+      List<String> chunk = runIds.subList(from, Math.min(runIds.size(), from + 512));
+      String sql =
+          "SELECT id, dag_id, run_id FROM dag_run WHERE dag_id IN (%s) AND run_id IN (%s)"
+              .formatted(marks(dagIds.size()), marks(chunk.size()));
+      jdbc.query(
+          "reading DAG run ids",
+          sql,
+          ps -> {
+            int next = 1;
+            for (String d : dagIds) {
+              ps.setString(next++, d);
+            }
+            for (String r : chunk) {
+              ps.setString(next++, r);
+            }
+          },
+          rs -> {
+            if (runIdsByDag
+                .getOrDefault(rs.getString("dag_id"), Set.of())
+                .contains(rs.getString("run_id"))) {
+              out.add(rs.getLong("id"));
+            }
+            return null;
+          });
+    }
+    return out;
+  }
+
+  private static String marks(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+  }
+
   /** Ordered candidates without locks, then a lock by id (see {@link LockByIds}), same order. */
   private List<DagRunRow> claim(String state, String candidatesSql, int limit) {
     String what = "claiming " + state + " DAG runs";
@@ -654,16 +696,19 @@ public final class DagRunRepository {
     return changed > 0;
   }
 
-  /** Sets {@code last_scheduling_decision} of many runs in one batch. */
+  /** Sets {@code last_scheduling_decision} of many runs, one statement per 1,024. */
   public void touchSchedulingDecision(Collection<Long> ids, Instant now) {
-    jdbc.batch(
-        "recording scheduling decisions",
-        TOUCH_DECISION,
-        List.copyOf(ids),
-        (ps, id) -> {
-          dialect.setInstant(ps, 1, now);
-          ps.setLong(2, id);
-        });
+    List<Long> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
+    for (int from = 0; from < all.size(); from += 1024) {
+      List<Long> chunk = all.subList(from, Math.min(all.size(), from + 1024));
+      jdbc.update(
+          "recording scheduling decisions",
+          touchDecision.sql(chunk.size()),
+          ps -> {
+            dialect.setInstant(ps, 1, now);
+            touchDecision.bind(ps, 2, chunk);
+          });
+    }
   }
 
   /**

@@ -59,6 +59,7 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Flyway flyway;
   private final Jdbc jdbc;
+  private final GroupCommit groupCommit;
 
   private Database(
       DatabaseConfig config,
@@ -83,6 +84,7 @@ public final class Database implements AutoCloseable {
             .outOfOrder(true)
             .load();
     this.jdbc = new Jdbc(this);
+    this.groupCommit = new GroupCommit(jdbc);
   }
 
   public static Database open(String url) {
@@ -332,6 +334,30 @@ public final class Database implements AutoCloseable {
    */
   public <T> T inTransaction(java.util.function.Supplier<T> work) {
     return jdbc.inTransaction(work);
+  }
+
+  /**
+   * Runs {@code work} in a transaction it may share with the work of other threads that arrives
+   * while a commit is being written: one commit for all of them (decisions/0160, {@link
+   * GroupCommit}). Returns once its writes are committed; if it throws, nothing of it is committed
+   * and the exception goes to this caller only. {@code work} may run on another thread and more
+   * than once: its only effects must be writes through this database, with everything else it needs
+   * captured. Inside a transaction of this thread it joins that one.
+   *
+   * @param what what the work does, for error messages
+   */
+  public <T> T inGroupCommit(String what, java.util.function.Supplier<T> work) {
+    return groupCommit.run(what, work);
+  }
+
+  /** The group commits so far: {transactions, units they carried}; for tests and measurements. */
+  public long[] groupCommitCounts() {
+    return groupCommit.counts();
+  }
+
+  /** How many units wait for the next group commit; tests wait on it. */
+  public int groupCommitQueued() {
+    return groupCommit.queued();
   }
 
   /** {@link #inTransaction} without a result. */

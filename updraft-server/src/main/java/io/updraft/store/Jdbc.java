@@ -140,6 +140,11 @@ public final class Jdbc {
     return result;
   }
 
+  /** The connection of this thread's transaction, or null outside one. */
+  Connection connection() {
+    return transaction.get();
+  }
+
   /** True when this thread is inside {@link #inTransaction}. */
   public boolean inTransaction() {
     return transaction.get() != null;

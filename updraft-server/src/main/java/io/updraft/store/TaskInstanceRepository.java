@@ -57,14 +57,14 @@ public final class TaskInstanceRepository {
       """
       UPDATE task_instance
       SET state = ?, updated_at = ?
-      WHERE id = ? AND state = ?
+      WHERE id IN (%s) AND state = ?
       """;
 
   private static final String SET_STATE_FROM_NONE =
       """
       UPDATE task_instance
       SET state = ?, updated_at = ?
-      WHERE id = ? AND state IS NULL
+      WHERE id IN (%s) AND state IS NULL
       """;
 
   /** A finished instance holds no trigger (a mark or a run timeout of a deferred one). */
@@ -73,14 +73,14 @@ public final class TaskInstanceRepository {
       UPDATE task_instance
       SET state = ?, updated_at = ?, start_date = COALESCE(start_date, ?), end_date = ?,
           trigger_id = NULL, trigger_timeout = NULL
-      WHERE id = ? AND state = ?
+      WHERE id IN (%s) AND state = ?
       """;
 
   private static final String SET_FINISHED_FROM_NONE =
       """
       UPDATE task_instance
       SET state = ?, updated_at = ?, start_date = COALESCE(start_date, ?), end_date = ?
-      WHERE id = ? AND state IS NULL
+      WHERE id IN (%s) AND state IS NULL
       """;
 
   private static final String RESET_TO_NONE =
@@ -104,6 +104,10 @@ public final class TaskInstanceRepository {
   private final Dialect dialect;
   private final TaskInstanceRows rows;
   private final TriggerRepository triggers;
+  private final LockByIds setState = new LockByIds(SET_STATE);
+  private final LockByIds setStateFromNone = new LockByIds(SET_STATE_FROM_NONE);
+  private final LockByIds setFinished = new LockByIds(SET_FINISHED);
+  private final LockByIds setFinishedFromNone = new LockByIds(SET_FINISHED_FROM_NONE);
 
   /** {@link #listForRuns}: the run ids' list padded as a claim's ids are (few statement texts). */
   private final LockByIds forRuns =
@@ -333,41 +337,57 @@ public final class TaskInstanceRepository {
         });
   }
 
+  /**
+   * Alike changes (same from, same to) share one statement per {@link
+   * TaskInstanceRows#IDS_PER_STATEMENT} ids: a pass moves hundreds of instances none to scheduled
+   * at once, and a batch of single-row updates costs the engine a statement each.
+   */
   private Set<Long> writeStates(List<StateChange> changes, Instant now) {
-    Map<String, List<StateChange>> bySql = new HashMap<>();
+    Map<List<TaskInstanceState>, Set<Long>> groups = new java.util.LinkedHashMap<>();
     for (StateChange c : changes) {
-      boolean finished = c.to().isFinished();
-      String sql =
-          c.from() == NONE
-              ? (finished ? SET_FINISHED_FROM_NONE : SET_STATE_FROM_NONE)
-              : (finished ? SET_FINISHED : SET_STATE);
-      bySql.computeIfAbsent(sql, k -> new ArrayList<>()).add(c);
+      groups
+          .computeIfAbsent(java.util.Arrays.asList(c.from(), c.to()), k -> new LinkedHashSet<>())
+          .add(c.id());
     }
     Set<Long> changed = new LinkedHashSet<>();
-    for (Map.Entry<String, List<StateChange>> e : bySql.entrySet()) {
-      String sql = e.getKey();
-      List<StateChange> batch = e.getValue();
-      boolean finished = batch.get(0).to().isFinished();
-      int[] counts =
-          jdbc.batch(
-              "setting task instance states",
-              sql,
-              batch,
-              (ps, c) -> {
-                int i = 1;
-                ps.setString(i++, c.to().id());
-                dialect.setInstant(ps, i++, now);
-                if (finished) {
+    for (Map.Entry<List<TaskInstanceState>, Set<Long>> g : groups.entrySet()) {
+      TaskInstanceState from = g.getKey().get(0);
+      TaskInstanceState to = g.getKey().get(1);
+      boolean finished = to.isFinished();
+      LockByIds statement =
+          from == NONE
+              ? (finished ? setFinishedFromNone : setStateFromNone)
+              : (finished ? setFinished : setState);
+      List<Long> ids = List.copyOf(g.getValue());
+      for (int at = 0; at < ids.size(); at += TaskInstanceRows.IDS_PER_STATEMENT) {
+        List<Long> chunk =
+            ids.subList(at, Math.min(ids.size(), at + TaskInstanceRows.IDS_PER_STATEMENT));
+        int n =
+            jdbc.update(
+                "setting task instance states",
+                statement.sql(chunk.size()),
+                ps -> {
+                  int i = 1;
+                  ps.setString(i++, to.id());
                   dialect.setInstant(ps, i++, now);
-                  dialect.setInstant(ps, i++, now);
-                }
-                ps.setLong(i++, c.id());
-                if (c.from() != NONE) {
-                  ps.setString(i, c.from().id());
-                }
-              });
-      TaskInstanceRows.collectChanged(
-          batch.stream().map(StateChange::id).toList(), counts, changed);
+                  if (finished) {
+                    dialect.setInstant(ps, i++, now);
+                    dialect.setInstant(ps, i++, now);
+                  }
+                  i = statement.bind(ps, i, chunk);
+                  if (from != NONE) {
+                    ps.setString(i, from.id());
+                  }
+                });
+        if (n == chunk.size()) {
+          changed.addAll(chunk);
+        } else if (n > 0) { // some had moved on meanwhile: the ones written now bear this write
+          Instant at2 = Dialect.micros(now);
+          rows.getAll(chunk).stream()
+              .filter(t -> t.state() == to && at2.equals(t.updatedAt()))
+              .forEach(t -> changed.add(t.id()));
+        }
+      }
     }
     return changed;
   }

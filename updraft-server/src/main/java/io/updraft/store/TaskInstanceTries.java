@@ -61,6 +61,20 @@ public final class TaskInstanceTries {
       """
           .formatted(RESCHEDULED_TRY_INCREMENT);
 
+  /**
+   * A try started and ended by one write (queued to its end): for an executor that runs nothing and
+   * ends each try the instant it starts it, as Airflow's TestExecutor sets success at once.
+   */
+  private static final String RUN_ALL =
+      """
+      UPDATE task_instance
+      SET state = ?, try_number = try_number + %s,
+          start_date = ?, end_date = ?, duration = 0, last_heartbeat_at = ?, hostname = ?, pid = ?,
+          next_retry_at = ?, updated_at = ?
+      WHERE id IN (%%s) AND state = 'queued'
+      """
+          .formatted(RESCHEDULED_TRY_INCREMENT);
+
   private static final String HEARTBEAT =
       """
       UPDATE task_instance
@@ -128,6 +142,7 @@ public final class TaskInstanceTries {
   private final LockByIds startAll = new LockByIds(START_ALL);
   private final LockByIds insertHistoryAll = new LockByIds(INSERT_HISTORY_ALL);
   private final LockByIds finishAll;
+  private final LockByIds runAll = new LockByIds(RUN_ALL);
 
   public TaskInstanceTries(Database database) {
     this.jdbc = database.jdbc();
@@ -407,6 +422,88 @@ public final class TaskInstanceTries {
                     .filter(t -> t.state() == g.getKey().to() && end.equals(t.endDate()))
                     .forEach(t -> done.add(t.id()));
               }
+            }
+          }
+          return done;
+        });
+  }
+
+  /**
+   * Starts and ends the next try of many queued task instances at once, in one write each (queued
+   * to its end, the start and end at {@code now}), with its history row: for an executor that runs
+   * nothing. Both steps are checked against the state machine (queued to running, running to the
+   * end); the row is written once. Returns the ids whose try this ended (one no longer queued is
+   * left alone).
+   */
+  public Set<Long> runAll(List<Ending> endings, String hostname, int pid, Instant now) {
+    TaskInstanceTransitions.check(QUEUED, RUNNING);
+    for (Ending e : endings) {
+      if (!TRY_ENDS.contains(e.to())) {
+        throw new IllegalArgumentException("runAll ends tries, not -> " + e.to().id());
+      }
+      TaskInstanceTransitions.check(RUNNING, e.to(), "task_instance id=" + e.id());
+    }
+    Map<Ending, List<Long>> groups = new java.util.LinkedHashMap<>();
+    for (Ending e : endings) {
+      groups
+          .computeIfAbsent(new Ending(0, e.to(), e.nextRetryAt()), k -> new ArrayList<>())
+          .add(e.id());
+    }
+    return jdbc.inTransaction(
+        () -> {
+          Set<Long> done = new LinkedHashSet<>();
+          for (Map.Entry<Ending, List<Long>> g : groups.entrySet()) {
+            List<Long> ids = g.getValue();
+            for (int from = 0; from < ids.size(); from += TaskInstanceRows.IDS_PER_STATEMENT) {
+              List<Long> chunk =
+                  ids.subList(
+                      from, Math.min(ids.size(), from + TaskInstanceRows.IDS_PER_STATEMENT));
+              TaskInstanceState to = g.getKey().to();
+              int n =
+                  jdbc.update(
+                      "running task instances",
+                      runAll.sql(chunk.size()),
+                      ps -> {
+                        ps.setString(1, to.id());
+                        dialect.setInstant(ps, 2, now);
+                        dialect.setInstant(ps, 3, now);
+                        dialect.setInstant(ps, 4, now);
+                        ps.setString(5, hostname);
+                        ps.setInt(6, pid);
+                        dialect.setInstant(ps, 7, g.getKey().nextRetryAt());
+                        dialect.setInstant(ps, 8, now);
+                        runAll.bind(ps, 9, chunk);
+                      });
+              if (n == 0) {
+                continue;
+              }
+              Set<Long> distinct = new LinkedHashSet<>(chunk);
+              List<Long> ended = List.copyOf(distinct);
+              if (n != distinct.size()) { // some were no longer queued: these ran now
+                Instant at = Dialect.micros(now);
+                ended =
+                    rows.getAll(ended).stream()
+                        .filter(
+                            t ->
+                                t.state() == to
+                                    && at.equals(t.startDate())
+                                    && at.equals(t.endDate()))
+                        .map(TaskInstanceRow::id)
+                        .toList();
+              }
+              if (ended.isEmpty()) {
+                continue;
+              }
+              List<Long> targets = ended;
+              jdbc.update(
+                  "recording finished tries",
+                  insertHistoryAll.sql(targets.size()),
+                  ps -> {
+                    int next = insertHistoryAll.bind(ps, 1, targets);
+                    ps.setString(next, to.id());
+                    dialect.setInstant(ps, next + 1, now);
+                  });
+              done.addAll(targets);
             }
           }
           return done;

@@ -407,6 +407,77 @@ abstract class DagActionsContractTest {
         .hasMessageContaining("success, failed or queued");
   }
 
+  // ---- concurrent triggers (group commit, decisions/0160)
+
+  @Test
+  void concurrentTriggersShareCommitsAndATakenRunIdFailsOnlyItsOwnRequest() throws Exception {
+    int fresh = 30;
+    int taken = 5;
+    java.util.concurrent.CountDownLatch leaderIn = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService threads =
+        java.util.concurrent.Executors.newFixedThreadPool(fresh + taken + 1);
+    List<java.util.concurrent.Future<DagRunRow>> triggers = new java.util.ArrayList<>();
+    try {
+      // A unit that holds the group open, so every trigger below waits for the same next commit.
+      java.util.concurrent.Future<Object> leader =
+          threads.submit(
+              () ->
+                  db.inGroupCommit(
+                      "holding",
+                      () -> {
+                        leaderIn.countDown();
+                        awaitLatch(release);
+                        return null;
+                      }));
+      awaitLatch(leaderIn);
+      for (int i = 0; i < fresh + taken; i++) {
+        int n = i;
+        String runId = n < fresh ? "c" + n : RUN;
+        Instant date = Instant.parse("2024-01-05T00:00:00Z").plusSeconds(60L * n);
+        triggers.add(
+            threads.submit(() -> DagActions.trigger(db, "d", date, runId, null, "user" + n, NOW)));
+      }
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (db.groupCommitQueued() < fresh + taken && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(db.groupCommitQueued()).isEqualTo(fresh + taken);
+      release.countDown();
+      leader.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      for (int i = 0; i < fresh + taken; i++) {
+        java.util.concurrent.Future<DagRunRow> f = triggers.get(i);
+        if (i < fresh) {
+          assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS).runId()).isEqualTo("c" + i);
+        } else {
+          assertThatThrownBy(() -> f.get(30, java.util.concurrent.TimeUnit.SECONDS))
+              .cause()
+              .isInstanceOf(io.updraft.store.DuplicateDagRunException.class)
+              .hasMessageContaining(RUN);
+        }
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    for (int i = 0; i < fresh; i++) {
+      assertThat(new TaskInstanceRepository(db).listForRun("d", "c" + i)).hasSize(4);
+    }
+    assertThat(new LogRepository(db).recent(100))
+        .filteredOn(r -> "trigger".equals(r.event()) && r.runId().startsWith("c"))
+        .extracting(LogRow::owner)
+        .hasSize(fresh)
+        .doesNotHaveDuplicates();
+  }
+
+  private static void awaitLatch(java.util.concurrent.CountDownLatch latch) {
+    try {
+      assertThat(latch.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   // ---- delete a run
 
   @Test

@@ -45,7 +45,7 @@ public final class RemoteWorker {
       Duration heartbeatTimeout) {}
 
   private final ExecutionClient client;
-  private final String token;
+  private final WorkerJob job;
   private final Settings settings;
   private final Clock clock;
   private final Semaphore slots;
@@ -54,6 +54,9 @@ public final class RemoteWorker {
   private final ScheduledExecutorService timers =
       Executors.newScheduledThreadPool(
           1, Thread.ofPlatform().daemon().name("try-heartbeats").factory());
+  private final ScheduledExecutorService jobBeats =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("worker-job").factory());
   private final Map<Long, RemoteTry> running = new ConcurrentHashMap<>();
   private final AtomicInteger handedBack = new AtomicInteger();
   private final int pid = (int) ProcessHandle.current().pid();
@@ -62,15 +65,25 @@ public final class RemoteWorker {
 
   public RemoteWorker(ExecutionClient client, String token, Settings settings, Clock clock) {
     this.client = client;
-    this.token = token;
     this.settings = settings;
     this.clock = clock;
     this.slots = new Semaphore(settings.concurrency());
+    this.job =
+        new WorkerJob(
+            client,
+            token,
+            settings.hostname(),
+            pid,
+            settings.queues(),
+            settings.concurrency(),
+            clock);
   }
 
   /** Claims and runs tries until {@link #stop}; returns when it stops claiming. */
   public void run() {
     Duration backoff = Duration.ofMillis(250);
+    jobBeats.scheduleWithFixedDelay(
+        job::beat, 0, WorkerJob.EVERY.toMillis(), TimeUnit.MILLISECONDS);
     try {
       while (stopping == null) {
         slots.acquire();
@@ -83,7 +96,8 @@ public final class RemoteWorker {
         claiming = true;
         try {
           claimed =
-              client.claim(token, settings.queues(), settings.hostname(), pid, free, CLAIM_WAIT);
+              client.claim(
+                  job.token(), settings.queues(), settings.hostname(), pid, free, CLAIM_WAIT);
           backoff = Duration.ofMillis(250);
         } catch (ExecutionClient.Refused e) {
           claiming = false;
@@ -124,7 +138,7 @@ public final class RemoteWorker {
         new RemoteTry(
             new RemoteTry.Context(
                 client,
-                token,
+                job.token(),
                 settings.logsRoot(),
                 settings.runner(),
                 clock,
@@ -190,6 +204,8 @@ public final class RemoteWorker {
       Thread.currentThread().interrupt();
     }
     timers.shutdownNow();
+    jobBeats.shutdownNow();
+    job.end();
     return handedBack.get();
   }
 

@@ -1,0 +1,8 @@
+package io.updraft.store;
+
+class MySqlGroupCommitTest extends GroupCommitContractTest {
+  @Override
+  TestBackend backend() {
+    return TestBackend.mysql();
+  }
+}

@@ -1,0 +1,8 @@
+package io.updraft.store;
+
+class PostgresGroupCommitTest extends GroupCommitContractTest {
+  @Override
+  TestBackend backend() {
+    return TestBackend.postgres();
+  }
+}
