@@ -1,7 +1,6 @@
 package io.updraft.cli;
 
 import io.updraft.config.ConfigKey;
-import io.updraft.executor.LocalExecutor;
 import io.updraft.util.Hostname;
 import io.updraft.worker.remote.ExecutionClient;
 import io.updraft.worker.remote.SingleTry;
@@ -94,8 +93,7 @@ final class TasksRunCommand implements Callable<Integer> {
             Hostname.ofThisMachine(),
             settings.home().resolve("logs"),
             settings.runnerSettings(),
-            LocalExecutor.heartbeatEvery(
-                settings.config().duration(ConfigKey.TASK_INSTANCE_HEARTBEAT_TIMEOUT)),
+            settings.config().duration(ConfigKey.TASK_INSTANCE_HEARTBEAT_TIMEOUT),
             Clock.systemUTC());
     PrintWriter err = spec.commandLine().getErr();
     StopSignals.onStop(

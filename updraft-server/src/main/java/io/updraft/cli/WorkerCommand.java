@@ -1,7 +1,6 @@
 package io.updraft.cli;
 
 import io.updraft.config.ConfigKey;
-import io.updraft.executor.LocalExecutor;
 import io.updraft.util.Hostname;
 import io.updraft.worker.Durations;
 import io.updraft.worker.remote.ExecutionClient;
@@ -135,7 +134,7 @@ final class WorkerCommand implements Callable<Integer>, LogLevels.LongRunning {
                   Hostname.ofThisMachine(),
                   settings.home().resolve("logs"),
                   settings.runnerSettings(),
-                  LocalExecutor.heartbeatEvery(heartbeatTimeout)),
+                  heartbeatTimeout),
               Clock.systemUTC());
       loop = Thread.ofPlatform().name("worker-claims").start(worker::run);
       out.println(

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs one process for a try: streams its stdout and stderr into the try's log ({@link
  * OutputPump}), remembers the last non-blank stdout line ({@link LastLine}), calls the heartbeat,
- * and on timeout or cancellation ends the whole process tree ({@link ProcessTree}). Shared by
- * {@code shell}, {@code branch} and {@code short_circuit}.
+ * and on timeout or cancellation ends the whole process tree ({@link ProcessTree}); if this JVM
+ * dies first, its {@link OrphanReaper} ends the tree. Shared by {@code shell}, {@code branch} and
+ * {@code short_circuit}.
  *
  * <p>A try ends when the process has exited <em>and</em> its output pipes are closed, as in Airflow
  * (which reads the output to its end): a background child that keeps stdout open keeps the try
@@ -69,6 +70,21 @@ final class ProcessRunner {
     builder.environment().putAll(spec.env());
     builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Process process = builder.start();
+    OrphanReaper.started(process.toHandle());
+    try {
+      return supervise(spec, process, log, heartbeat, clock, cancel);
+    } finally {
+      OrphanReaper.ended(process.toHandle());
+    }
+  }
+
+  private ProcessResult supervise(
+      ProcessSpec spec,
+      Process process,
+      TryLog log,
+      Heartbeat heartbeat,
+      Clock clock,
+      CompletableFuture<Cancellation> cancel) {
     log.flush(); // the try's header lines, now that the process runs: one write for them all
 
     LastLine lastStdout = new LastLine(lastLineBound);

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * main class — with an environment of its own (no {@code UPDRAFT_*} variable of the test's leaks
  * in) and its output in a file. {@link #kill()} is a real {@code kill -9}, {@link #terminate} a
  * clean stop's SIGTERM; {@link #close()} also kills what the process left behind — a killed JVM's
- * task processes are re-parented, not ended, exactly as on a real machine. The one launcher of the
- * tests that start processes of Updraft.
+ * task processes are re-parented, and ended by its reaper (decisions/0165), exactly as on a real
+ * machine. The one launcher of the tests that start processes of Updraft.
  */
 public final class ChildJvm implements AutoCloseable {
   private static final Pattern JOB_ID = Pattern.compile("scheduler job (\\d+)");
@@ -140,7 +140,8 @@ public final class ChildJvm implements AutoCloseable {
 
   /**
    * {@code kill -9} of the JVM, and nothing else: it dies on the spot with whatever it had running
-   * and queued; its task processes live on (they are killed at {@link #close()}).
+   * and queued; its task processes are left to its reaper (what is left is killed at {@link
+   * #close()}).
    */
   public void kill() {
     leftBehind.addAll(process.descendants().toList());

@@ -105,9 +105,14 @@ public final class ExecutionClient {
     return send("PATCH", ti(taskInstanceId, "run"), token, body, null);
   }
 
-  /** Heartbeats a try; returns its renewed token. A {@link Refused} 409 means: stop the try. */
-  public String heartbeat(String token, long taskInstanceId) {
-    return send("PUT", ti(taskInstanceId, "heartbeat"), token, JSON.createObjectNode(), null)
+  /**
+   * Heartbeats a try; returns its renewed token. A {@link Refused} 409 means: stop the try.
+   *
+   * @param timeout how long to wait for the answer: a heartbeat that hangs must not hold back the
+   *     try's fence (decisions/0166)
+   */
+  public String heartbeat(String token, long taskInstanceId, Duration timeout) {
+    return send("PUT", ti(taskInstanceId, "heartbeat"), token, JSON.createObjectNode(), timeout)
         .path("token")
         .asText(token);
   }

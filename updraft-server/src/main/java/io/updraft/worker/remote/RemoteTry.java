@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.updraft.connections.Lookups;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
+import io.updraft.executor.LocalExecutor;
 import io.updraft.executor.TryRunner;
 import io.updraft.executor.WorkerTryRunner;
 import io.updraft.serde.DagSerializer;
@@ -16,6 +17,7 @@ import io.updraft.store.TaskInstanceRow;
 import io.updraft.worker.BundleCache;
 import io.updraft.worker.Cancellation;
 import io.updraft.worker.Downstream;
+import io.updraft.worker.Durations;
 import io.updraft.worker.Pause;
 import io.updraft.worker.RunnerSettings;
 import io.updraft.worker.TryLog;
@@ -32,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,14 +59,35 @@ final class RemoteTry {
       Path logsRoot,
       RunnerSettings settings,
       Clock clock,
-      Duration heartbeatEvery,
-      ScheduledExecutorService timers) {}
+      Duration heartbeatTimeout,
+      ScheduledExecutorService timers) {
+    /** How often a try heartbeats: as a local try of this heartbeat timeout. */
+    Duration heartbeatEvery() {
+      return LocalExecutor.heartbeatEvery(heartbeatTimeout);
+    }
+
+    /**
+     * How long a try runs on without a heartbeat the API server took (decisions/0165): stopped
+     * then, its tree killed within one heartbeat interval, it is gone before the scheduler can take
+     * it for dead (a heartbeat older than the timeout) and start its retry.
+     */
+    Duration fenceAfter() {
+      Duration every = heartbeatEvery();
+      Duration d = heartbeatTimeout.minus(every.multipliedBy(3));
+      return d.compareTo(every) < 0 ? every : d;
+    }
+  }
 
   private final Context c;
   private final JsonNode workload;
   private final AtomicReference<String> token;
   final CompletableFuture<Cancellation> cancel = new CompletableFuture<>();
   final long taskInstanceId;
+
+  /** When the last heartbeat the API server took was sent; first, the claim that handed it out. */
+  private volatile long confirmedAt = System.nanoTime();
+
+  private final AtomicBoolean beating = new AtomicBoolean();
 
   RemoteTry(Context c, JsonNode workload) {
     this.c = c;
@@ -89,7 +113,7 @@ final class RemoteTry {
     ScheduledFuture<?> beat =
         c.timers()
             .scheduleAtFixedRate(
-                () -> beat(shipper),
+                () -> tick(shipper),
                 c.heartbeatEvery().toMillis(),
                 c.heartbeatEvery().toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -132,10 +156,33 @@ final class RemoteTry {
     }
   }
 
+  /**
+   * On the worker's one timer thread, so it never blocks: the fence first, then a heartbeat on a
+   * thread of its own unless the last one is still waiting for its answer (an API server that hangs
+   * must hold back neither the fence nor the other tries' heartbeats).
+   */
+  private void tick(LogShipper shipper) {
+    fenceIfUnheard();
+    if (beating.compareAndSet(false, true)) {
+      Thread.ofVirtual()
+          .name("heartbeat-" + taskInstanceId)
+          .start(
+              () -> {
+                try {
+                  beat(shipper);
+                } finally {
+                  beating.set(false);
+                }
+              });
+    }
+  }
+
   /** A heartbeat: renews the token, or stops the try when the API says so; ships the log. */
   private void beat(LogShipper shipper) {
+    long sent = System.nanoTime();
     try {
-      token.set(c.client().heartbeat(token.get(), taskInstanceId));
+      token.set(c.client().heartbeat(token.get(), taskInstanceId, c.fenceAfter()));
+      confirmedAt = sent;
     } catch (ExecutionClient.Refused e) {
       if (e.status() == 409) {
         String reason = e.getMessage().replaceFirst("^.*?: 409 ", "");
@@ -147,6 +194,25 @@ final class RemoteTry {
       log.warn("heartbeat of task instance {}: {}", taskInstanceId, e.getMessage());
     }
     shipper.ship(token.get());
+  }
+
+  /**
+   * Stops the try when no heartbeat has reached the API server for {@link Context#fenceAfter}: the
+   * scheduler is about to fail it and start its retry, which must not run beside this one.
+   */
+  private void fenceIfUnheard() {
+    if (cancel.isDone()) {
+      return;
+    }
+    Duration unheard = Duration.ofNanos(System.nanoTime() - confirmedAt);
+    if (unheard.compareTo(c.fenceAfter()) >= 0) {
+      cancel.complete(
+          new Cancellation(
+              "no heartbeat reached the API server for "
+                  + Durations.human(unheard)
+                  + ": stopped before the scheduler takes it for dead and retries it",
+              c.heartbeatEvery()));
+    }
   }
 
   /** The DAG file's folder, when this machine has it (a shell task runs there); null otherwise. */

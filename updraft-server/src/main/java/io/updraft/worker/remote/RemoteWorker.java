@@ -33,7 +33,8 @@ public final class RemoteWorker {
 
   /**
    * @param logsRoot where tries write their logs on this machine before they are shipped
-   * @param heartbeatEvery how often a running try heartbeats
+   * @param heartbeatTimeout the scheduler's {@code task_instance_heartbeat_timeout}: a try
+   *     heartbeats a tenth as often, and stops when none reached the API server for most of it
    */
   public record Settings(
       List<String> queues,
@@ -41,7 +42,7 @@ public final class RemoteWorker {
       String hostname,
       Path logsRoot,
       RunnerSettings runner,
-      Duration heartbeatEvery) {}
+      Duration heartbeatTimeout) {}
 
   private final ExecutionClient client;
   private final WorkerJob job;
@@ -141,7 +142,7 @@ public final class RemoteWorker {
                 settings.logsRoot(),
                 settings.runner(),
                 clock,
-                settings.heartbeatEvery(),
+                settings.heartbeatTimeout(),
                 timers),
             workload);
     if (stopping != null) {

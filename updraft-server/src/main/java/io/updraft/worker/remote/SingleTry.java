@@ -64,7 +64,7 @@ public final class SingleTry {
       String hostname,
       Path logsRoot,
       RunnerSettings runner,
-      Duration heartbeatEvery,
+      Duration heartbeatTimeout,
       Clock clock) {
     long id = taskInstanceOf(taskToken);
     JsonNode workload =
@@ -83,7 +83,7 @@ public final class SingleTry {
     JsonNode ti = workload.get("task_instance");
     return new SingleTry(
         new RemoteTry(
-            new RemoteTry.Context(client, null, logsRoot, runner, clock, heartbeatEvery, timers),
+            new RemoteTry.Context(client, null, logsRoot, runner, clock, heartbeatTimeout, timers),
             workload),
         timers,
         TryLog.path(

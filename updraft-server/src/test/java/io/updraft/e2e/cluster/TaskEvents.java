@@ -1,11 +1,11 @@
 package io.updraft.e2e.cluster;
 
+import io.updraft.e2e.Intervals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,22 +69,7 @@ record TaskEvents(List<Event> events) {
       long[] span = spans.computeIfAbsent(e.key(), k -> new long[] {Long.MIN_VALUE, unfinishedEnd});
       span[e.start() ? 0 : 1] = e.nanos();
     }
-    // Sweep: +1 at a start, -1 at an end; at equal instants an end comes first, since a slot is
-    // freed in the database only after its process has exited.
-    List<long[]> points = new ArrayList<>();
-    for (long[] span : spans.values()) {
-      if (span[0] != Long.MIN_VALUE) {
-        points.add(new long[] {span[0], 1});
-        points.add(new long[] {span[1], -1});
-      }
-    }
-    points.sort(Comparator.<long[]>comparingLong(p -> p[0]).thenComparingLong(p -> p[1]));
-    int running = 0;
-    int max = 0;
-    for (long[] p : points) {
-      running += (int) p[1];
-      max = Math.max(max, running);
-    }
-    return max;
+    return Intervals.maxAtOnce(
+        spans.values().stream().filter(span -> span[0] != Long.MIN_VALUE).toList());
   }
 }
