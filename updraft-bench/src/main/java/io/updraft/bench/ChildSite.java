@@ -165,6 +165,12 @@ final class ChildSite implements AutoCloseable {
    * what} with the children's last output lines.
    */
   void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
+    await(what, timeout, POLL, done);
+  }
+
+  /** {@link #await(String, Duration, BooleanSupplier)}, checking every {@code every}. */
+  void await(String what, Duration timeout, Duration every, BooleanSupplier done)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -182,7 +188,7 @@ final class ChildSite implements AutoCloseable {
                   + c.output().tail());
         }
       }
-      Thread.sleep(POLL);
+      Thread.sleep(every);
     }
   }
 
