@@ -45,9 +45,22 @@ public final class ApiServer implements AutoCloseable {
       Duration healthThreshold,
       Path logsRoot,
       FernetKeys fernetKeys,
-      Path dagsFolder) {
+      Path dagsFolder,
+      Duration tokenLifetime) {
     public Settings {
       fernetKeys = fernetKeys == null ? FernetKeys.none() : fernetKeys;
+      tokenLifetime = tokenLifetime == null ? Tokens.LIFETIME : tokenLifetime;
+    }
+
+    /** With tokens good for {@link Tokens#LIFETIME}. */
+    public Settings(
+        String host,
+        int port,
+        Duration healthThreshold,
+        Path logsRoot,
+        FernetKeys fernetKeys,
+        Path dagsFolder) {
+      this(host, port, healthThreshold, logsRoot, fernetKeys, dagsFolder, null);
     }
 
     /** Without a logs folder, Fernet keys or a DAGs folder: for servers that need none. */
@@ -62,7 +75,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** The same settings with these keys and DAGs folder. */
     public Settings with(FernetKeys keys, Path dags) {
-      return new Settings(host, port, healthThreshold, logsRoot, keys, dags);
+      return new Settings(host, port, healthThreshold, logsRoot, keys, dags, tokenLifetime);
     }
   }
 
@@ -98,15 +111,17 @@ public final class ApiServer implements AutoCloseable {
 
   /** Starts a server as {@link #start(Database, Settings, Clock)}, with these mounted beside it. */
   public static ApiServer start(Database db, Settings settings, Clock clock, List<Mount> mounts) {
-    Tokens tokens = Tokens.of(db, clock);
+    Tokens tokens = Tokens.of(db, clock, settings.tokenLifetime());
     Services services = new Services(db, tokens, new SignIn(db, tokens, clock), clock);
     TaskTokens taskTokens = TaskTokens.of(db, clock);
     ClaimWaits claimWaits = new ClaimWaits(db);
     List<Route> routes =
         concat(
             routes(db, tokens, clock, settings),
-            ExecutionRoutes.routes(
-                db, clock, taskTokens, claimWaits, settings.logsRoot(), settings.fernetKeys()));
+            concat(
+                ExecutionRoutes.routes(
+                    db, clock, taskTokens, claimWaits, settings.logsRoot(), settings.fernetKeys()),
+                WorkerRoutes.routes(db, clock, tokens, settings.healthThreshold())));
     Map<String, Object> openApi = OpenApiDocument.of(routes, MonitorRoutes.version());
     String openApiJson = Json.write(openApi);
     MetricsScrape metrics = new MetricsScrape(db);

@@ -34,7 +34,7 @@ final class AuthRoutes {
                   return new TokenResponse(
                       signIn.token(body.username(), body.password()),
                       "bearer",
-                      Tokens.LIFETIME.toSeconds());
+                      signIn.lifetime().toSeconds());
                 })
             .withStatus(201));
   }

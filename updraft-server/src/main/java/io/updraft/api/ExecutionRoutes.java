@@ -1,6 +1,7 @@
 package io.updraft.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.javalin.http.Context;
@@ -12,6 +13,7 @@ import io.updraft.connections.Lookups;
 import io.updraft.connections.SecretMasker;
 import io.updraft.dag.Dag;
 import io.updraft.dag.Task;
+import io.updraft.executor.DatabaseDagRuns;
 import io.updraft.executor.TryRecorder;
 import io.updraft.executor.TryRunner;
 import io.updraft.scheduler.DagVersions;
@@ -21,6 +23,7 @@ import io.updraft.store.DagBundleRepository;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
+import io.updraft.store.DuplicateDagRunException;
 import io.updraft.store.SerializedDagRepository;
 import io.updraft.store.TaskInstanceClaims;
 import io.updraft.store.TaskInstanceDeferrals;
@@ -206,6 +209,23 @@ final class ExecutionRoutes {
 
   public record BundleBody(String hash, String content) {}
 
+  /**
+   * A manual run of another DAG, as {@code trigger_dag} creates it (SPEC §1.3).
+   *
+   * @param runId null: {@code manual__<logical date>}
+   * @param logicalDate the run's logical date (ISO-8601); null: now
+   * @param conf the run's conf, a JSON object or null
+   * @param taskInstanceId the triggering try's task instance (needed with a worker's token; a task
+   *     token names its own)
+   * @param tryNumber the triggering try (needed with a worker's token)
+   */
+  public record TriggerRunBody(
+      String runId, String logicalDate, JsonNode conf, Long taskInstanceId, Integer tryNumber) {}
+
+  public record TriggeredRun(String dagId, String runId, String logicalDate) {}
+
+  public record RunStateBody(String dagId, String runId, String state) {}
+
   /** What the routes share. */
   private record Deps(
       Database db,
@@ -315,7 +335,21 @@ final class ExecutionRoutes {
             Role.WORKER,
             "Read a code bundle for a try",
             BundleBody.class,
-            (ctx, caller) -> bundle(d, ctx)));
+            (ctx, caller) -> bundle(d, ctx)),
+        Route.post(
+                BASE + "/dag-runs/{dag_id}",
+                Role.WORKER,
+                "Trigger a run of a DAG from a running try",
+                TriggerRunBody.class,
+                TriggeredRun.class,
+                (ctx, caller) -> triggerRun(d, ctx, caller))
+            .withStatus(201),
+        Route.get(
+            BASE + "/dag-runs/{dag_id}/{run_id}/state",
+            Role.WORKER,
+            "Read a DAG run's state for a try",
+            RunStateBody.class,
+            (ctx, caller) -> runState(d, ctx)));
   }
 
   // ---- claim and start ----
@@ -774,6 +808,61 @@ final class ExecutionRoutes {
         .content(hash)
         .map(bytes -> new BundleBody(hash, Base64.getEncoder().encodeToString(bytes)))
         .orElseThrow(() -> ApiException.notFound("no code bundle with hash '" + hash + "'"));
+  }
+
+  // ---- trigger_dag ----
+
+  /**
+   * {@code trigger_dag} on a worker without the database: the same {@link DatabaseDagRuns} the
+   * local operator calls (run_id rule, data interval, task instances, the audit entry as {@code
+   * trigger_dag}, the schedulers told), for a running try only: the task token's, or the one a
+   * worker's token names.
+   */
+  private static TriggeredRun triggerRun(Deps d, Context ctx, Caller caller) {
+    String dagId = ctx.pathParam("dag_id");
+    TriggerRunBody body = Bodies.read(ctx, TriggerRunBody.class);
+    long id;
+    if (caller.task() != null) {
+      id = caller.task().taskInstanceId();
+    } else if (body.taskInstanceId() == null) {
+      throw ApiException.unprocessable(
+          "task_instance_id: required with a worker's token, the running try that triggers (a"
+              + " task token names its own)");
+    } else {
+      id = body.taskInstanceId();
+    }
+    TaskInstanceRow ti = runningTry(d, id, tryNumber(caller, id, body.tryNumber()));
+    Instant logical =
+        body.logicalDate() == null
+            ? d.clock().instant()
+            : Params.instant("logical_date", body.logicalDate());
+    Map<String, Object> conf;
+    if (body.conf() == null || body.conf().isNull()) {
+      conf = Map.of();
+    } else if (!body.conf().isObject()) {
+      throw ApiException.unprocessable("conf: must be a JSON object, not " + body.conf());
+    } else {
+      conf = Json.MAPPER.convertValue(body.conf(), new TypeReference<Map<String, Object>>() {});
+    }
+    String runId;
+    try {
+      runId = new DatabaseDagRuns(d.db(), d.clock()).trigger(dagId, logical, body.runId(), conf);
+    } catch (DuplicateDagRunException e) {
+      throw ApiException.conflict(e.getMessage());
+    } catch (UpdraftException e) {
+      throw ApiException.unprocessable(e.getMessage());
+    }
+    log.debug("task instance {} ({}) triggered {} {}", id, describe(ti), dagId, runId);
+    return new TriggeredRun(dagId, runId, Json.instant(logical));
+  }
+
+  private static RunStateBody runState(Deps d, Context ctx) {
+    String dagId = ctx.pathParam("dag_id");
+    String runId = ctx.pathParam("run_id");
+    return d.runs()
+        .get(dagId, runId)
+        .map(r -> new RunStateBody(dagId, runId, r.state().id()))
+        .orElseThrow(() -> ApiException.notFound("no run '" + runId + "' of DAG " + dagId));
   }
 
   // ---- checks ----

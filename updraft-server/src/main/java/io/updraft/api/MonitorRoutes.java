@@ -31,11 +31,18 @@ final class MonitorRoutes {
 
   public record DagProcessorStatus(String status, String latestDagProcessorHeartbeat) {}
 
+  /**
+   * Remote workers (decisions/0169): {@code alive} is how many heartbeat within the threshold
+   * ({@code GET /api/v2/workers} lists them).
+   */
+  public record WorkerStatus(String status, String latestWorkerHeartbeat, Integer alive) {}
+
   public record HealthResponse(
       Status metadatabase,
       SchedulerStatus scheduler,
       TriggererStatus triggerer,
-      DagProcessorStatus dagProcessor) {}
+      DagProcessorStatus dagProcessor,
+      WorkerStatus worker) {}
 
   static List<Route> routes(Database db, Clock clock, Duration threshold) {
     return List.of(
@@ -58,22 +65,29 @@ final class MonitorRoutes {
     Instant scheduler;
     Instant triggerer;
     Instant processor;
+    Instant worker;
+    int workers;
     try {
       scheduler = jobs.latestHeartbeat(JobType.SCHEDULER);
       triggerer = jobs.latestHeartbeat(JobType.TRIGGERER);
       processor = jobs.latestHeartbeat(JobType.DAG_PROCESSOR);
+      worker = jobs.latestHeartbeat(JobType.WORKER);
+      workers = worker == null ? 0 : jobs.aliveSince(JobType.WORKER, now.minus(threshold)).size();
     } catch (RuntimeException e) {
       return new HealthResponse(
           new Status("unhealthy"),
           new SchedulerStatus(null, null),
           new TriggererStatus(null, null),
-          new DagProcessorStatus(null, null));
+          new DagProcessorStatus(null, null),
+          new WorkerStatus(null, null, null));
     }
     return new HealthResponse(
         new Status("healthy"),
         new SchedulerStatus(status(scheduler, now, threshold), Json.instant(scheduler)),
         new TriggererStatus(status(triggerer, now, threshold), Json.instant(triggerer)),
-        new DagProcessorStatus(status(processor, now, threshold), Json.instant(processor)));
+        new DagProcessorStatus(status(processor, now, threshold), Json.instant(processor)),
+        new WorkerStatus(
+            status(worker, now, threshold), Json.instant(worker), worker == null ? null : workers));
   }
 
   private static String status(Instant heartbeat, Instant now, Duration threshold) {

@@ -29,6 +29,11 @@ public final class SignIn {
     this.clock = clock;
   }
 
+  /** How long the tokens it gives are good for. */
+  public Duration lifetime() {
+    return tokens.lifetime();
+  }
+
   /**
    * A token for these credentials.
    *

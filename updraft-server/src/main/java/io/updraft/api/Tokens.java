@@ -29,15 +29,34 @@ public final class Tokens {
 
   private final Algorithm algorithm;
   private final Clock clock;
+  private final Duration lifetime;
 
   Tokens(byte[] key, Clock clock) {
+    this(key, clock, LIFETIME);
+  }
+
+  Tokens(byte[] key, Clock clock, Duration lifetime) {
     this.algorithm = Algorithm.HMAC256(key);
     this.clock = clock;
+    this.lifetime = lifetime;
   }
 
   /** The tokens of this database: its signing key, made now if it has none yet. */
   public static Tokens of(Database db, Clock clock) {
-    return new Tokens(signingKey(db, clock), clock);
+    return of(db, clock, LIFETIME);
+  }
+
+  /**
+   * As {@link #of(Database, Clock)}, with tokens good for {@code lifetime} ({@code
+   * api_auth.jwt_expiration_time}).
+   */
+  public static Tokens of(Database db, Clock clock, Duration lifetime) {
+    return new Tokens(signingKey(db, clock), clock, lifetime);
+  }
+
+  /** How long a token issued now is good for. */
+  public Duration lifetime() {
+    return lifetime;
   }
 
   /** The database's signing key, made now if it has none yet: access and task tokens share it. */
@@ -63,7 +82,7 @@ public final class Tokens {
         .withSubject(caller.username())
         .withClaim("role", caller.role().id())
         .withIssuedAt(now)
-        .withExpiresAt(now.plus(LIFETIME))
+        .withExpiresAt(now.plus(lifetime))
         .sign(algorithm);
   }
 

@@ -57,7 +57,8 @@ final class ApiServerCommand implements Callable<Integer>, LogLevels.LongRunning
                     settings.config().duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD),
                     settings.home().resolve("logs"),
                     settings.fernetKeys(),
-                    settings.dagsFolder()),
+                    settings.dagsFolder(),
+                    settings.config().duration(ConfigKey.JWT_EXPIRATION_TIME)),
                 Clock.systemUTC(),
                 uiFiles(settings))) {
       Thread hook = new Thread(stop::countDown, "shutdown");

@@ -51,6 +51,9 @@ final class StandaloneCommand implements Callable<Integer>, LogLevels.LongRunnin
                     host,
                     port,
                     settings.config().duration(ConfigKey.SCHEDULER_HEALTH_CHECK_THRESHOLD),
-                    settings.home().resolve("logs")))));
+                    settings.home().resolve("logs"),
+                    null,
+                    null,
+                    settings.config().duration(ConfigKey.JWT_EXPIRATION_TIME)))));
   }
 }

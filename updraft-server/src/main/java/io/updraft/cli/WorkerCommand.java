@@ -28,6 +28,9 @@ import picocli.CommandLine.Option;
           + " queues from the API server (schedulers with core.executor remote queue them) and runs"
           + " them, with its token in UPDRAFT_WORKER_TOKEN (POST /auth/token of a user with role"
           + " worker). It needs no database access.",
+      "It renews its token through the API server before it expires"
+          + " (api_auth.jwt_expiration_time), and shows as a worker job (GET /api/v2/workers,"
+          + " /api/v2/monitor/health) while it runs.",
       "On SIGTERM it claims nothing more; its running tries get SIGTERM, then SIGKILL after"
           + " scheduler.shutdown_grace, and are handed back to run again at once."
     })

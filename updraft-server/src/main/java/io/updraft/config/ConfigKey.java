@@ -166,6 +166,14 @@ public record ConfigKey(
           Kind.DURATION,
           "30s",
           "a scheduler whose heartbeat is older is dead; its tasks are adopted");
+  public static final ConfigKey JWT_EXPIRATION_TIME =
+      of(
+          "api_auth",
+          "jwt_expiration_time",
+          Kind.DURATION,
+          "24h",
+          "how long an access token of POST /auth/token is good for; a remote worker renews its"
+              + " own before it expires (decisions/0168)");
   public static final ConfigKey TASK_QUEUED_TIMEOUT =
       of(
           "scheduler",
@@ -332,6 +340,7 @@ public record ConfigKey(
           MAX_XCOM_SIZE,
           TASK_INSTANCE_HEARTBEAT_TIMEOUT,
           SCHEDULER_HEALTH_CHECK_THRESHOLD,
+          JWT_EXPIRATION_TIME,
           TASK_QUEUED_TIMEOUT,
           CALLBACK_TIMEOUT,
           SHUTDOWN_GRACE,

@@ -150,7 +150,40 @@ abstract class ApiAccessContractTest extends ApiServerTestBase {
               return "/execution/dag-bundles/" + hash;
             },
             null));
+    s.put(
+        "POST /execution/dag-runs/{dag_id}",
+        new Sample(
+            "/execution/dag-runs/orders",
+            () ->
+                "{\"task_instance_id\": "
+                    + runningInstance()
+                    + ", \"try_number\": 1, \"run_id\": \"by_task_"
+                    + runs.incrementAndGet()
+                    + "\", \"logical_date\": \""
+                    + Instant.parse("2023-01-01T00:00:00Z").plusSeconds(3600L * runs.get())
+                    + "\"}"));
+    s.put(
+        "GET /execution/dag-runs/{dag_id}/{run_id}/state",
+        new Sample("/execution/dag-runs/orders/" + SEEDED_RUN + "/state", null));
+    s.put(
+        "POST /execution/workers",
+        new Sample(
+            "/execution/workers",
+            () -> "{\"hostname\": \"h\", \"queues\": [\"default\"], \"concurrency\": 2}"));
+    s.put(
+        "PUT /execution/workers/{worker_id}/heartbeat",
+        new Sample(() -> "/execution/workers/" + workerJob() + "/heartbeat", null));
+    s.put(
+        "DELETE /execution/workers/{worker_id}",
+        new Sample(() -> "/execution/workers/" + workerJob(), null));
+    s.put("POST /execution/token", new Sample("/execution/token", () -> "{}"));
+    s.put("GET /api/v2/workers", new Sample("/api/v2/workers", null));
     return s;
+  }
+
+  private long workerJob() {
+    return new io.updraft.store.WorkerJobs(db)
+        .register("h", 1, List.of("default"), 2, clock.instant());
   }
 
   /** A queued task instance started as a worker's claim starts it: running its try 1. */

@@ -212,6 +212,129 @@ abstract class ExecutionApiContractTest extends ApiServerTestBase {
   }
 
   @Test
+  void aRunningTryTriggersARunOfAnotherDagAsTheLocalOperatorDoes() {
+    String queue = "trigger_" + System.nanoTime();
+    long id = queuedInstance("extract", queue);
+    String token = claim(queue, 0).json().at("/workloads/0/token").asText();
+    String runId = "from_task_" + System.nanoTime();
+    Response made =
+        send(
+            "POST",
+            "/execution/dag-runs/orders",
+            token,
+            "{\"run_id\": \""
+                + runId
+                + "\", \"logical_date\": \"2022-05-01T00:00:00Z\", \"conf\": {\"n\": 3}}");
+    assertThat(made.status()).as(made.toString()).isEqualTo(201);
+    assertThat(made.json().get("run_id").asText()).isEqualTo(runId);
+    var run = new io.updraft.store.DagRunRepository(db).get("orders", runId).orElseThrow();
+    assertThat(run.externalTrigger()).isTrue();
+    assertThat(run.conf()).contains("\"n\"");
+    assertThat(new TaskInstanceRepository(db).listForRun("orders", runId)).isNotEmpty();
+    Response state = send("GET", "/execution/dag-runs/orders/" + runId + "/state", token, null);
+    assertThat(state.json().get("state").asText()).isEqualTo("queued");
+    assertThat(get("/api/v2/eventLogs?event=trigger&run_id=" + runId, Role.ADMIN).body())
+        .contains("trigger_dag");
+
+    // The local operator's refusals, in one line each.
+    Response taken =
+        send(
+            "POST",
+            "/execution/dag-runs/orders",
+            token,
+            "{\"run_id\": \"" + runId + "\", \"logical_date\": \"2022-06-01T00:00:00Z\"}");
+    assertThat(taken.status()).as(taken.toString()).isEqualTo(409);
+    Response unknown = send("POST", "/execution/dag-runs/no_such_dag", token, "{}");
+    assertThat(unknown.status()).as(unknown.toString()).isEqualTo(422);
+    assertThat(unknown.detail()).contains("no_such_dag");
+    Response badConf = send("POST", "/execution/dag-runs/orders", token, "{\"conf\": [1]}");
+    assertThat(badConf.status()).isEqualTo(422);
+    assertThat(badConf.detail()).contains("conf");
+    // A worker's token names the try; a try that is over triggers nothing.
+    Response noTry = send("POST", "/execution/dag-runs/orders", tokens.get(Role.WORKER), "{}");
+    assertThat(noTry.detail()).contains("task_instance_id");
+    send("PATCH", ti(id, "state"), token, "{\"state\": \"success\"}");
+    Response over = send("POST", "/execution/dag-runs/orders", token, "{}");
+    assertThat(over.status()).isEqualTo(409);
+  }
+
+  @Test
+  void aWorkerIsAJobWhileItHeartbeatsAndItsTokenIsRenewed() {
+    String worker = tokens.get(Role.WORKER);
+    Response made =
+        send(
+            "POST",
+            "/execution/workers",
+            worker,
+            "{\"hostname\": \"gpu-7\", \"pid\": 9, \"queues\": [\"gpu\", \"default\"],"
+                + " \"concurrency\": 4}");
+    assertThat(made.status()).as(made.toString()).isEqualTo(201);
+    long job = made.json().get("id").asLong();
+    JsonNode listed = get("/api/v2/workers", Role.VIEWER).json();
+    JsonNode mine = null;
+    for (JsonNode w : listed.get("workers")) {
+      if (w.get("id").asLong() == job) {
+        mine = w;
+      }
+    }
+    assertThat(mine).as(listed.toString()).isNotNull();
+    assertThat(mine.get("hostname").asText()).isEqualTo("gpu-7");
+    assertThat(mine.get("queues").toString()).isEqualTo("[\"gpu\",\"default\"]");
+    assertThat(mine.get("concurrency").asInt()).isEqualTo(4);
+    JsonNode health = get("/api/v2/monitor/health", Role.VIEWER).json().get("worker");
+    assertThat(health.get("status").asText()).isEqualTo("healthy");
+    assertThat(health.get("alive").asInt()).isPositive();
+    assertThat(send("PUT", "/execution/workers/" + job + "/heartbeat", worker, null).status())
+        .isEqualTo(200);
+    // A task token is not a worker's.
+    String queue = "job_" + System.nanoTime();
+    queuedInstance("extract", queue);
+    String taskToken = claim(queue, 0).json().at("/workloads/0/token").asText();
+    assertThat(send("PUT", "/execution/workers/" + job + "/heartbeat", taskToken, null).status())
+        .isEqualTo(403);
+    assertThat(send("POST", "/execution/token", taskToken, "{}").status()).isEqualTo(403);
+    // Stopped: its row ends, and a late heartbeat is told to register again.
+    assertThat(send("DELETE", "/execution/workers/" + job, worker, null).status()).isEqualTo(204);
+    assertThat(new io.updraft.store.JobRepository(db).get(job).orElseThrow().state())
+        .isEqualTo("success");
+    Response late = send("PUT", "/execution/workers/" + job + "/heartbeat", worker, null);
+    assertThat(late.status()).isEqualTo(409);
+    assertThat(late.detail()).contains("register again");
+
+    // Renewal: a fresh token before the old one expires, which outlives it.
+    new UserAccounts(db).create("renewing", Role.WORKER, "renewing-pw1", "test", clock.instant());
+    String old =
+        send(
+                "POST",
+                "/auth/token",
+                null,
+                "{\"username\": \"renewing\", \"password\": \"renewing-pw1\"}")
+            .json()
+            .get("access_token")
+            .asText();
+    java.time.Instant start = clock.now;
+    try {
+      clock.now = start.plus(Tokens.LIFETIME.minusHours(1));
+      Response renewed = send("POST", "/execution/token", old, "{}");
+      assertThat(renewed.status()).as(renewed.toString()).isEqualTo(201);
+      String fresh = renewed.json().get("access_token").asText();
+      assertThat(renewed.json().get("expires_in").asLong()).isEqualTo(Tokens.LIFETIME.toSeconds());
+      clock.now = start.plus(Tokens.LIFETIME.plusHours(1));
+      assertThat(send("POST", "/execution/token", old, "{}").status()).isEqualTo(401);
+      Response works = send("POST", CLAIM, fresh, "{\"queues\": [\"none\"], \"hostname\": \"w\"}");
+      assertThat(works.status()).as(works.toString()).isEqualTo(200);
+      // Revoked: a user whose role may no longer run tasks gets no fresh token.
+      new io.updraft.store.UserRepository(db)
+          .setRole("renewing", Role.VIEWER.id(), clock.instant());
+      Response refused = send("POST", "/execution/token", fresh, "{}");
+      assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+      assertThat(refused.detail()).contains("viewer");
+    } finally {
+      clock.now = start;
+    }
+  }
+
+  @Test
   void badInputIsA4xxNamingTheField() {
     String worker = tokens.get(Role.WORKER);
     String[][] cases = {

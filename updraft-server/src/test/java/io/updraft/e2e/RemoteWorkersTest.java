@@ -127,7 +127,7 @@ abstract class RemoteWorkersTest extends HomeTestBase {
     return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static String token(String url, String user, String password) throws Exception {
+  static String token(String url, String user, String password) throws Exception {
     HttpResponse<String> r =
         send(
             url,

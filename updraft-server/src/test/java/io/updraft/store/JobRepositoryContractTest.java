@@ -49,6 +49,24 @@ abstract class JobRepositoryContractTest extends RepositoryContractTest {
   }
 
   @Test
+  void workerJobsKeepTheirQueuesAndConcurrencyAndEndAsOtherJobs() {
+    WorkerJobs workers = new WorkerJobs(db);
+    long id = workers.register("gpu-1", 7, java.util.List.of("gpu", "default"), 16, T0);
+    long gone = workers.register("gpu-2", 8, java.util.List.of("gpu"), 2, T0);
+    assertThat(jobs().get(id).orElseThrow().type()).isEqualTo(JobType.WORKER);
+    jobs().heartbeat(id, T0.plusSeconds(40));
+    Instant now = T0.plusSeconds(45);
+    assertThat(jobs().failStale(JobType.WORKER, now.minusSeconds(30), now)).isEqualTo(1);
+    assertThat(jobs().get(gone).orElseThrow().state()).isEqualTo("failed");
+    assertThat(workers.aliveSince(now.minusSeconds(30)))
+        .containsExactly(
+            new WorkerJobs.Worker(
+                id, "gpu-1", 7, java.util.List.of("gpu", "default"), 16, T0.plusSeconds(40), T0));
+    jobs().finish(id, true, now);
+    assertThat(workers.aliveSince(T0)).isEmpty();
+  }
+
+  @Test
   void failStaleEndsRunningJobsOfATypeWithAnOldHeartbeat() {
     long dead = jobs().register(JobType.SCHEDULER, "a", 1, T0);
     long alive = jobs().register(JobType.SCHEDULER, "b", 2, T0.plusSeconds(40));

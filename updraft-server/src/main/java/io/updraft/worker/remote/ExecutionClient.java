@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -33,14 +34,21 @@ public final class ExecutionClient {
   /** An answer of the API server that is not a success. */
   public static final class Refused extends UpdraftException {
     private final int status;
+    private final String detail;
 
-    Refused(int status, String message) {
+    Refused(int status, String message, String detail) {
       super(message);
       this.status = status;
+      this.detail = detail;
     }
 
     public int status() {
       return status;
+    }
+
+    /** The API server's own words ({@code detail}), without the method and path. */
+    public String detail() {
+      return detail;
     }
   }
 
@@ -140,6 +148,65 @@ public final class ExecutionClient {
             });
   }
 
+  /** Registers this worker's job (decisions/0169); returns its id. */
+  public long registerWorker(
+      String token, String hostname, int pid, List<String> queues, int concurrency) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("hostname", hostname);
+    body.put("pid", pid);
+    body.putPOJO("queues", queues);
+    body.put("concurrency", concurrency);
+    return send("POST", "/execution/workers", token, body, null).path("id").asLong();
+  }
+
+  /** Heartbeats the worker's job; a {@link Refused} 409 or 404: it ended, register again. */
+  public void heartbeatWorker(String token, long jobId) {
+    send("PUT", "/execution/workers/" + jobId + "/heartbeat", token, null, null);
+  }
+
+  /** Ends the worker's job as it stops. */
+  public void endWorker(String token, long jobId) {
+    send("DELETE", "/execution/workers/" + jobId, token, null, null);
+  }
+
+  /** A fresh token for the worker's user (decisions/0168). */
+  public String renewToken(String token) {
+    return send("POST", "/execution/token", token, JSON.createObjectNode(), null)
+        .path("access_token")
+        .asText();
+  }
+
+  /**
+   * Creates a manual run of {@code dagId} for the try of {@code token} ({@code trigger_dag});
+   * returns its run_id.
+   *
+   * @throws UpdraftException with the API server's reason (unknown DAG, a bad or taken run_id)
+   */
+  public String triggerRun(
+      String token, String dagId, Instant logicalDate, String runId, Map<String, Object> conf) {
+    ObjectNode body = JSON.createObjectNode();
+    if (runId != null) {
+      body.put("run_id", runId);
+    }
+    body.put("logical_date", logicalDate.toString());
+    if (conf != null && !conf.isEmpty()) {
+      body.set("conf", JSON.valueToTree(conf));
+    }
+    try {
+      return send("POST", "/execution/dag-runs/" + seg(dagId), token, body, null)
+          .path("run_id")
+          .asText();
+    } catch (Refused e) {
+      throw new UpdraftException(e.detail(), e);
+    }
+  }
+
+  /** A DAG run's state; empty when there is no such run. */
+  public Optional<String> runState(String token, String dagId, String runId) {
+    return optional("GET", "/execution/dag-runs/" + seg(dagId) + "/" + seg(runId) + "/state", token)
+        .map(j -> j.path("state").asText());
+  }
+
   public Optional<Connection> connection(String token, String connId) {
     return optional("GET", "/execution/connections/" + seg(connId), token)
         .map(
@@ -235,9 +302,9 @@ public final class ExecutionClient {
       json = JSON.createObjectNode().put("detail", r.body());
     }
     if (r.statusCode() >= 300) {
+      String detail = json.path("detail").asText(r.body());
       throw new Refused(
-          r.statusCode(),
-          method + " " + path + ": " + r.statusCode() + " " + json.path("detail").asText(r.body()));
+          r.statusCode(), method + " " + path + ": " + r.statusCode() + " " + detail, detail);
     }
     return json;
   }

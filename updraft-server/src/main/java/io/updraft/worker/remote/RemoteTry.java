@@ -181,7 +181,7 @@ final class RemoteTry {
             key -> client.variable(token.get(), key)),
         c.logsRoot(),
         c.settings(),
-        OperatorServices.none(),
+        new OperatorServices(new RemoteDagRuns(client, token::get)),
         c.clock(),
         (dagId, logicalDate) -> previous,
         (id, tryNumber) -> Optional.ofNullable(firstCheck));

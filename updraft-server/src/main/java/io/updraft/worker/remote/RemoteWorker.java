@@ -44,7 +44,7 @@ public final class RemoteWorker {
       Duration heartbeatEvery) {}
 
   private final ExecutionClient client;
-  private final String token;
+  private final WorkerJob job;
   private final Settings settings;
   private final Clock clock;
   private final Semaphore slots;
@@ -53,6 +53,9 @@ public final class RemoteWorker {
   private final ScheduledExecutorService timers =
       Executors.newScheduledThreadPool(
           1, Thread.ofPlatform().daemon().name("try-heartbeats").factory());
+  private final ScheduledExecutorService jobBeats =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("worker-job").factory());
   private final Map<Long, RemoteTry> running = new ConcurrentHashMap<>();
   private final AtomicInteger handedBack = new AtomicInteger();
   private final int pid = (int) ProcessHandle.current().pid();
@@ -61,15 +64,25 @@ public final class RemoteWorker {
 
   public RemoteWorker(ExecutionClient client, String token, Settings settings, Clock clock) {
     this.client = client;
-    this.token = token;
     this.settings = settings;
     this.clock = clock;
     this.slots = new Semaphore(settings.concurrency());
+    this.job =
+        new WorkerJob(
+            client,
+            token,
+            settings.hostname(),
+            pid,
+            settings.queues(),
+            settings.concurrency(),
+            clock);
   }
 
   /** Claims and runs tries until {@link #stop}; returns when it stops claiming. */
   public void run() {
     Duration backoff = Duration.ofMillis(250);
+    jobBeats.scheduleWithFixedDelay(
+        job::beat, 0, WorkerJob.EVERY.toMillis(), TimeUnit.MILLISECONDS);
     try {
       while (stopping == null) {
         slots.acquire();
@@ -82,7 +95,8 @@ public final class RemoteWorker {
         claiming = true;
         try {
           claimed =
-              client.claim(token, settings.queues(), settings.hostname(), pid, free, CLAIM_WAIT);
+              client.claim(
+                  job.token(), settings.queues(), settings.hostname(), pid, free, CLAIM_WAIT);
           backoff = Duration.ofMillis(250);
         } catch (ExecutionClient.Refused e) {
           claiming = false;
@@ -123,7 +137,7 @@ public final class RemoteWorker {
         new RemoteTry(
             new RemoteTry.Context(
                 client,
-                token,
+                job.token(),
                 settings.logsRoot(),
                 settings.runner(),
                 clock,
@@ -189,6 +203,8 @@ public final class RemoteWorker {
       Thread.currentThread().interrupt();
     }
     timers.shutdownNow();
+    jobBeats.shutdownNow();
+    job.end();
     return handedBack.get();
   }
 
