@@ -3,10 +3,7 @@ package io.updraft.bench;
 import io.updraft.scheduler.DagActions;
 import io.updraft.store.Database;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -292,22 +289,7 @@ record ScalingWorkload(
 
   private static String token(String base) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + "/auth/token"))
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"username\":\"bench-workers\",\"password\":\""
-                            + WORKER_PASSWORD
-                            + "\"}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    Matcher m = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
-    if (!m.find()) {
-      throw new IllegalStateException("no token from /auth/token: " + r.body());
-    }
-    return m.group(1);
+    return BulkRunsWorkload.token(http, base, "bench-workers", WORKER_PASSWORD);
   }
 
   /** CPU seconds so far of each component; PostgreSQL's by backend pid. */
