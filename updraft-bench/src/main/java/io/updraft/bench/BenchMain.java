@@ -40,10 +40,17 @@ public final class BenchMain {
               + databases.where()
               + ", "
               + options.repeat()
-              + " measured run(s) of each workload after a warm-up");
+              + " measured run(s) of each workload");
       BenchRunner runner =
           new BenchRunner(databases, options.repeat(), jfr == null ? Window.NONE : jfr, err);
-      List<Result> results = runner.run(Scenarios.workloads(options.scenarios(), options.smoke()));
+      List<Workload> workloads = Scenarios.workloads(options.scenarios(), options.smoke());
+      if (!options.cases().isEmpty()) {
+        workloads = workloads.stream().filter(w -> options.cases().contains(w.label())).toList();
+        if (workloads.isEmpty()) {
+          throw new UsageException("no case of the scenario(s) is named " + options.cases());
+        }
+      }
+      List<Result> results = runner.run(workloads);
       out.print(options.json() ? Reports.json(results) + "\n" : Reports.table(results));
       if (jfr != null) {
         int parts = jfr.finish();

@@ -11,13 +11,20 @@ import java.util.List;
  * @param json print a JSON array instead of a table
  * @param jfr where to write a flight recording of the measured runs; null: none
  * @param smoke tiny sizes, to check the suite works (numbers mean nothing)
+ * @param cases the case labels to run (e.g. {@code s2-w4-http}); empty: every case
  */
 public record BenchOptions(
-    List<String> scenarios, DbKind db, int repeat, boolean json, Path jfr, boolean smoke) {
+    List<String> scenarios,
+    DbKind db,
+    int repeat,
+    boolean json,
+    Path jfr,
+    boolean smoke,
+    List<String> cases) {
 
   static final String USAGE =
       "usage: updraft-bench [--scenario NAME|all] [--db h2|postgres] [--repeat N]"
-          + " [--output json] [--jfr FILE] [--smoke]";
+          + " [--output json] [--jfr FILE] [--smoke] [--case LABEL,...]";
 
   /** Parses the arguments; a {@link UsageException} saying what to fix if they are bad. */
   public static BenchOptions parse(List<String> args) {
@@ -27,6 +34,7 @@ public record BenchOptions(
     boolean json = false;
     Path jfr = null;
     boolean smoke = false;
+    List<String> cases = List.of();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       switch (arg) {
@@ -36,12 +44,13 @@ public record BenchOptions(
         case "--output" -> json = jsonOutput(value(args, ++i, arg));
         case "--jfr" -> jfr = Path.of(value(args, ++i, arg));
         case "--smoke" -> smoke = true;
+        case "--case" -> cases = List.of(value(args, ++i, arg).split(","));
         default ->
             throw new UsageException(
                 "unknown argument '" + arg + "' — " + USAGE.substring("usage: ".length()));
       }
     }
-    return new BenchOptions(Scenarios.select(scenario), db, repeat, json, jfr, smoke);
+    return new BenchOptions(Scenarios.select(scenario), db, repeat, json, jfr, smoke, cases);
   }
 
   private static String value(List<String> args, int i, String option) {

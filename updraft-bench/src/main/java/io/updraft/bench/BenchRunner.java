@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs each workload once to warm up (the JIT, the database's caches; not reported) and then {@code
- * repeat} times measured, each run on a fresh database.
+ * Runs each workload once to warm up (the JIT, the database's caches; not reported; unless it warms
+ * up inside each run, {@link Workload#warmsUp}) and then {@code repeat} times measured, each run on
+ * a fresh database.
  */
 final class BenchRunner {
   private final BenchDatabases databases;
@@ -29,16 +30,31 @@ final class BenchRunner {
     List<Result> results = new ArrayList<>();
     for (Workload w : workloads) {
       String name = w.scenario() + " " + w.label() + " on " + databases.kind().label();
-      Sample warm = w.run(databases, Window.NONE);
-      progress.printf("%s: warm-up %.3f s%n", name, warm.seconds());
+      if (w.warmsUp()) {
+        Sample warm = w.run(databases, Window.NONE);
+        progress.printf("%s: warm-up %.3f s%n", name, warm.seconds());
+      }
       List<Sample> samples = new ArrayList<>(repeat);
       for (int i = 1; i <= repeat; i++) {
         Sample s = w.run(databases, window);
-        progress.printf("%s: run %d/%d %.3f s%n", name, i, repeat, s.seconds());
+        progress.printf("%s: run %d/%d %.3f s%s%n", name, i, repeat, s.seconds(), extras(s));
         samples.add(s);
       }
       results.add(new Result(w, databases.kind(), samples));
     }
     return results;
+  }
+
+  /** A sample's extra figures, for the progress line: a later failure then loses none of them. */
+  private static String extras(Sample s) {
+    StringBuilder b = new StringBuilder();
+    new java.util.TreeMap<>(s.extras())
+        .forEach(
+            (k, v) ->
+                b.append(' ')
+                    .append(k)
+                    .append('=')
+                    .append(String.format(java.util.Locale.ROOT, "%.3g", v)));
+    return b.toString();
   }
 }

@@ -205,13 +205,18 @@ record BulkRunsWorkload(boolean busy, int runs, boolean smoke) implements Worklo
   }
 
   static String token(HttpClient http, String base, String password) throws Exception {
+    return token(http, base, "admin", password);
+  }
+
+  /** An access token of {@code user} from the API server at {@code base} ({@code /auth/token}). */
+  static String token(HttpClient http, String base, String user, String password) throws Exception {
     HttpResponse<String> r =
         http.send(
             HttpRequest.newBuilder(URI.create(base + "/auth/token"))
                 .header("Content-Type", "application/json")
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
-                        "{\"username\":\"admin\",\"password\":\"" + password + "\"}"))
+                        "{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     Matcher m = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());

@@ -75,12 +75,25 @@ final class ChildSite implements AutoCloseable {
 
   /** Starts {@code updraft --dags-folder DAGS ARGS...} and waits until it prints {@code ready}. */
   Child start(String ready, Duration timeout, String... args) throws Exception {
-    ProcessBuilder pb = UpdraftChild.command(fresh, kind, env, withDags(args));
+    Child child = launch(home(), Map.of(), ready, args);
+    child.output().awaitLine(timeout);
+    return child;
+  }
+
+  /**
+   * Starts {@code updraft --home HOME --dags-folder DAGS ARGS...} with {@code extraEnv} besides the
+   * site's, and returns at once: {@code child.output().awaitLine} waits until it is ready, so that
+   * several children start side by side.
+   */
+  Child launch(Path home, Map<String, String> extraEnv, String ready, String... args)
+      throws IOException {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.putAll(extraEnv);
+    ProcessBuilder pb = UpdraftChild.command(fresh, home, kind, all, withDags(args));
     pb.redirectErrorStream(true);
     Process p = pb.start();
     Child child = new Child(p, new UpdraftChild.Output(p, ready));
     children.add(child);
-    child.output().awaitLine(timeout);
     return child;
   }
 
@@ -94,9 +107,19 @@ final class ChildSite implements AutoCloseable {
 
   /** Runs {@code updraft --dags-folder DAGS ARGS...} to its end; it must exit 0. */
   void run(Duration timeout, String... args) throws Exception {
+    runWithInput(timeout, null, args);
+  }
+
+  /** {@link #run}, writing {@code stdin} (unless null) to the command's standard input. */
+  void runWithInput(Duration timeout, String stdin, String... args) throws Exception {
     ProcessBuilder pb = UpdraftChild.command(fresh, kind, env, withDags(args));
     pb.redirectErrorStream(true);
     Process p = pb.start();
+    try (var in = p.getOutputStream()) {
+      if (stdin != null) {
+        in.write(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
     UpdraftChild.Output output = new UpdraftChild.Output(p, "\u0000never");
     if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
       UpdraftChild.stop(p);
@@ -142,6 +165,12 @@ final class ChildSite implements AutoCloseable {
    * what} with the children's last output lines.
    */
   void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
+    await(what, timeout, POLL, done);
+  }
+
+  /** {@link #await(String, Duration, BooleanSupplier)}, checking every {@code every}. */
+  void await(String what, Duration timeout, Duration every, BooleanSupplier done)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -159,7 +188,7 @@ final class ChildSite implements AutoCloseable {
                   + c.output().tail());
         }
       }
-      Thread.sleep(POLL);
+      Thread.sleep(every);
     }
   }
 

@@ -33,7 +33,8 @@ public final class Scenarios {
           "sensor-pool",
           "ui-pages",
           "bulk-runs",
-          "work-footprint");
+          "work-footprint",
+          "scaling");
 
   private Scenarios() {}
 
@@ -84,6 +85,7 @@ public final class Scenarios {
               new BulkRunsWorkload(true, smoke ? 5 : 300, smoke),
               new BulkRunsWorkload(false, smoke ? 5 : 300, smoke));
       case "work-footprint" -> WorkFootprintWorkload.cases(smoke);
+      case "scaling" -> scaling(smoke);
       case "idle-footprint" -> List.of(new IdleFootprintWorkload(smoke ? 3 : 1000, smoke));
       case "tasks-logs" -> List.of(new TasksLogsWorkload(smoke ? 1 : 200));
       case "print-footprint" ->
@@ -119,6 +121,33 @@ public final class Scenarios {
   public static List<Workload> workloads(List<String> scenarios, boolean smoke) {
     List<Workload> out = new ArrayList<>();
     scenarios.forEach(s -> out.addAll(workloads(s, smoke)));
+    return out;
+  }
+
+  /**
+   * Issue 14: 1 and 2 remote schedulers × 1, 2 and 4 workers running {@code http} tasks, the local
+   * executor's baseline, and {@code shell true} tasks locally and on 2 workers. Smoke: three cases
+   * of 2 runs × 3 tasks (local, 2 schedulers and 2 workers, shell on a worker) — each case starts
+   * its own JVMs, so the whole grid would cost the test suite minutes and prove nothing more.
+   */
+  private static List<Workload> scaling(boolean smoke) {
+    if (smoke) {
+      return List.of(
+          ScalingWorkload.local("http", 2, 3),
+          new ScalingWorkload(true, 2, 2, "http", 2, 3),
+          new ScalingWorkload(true, 1, 1, "shell", 2, 3));
+    }
+    int runs = 100;
+    int tasks = 10;
+    List<Workload> out = new ArrayList<>();
+    out.add(ScalingWorkload.local("http", runs, tasks));
+    for (int s : List.of(1, 2)) {
+      for (int w : List.of(1, 2, 4)) {
+        out.add(new ScalingWorkload(true, s, w, "http", runs, tasks));
+      }
+    }
+    out.add(ScalingWorkload.local("shell", runs, tasks));
+    out.add(new ScalingWorkload(true, 1, 2, "shell", runs, tasks));
     return out;
   }
 

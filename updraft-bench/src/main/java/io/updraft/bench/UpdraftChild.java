@@ -28,6 +28,12 @@ final class UpdraftChild {
   /** {@code updraft --home HOME [--db-url URL] ARGS...}; on H2 the home's own database. */
   static ProcessBuilder command(
       BenchDatabases.Fresh fresh, DbKind db, Map<String, String> env, String... args) {
+    return command(fresh, home(fresh), db, env, args);
+  }
+
+  /** {@link #command(BenchDatabases.Fresh, DbKind, Map, String...)} with another home folder. */
+  static ProcessBuilder command(
+      BenchDatabases.Fresh fresh, Path home, DbKind db, Map<String, String> env, String... args) {
     List<String> cmd = new ArrayList<>();
     String launcher = System.getProperty(LAUNCHER_PROPERTY);
     if (launcher != null) {
@@ -38,7 +44,7 @@ final class UpdraftChild {
       cmd.add(System.getProperty("java.class.path"));
       cmd.add("io.updraft.cli.Main");
     }
-    cmd.addAll(List.of("--home", home(fresh).toString()));
+    cmd.addAll(List.of("--home", home.toString()));
     if (db == DbKind.POSTGRES) {
       cmd.addAll(List.of("--db-url", fresh.url()));
     }

@@ -28,6 +28,14 @@ public interface Workload {
   }
 
   /**
+   * Whether a run before the measured ones warms anything up; not for a workload whose every run
+   * starts fresh processes and warms them up itself.
+   */
+  default boolean warmsUp() {
+    return true;
+  }
+
+  /**
    * Runs it once on a fresh database of {@code databases}, opening {@code window} around what it
    * measures.
    */

@@ -67,6 +67,9 @@ class SmokeTest {
             "print-footprint 1MB-lines",
             "print-footprint 1MB-one-line",
             "process-tasks 3x3",
+            "scaling local-http",
+            "scaling s1-w1-shell",
+            "scaling s2-w2-http",
             "seed000-local 1x12",
             "seed000-local 2x12",
             "seed000-null 2x12",
@@ -181,6 +184,22 @@ class SmokeTest {
     assertThat(pool.get("deferred").asDouble()).isEqualTo(5.0);
     assertThat(pool.get("ratio").asDouble()).isPositive();
 
+    for (String c : List.of("scaling local-http", "scaling s2-w2-http", "scaling s1-w1-shell")) {
+      JsonNode scaling = r.get(c);
+      assertThat(scaling.get("runs").asInt() * scaling.get("tasks").asInt()).as(c).isEqualTo(6);
+      assertThat(scaling.get("tis_per_s").asDouble()).as(c).isPositive();
+      assertThat(scaling.get("sched_cpu_ms_per_ti").asDouble()).as(c).isPositive();
+      assertThat(scaling.get("cores_used").asDouble()).as(c).isPositive();
+      assertThat(scaling.get("pg_cpu_ms_per_ti").asDouble())
+          .as(c + ": H2 is in the processes")
+          .isZero();
+    }
+    assertThat(r.get("scaling local-http").get("worker_cpu_ms_per_ti").asDouble()).isZero();
+    for (String c : List.of("scaling s2-w2-http", "scaling s1-w1-shell")) {
+      assertThat(r.get(c).get("worker_cpu_ms_per_ti").asDouble()).as(c).isPositive();
+      assertThat(r.get(c).get("api_cpu_ms_per_ti").asDouble()).as(c).isPositive();
+    }
+
     JsonNode ui = r.get("ui-pages 20-dags-5x5");
     for (String page : List.of("dags", "dags_search", "api_dags")) {
       assertThat(ui.get(page + "_ms").asDouble()).as(page).isPositive();
@@ -196,6 +215,29 @@ class SmokeTest {
       types.add(e.getEventType().getName());
     }
     assertThat(types).contains("jdk.ExecutionSample");
+  }
+
+  @Test
+  void scalingRunsOnPostgres() throws Exception {
+    JsonNode results =
+        run(
+            "--smoke",
+            "--scenario",
+            "scaling",
+            "--db",
+            "postgres",
+            "--output",
+            "json",
+            "--repeat",
+            "1");
+    Map<String, JsonNode> r = byName(results);
+    assertThat(r.keySet())
+        .containsExactly("scaling local-http", "scaling s1-w1-shell", "scaling s2-w2-http");
+    for (JsonNode o : results) {
+      assertThat(o.get("db").asText()).isEqualTo("postgres");
+      assertThat(o.get("tis_per_s").asDouble()).isPositive();
+      assertThat(o.get("pg_cpu_ms_per_ti").asDouble()).as("the database's backends").isPositive();
+    }
   }
 
   @Test
