@@ -143,6 +143,10 @@ final class GroupCommit {
   private void commit(List<Unit<?>> group) {
     boolean interrupted = Thread.interrupted();
     try {
+      if (group.size() == 1) {
+        commitAlone(group.get(0));
+        return;
+      }
       jdbc.runInTransaction(
           () -> {
             for (Unit<?> unit : group) {
@@ -165,6 +169,25 @@ final class GroupCommit {
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * A group of one needs no savepoint (two round trips on PostgreSQL): its transaction is its own.
+   * A failure of its work rolls the transaction back and is its caller's, as behind a savepoint; a
+   * failure of the commit after the work succeeded runs it again alone, as for a larger group.
+   */
+  private void commitAlone(Unit<?> unit) {
+    try {
+      jdbc.runInTransaction(unit::runRecordingFailure);
+      unit.settle();
+    } catch (RuntimeException | Error e) {
+      if (unit.failure != null) {
+        unit.settle();
+      } else {
+        LOG.warn("A group commit of 1 unit failed, it runs again alone: {}", e.toString());
+        unit.retryAlone();
       }
     }
   }
@@ -210,6 +233,18 @@ final class GroupCommit {
         c.releaseSavepoint(savepoint);
       } catch (SQLException e) {
         throw jdbc.failed(what + " in a group commit: a savepoint", e);
+      }
+    }
+
+    /**
+     * Runs the work in the current transaction, keeping a failure for the caller (and throwing).
+     */
+    void runRecordingFailure() {
+      try {
+        value = work.get();
+      } catch (RuntimeException | Error e) {
+        failure = e;
+        throw e;
       }
     }
 
