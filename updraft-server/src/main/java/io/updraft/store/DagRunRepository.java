@@ -64,12 +64,16 @@ public final class DagRunRepository {
 
   private static final String GET_BY_ID = "SELECT " + COLUMNS + " FROM dag_run WHERE id = ?";
 
-  /** A null logical date matches nothing: {@code = NULL} is never true. */
+  /**
+   * Two lookups, each on its unique index, in one statement (an {@code OR} of the two keys is
+   * planned as a scan of every run of the DAG). A null logical date matches nothing.
+   */
   private static final String TAKEN_BY_RUN_ID_OR_DATE =
-      "SELECT run_id, logical_date FROM dag_run WHERE dag_id = ? AND (run_id = ? OR logical_date = ?)";
-
-  private static final String GET_BY_LOGICAL_DATE =
-      "SELECT " + COLUMNS + " FROM dag_run WHERE dag_id = ? AND logical_date = ?";
+      """
+      SELECT run_id, logical_date FROM dag_run WHERE dag_id = ? AND run_id = ?
+      UNION ALL
+      SELECT run_id, logical_date FROM dag_run WHERE dag_id = ? AND logical_date = ?
+      """;
 
   private static final String LIST =
       "SELECT "
@@ -409,7 +413,8 @@ public final class DagRunRepository {
             ps -> {
               ps.setString(1, run.dagId());
               ps.setString(2, run.runId());
-              dialect.setInstant(ps, 3, run.logicalDate());
+              ps.setString(3, run.dagId());
+              dialect.setInstant(ps, 4, run.logicalDate());
             },
             rs -> new Taken(rs.getString("run_id"), dialect.getInstant(rs, "logical_date")));
     if (taken.stream().anyMatch(t -> t.runId().equals(run.runId()))) {
