@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * <p>Leader and followers, no thread of its own: a caller queues its unit; the first that finds no
  * group in progress becomes the leader, takes every queued unit (at most {@link #MAX_UNITS}), runs
  * them in one transaction on its own thread — each behind a savepoint, so a unit that throws undoes
- * only its own writes and its exception goes to its own caller — commits once, and wakes the
- * followers. Units that arrived meanwhile wait for that commit; then one of them leads the next
- * group. A caller returns only once its unit is committed (or failed), so its own units keep their
- * order and are as durable as with {@link Jdbc#inTransaction}.
+ * only its own writes and its exception goes to its own caller (a group of one needs none: its
+ * transaction is its own, decisions/0178) — commits once, and wakes the followers. Units that
+ * arrived meanwhile wait for that commit; then one of them leads the next group. A caller returns
+ * only once its unit is committed (or failed), so its own units keep their order and are as durable
+ * as with {@link Jdbc#inTransaction}.
  *
  * <p>If the group's transaction fails as a whole (the commit fails, or a savepoint cannot be rolled
  * back), nothing of it is kept and each caller runs its unit again, alone, in a transaction of its
