@@ -71,6 +71,11 @@ abstract class ExecutionApiContractTest extends ApiServerTestBase {
     assertThat(w.at("/dag/dag_id").isMissingNode() && w.at("/dag").isNull()).isFalse();
     assertThat(row(mine).state()).isEqualTo(TaskInstanceState.RUNNING);
     assertThat(row(mine).hostname()).isEqualTo("worker-1");
+    // What the workers page counts as running on that worker (its host and pid).
+    assertThat(new TaskInstanceRepository(db).runningPerProcess())
+        .extractingByKey(new TaskInstanceRepository.Process("worker-1", 42))
+        .isNotNull()
+        .satisfies(n -> assertThat(n).isPositive());
     assertThat(row(other).state()).isEqualTo(TaskInstanceState.QUEUED);
     String token = w.get("token").asText();
 

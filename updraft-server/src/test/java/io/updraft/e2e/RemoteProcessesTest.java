@@ -168,17 +168,22 @@ abstract class RemoteProcessesTest extends HomeTestBase {
     return List.of(api.body(), cli.output(), ui.body());
   }
 
-  /** Starts {@code updraft api-server}; returns it once it says its URL. */
-  private ChildJvm apiServer() {
+  private record Started(ChildJvm api, String url, ChildJvm scheduler) {}
+
+  /**
+   * Migrates, starts {@code updraft api-server} and {@code updraft scheduler}, and creates the
+   * users {@code w} (worker) and {@code v} (viewer).
+   */
+  private Started startApiServerAndScheduler() {
+    site.migrate();
     ChildJvm api = site.updraft("api-server", "api-server", "--port", "0");
     api.awaitOutput("Updraft API server is running on", Duration.ofSeconds(90));
-    return api;
-  }
-
-  private static String url(ChildJvm api) {
     Matcher m = URL.matcher(api.output());
     assertThat(m.find()).as(api.output()).isTrue();
-    return m.group(1);
+    ChildJvm scheduler = site.updraft("scheduler", "scheduler");
+    scheduler.awaitOutput("is running", Duration.ofSeconds(90));
+    users();
+    return new Started(api, m.group(1), scheduler);
   }
 
   /** Starts {@code updraft worker} of queue {@code default}, in a home of its own. */
@@ -221,12 +226,10 @@ abstract class RemoteProcessesTest extends HomeTestBase {
 
   @Test
   void aKilledWorkersJobIsEndedByTheSchedulerWithNoOtherWorkerAlive() throws Exception {
-    site.migrate();
-    ChildJvm api = apiServer();
-    String url = url(api);
-    ChildJvm scheduler = site.updraft("scheduler", "scheduler");
-    scheduler.awaitOutput("is running", Duration.ofSeconds(90));
-    users();
+    Started started = startApiServerAndScheduler();
+    ChildJvm api = started.api();
+    String url = started.url();
+    ChildJvm scheduler = started.scheduler();
     ChildJvm worker = worker(url, RemoteWorkersTest.token(url, "w", "worker-password"));
     try {
       worker.awaitOutput("Updraft worker is running", Duration.ofSeconds(90));
@@ -266,12 +269,10 @@ abstract class RemoteProcessesTest extends HomeTestBase {
     Path go = home.resolve("go");
     Files.writeString(site.dags().resolve("main.yaml"), MAIN.formatted(go));
     Files.writeString(site.dags().resolve("child.yaml"), CHILD);
-    site.migrate();
-    ChildJvm api = apiServer();
-    String url = url(api);
-    ChildJvm scheduler = site.updraft("scheduler", "scheduler");
-    scheduler.awaitOutput("is running", Duration.ofSeconds(90));
-    users();
+    Started started = startApiServerAndScheduler();
+    ChildJvm api = started.api();
+    String url = started.url();
+    ChildJvm scheduler = started.scheduler();
     String workerToken = RemoteWorkersTest.token(url, "w", "worker-password");
     Instant tokenIssued = Instant.now();
     await(
