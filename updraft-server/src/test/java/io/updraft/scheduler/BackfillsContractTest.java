@@ -140,19 +140,8 @@ abstract class BackfillsContractTest {
   @Test
   void aBackfillBehindTheSchedulersUncommittedRunSkipsItsDate() throws Exception {
     dueAt(D10);
-    CountDownLatch inserted = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Integer> scheduler =
-        CompletableFuture.supplyAsync(
-            () ->
-                db.inTransaction(
-                    () -> {
-                      int n = new CreateDagRuns(context()).run(NOW);
-                      inserted.countDown();
-                      await(release);
-                      return n;
-                    }));
-    assertThat(inserted.await(30, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Integer> scheduler = schedulerPassHeldOpen(release);
     Thread[] backfiller = new Thread[1];
     CompletableFuture<Backfills.Result> backfill =
         CompletableFuture.supplyAsync(
@@ -213,19 +202,8 @@ abstract class BackfillsContractTest {
   @Test
   void aBulkTriggerBehindTheSchedulersUncommittedRunFailsOnThatDateOrSkipsIt() throws Exception {
     dueAt(D10);
-    CountDownLatch inserted = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Integer> scheduler =
-        CompletableFuture.supplyAsync(
-            () ->
-                db.inTransaction(
-                    () -> {
-                      int n = new CreateDagRuns(context()).run(NOW);
-                      inserted.countDown();
-                      await(release);
-                      return n;
-                    }));
-    assertThat(inserted.await(30, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Integer> scheduler = schedulerPassHeldOpen(release);
     List<ManualRuns.Request> asked =
         List.of(
             new ManualRuns.Request("m8", D8, null),
@@ -270,6 +248,27 @@ abstract class BackfillsContractTest {
         .filteredOn(r -> r.event().equals("trigger"))
         .extracting(r -> r.runId() + " " + r.owner())
         .containsExactlyInAnyOrder("t0 alice", "t1 alice", "t2 alice");
+  }
+
+  /**
+   * A scheduler pass that has created the due run and holds its transaction open until {@code
+   * release}; returns once the run is inserted.
+   */
+  private CompletableFuture<Integer> schedulerPassHeldOpen(CountDownLatch release)
+      throws InterruptedException {
+    CountDownLatch inserted = new CountDownLatch(1);
+    CompletableFuture<Integer> scheduler =
+        CompletableFuture.supplyAsync(
+            () ->
+                db.inTransaction(
+                    () -> {
+                      int n = new CreateDagRuns(context()).run(NOW);
+                      inserted.countDown();
+                      await(release);
+                      return n;
+                    }));
+    assertThat(inserted.await(30, TimeUnit.SECONDS)).isTrue();
+    return scheduler;
   }
 
   /**
