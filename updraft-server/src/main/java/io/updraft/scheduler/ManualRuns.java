@@ -49,12 +49,14 @@ public final class ManualRuns {
       Instant now) {
     NewDagRun run = newRun(version, new Request(runId, logicalDate, confJson));
     DagRunRepository runs = new DagRunRepository(db);
+    // The row as written, not read back: one round trip less per trigger (issue 15).
     return db.inTransaction(
-        () -> {
-          CreateDagRuns.createRun(
-              runs, new TaskInstanceRepository(db), db, version.dag(), run, now);
-          return runs.get(run.dagId(), run.runId()).orElseThrow();
-        });
+        () ->
+            DagRunRepository.inserted(
+                CreateDagRuns.createRun(
+                    runs, new TaskInstanceRepository(db), db, version.dag(), run, now),
+                run,
+                now));
   }
 
   /**
