@@ -33,17 +33,27 @@ import java.util.regex.Pattern;
  *       the CLI beside a running standalone does. Main figure, seconds.
  *   <li>Triggers: {@code runs} {@code POST /api/v2/dags/bf/dagRuns} to the child's API server from
  *       {@value #CLIENTS} concurrent clients, each with its own logical date ({@code triggers_s}).
+ *   <li>Bulk triggers: {@code runs} runs by {@code PATCH /api/v2/dags/bf/dagRuns} (Airflow 3's bulk
+ *       body, decisions/0175), as one request ({@code bulk_s}) and as {@value #BULK_CLIENTS}
+ *       concurrent requests of a share each ({@code bulk3_s}).
  * </ul>
  *
- * {@code busy}: before measuring, {@value #BUSY_RUNS} runs of a 10-task DAG of {@code shell} tasks
- * are triggered and the backfilled DAG is unpaused, so its runs start executing as they are
+ * CPU per run of each ({@code *_cpu_ms}): the child's {@code utime + stime} from {@code /proc} over
+ * the phase, divided by the runs (for the backfill, the bench process's CPU too, as it is the
+ * client). Under {@code busy} the child's figure includes the busy DAG's work meanwhile.
+ *
+ * <p>{@code busy}: before measuring, {@value #BUSY_RUNS} runs of a 10-task DAG of {@code shell}
+ * tasks are triggered and the backfilled DAG is unpaused, so its runs start executing as they are
  * created; the measurement starts once tasks are running. {@code idle}: nothing runs.
  */
 record BulkRunsWorkload(boolean busy, int runs, boolean smoke) implements Workload {
   private static final int CLIENTS = 16;
+  private static final int BULK_CLIENTS = 3;
   private static final int BUSY_RUNS = 60;
   private static final Instant BACKFILL_FROM = Instant.parse("2024-02-01T00:00:00Z");
   private static final Instant TRIGGER_FROM = Instant.parse("2025-01-01T00:00:00Z");
+  private static final Instant BULK_FROM = Instant.parse("2025-06-01T00:00:00Z");
+  private static final Instant BULK3_FROM = Instant.parse("2025-09-01T00:00:00Z");
   static final Pattern API = Pattern.compile("API:\\s+(http://\\S+)/api/v2");
 
   @Override
@@ -107,9 +117,12 @@ record BulkRunsWorkload(boolean busy, int runs, boolean smoke) implements Worklo
           } else {
             DagActions.setPaused(db, "bf", true, "bench", Instant.now());
           }
-          HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+          HttpClient http = client();
           String token = token(http, base, password);
           window.open();
+          long self = ProcessHandle.current().pid();
+          double c0 = ProcStatus.cpuSeconds(child.pid());
+          double s0 = ProcStatus.cpuSeconds(self);
           long t0 = System.nanoTime();
           DagVersions.Versioned latest =
               new DagVersions(new SerializedDagRepository(db)).latest("bf");
@@ -121,8 +134,19 @@ record BulkRunsWorkload(boolean busy, int runs, boolean smoke) implements Worklo
                   BACKFILL_FROM.plus(Duration.ofHours(runs - 1)),
                   Instant.now());
           long t1 = System.nanoTime();
+          double c1 = ProcStatus.cpuSeconds(child.pid());
+          double s1 = ProcStatus.cpuSeconds(self);
           triggerAll(http, base, token, "bf", runs, TRIGGER_FROM);
           long t2 = System.nanoTime();
+          double c2 = ProcStatus.cpuSeconds(child.pid());
+          // Fresh clients: the server may have closed the previous phase's idle connections, and
+          // a request sent on one just closed fails ("header parser received no bytes").
+          bulkTrigger(client(), base, token, "bf", "b1_", runs, 1, BULK_FROM);
+          long t3 = System.nanoTime();
+          double c3 = ProcStatus.cpuSeconds(child.pid());
+          bulkTrigger(client(), base, token, "bf", "b3_", runs, BULK_CLIENTS, BULK3_FROM);
+          long t4 = System.nanoTime();
+          double c4 = ProcStatus.cpuSeconds(child.pid());
           window.close();
           if (result.created().size() != runs) {
             throw new IllegalStateException(
@@ -136,14 +160,35 @@ record BulkRunsWorkload(boolean busy, int runs, boolean smoke) implements Worklo
                       ps -> {},
                       rs -> rs.getLong(1))
                   .orElse(0L);
+          double perRun = 1000.0 / runs;
           return new Sample(
               (t1 - t0) / 1e9,
-              Map.of("triggers_s", (t2 - t1) / 1e9, "running_after", (double) running));
+              Map.of(
+                  "triggers_s",
+                  (t2 - t1) / 1e9,
+                  "bulk_s",
+                  (t3 - t2) / 1e9,
+                  "bulk3_s",
+                  (t4 - t3) / 1e9,
+                  "backfill_cpu_ms",
+                  (c1 - c0 + s1 - s0) * perRun,
+                  "trigger_cpu_ms",
+                  (c2 - c1) * perRun,
+                  "bulk_cpu_ms",
+                  (c3 - c2) * perRun,
+                  "bulk3_cpu_ms",
+                  (c4 - c3) * perRun,
+                  "running_after",
+                  (double) running));
         }
       } finally {
         UpdraftChild.stop(child);
       }
     }
+  }
+
+  private static HttpClient client() {
+    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   }
 
   /** Triggers the busy DAG's runs and waits until its tasks run. */
@@ -194,6 +239,63 @@ record BulkRunsWorkload(boolean busy, int runs, boolean smoke) implements Worklo
                   if (r.statusCode() != 200) {
                     throw new IllegalStateException(
                         "trigger answered " + r.statusCode() + ": " + r.body());
+                  }
+                  return r.statusCode();
+                }));
+      }
+      for (Future<Integer> f : done) {
+        f.get();
+      }
+    }
+  }
+
+  /**
+   * {@code runs} runs of {@code dagId} created by {@code clients} concurrent {@code PATCH
+   * /api/v2/dags/DAG/dagRuns} bulk requests of an equal share each, run ids {@code prefix0...},
+   * logical dates a second apart from {@code from}; each must create its whole share.
+   */
+  static void bulkTrigger(
+      HttpClient http,
+      String base,
+      String token,
+      String dagId,
+      String prefix,
+      int runs,
+      int clients,
+      Instant from)
+      throws Exception {
+    try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+      List<Future<Integer>> done = new ArrayList<>();
+      int share = (runs + clients - 1) / clients;
+      for (int first = 0; first < runs; first += share) {
+        StringBuilder body =
+            new StringBuilder("{\"actions\":[{\"action\":\"create\",\"entities\":[");
+        int last = Math.min(runs, first + share);
+        for (int i = first; i < last; i++) {
+          body.append(i == first ? "" : ",")
+              .append("{\"dag_run_id\":\"")
+              .append(prefix)
+              .append(i)
+              .append("\",\"logical_date\":\"")
+              .append(from.plusSeconds(i))
+              .append("\"}");
+        }
+        body.append("]}]}");
+        int expected = last - first;
+        HttpRequest request =
+            HttpRequest.newBuilder(URI.create(base + "/api/v2/dags/" + dagId + "/dagRuns"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
+        done.add(
+            pool.submit(
+                () -> {
+                  HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                  if (r.statusCode() != 200
+                      || r.body().split("\"" + prefix, -1).length - 1 != expected) {
+                    throw new IllegalStateException(
+                        "bulk trigger answered " + r.statusCode() + ": " + r.body());
                   }
                   return r.statusCode();
                 }));

@@ -82,7 +82,9 @@ public final class Bodies {
       // A record's constructor refused a value: its message names the field.
       Throwable cause = e.getCause();
       if (cause instanceof ApiException api) {
-        throw api;
+        // Refused inside a list or an object (a bulk body's entities): say which one.
+        String at = field((JsonMappingException) e);
+        throw at.isEmpty() ? api : new ApiException(api.status(), at + "." + api.getMessage());
       }
       throw ApiException.unprocessable(
           "field '" + field((JsonMappingException) e) + "': " + e.getOriginalMessage());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.updraft.dag.RunIdRule;
 import io.updraft.scheduler.DagActions;
+import io.updraft.scheduler.ManualRuns;
 import io.updraft.state.DagRunState;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
@@ -71,6 +72,76 @@ final class DagRunRoutes {
       }
     }
   }
+
+  /** Most runs one bulk request may create, over all its actions: a bounded transaction. */
+  static final int MAX_BULK_ENTITIES = 1000;
+
+  /**
+   * One action of a bulk body, Airflow 3's {@code BulkCreateAction}: {@code create} only, its
+   * entities trigger bodies; {@code action_on_existence} {@code fail} (default: one taken run_id or
+   * logical date and the action creates nothing) or {@code skip} (the taken ones are left out).
+   */
+  public record BulkCreateAction(
+      String action, List<TriggerBody> entities, String actionOnExistence) {
+    public BulkCreateAction {
+      if (!"create".equals(action)) {
+        throw ApiException.unprocessable(
+            "action: "
+                + (action == null ? "required" : "'" + action + "' is not one for runs")
+                + " — a bulk request on runs only creates them (\"action\": \"create\"); delete"
+                + " a run with DELETE /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}");
+      }
+      if (entities == null || entities.isEmpty()) {
+        throw ApiException.badRequest("entities: empty — give the runs to create");
+      }
+      if (entities.contains(null)) {
+        throw ApiException.unprocessable("entities: an entity is null, not a trigger body");
+      }
+      if (actionOnExistence != null
+          && !actionOnExistence.equals("fail")
+          && !actionOnExistence.equals("skip")) {
+        throw ApiException.unprocessable(
+            "action_on_existence: '"
+                + actionOnExistence
+                + "' is not fail or skip"
+                + ("overwrite".equals(actionOnExistence)
+                    ? " (a run is not overwritten: delete it first)"
+                    : ""));
+      }
+    }
+
+    boolean skip() {
+      return "skip".equals(actionOnExistence);
+    }
+  }
+
+  /** Airflow 3's {@code BulkBody} for runs: {@code {"actions": [{"action": "create", ...}]}}. */
+  public record BulkBody(List<BulkCreateAction> actions) {
+    public BulkBody {
+      if (actions == null || actions.isEmpty()) {
+        throw ApiException.badRequest("actions: empty — give at least one create action");
+      }
+      int entities = actions.stream().mapToInt(a -> a.entities().size()).sum();
+      if (entities > MAX_BULK_ENTITIES) {
+        throw ApiException.badRequest(
+            "the request holds "
+                + entities
+                + " runs, more than "
+                + MAX_BULK_ENTITIES
+                + " — send them in several requests");
+      }
+    }
+  }
+
+  /**
+   * Airflow 3's {@code BulkActionResponse}: the run_ids created, and the errors, each {@code
+   * {"error": ..., "status_code": ...}}.
+   */
+  public record BulkActionResponse(List<String> success, List<Map<String, Object>> errors) {}
+
+  /** Airflow 3's {@code BulkResponse}; runs are only created, so update and delete are null. */
+  public record BulkResponse(
+      BulkActionResponse create, BulkActionResponse update, BulkActionResponse delete) {}
 
   /**
    * Airflow's {@code PATCH .../dagRuns/{dag_run_id}} body: the state to set. Runs have no notes
@@ -141,10 +212,22 @@ final class DagRunRoutes {
                       dagId,
                       logical,
                       body.dagRunId(),
-                      body.conf() == null ? null : PLAIN.writeValueAsString(body.conf()),
+                      confJson(body.conf()),
                       caller.username(),
                       now);
               return response(run);
+            }),
+        Route.patch(
+            "/api/v2/dags/{dag_id}/dagRuns",
+            Role.USER,
+            "Trigger runs of a DAG in bulk",
+            BulkBody.class,
+            BulkResponse.class,
+            (ctx, caller) -> {
+              String dagId = ctx.pathParam("dag_id");
+              BulkBody body = Bodies.read(ctx, BulkBody.class);
+              DagRoutes.require(db, dagId);
+              return bulk(db, dagId, body, caller.username(), clock.instant());
             }),
         Route.get(
             "/api/v2/dags/{dag_id}/dagRuns/{dag_run_id}",
@@ -185,6 +268,69 @@ final class DagRunRoutes {
               }
               return null;
             }));
+  }
+
+  /**
+   * Runs a bulk body's actions in order, each in one transaction of a few statements ({@link
+   * DagActions#triggerAll}); an entity without {@code logical_date} gets now, as a single trigger.
+   */
+  private static BulkResponse bulk(
+      Database db, String dagId, BulkBody body, String who, Instant now) {
+    List<String> success = new ArrayList<>();
+    List<Map<String, Object>> errors = new ArrayList<>();
+    for (int a = 0; a < body.actions().size(); a++) {
+      BulkCreateAction action = body.actions().get(a);
+      List<ManualRuns.Request> requests = new ArrayList<>();
+      for (TriggerBody e : action.entities()) {
+        requests.add(
+            new ManualRuns.Request(
+                e.dagRunId(),
+                e.logicalDate() == null ? now : Params.instant("logical_date", e.logicalDate()),
+                confJson(e.conf())));
+      }
+      ManualRuns.Bulk done = DagActions.triggerAll(db, dagId, requests, action.skip(), who, now);
+      done.created().forEach(r -> success.add(r.runId()));
+      if (!action.skip()) {
+        for (int i : done.taken()) {
+          errors.add(
+              Map.of("error", taken(dagId, a, requests, i, done.runIds()), "status_code", 409));
+        }
+      }
+    }
+    return new BulkResponse(new BulkActionResponse(success, errors), null, null);
+  }
+
+  /** Why entity {@code i} of action {@code a} was refused: an earlier entity's or a run's. */
+  private static String taken(
+      String dagId, int a, List<ManualRuns.Request> requests, int i, List<String> runIds) {
+    ManualRuns.Request r = requests.get(i);
+    String at = "actions[" + a + "].entities[" + i + "]";
+    for (int j = 0; j < i; j++) {
+      ManualRuns.Request earlier = requests.get(j);
+      if (runIds.get(j).equals(runIds.get(i))) {
+        return at + ": dag_run_id '" + runIds.get(i) + "' is also that of entities[" + j + "]";
+      }
+      if (earlier.logicalDate().equals(r.logicalDate())) {
+        return at + ": logical_date " + r.logicalDate() + " is also that of entities[" + j + "]";
+      }
+    }
+    return at
+        + ": DAG '"
+        + dagId
+        + "' already has a run with dag_run_id '"
+        + runIds.get(i)
+        + "' or logical date "
+        + r.logicalDate()
+        + " — nothing of this action was created; send it again without it, or with"
+        + " \"action_on_existence\": \"skip\"";
+  }
+
+  private static String confJson(Map<String, Object> conf) {
+    try {
+      return conf == null ? null : PLAIN.writeValueAsString(conf);
+    } catch (JsonProcessingException e) {
+      throw ApiException.unprocessable("conf: not writable as JSON: " + e.getOriginalMessage());
+    }
   }
 
   private static ApiException gone(String dagId, String runId) {

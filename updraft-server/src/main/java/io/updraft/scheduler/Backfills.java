@@ -6,10 +6,8 @@ import io.updraft.state.DagRunState;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
-import io.updraft.store.DuplicateDagRunException;
 import io.updraft.store.NewDagRun;
 import io.updraft.store.RunType;
-import io.updraft.store.TaskInstanceRepository;
 import io.updraft.timetable.DagRunInfo;
 import io.updraft.timetable.Timetables;
 import java.time.Instant;
@@ -34,12 +32,6 @@ public final class Backfills {
    * a scheduler's reads of the new rows back.
    */
   static final int RUNS_PER_TRANSACTION = 500;
-
-  /**
-   * How often a batch is tried again when a scheduler or a trigger takes one of its logical dates
-   * between its read and its insert; each try reads afresh, so it skips that date next time.
-   */
-  private static final int ATTEMPTS = 5;
 
   private Backfills() {}
 
@@ -75,8 +67,6 @@ public final class Backfills {
               + from
               + ")");
     }
-    DagRunRepository runs = new DagRunRepository(db);
-    TaskInstanceRepository tis = new TaskInstanceRepository(db);
     List<DagRunRow> created = new ArrayList<>();
     List<Instant> skipped = new ArrayList<>();
     for (int first = 0; first < infos.size(); first += RUNS_PER_TRANSACTION) {
@@ -84,7 +74,9 @@ public final class Backfills {
           infos.subList(first, Math.min(infos.size(), first + RUNS_PER_TRANSACTION)).stream()
               .map(info -> newRun(version, info))
               .toList();
-      DagRunRepository.Created done = createRetrying(db, runs, tis, dag, batch, now);
+      DagRunRepository.Created done =
+          CreateDagRuns.createRunsRetrying(
+              db, dag, batch, now, "backfill of " + dag.dagId(), d -> {});
       created.addAll(done.created());
       done.skipped().forEach(r -> skipped.add(r.logicalDate()));
     }
@@ -104,29 +96,5 @@ public final class Backfills {
         null,
         version.hash(),
         null);
-  }
-
-  private static DagRunRepository.Created createRetrying(
-      Database db,
-      DagRunRepository runs,
-      TaskInstanceRepository tis,
-      Dag dag,
-      List<NewDagRun> batch,
-      Instant now) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return db.inTransaction(() -> CreateDagRuns.createRuns(runs, tis, db, dag, batch, now));
-      } catch (DuplicateDagRunException e) {
-        if (attempt == ATTEMPTS) {
-          throw new UpdraftException(
-              "backfill of "
-                  + dag.dagId()
-                  + ": runs kept being created in the same range by someone else ("
-                  + e.getMessage()
-                  + ") — run the backfill again",
-              e);
-        }
-      }
-    }
   }
 }

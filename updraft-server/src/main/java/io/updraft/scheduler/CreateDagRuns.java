@@ -146,6 +146,51 @@ final class CreateDagRuns {
     return result;
   }
 
+  /**
+   * How often {@link #createRunsRetrying} tries again when a scheduler or a trigger takes one of
+   * the logical dates between its read and its insert; each try reads afresh, so it skips that date
+   * next time.
+   */
+  private static final int ATTEMPTS = 5;
+
+  /**
+   * {@link #createRuns} in a transaction of its own, tried again (a fresh read each time) when
+   * someone else creates one of the runs' dates or run_ids meanwhile; {@code check} runs in the
+   * transaction after the inserts, and a {@link RuntimeException} it throws undoes them all and
+   * goes to the caller.
+   *
+   * @param what names the work in the error when the runs keep being taken
+   */
+  static DagRunRepository.Created createRunsRetrying(
+      Database db,
+      Dag dag,
+      List<NewDagRun> newRuns,
+      Instant now,
+      String what,
+      java.util.function.Consumer<DagRunRepository.Created> check) {
+    DagRunRepository runs = new DagRunRepository(db);
+    TaskInstanceRepository tis = new TaskInstanceRepository(db);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return db.inTransaction(
+            () -> {
+              DagRunRepository.Created done = createRuns(runs, tis, db, dag, newRuns, now);
+              check.accept(done);
+              return done;
+            });
+      } catch (DuplicateDagRunException e) {
+        if (attempt == ATTEMPTS) {
+          throw new io.updraft.UpdraftException(
+              what
+                  + ": runs kept being created in the same range by someone else ("
+                  + e.getMessage()
+                  + ") — try again",
+              e);
+        }
+      }
+    }
+  }
+
   /** What {@code task_instance.run_date} holds: the run's logical date, or its run_after. */
   private static Instant runDate(NewDagRun run) {
     return run.logicalDate() != null ? run.logicalDate() : run.runAfter();

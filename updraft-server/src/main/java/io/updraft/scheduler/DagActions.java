@@ -89,6 +89,42 @@ public final class DagActions {
   }
 
   /**
+   * Creates many manual runs of one DAG on its newest version in one transaction of a few
+   * statements (a bulk trigger: decisions/0175), each with its audit row as {@link #trigger} writes
+   * it; see {@link ManualRuns#triggerAll} for what a taken run_id or date does.
+   */
+  public static ManualRuns.Bulk triggerAll(
+      Database db,
+      String dagId,
+      List<ManualRuns.Request> requests,
+      boolean skipTaken,
+      String who,
+      Instant now) {
+    DagVersions.Versioned latest = versions(db).latest(dagId);
+    ManualRuns.Bulk done =
+        ManualRuns.triggerAll(
+            db,
+            latest,
+            requests,
+            skipTaken,
+            now,
+            created ->
+                new LogRepository(db)
+                    .recordAll(
+                        "trigger",
+                        dagId,
+                        who,
+                        created.stream()
+                            .map(r -> new LogRepository.Action(r.runId(), r.conf()))
+                            .toList(),
+                        now));
+    if (!done.created().isEmpty()) {
+      ChangeSignals.announce(db);
+    }
+    return done;
+  }
+
+  /**
    * Which task instances of a DAG to clear, as Airflow's {@code clearTaskInstances} body and the
    * UI's clear dialog name them.
    *

@@ -18,6 +18,14 @@ public final class LogRepository {
       VALUES (?, ?, ?, ?, ?, ?, ?)
       """;
 
+  private static final String INSERT_PREFIX =
+      "INSERT INTO log (dttm, event, dag_id, task_id, run_id, owner, extra) VALUES ";
+
+  private static final String INSERT_ROW = "(?, ?, ?, ?, ?, ?, ?)";
+
+  /** Rows per multi-row statement of {@link #recordAll}: 7 parameters each. */
+  private static final int ROWS_PER_STATEMENT = 250;
+
   private static final String RECENT =
       """
       SELECT id, dttm, event, dag_id, task_id, run_id, map_index, try_number, owner, extra
@@ -125,6 +133,32 @@ public final class LogRepository {
           ps.setString(5, runId);
           ps.setString(6, owner);
           ps.setString(7, extraJson);
+        });
+  }
+
+  /** One action on one run, for {@link #recordAll}. */
+  public record Action(String runId, String extraJson) {}
+
+  /**
+   * Records the same event on many runs of one DAG, a row each, in a few multi-row statements (a
+   * bulk trigger's audit: decisions/0175).
+   */
+  public void recordAll(
+      String event, String dagId, String owner, List<Action> actions, Instant now) {
+    jdbc.insertRows(
+        "recording " + actions.size() + " audit events '" + event + "'",
+        INSERT_PREFIX,
+        INSERT_ROW,
+        actions,
+        ROWS_PER_STATEMENT,
+        (ps, first, a) -> {
+          dialect.setInstant(ps, first, now);
+          ps.setString(first + 1, event);
+          ps.setString(first + 2, dagId);
+          ps.setString(first + 3, null);
+          ps.setString(first + 4, a.runId());
+          ps.setString(first + 5, owner);
+          ps.setString(first + 6, a.extraJson());
         });
   }
 

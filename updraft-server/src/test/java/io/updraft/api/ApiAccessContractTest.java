@@ -67,6 +67,19 @@ abstract class ApiAccessContractTest extends ApiServerTestBase {
                   + "\"}";
             }));
     s.put(
+        "PATCH /api/v2/dags/{dag_id}/dagRuns",
+        new Sample(
+            "/api/v2/dags/orders/dagRuns",
+            () -> {
+              int n = runs.incrementAndGet();
+              return "{\"actions\": [{\"action\": \"create\", \"entities\": [{\"dag_run_id\":"
+                  + " \"access_"
+                  + n
+                  + "\", \"logical_date\": \""
+                  + Instant.parse("2024-03-01T00:00:00Z").plusSeconds(3600L * n)
+                  + "\"}]}]}";
+            }));
+    s.put(
         "GET /api/v2/dags/{dag_id}/dagRuns/{dag_run_id}",
         new Sample("/api/v2/dags/orders/dagRuns/" + SEEDED_RUN, null));
     s.put(

@@ -140,19 +140,8 @@ abstract class BackfillsContractTest {
   @Test
   void aBackfillBehindTheSchedulersUncommittedRunSkipsItsDate() throws Exception {
     dueAt(D10);
-    CountDownLatch inserted = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Integer> scheduler =
-        CompletableFuture.supplyAsync(
-            () ->
-                db.inTransaction(
-                    () -> {
-                      int n = new CreateDagRuns(context()).run(NOW);
-                      inserted.countDown();
-                      await(release);
-                      return n;
-                    }));
-    assertThat(inserted.await(30, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Integer> scheduler = schedulerPassHeldOpen(release);
     Thread[] backfiller = new Thread[1];
     CompletableFuture<Backfills.Result> backfill =
         CompletableFuture.supplyAsync(
@@ -211,6 +200,46 @@ abstract class BackfillsContractTest {
   }
 
   @Test
+  void aBulkTriggerBehindTheSchedulersUncommittedRunFailsOnThatDateOrSkipsIt() throws Exception {
+    dueAt(D10);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Integer> scheduler = schedulerPassHeldOpen(release);
+    List<ManualRuns.Request> asked =
+        List.of(
+            new ManualRuns.Request("m8", D8, null),
+            new ManualRuns.Request("m10", D10, "{\"x\":1}"),
+            new ManualRuns.Request(null, D12, null));
+    Thread[] trigger = new Thread[1];
+    CompletableFuture<ManualRuns.Bulk> failing =
+        CompletableFuture.supplyAsync(
+            () -> {
+              trigger[0] = Thread.currentThread();
+              return DagActions.triggerAll(db, "b", asked, false, "alice", NOW);
+            });
+    waitUntil(() -> trigger[0] != null && blocked(trigger[0]));
+    release.countDown();
+
+    assertThat(scheduler.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+    ManualRuns.Bulk failed = failing.get(30, TimeUnit.SECONDS);
+    assertThat(failed.created()).isEmpty();
+    assertThat(failed.taken()).containsExactly(1);
+    assertThat(new DagRunRepository(db).count("b")).isEqualTo(1);
+    assertThat(new LogRepository(db).recent(10)).noneMatch(r -> r.event().equals("trigger"));
+
+    ManualRuns.Bulk skipped = DagActions.triggerAll(db, "b", asked, true, "alice", NOW);
+    assertThat(skipped.created())
+        .extracting(DagRunRow::runId)
+        .containsExactly("m8", RunIds.of(RunType.MANUAL, D12));
+    assertThat(skipped.taken()).containsExactly(1);
+    assertThat(runAt(D10).runType()).isEqualTo(RunType.SCHEDULED);
+    assertThat(new TaskInstanceRepository(db).listForRun("b", "m8")).hasSize(3);
+    assertThat(new LogRepository(db).recent(10))
+        .filteredOn(r -> r.event().equals("trigger"))
+        .extracting(r -> r.runId() + " " + r.owner())
+        .containsExactlyInAnyOrder("m8 alice", RunIds.of(RunType.MANUAL, D12) + " alice");
+  }
+
+  @Test
   void triggersRecordOneAuditRowEach() {
     for (int i = 0; i < 3; i++) {
       DagActions.trigger(db, "b", D8.plusSeconds(i), "t" + i, null, "alice", NOW);
@@ -219,6 +248,27 @@ abstract class BackfillsContractTest {
         .filteredOn(r -> r.event().equals("trigger"))
         .extracting(r -> r.runId() + " " + r.owner())
         .containsExactlyInAnyOrder("t0 alice", "t1 alice", "t2 alice");
+  }
+
+  /**
+   * A scheduler pass that has created the due run and holds its transaction open until {@code
+   * release}; returns once the run is inserted.
+   */
+  private CompletableFuture<Integer> schedulerPassHeldOpen(CountDownLatch release)
+      throws InterruptedException {
+    CountDownLatch inserted = new CountDownLatch(1);
+    CompletableFuture<Integer> scheduler =
+        CompletableFuture.supplyAsync(
+            () ->
+                db.inTransaction(
+                    () -> {
+                      int n = new CreateDagRuns(context()).run(NOW);
+                      inserted.countDown();
+                      await(release);
+                      return n;
+                    }));
+    assertThat(inserted.await(30, TimeUnit.SECONDS)).isTrue();
+    return scheduler;
   }
 
   /**

@@ -223,6 +223,22 @@ abstract class DagRunRepositoryContractTest extends RepositoryContractTest {
   }
 
   @Test
+  void queuedOldestFirstLeavesOutPausedDagsSoTheirRunsDoNotFillThePage() {
+    new DagRepository(db).upsert(DagRepositoryContractTest.dag("p", null), "/p", true, T0);
+    new DagRepository(db).upsert(DagRepositoryContractTest.dag("u", null), "/u", false, T0);
+    run("p", "p1", QUEUED, 0);
+    run("p", "p2", QUEUED, 1);
+    long u = run("u", "u1", QUEUED, 2);
+    long noRow = run("gone", "g1", QUEUED, 3); // no dag row: not paused, as before
+    assertThat(db.inTransaction(() -> runs().queuedOldestFirst(1)))
+        .extracting(DagRunRow::id)
+        .containsExactly(u);
+    assertThat(db.inTransaction(() -> runs().queuedOldestFirst(10)))
+        .extracting(DagRunRow::id)
+        .containsExactly(u, noRow);
+  }
+
+  @Test
   void queuedOldestFirstLocksToo() {
     long a = run("d", "a", QUEUED, 0);
     long b = run("d", "b", QUEUED, 1);
