@@ -90,7 +90,8 @@ record ChaosWorkload(int runs) implements Workload {
       ChaosDag dag = new ChaosDag(traces, POOLED_TASKS, "0.$((RANDOM % 3 + 1))", "8", 6, 16);
       Files.writeString(site.dags().resolve(ChaosDag.DAG_ID + ".yaml"), dag.yaml());
       new PoolRepository(site.db()).add(new Pool(ChaosDag.POOL, POOL_SLOTS, "chaos bench", false));
-      Duration ready = Duration.ofMinutes(3);
+      // Generous: five JVMs and a CLI start side by side, on a machine that may be loaded.
+      Duration ready = Duration.ofMinutes(6);
       int port = freePort();
       String base = "http://127.0.0.1:" + port;
       Map<String, Launcher> components = new LinkedHashMap<>();
