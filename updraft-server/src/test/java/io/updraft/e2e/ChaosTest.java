@@ -46,9 +46,9 @@ import org.junit.jupiter.api.Test;
 abstract class ChaosTest extends HomeTestBase {
   private static final int RUNS = 6;
   private static final int POOL_SLOTS = 3;
-  private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(6);
   private static final Duration CHAOS = Duration.ofSeconds(20);
-  private static final Duration BOUND = Duration.ofSeconds(180);
+  private static final Duration BOUND = Duration.ofSeconds(300);
 
   private static final Map<String, String> ENV =
       Map.of(
@@ -78,7 +78,7 @@ abstract class ChaosTest extends HomeTestBase {
     Random random = new Random(seed);
     Path traces = site.home().resolve("traces.log");
     // 8 pooled tasks napping 0.4-0.8 s a run: the runs outlast the first five kills.
-    ChaosDag dag = new ChaosDag(traces, 8, "0.$((RANDOM % 5 + 4))", "7", 6, RUNS);
+    ChaosDag dag = new ChaosDag(traces, 8, "0.$((RANDOM % 5 + 4))", "8", 6, RUNS);
     Files.writeString(site.dags().resolve("chaos.yaml"), dag.yaml());
     site.migrate();
     db(d -> new PoolRepository(d).add(new Pool(ChaosDag.POOL, POOL_SLOTS, "chaos test", false)));
