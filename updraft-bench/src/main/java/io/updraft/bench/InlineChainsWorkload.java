@@ -31,7 +31,7 @@ import java.util.concurrent.Future;
  * figure: last end − first submit; extras {@code workflows_per_s} and {@code p50_ms}/{@code p99_ms}
  * (nearest rank) of submit-to-done per workflow.
  */
-record InlineChainsWorkload(String operator, int runs) implements Workload {
+record InlineChainsWorkload(String operator, String weightRule, int runs) implements Workload {
   /** Client threads submitting the runs: a handful, as API clients would be. */
   static final int CLIENTS = 4;
 
@@ -41,6 +41,15 @@ record InlineChainsWorkload(String operator, int runs) implements Workload {
     if (!operator.equals("empty") && !operator.equals("http")) {
       throw new IllegalArgumentException("operator must be empty or http: " + operator);
     }
+    if (!weightRule.equals("downstream") && !weightRule.equals("upstream")) {
+      throw new IllegalArgumentException(
+          "weight rule must be downstream or upstream: " + weightRule);
+    }
+  }
+
+  /** The chains with Airflow's default priority weights ({@code downstream}). */
+  InlineChainsWorkload(String operator, int runs) {
+    this(operator, "downstream", runs);
   }
 
   @Override
@@ -50,7 +59,7 @@ record InlineChainsWorkload(String operator, int runs) implements Workload {
 
   @Override
   public String label() {
-    return operator + "-" + runs + "x3";
+    return operator + "-" + runs + "x3" + (weightRule.equals("downstream") ? "" : "-" + weightRule);
   }
 
   @Override
@@ -88,6 +97,7 @@ record InlineChainsWorkload(String operator, int runs) implements Workload {
         Map<String, Instant> submitted;
         long cpu = cpuNanos();
         long submitNanos;
+        long[] commits = db.groupCommitCounts();
         window.open();
         try {
           long t0 = System.nanoTime();
@@ -98,10 +108,15 @@ record InlineChainsWorkload(String operator, int runs) implements Workload {
           window.close();
         }
         cpu = cpuNanos() - cpu;
+        long[] commitsAfter = db.groupCommitCounts();
         Sample s = sample(harness, db, submitted);
         Map<String, Double> extras = new java.util.HashMap<>(s.extras());
         extras.put("submit_s", submitNanos / 1e9);
         extras.put("jvm_cpu_ms_per_wf", cpu / 1e6 / runs);
+        // How well group commit groups: the units (trigger, try start, try end) per commit.
+        extras.put(
+            "units_per_group_commit",
+            (commitsAfter[1] - commits[1]) / (double) Math.max(1, commitsAfter[0] - commits[0]));
         return new Sample(s.seconds(), extras);
       }
     }
@@ -117,7 +132,7 @@ record InlineChainsWorkload(String operator, int runs) implements Workload {
   private String dagYaml(String url) {
     StringBuilder y = new StringBuilder();
     y.append("dag_id: chain\nschedule: null\nmax_active_runs: ").append(runs).append('\n');
-    y.append("default_args: {retries: 0}\ntasks:\n");
+    y.append("default_args: {retries: 0, weight_rule: ").append(weightRule).append("}\ntasks:\n");
     for (int i = 1; i <= 3; i++) {
       y.append("  - {task_id: t").append(i).append(", operator: ").append(operator);
       if (operator.equals("http")) {

@@ -319,7 +319,7 @@ record ScalingWorkload(
     }
     double a = api == 0 ? 0 : treeCpu(api);
     long self = ProcessHandle.current().pid();
-    return new Cpu(a, s, w, ProcStatus.cpuSeconds(self), pgBackends(db));
+    return new Cpu(a, s, w, ProcStatus.cpuSeconds(self), PgBackends.cpu(db));
   }
 
   /**
@@ -340,39 +340,9 @@ record ScalingWorkload(
     return sum;
   }
 
-  /**
-   * CPU seconds of each PostgreSQL backend serving this database (every process's connections, this
-   * one's too), read from {@code /proc} — the server runs on this machine. Empty elsewhere.
-   */
-  private static Map<Long, Double> pgBackends(Database db) {
-    Map<Long, Double> out = new HashMap<>();
-    if (!(db.dialect() instanceof io.updraft.store.Dialect.Postgres)) {
-      return out;
-    }
-    List<Long> pids =
-        db.jdbc()
-            .query(
-                "pg backends",
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()",
-                ps -> {},
-                rs -> rs.getLong(1));
-    for (long pid : pids) {
-      try {
-        out.put(pid, ProcStatus.cpuSeconds(pid));
-      } catch (IOException | RuntimeException e) {
-        // ended meanwhile, or not on this machine: not counted
-      }
-    }
-    return out;
-  }
-
   /** Backends there at the end, less what they had used at the start (0 for new ones). */
   private static double pgDelta(Cpu before, Cpu after) {
-    double d = 0;
-    for (var e : after.pg.entrySet()) {
-      d += e.getValue() - before.pg.getOrDefault(e.getKey(), 0.0);
-    }
-    return d;
+    return PgBackends.delta(before.pg, after.pg);
   }
 
   private static double load1() {

@@ -77,7 +77,8 @@ public final class Scenarios {
       case "inline-chains" ->
           List.of(
               new InlineChainsWorkload("empty", smoke ? 3 : 300),
-              new InlineChainsWorkload("http", smoke ? 3 : 300));
+              new InlineChainsWorkload("http", smoke ? 3 : 300),
+              new InlineChainsWorkload("http", "upstream", smoke ? 3 : 300));
       case "parse-4000" -> ParseWorkload.both(smoke ? 20 : 4000, smoke ? 3 : 10);
       case "dag-versions" ->
           DagVersionsWorkload.both(smoke ? 20 : 1000, smoke ? 20 : 4000, smoke ? 3 : 10);

@@ -24,6 +24,10 @@ import java.util.Map;
  * <p>Measuring task lag, its main figure is instead the total task lag of all runs (each DAG a
  * line), and the time to finish becomes {@code makespan_s}. With {@code defaultPoolSlots} the
  * default pool gets that many slots first (null: its default, 128).
+ *
+ * <p>Timed to finish on PostgreSQL, a run also reports {@code pg_cpu_ms_per_ti}: the CPU time of
+ * the database's backends over the run (the scheduler's connections and this harness's polling),
+ * per task instance — the figure a loaded machine disturbs least.
  */
 record SchedulerWorkload(
     String scenario,
@@ -100,6 +104,7 @@ record SchedulerWorkload(
           new SchedulerHarness(db, executor, fresh.folder().resolve("logs"))) {
         Instant started;
         Instant finished = null;
+        double pgSeconds = 0;
         if (measure == Measure.TASK_LAG_ONE_DAG_AT_A_TIME) {
           window.open();
           try {
@@ -114,17 +119,21 @@ record SchedulerWorkload(
         } else {
           harness.trigger(ids, runsPerDag);
           window.open();
+          Map<Long, Double> pgBefore = PgBackends.cpu(db);
           try {
             started = harness.start();
             finished = harness.awaitAllFinished(timeout);
           } finally {
             window.close();
           }
+          pgSeconds = PgBackends.delta(pgBefore, PgBackends.cpu(db));
         }
         check(harness);
         double seconds = Duration.between(started, finished).toNanos() / 1e9;
         if (measure == Measure.TIME_TO_FINISH) {
-          return Sample.of(seconds);
+          return pgSeconds > 0
+              ? new Sample(seconds, Map.of("pg_cpu_ms_per_ti", pgSeconds * 1000 / (runs() * tasks)))
+              : Sample.of(seconds);
         }
         Map<String, Double> extras = new HashMap<>(lag(db, harness, ids));
         extras.put("makespan_s", seconds);

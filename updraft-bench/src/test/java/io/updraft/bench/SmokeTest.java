@@ -61,6 +61,7 @@ class SmokeTest {
             "idle-footprint 3-dags",
             "inline-chains empty-3x3",
             "inline-chains http-3x3",
+            "inline-chains http-3x3-upstream",
             "operator-overhead http-3",
             "operator-overhead sql-3",
             "parse-4000 cold",
@@ -105,8 +106,15 @@ class SmokeTest {
     assertThat(null12.get("tis_per_s").asDouble())
         .isCloseTo(
             24 / null12.get("median_s").asDouble(), org.assertj.core.data.Offset.offset(1.0));
-    for (String chains : List.of("inline-chains empty-3x3", "inline-chains http-3x3")) {
+    for (String chains :
+        List.of(
+            "inline-chains empty-3x3",
+            "inline-chains http-3x3",
+            "inline-chains http-3x3-upstream")) {
       assertThat(r.get(chains).get("workflows_per_s").asDouble()).as(chains).isPositive();
+      assertThat(r.get(chains).get("units_per_group_commit").asDouble())
+          .as(chains)
+          .isGreaterThanOrEqualTo(1.0);
     }
     JsonNode proc = r.get("process-tasks 3x3");
     assertThat(proc.get("ratio").asDouble()).isPositive();

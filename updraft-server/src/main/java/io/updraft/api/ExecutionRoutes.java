@@ -163,6 +163,8 @@ final class ExecutionRoutes {
    * @param trigger deferred: the wait the triggerer takes over
    * @param handedBack the worker was stopping and ended the try: run it again at once, at no cost
    *     to its retries
+   * @param log the last piece of the try's log (decisions/0181): stored before the end is recorded,
+   *     and the end is refused (nothing recorded) when it cannot be
    */
   public record StateBody(
       String state,
@@ -174,15 +176,20 @@ final class ExecutionRoutes {
       Boolean skipDownstream,
       String rescheduleDate,
       TriggerBody trigger,
-      Boolean handedBack) {}
+      Boolean handedBack,
+      LogPiece log) {}
+
+  /** Bytes of a try's log from byte {@code offset} on, as {@link LogBody} carries them. */
+  public record LogPiece(Long offset, String text) {}
 
   public record TriggerBody(String kind, JsonNode kwargs, String timeout) {}
 
   /**
    * @param state the state the try ended its instance in; null when it paused, was handed back or
    *     its instance had moved on
+   * @param logSize the size of the try's log once the end's piece was stored; null without one
    */
-  public record StateResponse(String state, boolean handedBack) {}
+  public record StateResponse(String state, boolean handedBack, Long logSize) {}
 
   /**
    * Bytes of the try's log from byte {@code offset} on: sending the same piece again is harmless.
@@ -238,6 +245,7 @@ final class ExecutionRoutes {
       TaskInstanceTries tries,
       DagRunRepository runs,
       DagVersions versions,
+      WorkloadDags workloadDags,
       TryRecorder recorder,
       Runnable announceEnd,
       Runnable announceTaskEnd) {}
@@ -261,6 +269,7 @@ final class ExecutionRoutes {
             new TaskInstanceTries(db),
             new DagRunRepository(db),
             new DagVersions(new SerializedDagRepository(db)),
+            new WorkloadDags(new SerializedDagRepository(db), WorkloadDags.MAX_CHARS),
             new TryRecorder(db),
             ChangeSignals.changes(db),
             ChangeSignals.taskEnds(db));
@@ -493,14 +502,7 @@ final class ExecutionRoutes {
   }
 
   private static Workload workload(Deps d, TaskInstanceRow ti, DagRunRow run) {
-    SerializedDagRepository serialized = new SerializedDagRepository(d.db());
-    var stored = serialized.get(run.dagId(), run.dagHash()).orElseThrow();
-    JsonNode dag;
-    try {
-      dag = Json.MAPPER.readTree(stored.json());
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("the stored DAG version is not JSON", e);
-    }
+    WorkloadDags.Version stored = d.workloadDags().get(run.dagId(), run.dagHash());
     PreviousSuccessBody previous =
         run.logicalDate() == null
             ? null
@@ -549,7 +551,7 @@ final class ExecutionRoutes {
             run.conf(),
             run.dagHash(),
             run.clearNumber()),
-        dag,
+        stored.dag(),
         stored.fileloc(),
         previous,
         Json.instant(firstCheck));
@@ -568,12 +570,20 @@ final class ExecutionRoutes {
     return new HeartbeatResponse(d.taskTokens().issue(ti.id(), tryNumber, TaskTokens.LIFETIME));
   }
 
-  private static StateResponse end(Deps d, Context ctx, Caller caller) {
+  private static StateResponse end(Deps d, Context ctx, Caller caller) throws IOException {
     long id = taskInstanceId(ctx);
     StateBody body = Bodies.read(ctx, StateBody.class);
     int tryNumber = tryNumber(caller, id, body.tryNumber());
     TryRunner.Result result = result(body);
+    if (body.log() != null) {
+      checkPiece(body.log().offset(), body.log().text(), "log.");
+    }
     TaskInstanceRow ti = currentTry(d, id, tryNumber);
+    Long logSize = null;
+    if (body.log() != null) {
+      // The log first: an end is never acknowledged with its last lines lost.
+      logSize = append(d, ti, tryNumber, body.log().offset(), body.log().text(), "log.");
+    }
     DagRunRow run =
         d.runs()
             .get(ti.dagId(), ti.runId())
@@ -599,7 +609,7 @@ final class ExecutionRoutes {
     d.announceEnd().run();
     d.announceTaskEnd().run();
     return new StateResponse(
-        recorded.state() == null ? null : recorded.state().id(), recorded.handedBack());
+        recorded.state() == null ? null : recorded.state().id(), recorded.handedBack(), logSize);
   }
 
   /** The body of an end as the recorder takes it; a 422 naming the field otherwise. */
@@ -670,16 +680,32 @@ final class ExecutionRoutes {
     long id = taskInstanceId(ctx);
     LogBody body = Bodies.read(ctx, LogBody.class);
     int tryNumber = tryNumber(caller, id, body.tryNumber());
-    if (body.offset() == null || body.offset() < 0) {
-      throw ApiException.unprocessable("offset: required, the byte of the log the text starts at");
+    checkPiece(body.offset(), body.text(), "");
+    return new LogResponse(
+        append(d, currentTry(d, id, tryNumber), tryNumber, body.offset(), body.text(), ""));
+  }
+
+  private static void checkPiece(Long offset, String text, String field) {
+    if (offset == null || offset < 0) {
+      throw ApiException.unprocessable(
+          field + "offset: required, the byte of the log the text starts at");
     }
-    if (body.text() == null) {
-      throw ApiException.unprocessable("text: required");
+    if (text == null) {
+      throw ApiException.unprocessable(field + "text: required");
     }
+  }
+
+  /**
+   * Appends what the try's log does not have yet of {@code text} (which starts at byte {@code
+   * offset}); returns the log's size. 409 when {@code offset} is past the end (send from the size).
+   */
+  private static long append(
+      Deps d, TaskInstanceRow ti, int tryNumber, Long offset, String text, String field)
+      throws IOException {
+    checkPiece(offset, text, field);
     if (d.logsRoot() == null) {
       throw ApiException.conflict("this API server keeps no logs (it was started without a home)");
     }
-    TaskInstanceRow ti = currentTry(d, id, tryNumber);
     Path file;
     try {
       file = TryLog.path(d.logsRoot(), ti.dagId(), ti.runId(), ti.taskId(), tryNumber);
@@ -687,13 +713,12 @@ final class ExecutionRoutes {
       throw ApiException.conflict(
           "the try's log would be outside the logs folder: " + e.getMessage());
     }
-    byte[] bytes = body.text().getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     synchronized (ExecutionRoutes.class) {
       Files.createDirectories(file.getParent());
       try (FileChannel ch =
           FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
         long size = ch.size();
-        long offset = body.offset();
         if (offset > size) {
           throw ApiException.conflict(
               "offset: " + offset + " is past the log's end (" + size + "): send from " + size);
@@ -703,7 +728,7 @@ final class ExecutionRoutes {
           ch.position(size);
           ch.write(ByteBuffer.wrap(bytes, (int) skip, bytes.length - (int) skip));
         }
-        return new LogResponse(ch.size());
+        return ch.size();
       }
     }
   }

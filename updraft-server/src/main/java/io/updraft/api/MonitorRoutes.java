@@ -71,7 +71,8 @@ final class MonitorRoutes {
       scheduler = jobs.latestHeartbeat(JobType.SCHEDULER);
       triggerer = jobs.latestHeartbeat(JobType.TRIGGERER);
       processor = jobs.latestHeartbeat(JobType.DAG_PROCESSOR);
-      worker = jobs.latestHeartbeat(JobType.WORKER);
+      // Ended rows too: a worker taken for dead is unhealthy, not "never ran" (decisions/0169).
+      worker = jobs.latestHeartbeatEver(JobType.WORKER);
       workers = worker == null ? 0 : jobs.aliveSince(JobType.WORKER, now.minus(threshold)).size();
     } catch (RuntimeException e) {
       return new HealthResponse(

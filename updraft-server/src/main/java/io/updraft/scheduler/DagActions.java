@@ -80,9 +80,11 @@ public final class DagActions {
               DagRunRow created = ManualRuns.trigger(db, latest, logicalDate, runId, confJson, now);
               new LogRepository(db)
                   .record("trigger", dagId, null, created.runId(), who, confJson, now);
+              // Sent with the group's commit: no NOTIFY transaction per trigger (decisions/0178).
+              ChangeSignals.announceWithin(db);
               return created;
             });
-    ChangeSignals.announce(db);
+    ChangeSignals.announceCommitted(db);
     return run;
   }
 

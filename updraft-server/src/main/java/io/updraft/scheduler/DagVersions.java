@@ -4,6 +4,7 @@ import io.updraft.UpdraftException;
 import io.updraft.dag.Dag;
 import io.updraft.serde.DagSerializer;
 import io.updraft.store.SerializedDagRepository;
+import io.updraft.util.BoundedCache;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -12,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The DAG versions the scheduler works on, read from {@code serialized_dag} only — never from DAG
  * files. A version is immutable (it is named by its content hash), so each is parsed from JSON once
- * and cached for the life of the process.
+ * and cached — the {@value #MAX_VERSIONS} used most recently, so a process that lives for months
+ * beside DAGs that change does not keep every version it ever read.
  */
 public final class DagVersions {
   private record Key(String dagId, String hash) {}
@@ -21,7 +23,11 @@ public final class DagVersions {
   private record Version(Dag dag, String fileloc) {}
 
   private final SerializedDagRepository serialized;
-  private final Map<Key, Version> cache = new ConcurrentHashMap<>();
+
+  /** How many parsed versions are kept: far more than the runs of a pass use at once. */
+  public static final int MAX_VERSIONS = 2048;
+
+  private final BoundedCache<Key, Version> cache = BoundedCache.ofEntries(MAX_VERSIONS);
 
   public DagVersions(SerializedDagRepository serialized) {
     this.serialized = serialized;
@@ -41,7 +47,7 @@ public final class DagVersions {
   }
 
   private Version version(String dagId, String hash) {
-    return cache.computeIfAbsent(
+    return cache.get(
         new Key(dagId, hash),
         k ->
             serialized

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a scheduler whose job heartbeat is older than {@code scheduler_health_check_threshold} is
  *       dead (kill -9, a lost machine): its job is ended as failed, and what it had queued goes
  *       back to scheduled at once — Airflow's orphan reset;
+ *   <li>a remote worker whose job heartbeat is older than that threshold is dead too: its job is
+ *       ended as failed, so the workers list and health are right with no other worker alive to
+ *       notice (its tries are failed by their own heartbeats, above — decisions/0169);
  *   <li>an instance queued longer than {@code task_queued_timeout} was never picked up: it goes
  *       back to scheduled and will be queued again.
  * </ul>
@@ -59,6 +62,13 @@ final class DetectStuckTasks {
     int dead = ctx.jobs().failStale(JobType.SCHEDULER, now.minus(healthThreshold), now);
     if (dead > 0) {
       log.warn("{} scheduler(s) without heartbeat for {}: taken for dead", dead, healthThreshold);
+    }
+    int deadWorkers = ctx.jobs().failStale(JobType.WORKER, now.minus(healthThreshold), now);
+    if (deadWorkers > 0) {
+      log.warn(
+          "{} remote worker(s) without heartbeat for {}: taken for dead",
+          deadWorkers,
+          healthThreshold);
     }
     List<Long> orphans = stuck.orphanedQueued(LIMIT).stream().map(TaskInstanceRow::id).toList();
     if (!orphans.isEmpty()) {

@@ -48,28 +48,26 @@ public final class ManualRuns {
     String id = runId != null ? RunIdRule.require(runId) : RunIds.of(RunType.MANUAL, logicalDate);
     DataInterval interval = dataInterval(dag, logicalDate);
     DagRunRepository runs = new DagRunRepository(db);
+    NewDagRun run =
+        new NewDagRun(
+            dag.dagId(),
+            id,
+            RunType.MANUAL,
+            DagRunState.QUEUED,
+            logicalDate,
+            interval.start(),
+            interval.end(),
+            logicalDate,
+            confJson,
+            version.hash(),
+            null);
+    // The row as written, not read back: one round trip less per trigger (issue 15).
     return db.inTransaction(
-        () -> {
-          CreateDagRuns.createRun(
-              runs,
-              new TaskInstanceRepository(db),
-              db,
-              dag,
-              new NewDagRun(
-                  dag.dagId(),
-                  id,
-                  RunType.MANUAL,
-                  DagRunState.QUEUED,
-                  logicalDate,
-                  interval.start(),
-                  interval.end(),
-                  logicalDate,
-                  confJson,
-                  version.hash(),
-                  null),
-              now);
-          return runs.get(dag.dagId(), id).orElseThrow();
-        });
+        () ->
+            DagRunRepository.inserted(
+                CreateDagRuns.createRun(runs, new TaskInstanceRepository(db), db, dag, run, now),
+                run,
+                now));
   }
 
   /** The data interval of a manual run with this logical date. */

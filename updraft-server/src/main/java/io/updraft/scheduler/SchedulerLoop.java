@@ -2,6 +2,7 @@ package io.updraft.scheduler;
 
 import io.updraft.metrics.SchedulerMetrics;
 import io.updraft.store.JobRepository;
+import io.updraft.store.PlannerStatistics;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ public final class SchedulerLoop {
   private final ScheduleDagRuns scheduleDagRuns;
   private final EnqueueTaskInstances enqueue;
   private final DetectStuckTasks detectStuck;
+  private final PlannerStatistics plannerStatistics;
   private final Duration idleTimeout;
   private final Duration detectEvery;
 
@@ -72,6 +74,7 @@ public final class SchedulerLoop {
     this.startQueuedRuns = new StartQueuedRuns(ctx);
     this.scheduleDagRuns = new ScheduleDagRuns(ctx);
     this.enqueue = new EnqueueTaskInstances(ctx);
+    this.plannerStatistics = new PlannerStatistics(ctx.database());
     this.idleTimeout = idleTimeout;
     // The job heartbeat goes with the detectors: it must come well within the health threshold, or
     // live schedulers take each other for dead (a 3 s threshold against a 5 s beat did).
@@ -93,6 +96,9 @@ public final class SchedulerLoop {
     int started = startQueuedRuns.run(now);
     ScheduleDagRuns.Result examined = scheduleDagRuns.run(now);
     int queued = enqueue.run(now);
+    if (created + started + examined.changes() + queued > 0) {
+      plannerStatistics.analyseIfNone();
+    }
     if (examined.runsFinished() > 0) {
       runsFinished.run();
     }

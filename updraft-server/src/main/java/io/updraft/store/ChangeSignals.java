@@ -51,6 +51,25 @@ public final class ChangeSignals {
     notify(db, CHANNEL);
   }
 
+  /**
+   * Announces a change the current transaction makes, for units of a group commit (decisions/0178):
+   * on PostgreSQL the {@code NOTIFY} is sent in that transaction, so it goes out with its commit
+   * (once, however many units of the group announce: PostgreSQL folds equal notifications of a
+   * transaction) and is dropped with a rollback — no transaction and WAL flush of its own, as
+   * {@link #announce} costs. The caller tells this JVM's listeners after the commit with {@link
+   * #announceCommitted}.
+   */
+  public static void announceWithin(Database db) {
+    if (db.dialect() instanceof Dialect.Postgres) {
+      db.jdbc().update("announcing a change", "NOTIFY " + CHANNEL, Jdbc.Binder.NONE);
+    }
+  }
+
+  /** After the commit of a transaction that {@link #announceWithin announced}: this JVM's turn. */
+  public static void announceCommitted(Database db) {
+    tellLocal(db);
+  }
+
   private static void tellLocal(Database db) {
     List<Runnable> here = LOCAL.get(db);
     if (here != null) {

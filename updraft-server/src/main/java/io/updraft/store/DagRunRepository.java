@@ -64,8 +64,16 @@ public final class DagRunRepository {
 
   private static final String GET_BY_ID = "SELECT " + COLUMNS + " FROM dag_run WHERE id = ?";
 
-  private static final String GET_BY_LOGICAL_DATE =
-      "SELECT " + COLUMNS + " FROM dag_run WHERE dag_id = ? AND logical_date = ?";
+  /**
+   * Two lookups, each on its unique index, in one statement (an {@code OR} of the two keys is
+   * planned as a scan of every run of the DAG). A null logical date matches nothing.
+   */
+  private static final String TAKEN_BY_RUN_ID_OR_DATE =
+      """
+      SELECT run_id, logical_date FROM dag_run WHERE dag_id = ? AND run_id = ?
+      UNION ALL
+      SELECT run_id, logical_date FROM dag_run WHERE dag_id = ? AND logical_date = ?
+      """;
 
   private static final String LIST =
       "SELECT "
@@ -224,6 +232,38 @@ public final class DagRunRepository {
     }
   }
 
+  /**
+   * The row {@link #create} wrote for {@code run}, given its id, without reading it back: the
+   * values {@link #create} binds (times at the database's microseconds), and what a new row holds
+   * besides (no end date, no scheduling decision, clear number 0).
+   */
+  public static DagRunRow inserted(long id, NewDagRun run, Instant now) {
+    Instant at = Dialect.micros(now);
+    return new DagRunRow(
+        id,
+        run.dagId(),
+        run.runId(),
+        run.runType(),
+        run.state(),
+        micros(run.logicalDate()),
+        micros(run.dataIntervalStart()),
+        micros(run.dataIntervalEnd()),
+        micros(run.runAfter()),
+        at,
+        run.state() == DagRunState.RUNNING ? at : null,
+        null,
+        run.runType() == RunType.MANUAL,
+        run.conf(),
+        run.dagHash(),
+        null,
+        run.creatingJobId(),
+        0);
+  }
+
+  private static Instant micros(Instant value) {
+    return value == null ? null : Dialect.micros(value);
+  }
+
   /** What {@link #createAll} did: the runs created, in the order given, and those it left out. */
   public record Created(List<DagRunRow> created, List<NewDagRun> skipped) {}
 
@@ -360,8 +400,24 @@ public final class DagRunRepository {
     dialect.setInstant(ps, first + 14, now);
   }
 
+  /**
+   * One read for both keys a new run must not share with an existing one: its run_id and its
+   * logical date (a run_id taken is reported first, as before).
+   */
   private void checkNotDuplicate(NewDagRun run) {
-    if (get(run.dagId(), run.runId()).isPresent()) {
+    record Taken(String runId, Instant logicalDate) {}
+    List<Taken> taken =
+        jdbc.query(
+            "reading whether DAG run " + describe(run.dagId(), run.runId()) + " exists",
+            TAKEN_BY_RUN_ID_OR_DATE,
+            ps -> {
+              ps.setString(1, run.dagId());
+              ps.setString(2, run.runId());
+              ps.setString(3, run.dagId());
+              dialect.setInstant(ps, 4, run.logicalDate());
+            },
+            rs -> new Taken(rs.getString("run_id"), dialect.getInstant(rs, "logical_date")));
+    if (taken.stream().anyMatch(t -> t.runId().equals(run.runId()))) {
       throw new DuplicateDagRunException(
           "DAG "
               + run.dagId()
@@ -370,27 +426,16 @@ public final class DagRunRepository {
               + ": choose another run_id",
           null);
     }
-    if (run.logicalDate() != null) {
-      Optional<DagRunRow> same =
-          jdbc.queryOne(
-              "reading the run of DAG '" + run.dagId() + "' at " + run.logicalDate(),
-              GET_BY_LOGICAL_DATE,
-              ps -> {
-                ps.setString(1, run.dagId());
-                dialect.setInstant(ps, 2, run.logicalDate());
-              },
-              this::row);
-      if (same.isPresent()) {
-        throw new DuplicateDagRunException(
-            "DAG "
-                + run.dagId()
-                + " already has a run with logical date "
-                + run.logicalDate()
-                + " (run_id "
-                + same.get().runId()
-                + "): choose another logical date",
-            null);
-      }
+    if (!taken.isEmpty()) {
+      throw new DuplicateDagRunException(
+          "DAG "
+              + run.dagId()
+              + " already has a run with logical date "
+              + run.logicalDate()
+              + " (run_id "
+              + taken.get(0).runId()
+              + "): choose another logical date",
+          null);
     }
   }
 

@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * <p>Leader and followers, no thread of its own: a caller queues its unit; the first that finds no
  * group in progress becomes the leader, takes every queued unit (at most {@link #MAX_UNITS}), runs
  * them in one transaction on its own thread — each behind a savepoint, so a unit that throws undoes
- * only its own writes and its exception goes to its own caller — commits once, and wakes the
- * followers. Units that arrived meanwhile wait for that commit; then one of them leads the next
- * group. A caller returns only once its unit is committed (or failed), so its own units keep their
- * order and are as durable as with {@link Jdbc#inTransaction}.
+ * only its own writes and its exception goes to its own caller (a group of one needs none: its
+ * transaction is its own, decisions/0178) — commits once, and wakes the followers. Units that
+ * arrived meanwhile wait for that commit; then one of them leads the next group. A caller returns
+ * only once its unit is committed (or failed), so its own units keep their order and are as durable
+ * as with {@link Jdbc#inTransaction}.
  *
  * <p>If the group's transaction fails as a whole (the commit fails, or a savepoint cannot be rolled
  * back), nothing of it is kept and each caller runs its unit again, alone, in a transaction of its
@@ -143,6 +144,10 @@ final class GroupCommit {
   private void commit(List<Unit<?>> group) {
     boolean interrupted = Thread.interrupted();
     try {
+      if (group.size() == 1) {
+        commitAlone(group.get(0));
+        return;
+      }
       jdbc.runInTransaction(
           () -> {
             for (Unit<?> unit : group) {
@@ -165,6 +170,25 @@ final class GroupCommit {
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * A group of one needs no savepoint (two round trips on PostgreSQL): its transaction is its own.
+   * A failure of its work rolls the transaction back and is its caller's, as behind a savepoint; a
+   * failure of the commit after the work succeeded runs it again alone, as for a larger group.
+   */
+  private void commitAlone(Unit<?> unit) {
+    try {
+      jdbc.runInTransaction(unit::runRecordingFailure);
+      unit.settle();
+    } catch (RuntimeException | Error e) {
+      if (unit.failure != null) {
+        unit.settle();
+      } else {
+        LOG.warn("A group commit of 1 unit failed, it runs again alone: {}", e.toString());
+        unit.retryAlone();
       }
     }
   }
@@ -210,6 +234,18 @@ final class GroupCommit {
         c.releaseSavepoint(savepoint);
       } catch (SQLException e) {
         throw jdbc.failed(what + " in a group commit: a savepoint", e);
+      }
+    }
+
+    /**
+     * Runs the work in the current transaction, keeping a failure for the caller (and throwing).
+     */
+    void runRecordingFailure() {
+      try {
+        value = work.get();
+      } catch (RuntimeException | Error e) {
+        failure = e;
+        throw e;
       }
     }
 

@@ -63,6 +63,13 @@ public final class JobRepository {
       WHERE job_type = ? AND state = 'running'
       """;
 
+  private static final String LATEST_HEARTBEAT_EVER =
+      """
+      SELECT MAX(latest_heartbeat) AS latest
+      FROM job
+      WHERE job_type = ?
+      """;
+
   private final Jdbc jdbc;
   private final Dialect dialect;
 
@@ -149,9 +156,21 @@ public final class JobRepository {
    * when none runs.
    */
   public Instant latestHeartbeat(JobType type) {
+    return latest(type, LATEST_HEARTBEAT);
+  }
+
+  /**
+   * The latest heartbeat of any job of a type, ended ones too (a worker taken for dead keeps its
+   * last heartbeat); null if none ever ran.
+   */
+  public Instant latestHeartbeatEver(JobType type) {
+    return latest(type, LATEST_HEARTBEAT_EVER);
+  }
+
+  private Instant latest(JobType type, String sql) {
     return jdbc.queryOne(
             "reading the latest " + type.id() + " heartbeat",
-            LATEST_HEARTBEAT,
+            sql,
             ps -> ps.setString(1, type.id()),
             rs -> java.util.Optional.ofNullable(dialect.getInstant(rs, "latest")))
         .flatMap(o -> o)

@@ -192,6 +192,33 @@ public final class TaskInstanceRepository {
     return rows.get(id);
   }
 
+  private static final String RUNNING_PER_PROCESS =
+      """
+      SELECT hostname, pid, COUNT(*) AS tries
+      FROM task_instance
+      WHERE state = 'running' AND hostname IS NOT NULL
+      GROUP BY hostname, pid
+      """;
+
+  /** Where tries run: a process by its host and pid. */
+  public record Process(String hostname, int pid) {}
+
+  /** How many tries run in each process (a worker, or a scheduler's local executor) now. */
+  public Map<Process, Integer> runningPerProcess() {
+    Map<Process, Integer> running = new HashMap<>();
+    for (Map.Entry<Process, Integer> e :
+        jdbc.query(
+            "counting the running tries of each process",
+            RUNNING_PER_PROCESS,
+            ps -> {},
+            rs ->
+                Map.entry(
+                    new Process(rs.getString("hostname"), rs.getInt("pid")), rs.getInt("tries")))) {
+      running.merge(e.getKey(), e.getValue(), Integer::sum);
+    }
+    return running;
+  }
+
   /** The task instances of a run, in creation order. */
   public List<TaskInstanceRow> listForRun(String dagId, String runId) {
     return jdbc.query(

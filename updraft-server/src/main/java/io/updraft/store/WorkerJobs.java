@@ -11,7 +11,11 @@ import java.util.List;
  */
 public final class WorkerJobs {
 
-  /** A live worker as health and the API show it. */
+  /**
+   * A worker as health, the API and the UI show it.
+   *
+   * @param state running while it heartbeats; success once stopped, failed once taken for dead
+   */
   public record Worker(
       long id,
       String hostname,
@@ -19,7 +23,8 @@ public final class WorkerJobs {
       List<String> queues,
       int concurrency,
       Instant latestHeartbeat,
-      Instant startDate) {}
+      Instant startDate,
+      String state) {}
 
   private static final String INSERT =
       """
@@ -28,13 +33,27 @@ public final class WorkerJobs {
       VALUES ('worker', 'running', ?, ?, ?, ?, ?, ?)
       """;
 
+  private static final String COLUMNS =
+      "id, hostname, pid, queues, concurrency, latest_heartbeat, start_date, state";
+
   private static final String ALIVE =
-      """
-      SELECT id, hostname, pid, queues, concurrency, latest_heartbeat, start_date
-      FROM job
-      WHERE job_type = 'worker' AND state = 'running' AND latest_heartbeat >= ?
-      ORDER BY id
-      """;
+      "SELECT "
+          + COLUMNS
+          + """
+           FROM job
+          WHERE job_type = 'worker' AND state = 'running' AND latest_heartbeat >= ?
+          ORDER BY id
+          """;
+
+  private static final String RECENT =
+      "SELECT "
+          + COLUMNS
+          + """
+           FROM job
+          WHERE job_type = 'worker'
+          ORDER BY latest_heartbeat DESC, id DESC
+          LIMIT ?
+          """;
 
   private final Jdbc jdbc;
   private final Dialect dialect;
@@ -63,19 +82,27 @@ public final class WorkerJobs {
   /** Running workers whose latest heartbeat is at or after {@code threshold}, oldest first. */
   public List<Worker> aliveSince(Instant threshold) {
     return jdbc.query(
-        "listing live workers",
-        ALIVE,
-        ps -> dialect.setInstant(ps, 1, threshold),
-        rs -> {
-          String q = rs.getString("queues");
-          return new Worker(
-              rs.getLong("id"),
-              rs.getString("hostname"),
-              rs.getInt("pid"),
-              q == null || q.isEmpty() ? List.of() : Arrays.asList(q.split(",")),
-              rs.getInt("concurrency"),
-              dialect.getInstant(rs, "latest_heartbeat"),
-              dialect.getInstant(rs, "start_date"));
-        });
+        "listing live workers", ALIVE, ps -> dialect.setInstant(ps, 1, threshold), this::worker);
+  }
+
+  /**
+   * The workers that heartbeat last, at most {@code limit}, live or ended: the live ones first
+   * (they heartbeat most recently), then the stopped and the dead.
+   */
+  public List<Worker> recent(int limit) {
+    return jdbc.query("listing workers", RECENT, ps -> ps.setInt(1, limit), this::worker);
+  }
+
+  private Worker worker(java.sql.ResultSet rs) throws java.sql.SQLException {
+    String q = rs.getString("queues");
+    return new Worker(
+        rs.getLong("id"),
+        rs.getString("hostname"),
+        rs.getInt("pid"),
+        q == null || q.isEmpty() ? List.of() : Arrays.asList(q.split(",")),
+        rs.getInt("concurrency"),
+        dialect.getInstant(rs, "latest_heartbeat"),
+        dialect.getInstant(rs, "start_date"),
+        rs.getString("state"));
   }
 }

@@ -122,6 +122,7 @@ public final class WebUi implements ApiServer.Mount {
     all.addAll(RunPages.pages(ui));
     all.addAll(TaskInstancePages.pages(ui));
     all.addAll(PoolPages.pages(ui));
+    all.addAll(WorkersPage.pages(ui));
     all.addAll(VariablePages.pages(ui));
     all.addAll(ConnectionPages.pages(ui));
     all.addAll(ImportErrorsPage.pages(ui));

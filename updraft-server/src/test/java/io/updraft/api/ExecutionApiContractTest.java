@@ -71,6 +71,11 @@ abstract class ExecutionApiContractTest extends ApiServerTestBase {
     assertThat(w.at("/dag/dag_id").isMissingNode() && w.at("/dag").isNull()).isFalse();
     assertThat(row(mine).state()).isEqualTo(TaskInstanceState.RUNNING);
     assertThat(row(mine).hostname()).isEqualTo("worker-1");
+    // What the workers page counts as running on that worker (its host and pid).
+    assertThat(new TaskInstanceRepository(db).runningPerProcess())
+        .extractingByKey(new TaskInstanceRepository.Process("worker-1", 42))
+        .isNotNull()
+        .satisfies(n -> assertThat(n).isPositive());
     assertThat(row(other).state()).isEqualTo(TaskInstanceState.QUEUED);
     String token = w.get("token").asText();
 
@@ -118,6 +123,56 @@ abstract class ExecutionApiContractTest extends ApiServerTestBase {
     Response late = send("PUT", ti(mine, "heartbeat"), token, "{}");
     assertThat(late.status()).isEqualTo(409);
     assertThat(late.detail()).startsWith("stop").contains("success");
+  }
+
+  @Test
+  void anEndCarriesTheLastPieceOfItsLogAndIsNotRecordedWithoutIt() throws Exception {
+    String queue = "endlog_" + System.nanoTime();
+    long id = queuedInstance("extract", queue);
+    JsonNode w = claim(queue, 0).json().get("workloads").get(0);
+    String token = w.get("token").asText();
+    assertThat(
+            send("POST", ti(id, "logs"), token, "{\"offset\": 0, \"text\": \"line one\\n\"}")
+                .status())
+        .isEqualTo(200);
+    Path file = TryLog.path(logsRoot, "orders", row(id).runId(), "extract", 1);
+
+    // A piece that leaves a gap: the end is refused, nothing is recorded, nothing written.
+    Response gap =
+        send(
+            "PATCH",
+            ti(id, "state"),
+            token,
+            "{\"state\": \"success\", \"log\": {\"offset\": 100, \"text\": \"last\\n\"}}");
+    assertThat(gap.status()).as(gap.toString()).isEqualTo(409);
+    assertThat(gap.detail()).contains("send from 9");
+    assertThat(row(id).state()).isEqualTo(TaskInstanceState.RUNNING);
+    assertThat(Files.readString(file)).isEqualTo("line one\n");
+
+    // The end with its last piece (overlapping what was shipped: written once), in one request.
+    Response ended =
+        send(
+            "PATCH",
+            ti(id, "state"),
+            token,
+            "{\"state\": \"success\", \"log\": {\"offset\": 0,"
+                + " \"text\": \"line one\\nlast line\\n\"}}");
+    assertThat(ended.status()).as(ended.toString()).isEqualTo(200);
+    assertThat(ended.json().get("state").asText()).isEqualTo("success");
+    assertThat(ended.json().get("log_size").asLong()).isEqualTo(19);
+    assertThat(Files.readString(file)).isEqualTo("line one\nlast line\n");
+    assertThat(row(id).state()).isEqualTo(TaskInstanceState.SUCCESS);
+
+    // An end whose try is over stores nothing either: it is refused before the log is touched.
+    Response late =
+        send(
+            "PATCH",
+            ti(id, "state"),
+            token,
+            "{\"state\": \"failed\", \"try_number\": 2, \"log\": {\"offset\": 19,"
+                + " \"text\": \"x\\n\"}}");
+    assertThat(late.status()).isBetween(400, 499);
+    assertThat(Files.readString(file)).isEqualTo("line one\nlast line\n");
   }
 
   @Test
@@ -360,6 +415,12 @@ abstract class ExecutionApiContractTest extends ApiServerTestBase {
       },
       {"PATCH", ti(1, "state"), "{\"state\": \"deferred\", \"try_number\": 1}", "trigger"},
       {"POST", ti(1, "logs"), "{\"try_number\": 1, \"text\": \"x\"}", "offset"},
+      {
+        "PATCH",
+        ti(1, "state"),
+        "{\"state\": \"success\", \"try_number\": 1, \"log\": {\"text\": \"x\"}}",
+        "log.offset"
+      },
       {"POST", ti(1, "logs"), "{\"try_number\": 1, \"offset\": 0}", "text"},
       {"PUT", "/execution/task-instances/x/heartbeat", "{\"try_number\": 1}", "task_instance_id"},
     };

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * worker} (no database URL). A run goes to success through the worker, a failing try retried; a
  * try's log is read through the CLI, the API and the UI while it runs and after the worker is gone;
  * a {@code trigger_dag} task creates its run through the API; the worker is a job (listed, healthy,
- * ended at its stop) and renews its token, which lives 20 s here, as it goes.
+ * ended at its stop) and renews its token, which lives 20 s here, as it goes. A worker killed with
+ * {@code kill -9} is ended as failed by the scheduler, with no other worker alive to notice.
  */
 abstract class RemoteProcessesTest extends HomeTestBase {
   private static final Pattern URL = Pattern.compile("running on (http://127\\.0\\.0\\.1:\\d+)/");
@@ -84,6 +85,7 @@ abstract class RemoteProcessesTest extends HomeTestBase {
             "UPDRAFT_CORE_EXECUTOR", "remote",
             "UPDRAFT_SCHEDULER_TASK_INSTANCE_HEARTBEAT_TIMEOUT", "10s",
             "UPDRAFT_API_AUTH_JWT_EXPIRATION_TIME", TOKEN_LIFETIME.toSeconds() + "s",
+            "UPDRAFT_SCHEDULER_SCHEDULER_HEALTH_CHECK_THRESHOLD", "15s",
             "UPDRAFT_CORE_DAGS_ARE_PAUSED_AT_CREATION", "false"),
         Duration.ofSeconds(180));
   }
@@ -166,25 +168,111 @@ abstract class RemoteProcessesTest extends HomeTestBase {
     return List.of(api.body(), cli.output(), ui.body());
   }
 
-  @Test
-  void aRunGoesThroughAnApiServerASchedulerAndAWorkerEachItsOwnProcess() throws Exception {
-    Path go = home.resolve("go");
-    Files.writeString(site.dags().resolve("main.yaml"), MAIN.formatted(go));
-    Files.writeString(site.dags().resolve("child.yaml"), CHILD);
+  private record Started(ChildJvm api, String url, ChildJvm scheduler) {}
+
+  /**
+   * Migrates, starts {@code updraft api-server} and {@code updraft scheduler}, and creates the
+   * users {@code w} (worker) and {@code v} (viewer).
+   */
+  private Started startApiServerAndScheduler() {
     site.migrate();
     ChildJvm api = site.updraft("api-server", "api-server", "--port", "0");
     api.awaitOutput("Updraft API server is running on", Duration.ofSeconds(90));
     Matcher m = URL.matcher(api.output());
     assertThat(m.find()).as(api.output()).isTrue();
-    String url = m.group(1);
     ChildJvm scheduler = site.updraft("scheduler", "scheduler");
     scheduler.awaitOutput("is running", Duration.ofSeconds(90));
+    users();
+    return new Started(api, m.group(1), scheduler);
+  }
+
+  /** Starts {@code updraft worker} of queue {@code default}, in a home of its own. */
+  private ChildJvm worker(String url, String workerToken) throws Exception {
+    Path workerHome = Files.createDirectories(home.resolve("worker-home"));
+    return ChildJvm.updraft(
+        "worker",
+        home,
+        Map.of(
+            "UPDRAFT_WORKER_TOKEN",
+            workerToken,
+            "UPDRAFT_SCHEDULER_TASK_INSTANCE_HEARTBEAT_TIMEOUT",
+            "10s"),
+        List.of(
+            "--home",
+            workerHome.toString(),
+            "worker",
+            "--api-url",
+            url,
+            "--queues",
+            "default",
+            "--concurrency",
+            "4"));
+  }
+
+  private void users() {
     db(
         d -> {
           new UserAccounts(d).create("w", Role.WORKER, "worker-password", "test", Instant.now());
           new UserAccounts(d).create("v", Role.VIEWER, "viewer-password", "test", Instant.now());
           return null;
         });
+  }
+
+  private static JsonNode get(String url, String path, String token) throws Exception {
+    HttpResponse<String> r = send(url, "GET", path, token, null, null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return new ObjectMapper().readTree(r.body());
+  }
+
+  @Test
+  void aKilledWorkersJobIsEndedByTheSchedulerWithNoOtherWorkerAlive() throws Exception {
+    Started started = startApiServerAndScheduler();
+    ChildJvm api = started.api();
+    String url = started.url();
+    ChildJvm scheduler = started.scheduler();
+    ChildJvm worker = worker(url, RemoteWorkersTest.token(url, "w", "worker-password"));
+    try {
+      worker.awaitOutput("Updraft worker is running", Duration.ofSeconds(90));
+      String viewer = RemoteWorkersTest.token(url, "v", "viewer-password");
+      await(
+          "the worker to be listed",
+          worker,
+          () -> {
+            try {
+              return get(url, "/api/v2/workers", viewer).get("total_entries").asInt() == 1;
+            } catch (Exception e) {
+              return false;
+            }
+          });
+      long jobId = get(url, "/api/v2/workers", viewer).at("/workers/0/id").asLong();
+
+      worker.kill();
+      // No worker is left to heartbeat (which used to be what ended a dead one's row): the
+      // scheduler ends it once its heartbeat is past the health threshold (15 s here).
+      await(
+          "the scheduler to end the killed worker's job",
+          scheduler,
+          () -> "failed".equals(db(d -> new JobRepository(d).get(jobId).orElseThrow().state())));
+      assertThat(get(url, "/api/v2/workers", viewer).get("total_entries").asInt()).isZero();
+      JsonNode health = get(url, "/api/v2/monitor/health", null);
+      assertThat(health.at("/worker/status").asText()).isEqualTo("unhealthy");
+      assertThat(health.at("/worker/alive").asInt()).isZero();
+      assertThat(scheduler.output()).contains("remote worker(s) without heartbeat");
+      assertThat(api.output() + scheduler.output()).doesNotContain("ERROR");
+    } finally {
+      worker.close();
+    }
+  }
+
+  @Test
+  void aRunGoesThroughAnApiServerASchedulerAndAWorkerEachItsOwnProcess() throws Exception {
+    Path go = home.resolve("go");
+    Files.writeString(site.dags().resolve("main.yaml"), MAIN.formatted(go));
+    Files.writeString(site.dags().resolve("child.yaml"), CHILD);
+    Started started = startApiServerAndScheduler();
+    ChildJvm api = started.api();
+    String url = started.url();
+    ChildJvm scheduler = started.scheduler();
     String workerToken = RemoteWorkersTest.token(url, "w", "worker-password");
     Instant tokenIssued = Instant.now();
     await(
@@ -196,26 +284,7 @@ abstract class RemoteProcessesTest extends HomeTestBase {
                     new DagRepository(d).get("main").isPresent()
                         && new DagRepository(d).get("child").isPresent()));
 
-    Path workerHome = Files.createDirectories(home.resolve("worker-home"));
-    ChildJvm worker =
-        ChildJvm.updraft(
-            "worker",
-            home,
-            Map.of(
-                "UPDRAFT_WORKER_TOKEN",
-                workerToken,
-                "UPDRAFT_SCHEDULER_TASK_INSTANCE_HEARTBEAT_TIMEOUT",
-                "10s"),
-            List.of(
-                "--home",
-                workerHome.toString(),
-                "worker",
-                "--api-url",
-                url,
-                "--queues",
-                "default",
-                "--concurrency",
-                "4"));
+    ChildJvm worker = worker(url, workerToken);
     try {
       worker.awaitOutput("Updraft worker is running", Duration.ofSeconds(90));
       db(

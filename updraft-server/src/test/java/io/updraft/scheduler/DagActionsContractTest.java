@@ -469,6 +469,30 @@ abstract class DagActionsContractTest {
         .doesNotHaveDuplicates();
   }
 
+  @Test
+  void aTriggerReturnsTheRowAsTheDatabaseHoldsItAndRefusesATakenRunIdOrDate() {
+    // Not read back after the insert (issue 15): what it returns must be what a read gives.
+    Instant now = Instant.parse("2024-02-01T00:00:00.123456789Z");
+    DagRunRow returned =
+        DagActions.trigger(
+            db, "d", Instant.parse("2024-01-09T00:00:00Z"), "t1", "{\"k\": 1}", "test", now);
+    assertThat(returned).isEqualTo(new DagRunRepository(db).get("d", "t1").orElseThrow());
+    assertThatThrownBy(
+            () ->
+                DagActions.trigger(
+                    db, "d", Instant.parse("2024-01-10T00:00:00Z"), "t1", null, "test", now))
+        .isInstanceOf(io.updraft.store.DuplicateDagRunException.class)
+        .hasMessage("DAG d already has a run with run_id t1: choose another run_id");
+    assertThatThrownBy(
+            () ->
+                DagActions.trigger(
+                    db, "d", Instant.parse("2024-01-09T00:00:00Z"), "t2", null, "test", now))
+        .isInstanceOf(io.updraft.store.DuplicateDagRunException.class)
+        .hasMessage(
+            "DAG d already has a run with logical date 2024-01-09T00:00:00Z (run_id t1):"
+                + " choose another logical date");
+  }
+
   private static void awaitLatch(java.util.concurrent.CountDownLatch latch) {
     try {
       assertThat(latch.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();

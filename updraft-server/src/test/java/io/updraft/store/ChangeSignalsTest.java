@@ -1,6 +1,7 @@
 package io.updraft.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -50,6 +51,57 @@ class ChangeSignalsTest {
         assertThat(triggerer.getCount()).as("the triggerer's channel was notified").isZero();
         assertThat(schedulers.get()).as("no scheduler woken by task ends").isZero();
       }
+    }
+  }
+
+  @Test
+  void aChangeAnnouncedWithinATransactionGoesOutWithItsCommitAndNeverWithARollback()
+      throws Exception {
+    try (ScratchDatabase scratch = TestBackend.postgres().create();
+        Database listening = Database.open(scratch.config());
+        Database announcing = Database.open(scratch.config())) {
+      AtomicInteger woken = new AtomicInteger();
+      try (AutoCloseable listener = ChangeSignals.listen(listening, woken::incrementAndGet)) {
+        for (int i = 0; i < 100 && woken.get() == 0; i++) {
+          ChangeSignals.announce(announcing);
+          Thread.sleep(100);
+        }
+        assertThat(woken.get()).as("the listener has subscribed").isPositive();
+        Thread.sleep(300);
+        woken.set(0);
+        announcing.runInTransaction(
+            () -> {
+              ChangeSignals.announceWithin(announcing);
+              ChangeSignals.announceWithin(announcing); // two units of one group
+              sleep(500);
+              assertThat(woken.get()).as("nothing before the commit").isZero();
+            });
+        for (int i = 0; i < 50 && woken.get() == 0; i++) {
+          Thread.sleep(100);
+        }
+        Thread.sleep(300);
+        assertThat(woken.get()).as("one wake for the transaction's commit").isEqualTo(1);
+        woken.set(0);
+        assertThatThrownBy(
+                () ->
+                    announcing.runInTransaction(
+                        () -> {
+                          ChangeSignals.announceWithin(announcing);
+                          throw new IllegalStateException("rolled back");
+                        }))
+            .hasMessage("rolled back");
+        Thread.sleep(800);
+        assertThat(woken.get()).as("a rolled back change is not announced").isZero();
+      }
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -178,6 +178,26 @@ abstract class GroupCommitContractTest extends RepositoryContractTest {
   }
 
   @Test
+  void aLoneUnitThatFailsFailsItsCallerOnlyAndKeepsNothingOfItsOwn() {
+    long[] before = db.groupCommitCounts();
+    // Alone in its group, a unit runs without a savepoint: its failure undoes its transaction.
+    assertThatThrownBy(
+            () ->
+                db.inGroupCommit(
+                    "lone",
+                    () -> {
+                      insert("lone-first");
+                      return insert("taken");
+                    }))
+        .isInstanceOf(DatabaseException.class);
+    assertThat(db.inGroupCommit("next", () -> insert("next"))).isEqualTo(1);
+    assertThat(keys()).containsExactlyInAnyOrder("taken", "next");
+    long[] after = db.groupCommitCounts();
+    assertThat(after[0] - before[0]).isEqualTo(2);
+    assertThat(after[1] - before[1]).isEqualTo(2);
+  }
+
+  @Test
   void insideATransactionOfItsThreadItJoinsIt() {
     assertThatThrownBy(
             () ->

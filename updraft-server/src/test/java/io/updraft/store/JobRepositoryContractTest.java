@@ -61,9 +61,26 @@ abstract class JobRepositoryContractTest extends RepositoryContractTest {
     assertThat(workers.aliveSince(now.minusSeconds(30)))
         .containsExactly(
             new WorkerJobs.Worker(
-                id, "gpu-1", 7, java.util.List.of("gpu", "default"), 16, T0.plusSeconds(40), T0));
+                id,
+                "gpu-1",
+                7,
+                java.util.List.of("gpu", "default"),
+                16,
+                T0.plusSeconds(40),
+                T0,
+                "running"));
+    assertThat(jobs().latestHeartbeat(JobType.WORKER)).isEqualTo(T0.plusSeconds(40));
     jobs().finish(id, true, now);
     assertThat(workers.aliveSince(T0)).isEmpty();
+    // Ended rows: listed for the UI, latest first; health still sees their last heartbeat.
+    assertThat(workers.recent(10))
+        .extracting(WorkerJobs.Worker::id, WorkerJobs.Worker::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(id, "success"),
+            org.assertj.core.groups.Tuple.tuple(gone, "failed"));
+    assertThat(workers.recent(1)).hasSize(1);
+    assertThat(jobs().latestHeartbeat(JobType.WORKER)).isNull();
+    assertThat(jobs().latestHeartbeatEver(JobType.WORKER)).isEqualTo(T0.plusSeconds(40));
   }
 
   @Test

@@ -1,7 +1,10 @@
 package io.updraft.worker.remote;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,32 +55,94 @@ final class LogShipper {
     }
   }
 
+  /**
+   * Reports the try's end with the rest of its log in the same request (decisions/0181): pieces
+   * beyond one request's worth go first, the last rides on the end, which the API server records
+   * only once that piece is stored. If the end with its piece fails (an API server that keeps no
+   * logs, a gap, a lost answer), the rest of the log is shipped on its own and the end sent again
+   * without it, as before the two were one request. Returns the end's answer; throws when the end
+   * could not be reported.
+   */
+  synchronized JsonNode end(String token, ObjectNode endBody) {
+    try {
+      send(token, true, true);
+      Piece last = nextPiece(true);
+      if (last != null) {
+        endBody.putObject("log").put("offset", sent).put("text", last.text());
+      }
+      JsonNode answer = client.end(token, taskInstanceId, endBody);
+      if (answer.hasNonNull("log_size")) {
+        sent = answer.get("log_size").asLong();
+      }
+      return answer;
+    } catch (RuntimeException | IOException e) {
+      if (!endBody.has("log")) {
+        throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
+      }
+      log.debug(
+          "ending task instance {} with its log's last piece: {}; sending them apart",
+          taskInstanceId,
+          e.getMessage());
+      endBody.remove("log");
+      finish(token);
+      return client.end(token, taskInstanceId, endBody);
+    }
+  }
+
   private void send(String token, boolean all) throws IOException {
+    send(token, all, false);
+  }
+
+  /** Ships pieces; with {@code keepLast}, stops before the last one (what one request can hold). */
+  private void send(String token, boolean all, boolean keepLast) throws IOException {
+    while (!(keepLast && size() - sent <= MAX_PIECE)) {
+      Piece piece = nextPiece(all);
+      if (piece == null) {
+        return;
+      }
+      sent = client.appendLog(token, taskInstanceId, sent, piece.text());
+      if (piece.cutShort() && !all) {
+        return; // the rest is a line still being written
+      }
+    }
+  }
+
+  /**
+   * @param cutShort it ends before what was read (at a line's end)
+   */
+  private record Piece(String text, boolean cutShort) {}
+
+  private long size() {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * The next piece to ship from byte {@link #sent} on, cut as {@link #cut} says; null when there is
+   * none (no file, nothing new, or no whole line yet).
+   */
+  private Piece nextPiece(boolean all) throws IOException {
     if (!Files.exists(file)) {
-      return;
+      return null;
     }
-    while (true) {
-      byte[] piece;
-      try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-        long size = f.length();
-        if (size <= sent) {
-          return;
-        }
-        int n = (int) Math.min(MAX_PIECE, size - sent);
-        piece = new byte[n];
-        f.seek(sent);
-        f.readFully(piece);
+    byte[] piece;
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+      long size = f.length();
+      if (size <= sent) {
+        return null;
       }
-      int end = cut(piece, all);
-      if (end == 0) {
-        return;
-      }
-      String text = new String(piece, 0, end, StandardCharsets.UTF_8);
-      sent = client.appendLog(token, taskInstanceId, sent, text);
-      if (end < piece.length && !all) {
-        return;
-      }
+      int n = (int) Math.min(MAX_PIECE, size - sent);
+      piece = new byte[n];
+      f.seek(sent);
+      f.readFully(piece);
     }
+    int end = cut(piece, all);
+    return end == 0
+        ? null
+        : new Piece(new String(piece, 0, end, StandardCharsets.UTF_8), end < piece.length);
   }
 
   /**

@@ -150,11 +150,10 @@ final class RemoteTry {
     } finally {
       beat.cancel(false);
     }
-    shipper.finish(token.get());
     Cancellation cancelled = cancel.getNow(null);
     boolean handedBack = cancelled != null && cancelled == stop.get();
     try {
-      return c.client().end(token.get(), taskInstanceId, endBody(result, handedBack));
+      return shipper.end(token.get(), endBody(result, handedBack)); // with the log's last piece
     } catch (RuntimeException e) {
       log.warn("could not report the end of task instance {}: {}", taskInstanceId, e.getMessage());
       return null;
