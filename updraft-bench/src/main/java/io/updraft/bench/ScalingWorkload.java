@@ -53,8 +53,8 @@ record ScalingWorkload(
   private static final String DAG = "scale";
   private static final Instant BASE = Instant.parse("2024-01-01T00:00:00Z");
   private static final Pattern API = Pattern.compile("running on (http://\\S+?)/api/v2");
-  private static final String API_READY = "Updraft API server is running";
-  private static final String WORKER_READY = "Updraft worker is running";
+  static final String API_READY = "Updraft API server is running";
+  static final String WORKER_READY = "Updraft worker is running";
   private static final String WORKER_PASSWORD = "bench-worker-password";
 
   ScalingWorkload {
@@ -139,15 +139,7 @@ record ScalingWorkload(
       if (remote) {
         ChildSite.Child api =
             site.launch(site.home(), Map.of(), API_READY, "api-server", "--port", "0");
-        site.runWithInput(
-            ready,
-            WORKER_PASSWORD + "\n",
-            "users",
-            "create",
-            "bench-workers",
-            "--role",
-            "worker",
-            "--password-stdin");
+        createWorkerUser(site, ready);
         api.output().awaitLine(ready);
         apiPid = api.pid();
         Matcher m = API.matcher(api.output().tail());
@@ -287,7 +279,21 @@ record ScalingWorkload(
                 >= n);
   }
 
-  private static String token(String base) throws Exception {
+  /** The user the workers sign in as (role worker), made through {@code updraft users create}. */
+  static void createWorkerUser(ChildSite site, Duration timeout) throws Exception {
+    site.runWithInput(
+        timeout,
+        WORKER_PASSWORD + "\n",
+        "users",
+        "create",
+        "bench-workers",
+        "--role",
+        "worker",
+        "--password-stdin");
+  }
+
+  /** A worker token from the API server at {@code base}, for the user {@link #createWorkerUser}. */
+  static String token(String base) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     return BulkRunsWorkload.token(http, base, "bench-workers", WORKER_PASSWORD);
   }

@@ -34,7 +34,8 @@ public final class Scenarios {
           "ui-pages",
           "bulk-runs",
           "work-footprint",
-          "scaling");
+          "scaling",
+          "chaos");
 
   private Scenarios() {}
 
@@ -87,6 +88,8 @@ public final class Scenarios {
               new BulkRunsWorkload(false, smoke ? 5 : 300, smoke));
       case "work-footprint" -> WorkFootprintWorkload.cases(smoke);
       case "scaling" -> scaling(smoke);
+      // Issue 14: 2,000 task instances (200 runs) under kill -9; smoke: 3 runs
+      case "chaos" -> List.of(new ChaosWorkload(smoke ? 3 : 200));
       case "idle-footprint" -> List.of(new IdleFootprintWorkload(smoke ? 3 : 1000, smoke));
       case "tasks-logs" -> List.of(new TasksLogsWorkload(smoke ? 1 : 200));
       case "print-footprint" ->

@@ -54,6 +54,7 @@ class SmokeTest {
         .containsExactly(
             "bulk-runs busy",
             "bulk-runs idle",
+            "chaos 30-tis",
             "custom-operator loader-per-try-5",
             "dag-versions edit-visible",
             "dag-versions worker-fetch",
@@ -207,6 +208,14 @@ class SmokeTest {
       assertThat(r.get(c).get("worker_cpu_ms_per_ti").asDouble()).as(c).isPositive();
       assertThat(r.get(c).get("api_cpu_ms_per_ti").asDouble()).as(c).isPositive();
     }
+
+    JsonNode chaos = r.get("chaos 30-tis");
+    assertThat(chaos.get("kills").asDouble())
+        .as("each of the five components once")
+        .isGreaterThanOrEqualTo(5);
+    assertThat(chaos.get("task_processes").asDouble()).isGreaterThanOrEqualTo(30);
+    assertThat(chaos.get("pool_max").asDouble()).isBetween(1.0, 3.0);
+    assertThat(chaos.get("violations").asDouble()).as("broken promises under kill -9").isZero();
 
     JsonNode ui = r.get("ui-pages 20-dags-5x5");
     for (String page : List.of("dags", "dags_search", "api_dags")) {

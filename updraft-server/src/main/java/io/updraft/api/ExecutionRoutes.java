@@ -564,7 +564,7 @@ final class ExecutionRoutes {
     HeartbeatBody body = Bodies.read(ctx, HeartbeatBody.class);
     int tryNumber = tryNumber(caller, id, body.tryNumber());
     TaskInstanceRow ti = runningTry(d, id, tryNumber);
-    if (!d.tries().heartbeat(List.of(id), d.clock().instant()).contains(id)) {
+    if (!d.tries().heartbeat(id, tryNumber, d.clock().instant())) {
       throw stop(d, id, tryNumber);
     }
     return new HeartbeatResponse(d.taskTokens().issue(ti.id(), tryNumber, TaskTokens.LIFETIME));

@@ -14,6 +14,7 @@ import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.TaskInstanceTries;
 import io.updraft.util.Hostname;
 import io.updraft.worker.Cancellation;
+import io.updraft.worker.SlowStart;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -141,6 +142,7 @@ public final class LocalExecutor implements Executor {
       runRowId = run.id();
       Dag dag = versions.get(run.dagId(), run.dagHash());
       Task task = dag.task(queued.taskId()).orElse(null);
+      long startedAt = System.nanoTime();
       TaskInstanceRow ti =
           task == null
               ? null
@@ -148,16 +150,20 @@ public final class LocalExecutor implements Executor {
       if (ti == null) {
         return; // the instance moved on (cleared, rescheduled)
       }
+      SlowStart.hold(ti.tryNumber());
       ScheduledFuture<?> beat =
           heartbeats.scheduleAtFixedRate(
-              () -> heartbeat(ti.id(), cancel),
+              () -> heartbeat(ti, cancel),
               heartbeatEvery.toMillis(),
               heartbeatEvery.toMillis(),
               TimeUnit.MILLISECONDS);
       TryRunner.Result result;
       try {
         String fileloc = versions.fileloc(run.dagId(), run.dagHash());
-        result = runner.run(new TryRunner.Request(dag, task, run, ti, fileloc, cancel));
+        result =
+            runner.run(
+                new TryRunner.Request(
+                    dag, task, run, ti, fileloc, cancel, () -> confirm(ti, startedAt)));
       } catch (Exception e) {
         result = TryRunner.Result.failed(e.toString());
       } finally {
@@ -196,20 +202,49 @@ public final class LocalExecutor implements Executor {
    * running: cleared (restarting), marked, or skipped by its run's timeout — as Airflow's task
    * runner terminates a task whose state was changed from outside.
    */
-  private void heartbeat(long id, CompletableFuture<Cancellation> cancel) {
+  private void heartbeat(TaskInstanceRow ti, CompletableFuture<Cancellation> cancel) {
     try {
-      if (tries.heartbeat(List.of(id), clock.instant()).contains(id)) {
-        return;
+      if (!tries.heartbeat(ti.id(), ti.tryNumber(), clock.instant())) {
+        cancel.complete(Cancellation.of(gone(ti)));
       }
-      cancel.complete(
-          Cancellation.of(
-              taskInstances
-                  .get(id)
-                  .map(t -> "the task instance is now " + t.state().id())
-                  .orElse("the task instance was deleted")));
     } catch (RuntimeException e) {
-      log.warn("heartbeat of task instance {} failed: {}", id, e.getMessage());
+      log.warn("heartbeat of task instance {} failed: {}", ti.id(), e.getMessage());
     }
+  }
+
+  /**
+   * The try's {@link io.updraft.worker.StartGate} (decisions/0172): started by this executor within
+   * the last heartbeat interval ({@code startedAt}, usually milliseconds ago), it starts; otherwise
+   * (this JVM was too loaded to start it in time) it heartbeats first and starts only if that very
+   * try is still running — not failed by the heartbeat timeout, its retry started elsewhere.
+   */
+  private Cancellation confirm(TaskInstanceRow ti, long startedAt) {
+    if (System.nanoTime() - startedAt < heartbeatEvery.toNanos()) {
+      return null;
+    }
+    try {
+      return tries.heartbeat(ti.id(), ti.tryNumber(), clock.instant())
+          ? null
+          : Cancellation.of("not started: " + gone(ti));
+    } catch (RuntimeException e) {
+      return Cancellation.of("not started: its heartbeat could not be recorded: " + e.getMessage());
+    }
+  }
+
+  /** Why a try is no longer running, as its task instance's row says. */
+  private String gone(TaskInstanceRow ti) {
+    return taskInstances
+        .get(ti.id())
+        .map(
+            t ->
+                t.tryNumber() != ti.tryNumber()
+                    ? "try "
+                        + ti.tryNumber()
+                        + " is over (the task instance is on try "
+                        + t.tryNumber()
+                        + ")"
+                    : "the task instance is now " + t.state().id())
+        .orElse("the task instance was deleted");
   }
 
   /**

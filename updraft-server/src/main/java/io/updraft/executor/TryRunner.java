@@ -8,6 +8,7 @@ import io.updraft.store.TaskInstanceRow;
 import io.updraft.worker.Cancellation;
 import io.updraft.worker.Downstream;
 import io.updraft.worker.Pause;
+import io.updraft.worker.StartGate;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,6 +26,8 @@ public interface TryRunner {
    *     no longer running (cleared, marked, skipped by the run's timeout), or the scheduler is
    *     stopping (then with its shutdown grace). A runner of a process kills it; one that cannot
    *     stop early may ignore it, as its outcome is then not recorded
+   * @param startGate asked right before the try starts its process or operator: is the try still
+   *     this executor's (decisions/0172)? Open when null
    */
   record Request(
       Dag dag,
@@ -32,7 +35,23 @@ public interface TryRunner {
       DagRunRow run,
       TaskInstanceRow ti,
       String fileloc,
-      CompletableFuture<Cancellation> cancel) {}
+      CompletableFuture<Cancellation> cancel,
+      StartGate startGate) {
+    public Request {
+      startGate = startGate == null ? StartGate.open() : startGate;
+    }
+
+    /** A request whose try starts unasked. */
+    public Request(
+        Dag dag,
+        Task task,
+        DagRunRow run,
+        TaskInstanceRow ti,
+        String fileloc,
+        CompletableFuture<Cancellation> cancel) {
+      this(dag, task, run, ti, fileloc, cancel, null);
+    }
+  }
 
   /**
    * @param state success, failed or skipped (retries are the supervisor's business)

@@ -252,6 +252,7 @@ public final class WorkerTryRunner implements TryRunner {
         runner.run(
             builder(r.dag(), r.task(), run, r.ti().tryNumber(), r.fileloc())
                 .firstCheck(firstCheck(r))
+                .startGate(r.startGate())
                 .build(),
             r.cancel());
     if (outcome.logPath() == null && outcome.error() != null) {

@@ -82,6 +82,14 @@ public final class TaskInstanceTries {
       WHERE id = ? AND state = 'running'
       """;
 
+  /** One try's heartbeat: only while that very try runs (decisions/0172). */
+  private static final String HEARTBEAT_TRY =
+      """
+      UPDATE task_instance
+      SET last_heartbeat_at = ?
+      WHERE id = ? AND state = 'running' AND try_number = ?
+      """;
+
   /** try_number in the guard too: the history row written next must describe this very try. */
   private static final String FINISH =
       """
@@ -186,6 +194,23 @@ public final class TaskInstanceTries {
               ps.setLong(2, id);
             });
     return TaskInstanceRows.collectChanged(ids, counts, new LinkedHashSet<>());
+  }
+
+  /**
+   * Records the heartbeat of try {@code tryNumber} of a task instance; false when that try is not
+   * running any more (finished, failed by the heartbeat timeout, its retry started, cleared): its
+   * worker must stop it, or not start it.
+   */
+  public boolean heartbeat(long id, int tryNumber, Instant now) {
+    return jdbc.update(
+            "recording the heartbeat of task instance id=" + id,
+            HEARTBEAT_TRY,
+            ps -> {
+              dialect.setInstant(ps, 1, now);
+              ps.setLong(2, id);
+              ps.setInt(3, tryNumber);
+            })
+        > 0;
   }
 
   /**

@@ -207,7 +207,7 @@ final class TryAttempt {
    */
   private Result runInJvm(InJvmOperator operator, Rendered rendered, TryLog log) {
     Task task = request.task();
-    if (cancel.isDone()) {
+    if (refused()) {
       return Result.failed(
           FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), null);
     }
@@ -254,6 +254,20 @@ final class TryAttempt {
                   ? skipped(skip, log)
                   : failed(o.error(), task);
     };
+  }
+
+  /**
+   * Right before the try starts its process or operator: true when it must not start — cancelled
+   * already, or its {@link StartGate} says it is no longer this worker's (then cancelled with why).
+   */
+  private boolean refused() {
+    if (!cancel.isDone()) {
+      Cancellation no = request.startGate().confirm();
+      if (no != null) {
+        cancel.complete(no);
+      }
+    }
+    return cancel.isDone();
   }
 
   /** An in-JVM operator that ended its try as skipped ({@code soft_fail} of a sensor). */
@@ -317,7 +331,7 @@ final class TryAttempt {
       return Result.failed(FailureKind.SETUP, e.getMessage(), null);
     }
     try {
-      if (cancel.isDone()) {
+      if (refused()) {
         return Result.failed(
             FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), null);
       }
@@ -367,7 +381,7 @@ final class TryAttempt {
     try {
       Path bundle = request.bundles().jar(hash);
       boolean warm = settings.operatorJvms().reuse() && env.isEmpty();
-      if (cancel.isDone()) {
+      if (refused()) {
         return Result.failed(
             FailureKind.CANCELLED, "cancelled: " + Cancellation.reasonOf(cancel), null);
       }

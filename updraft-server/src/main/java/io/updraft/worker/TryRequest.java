@@ -38,6 +38,7 @@ import java.util.function.Supplier;
  *     task has no template costs no query), at most once; none when null
  * @param firstCheck when a {@code reschedule} sensor's try made its first check, for its timeout;
  *     null otherwise
+ * @param startGate asked right before the try starts its process or operator; open when null
  */
 public record TryRequest(
     Dag dag,
@@ -57,7 +58,8 @@ public record TryRequest(
     Bundles bundles,
     Path dagFile,
     Supplier<PreviousSuccess> previousSuccess,
-    Instant firstCheck) {
+    Instant firstCheck,
+    StartGate startGate) {
 
   public TryRequest {
     Objects.requireNonNull(dag, "dag");
@@ -78,6 +80,7 @@ public record TryRequest(
     masker = masker == null ? new SecretMasker() : masker;
     bundles = bundles == null ? Bundles.none() : bundles;
     previousSuccess = previousSuccess == null ? PreviousSuccess::none : once(previousSuccess);
+    startGate = startGate == null ? StartGate.open() : startGate;
   }
 
   /** {@code supplier}'s value, asked for on the first call only. */
@@ -142,6 +145,7 @@ public record TryRequest(
     private Path dagFile;
     private Supplier<PreviousSuccess> previousSuccess;
     private Instant firstCheck;
+    private StartGate startGate;
 
     private Builder(Dag dag, Task task, String runId, Instant logicalDate, Path logsRoot) {
       this.dag = dag;
@@ -243,6 +247,12 @@ public record TryRequest(
       return this;
     }
 
+    /** Asked right before the try starts its process or operator ({@link StartGate}). */
+    public Builder startGate(StartGate v) {
+      this.startGate = v;
+      return this;
+    }
+
     public TryRequest build() {
       return new TryRequest(
           dag,
@@ -262,7 +272,8 @@ public record TryRequest(
           bundles,
           dagFile,
           previousSuccess,
-          firstCheck);
+          firstCheck,
+          startGate);
     }
   }
 }

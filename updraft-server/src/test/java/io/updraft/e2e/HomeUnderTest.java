@@ -76,13 +76,20 @@ final class HomeUnderTest implements AutoCloseable {
 
   /** As {@link #updraft(String, String...)}. */
   ChildJvm updraft(String name, List<String> command) {
+    return updraft(name, Map.of(), command);
+  }
+
+  /** As {@link #updraft(String, String...)}, with {@code moreEnv} for this process only. */
+  ChildJvm updraft(String name, Map<String, String> moreEnv, List<String> command) {
     List<String> args =
         new ArrayList<>(List.of("--home", home.toString(), "--dags-folder", dags.toString()));
     if (dbUrl() != null) {
       args.addAll(List.of("--db-url", dbUrl()));
     }
     args.addAll(command);
-    ChildJvm p = ChildJvm.updraft(name, home, env, args);
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.putAll(moreEnv);
+    ChildJvm p = ChildJvm.updraft(name, home, all, args);
     processes.add(p);
     return p;
   }

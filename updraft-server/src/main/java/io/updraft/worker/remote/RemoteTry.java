@@ -20,6 +20,8 @@ import io.updraft.worker.Downstream;
 import io.updraft.worker.Durations;
 import io.updraft.worker.Pause;
 import io.updraft.worker.RunnerSettings;
+import io.updraft.worker.SlowStart;
+import io.updraft.worker.StartGate;
 import io.updraft.worker.TryLog;
 import io.updraft.worker.operators.OperatorServices;
 import io.updraft.worker.template.PreviousSuccess;
@@ -35,6 +37,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,13 +87,28 @@ final class RemoteTry {
   final CompletableFuture<Cancellation> cancel = new CompletableFuture<>();
   final long taskInstanceId;
 
-  /** When the last heartbeat the API server took was sent; first, the claim that handed it out. */
-  private volatile long confirmedAt = System.nanoTime();
+  /**
+   * When the last heartbeat the API server took was sent (System.nanoTime); first, when the claim
+   * that handed the try out was sent.
+   */
+  private final AtomicLong confirmedAt;
 
   private final AtomicBoolean beating = new AtomicBoolean();
 
-  RemoteTry(Context c, JsonNode workload) {
+  /**
+   * Set when the start gate let the try start: the fence guards a started try only — before that
+   * there is nothing to stop, and the gate itself decides (a claim that waited in a long poll may
+   * be older than the fence's delay when it arrives).
+   */
+  private volatile boolean started;
+
+  /**
+   * @param claimSentAt when the claim (or {@code run}) that handed the try out was sent, as {@link
+   *     System#nanoTime}: the API server wrote the try's first heartbeat after that
+   */
+  RemoteTry(Context c, JsonNode workload, long claimSentAt) {
     this.c = c;
+    this.confirmedAt = new AtomicLong(claimSentAt);
     this.workload = workload;
     this.token = new AtomicReference<>(workload.path("token").asText());
     this.taskInstanceId = workload.at("/task_instance/id").asLong();
@@ -103,6 +121,7 @@ final class RemoteTry {
    */
   JsonNode run(java.util.function.Supplier<Cancellation> stop) {
     TaskInstanceRow ti = taskInstance(workload.get("task_instance"));
+    SlowStart.hold(ti.tryNumber());
     DagRunRow run = dagRun(workload.get("dag_run"));
     TryRunner.Result result;
     LogShipper shipper =
@@ -123,7 +142,9 @@ final class RemoteTry {
           dag.task(ti.taskId())
               .orElseThrow(
                   () -> new IllegalStateException("task " + ti.taskId() + " is not in its DAG"));
-      result = runner(workload).run(new TryRunner.Request(dag, task, run, ti, fileloc(), cancel));
+      result =
+          runner(workload)
+              .run(new TryRunner.Request(dag, task, run, ti, fileloc(), cancel, this::confirm));
     } catch (Exception e) {
       result = TryRunner.Result.failed(e.toString());
     } finally {
@@ -181,7 +202,7 @@ final class RemoteTry {
     long sent = System.nanoTime();
     try {
       token.set(c.client().heartbeat(token.get(), taskInstanceId, c.fenceAfter()));
-      confirmedAt = sent;
+      confirmed(sent);
     } catch (ExecutionClient.Refused e) {
       if (e.status() == 409) {
         String reason = e.getMessage().replaceFirst("^.*?: 409 ", "");
@@ -196,14 +217,50 @@ final class RemoteTry {
   }
 
   /**
+   * The try's {@link StartGate} (decisions/0172), right before it starts its process or operator:
+   * confirmed within the last heartbeat interval (its claim, usually, a few milliseconds ago), it
+   * starts, and the fence stops it in time if its heartbeats stop; otherwise a heartbeat first, on
+   * this thread: it starts only if the API server takes it — the try is still running, on this try
+   * number — and the fence counts from then. A claim held up longer than the heartbeat timeout (a
+   * loaded worker) finds its try failed and its retry begun, and starts nothing.
+   */
+  private Cancellation confirm() {
+    if (System.nanoTime() - confirmedAt.get() < c.heartbeatEvery().toNanos()) {
+      started = true;
+      return null;
+    }
+    long sent = System.nanoTime();
+    try {
+      token.set(c.client().heartbeat(token.get(), taskInstanceId, c.fenceAfter()));
+      confirmed(sent);
+      started = true;
+      return null;
+    } catch (ExecutionClient.Refused e) {
+      String reason = e.getMessage().replaceFirst("^.*?: 409 ", "");
+      log.warn("try of task instance {} not started: {}", taskInstanceId, reason);
+      return Cancellation.of("not started: " + reason);
+    } catch (RuntimeException e) {
+      log.warn("try of task instance {} not started: {}", taskInstanceId, e.getMessage());
+      return Cancellation.of(
+          "not started: the API server did not confirm the try is still this worker's: "
+              + e.getMessage());
+    }
+  }
+
+  /** A heartbeat sent at {@code sent} was taken; an older one answered late changes nothing. */
+  private void confirmed(long sent) {
+    confirmedAt.accumulateAndGet(sent, (was, now) -> now - was > 0 ? now : was);
+  }
+
+  /**
    * Stops the try when no heartbeat has reached the API server for {@link Context#fenceAfter}: the
    * scheduler is about to fail it and start its retry, which must not run beside this one.
    */
   private void fenceIfUnheard() {
-    if (cancel.isDone()) {
+    if (cancel.isDone() || !started) {
       return;
     }
-    Duration unheard = Duration.ofNanos(System.nanoTime() - confirmedAt);
+    Duration unheard = Duration.ofNanos(System.nanoTime() - confirmedAt.get());
     if (unheard.compareTo(c.fenceAfter()) >= 0) {
       cancel.complete(
           new Cancellation(

@@ -94,6 +94,7 @@ public final class RemoteWorker {
         }
         List<JsonNode> claimed;
         claiming = true;
+        long sent = System.nanoTime();
         try {
           claimed =
               client.claim(
@@ -123,7 +124,7 @@ public final class RemoteWorker {
         claiming = false;
         slots.release(free - claimed.size());
         for (JsonNode w : claimed) {
-          start(w);
+          start(w, sent);
         }
       }
     } catch (InterruptedException e) {
@@ -133,7 +134,7 @@ public final class RemoteWorker {
     }
   }
 
-  private void start(JsonNode workload) {
+  private void start(JsonNode workload, long claimSentAt) {
     RemoteTry t =
         new RemoteTry(
             new RemoteTry.Context(
@@ -144,7 +145,8 @@ public final class RemoteWorker {
                 clock,
                 settings.heartbeatTimeout(),
                 timers),
-            workload);
+            workload,
+            claimSentAt);
     if (stopping != null) {
       // Claimed as the stop came: handed back without running.
       try {

@@ -67,6 +67,7 @@ public final class SingleTry {
       Duration heartbeatTimeout,
       Clock clock) {
     long id = taskInstanceOf(taskToken);
+    long sent = System.nanoTime();
     JsonNode workload =
         client.run(
             taskToken,
@@ -84,7 +85,8 @@ public final class SingleTry {
     return new SingleTry(
         new RemoteTry(
             new RemoteTry.Context(client, null, logsRoot, runner, clock, heartbeatTimeout, timers),
-            workload),
+            workload,
+            sent),
         timers,
         TryLog.path(
             logsRoot,

@@ -1,6 +1,6 @@
 package io.updraft.e2e.cluster;
 
-import io.updraft.e2e.Intervals;
+import io.updraft.chaos.Intervals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.updraft.e2e;
+package io.updraft.chaos;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,14 +16,14 @@ import java.util.Map;
  * one {@code O_APPEND} line each, to one file shared by every process on the machine. Evidence from
  * outside Updraft's tables: the chaos tests judge the engine by it.
  */
-record TryTraces(List<Span> spans) {
+public record TryTraces(List<Span> spans) {
   /** One try's process: from its start line to its end line ({@code end} -1: none written). */
-  record Span(String runId, String taskId, int tryNumber, long pid, long start, long end) {
-    String taskInstance() {
+  public record Span(String runId, String taskId, int tryNumber, long pid, long start, long end) {
+    public String taskInstance() {
       return runId + " " + taskId;
     }
 
-    boolean ended() {
+    public boolean ended() {
       return end >= 0;
     }
 
@@ -38,7 +38,7 @@ record TryTraces(List<Span> spans) {
    * nap} (a template) in between: a SIGTERM ends it at once, with its end line. Epoch microseconds
    * from bash's {@code EPOCHREALTIME}: no process started to read the clock.
    */
-  static String command(Path file, String nap) {
+  public static String command(Path file, String nap) {
     String key = "{{ run_id }} {{ ti.task_id }} {{ ti.try_number }} $$";
     return String.join(
         "\n",
@@ -49,7 +49,7 @@ record TryTraces(List<Span> spans) {
         "echo \"end " + key + " ${EPOCHREALTIME/./}\" >> $t");
   }
 
-  static TryTraces read(Path file) {
+  public static TryTraces read(Path file) {
     Map<String, long[]> byProcess = new LinkedHashMap<>();
     Map<String, String[]> fields = new LinkedHashMap<>();
     try {
@@ -82,7 +82,7 @@ record TryTraces(List<Span> spans) {
   }
 
   /** Pairs of processes of one task instance that ran at one instant (an open span runs on). */
-  List<String> overlaps() {
+  public List<String> overlaps() {
     Map<String, List<Span>> byTi = new LinkedHashMap<>();
     spans.forEach(s -> byTi.computeIfAbsent(s.taskInstance(), k -> new ArrayList<>()).add(s));
     List<String> found = new ArrayList<>();
@@ -103,7 +103,7 @@ record TryTraces(List<Span> spans) {
    * span runs on to the end. At equal instants an end comes before a start: a slot is freed only
    * after the process has exited.
    */
-  int maxConcurrent(String pooled) {
+  public int maxConcurrent(String pooled) {
     return Intervals.maxAtOnce(
         spans.stream()
             .filter(s -> s.taskId().contains(pooled))
@@ -112,7 +112,7 @@ record TryTraces(List<Span> spans) {
   }
 
   /** Spans without an end line whose process is still alive: a try left running. */
-  List<Span> stillRunning() {
+  public List<Span> stillRunning() {
     return spans.stream()
         .filter(s -> !s.ended())
         .filter(s -> ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false))
@@ -120,7 +120,7 @@ record TryTraces(List<Span> spans) {
   }
 
   /** Spans without an end line (the process was killed with SIGKILL, or runs on). */
-  List<Span> unended() {
+  public List<Span> unended() {
     return spans.stream().filter(s -> !s.ended()).toList();
   }
 }

@@ -1,4 +1,4 @@
-package io.updraft.e2e;
+package io.updraft.chaos;
 
 import java.util.ArrayList;
 import java.util.Comparator;

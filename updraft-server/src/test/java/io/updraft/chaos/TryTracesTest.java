@@ -1,4 +1,4 @@
-package io.updraft.e2e;
+package io.updraft.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
