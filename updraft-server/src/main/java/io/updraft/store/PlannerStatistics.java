@@ -19,14 +19,15 @@ public final class PlannerStatistics {
   /** Tables big enough to be worth it: 64 pages (512 KB, about a thousand task instances). */
   private static final long MIN_BYTES = 64 * 8192L;
 
-  private static final String NEVER_ANALYSED =
+  /** Whether task_instance was ever analysed, and its size. */
+  private static final String TASK_INSTANCE_STATE =
       """
-      SELECT c.relname
+      SELECT c.reltuples >= 0 AS analysed, pg_relation_size(c.oid) AS size
       FROM pg_class c
-      WHERE c.oid IN ('task_instance'::regclass, 'dag_run'::regclass)
-        AND c.reltuples < 0
-        AND pg_relation_size(c.oid) >= ?
+      WHERE c.oid = 'task_instance'::regclass
       """;
+
+  private record State(boolean analysed, long size) {}
 
   private final Jdbc jdbc;
   private volatile boolean done;
@@ -42,13 +43,15 @@ public final class PlannerStatistics {
       return true;
     }
     try {
-      List<String> tables =
+      List<State> state =
           jdbc.query(
-              "finding tables without planner statistics",
-              NEVER_ANALYSED,
-              ps -> ps.setLong(1, MIN_BYTES),
-              rs -> rs.getString(1));
-      if (tables.contains("task_instance")) {
+              "reading whether task_instance has planner statistics",
+              TASK_INSTANCE_STATE,
+              ps -> {},
+              rs -> new State(rs.getBoolean("analysed"), rs.getLong("size")));
+      if (state.isEmpty() || state.get(0).analysed()) {
+        done = true; // analysed already (autovacuum, an operator): never look again
+      } else if (state.get(0).size() >= MIN_BYTES) {
         jdbc.update(
             "analysing task_instance and dag_run", "ANALYZE task_instance, dag_run", ps -> {});
         log.info("gave PostgreSQL's planner its first statistics of task_instance and dag_run");
