@@ -36,6 +36,12 @@ final class ScheduleDagRuns {
   /** Runs of the rotation a pass examines besides the named ones, when only named runs changed. */
   private static final int ROTATION_SHARE = 8;
 
+  /**
+   * When only named runs changed, the rotation takes runs not examined for this long (decisions/
+   * 0183): the loop's idle timeout, within which an idle scheduler would see them again.
+   */
+  static final Duration ROTATION_REST = Duration.ofSeconds(1);
+
   /** What one pass did. */
   record Result(int changes, int runsFinished, Instant nextCheckAt) {}
 
@@ -79,7 +85,7 @@ final class ScheduleDagRuns {
               taskEnds.clear();
               runEnds.clear();
               Pass pass = new Pass(now);
-              List<DagRunRow> runs = runsToExamine(changed);
+              List<DagRunRow> runs = runsToExamine(changed, now);
               Map<String, List<TaskInstanceRow>> instances = instancesOf(runs);
               for (DagRunRow run : runs) {
                 pass.decide(run, instances.get(run.dagId() + '\n' + run.runId()));
@@ -210,9 +216,11 @@ final class ScheduleDagRuns {
    * The runs named as changed first (a try of this JVM ended in them, or this pass started them),
    * then the rotation: the longest unexamined. When only named runs changed, the rotation gets a
    * small share of the pass, so a burst of task ends is not slowed by re-reading every other run,
-   * while each run still comes up in turn (decisions/0136).
+   * while each run still comes up in turn (decisions/0136) — and only runs not examined for {@link
+   * #ROTATION_REST}: during a burst every run's tries name it, and re-reading runs examined a few
+   * milliseconds ago was most of the pass (decisions/0183).
    */
-  private List<DagRunRow> runsToExamine(Wakeup.Changes changed) {
+  private List<DagRunRow> runsToExamine(Wakeup.Changes changed, Instant now) {
     SchedulerContext.RunScope scope = ctx.scope();
     if (scope != null) {
       return ctx.runs()
@@ -229,8 +237,11 @@ final class ScheduleDagRuns {
     List<DagRunRow> runs = new ArrayList<>(ctx.runs().runningByIds(named));
     Set<Long> have = new HashSet<>();
     runs.forEach(r -> have.add(r.id()));
-    int rotation = changed.onlyNamed() ? ROTATION_SHARE : RUNS_PER_LOOP;
-    for (DagRunRow r : ctx.runs().runningForScheduling(rotation)) {
+    List<DagRunRow> rotation =
+        changed.onlyNamed()
+            ? ctx.runs().runningForScheduling(ROTATION_SHARE, now.minus(ROTATION_REST))
+            : ctx.runs().runningForScheduling(RUNS_PER_LOOP);
+    for (DagRunRow r : rotation) {
       if (have.add(r.id())) {
         runs.add(r);
       }

@@ -133,6 +133,18 @@ public final class DagRunRepository {
       LIMIT ?
       """;
 
+  /** {@link #RUNNING_CANDIDATES} not examined since a given instant. */
+  private static final String RUNNING_CANDIDATES_NOT_SINCE =
+      """
+      SELECT id
+      FROM dag_run
+      WHERE state = 'running'
+        AND (last_scheduling_decision IS NULL OR last_scheduling_decision < ?)
+      ORDER BY CASE WHEN last_scheduling_decision IS NULL THEN 0 ELSE 1 END,
+               last_scheduling_decision, id
+      LIMIT ?
+      """;
+
   private static final String LOCK =
       "SELECT "
           + COLUMNS
@@ -615,7 +627,7 @@ public final class DagRunRepository {
    */
   public List<DagRunRow> queuedOldestFirst(int limit) {
     jdbc.requireTransaction("DagRunRepository.queuedOldestFirst");
-    return claim("queued", QUEUED_CANDIDATES, limit);
+    return claim("queued", QUEUED_CANDIDATES, ps -> ps.setInt(1, limit));
   }
 
   /**
@@ -625,7 +637,23 @@ public final class DagRunRepository {
    */
   public List<DagRunRow> runningForScheduling(int limit) {
     jdbc.requireTransaction("DagRunRepository.runningForScheduling");
-    return claim("running", RUNNING_CANDIDATES, limit);
+    return claim("running", RUNNING_CANDIDATES, ps -> ps.setInt(1, limit));
+  }
+
+  /**
+   * {@link #runningForScheduling(int)} of the runs not examined since {@code examinedBefore} (never
+   * examined, or last examined before it): a busy scheduler's rotation, which leaves the runs it
+   * has just examined alone (decisions/0183).
+   */
+  public List<DagRunRow> runningForScheduling(int limit, Instant examinedBefore) {
+    jdbc.requireTransaction("DagRunRepository.runningForScheduling");
+    return claim(
+        "running",
+        RUNNING_CANDIDATES_NOT_SINCE,
+        ps -> {
+          dialect.setInstant(ps, 1, examinedBefore);
+          ps.setInt(2, limit);
+        });
   }
 
   /**
@@ -680,10 +708,9 @@ public final class DagRunRepository {
   }
 
   /** Ordered candidates without locks, then a lock by id (see {@link LockByIds}), same order. */
-  private List<DagRunRow> claim(String state, String candidatesSql, int limit) {
+  private List<DagRunRow> claim(String state, String candidatesSql, Jdbc.Binder candidates) {
     String what = "claiming " + state + " DAG runs";
-    List<Long> ids =
-        jdbc.query(what, candidatesSql, ps -> ps.setInt(1, limit), rs -> rs.getLong("id"));
+    List<Long> ids = jdbc.query(what, candidatesSql, candidates, rs -> rs.getLong("id"));
     if (ids.isEmpty()) {
       return List.of();
     }
