@@ -6,7 +6,6 @@ import io.updraft.metrics.ExecutorMetrics;
 import io.updraft.metrics.Metrics;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.scheduler.Wakeup;
-import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
 import io.updraft.store.TaskInstanceRepository;
@@ -47,7 +46,6 @@ public final class LocalExecutor implements Executor {
 
   private final TaskInstanceRepository taskInstances;
   private final TaskInstanceTries tries;
-  private final DagRunRepository runs;
   private final TryRecorder recorder;
   private final DagVersions versions;
   private final TryRunner runner;
@@ -96,7 +94,6 @@ public final class LocalExecutor implements Executor {
       Duration heartbeatEvery) {
     this.taskInstances = new TaskInstanceRepository(database);
     this.tries = new TaskInstanceTries(database);
-    this.runs = new DagRunRepository(database);
     this.recorder = new TryRecorder(database);
     this.versions = versions;
     this.runner = runner;
@@ -135,21 +132,21 @@ public final class LocalExecutor implements Executor {
         // rescheduled as an orphan (decisions/0024).
         return;
       }
-      DagRunRow run = runs.get(queued.dagId(), queued.runId()).orElse(null);
-      if (run == null) {
-        return; // the run was deleted
-      }
-      runRowId = run.id();
-      Dag dag = versions.get(run.dagId(), run.dagHash());
-      Task task = dag.task(queued.taskId()).orElse(null);
       long startedAt = System.nanoTime();
-      TaskInstanceRow ti =
-          task == null
-              ? null
-              : recorder.start(queued, run, task, hostname, pid, clock.instant()).orElse(null);
-      if (ti == null) {
-        return; // the instance moved on (cleared, rescheduled)
+      // The run is read in the start's transaction (decisions/0184).
+      TryRecorder.Started started =
+          recorder
+              .start(
+                  queued, r -> versions.get(r.dagId(), r.dagHash()), hostname, pid, clock.instant())
+              .orElse(null);
+      if (started == null) {
+        return; // the run was deleted, or the instance moved on (cleared, rescheduled)
       }
+      DagRunRow run = started.run();
+      runRowId = run.id();
+      Dag dag = started.dag();
+      Task task = started.task();
+      TaskInstanceRow ti = started.ti();
       SlowStart.hold(ti.tryNumber());
       ScheduledFuture<?> beat =
           heartbeats.scheduleAtFixedRate(

@@ -9,6 +9,7 @@ import io.updraft.scheduler.FailedTries;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.AssetEventRepository;
 import io.updraft.store.CallbackRequestRepository;
+import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
 import io.updraft.store.TaskInstanceDeferrals;
@@ -20,6 +21,7 @@ import io.updraft.worker.Downstream;
 import io.updraft.worker.Pause;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The two writes around a try, whoever runs it (the local executor, the execution API for a remote
@@ -43,7 +45,11 @@ public final class TryRecorder {
     static final Recorded HANDED_BACK = new Recorded(null, true);
   }
 
+  /** A try {@link #start(TaskInstanceRow, Function, String, int, Instant)} started. */
+  public record Started(DagRunRow run, Dag dag, Task task, TaskInstanceRow ti) {}
+
   private final Database database;
+  private final DagRunRepository runs;
   private final TaskInstanceRepository taskInstances;
   private final TaskInstanceTries tries;
   private final TaskInstanceDeferrals deferrals;
@@ -53,6 +59,7 @@ public final class TryRecorder {
 
   public TryRecorder(Database database) {
     this.database = database;
+    this.runs = new DagRunRepository(database);
     this.taskInstances = new TaskInstanceRepository(database);
     this.tries = new TaskInstanceTries(database);
     this.deferrals = new TaskInstanceDeferrals(database);
@@ -70,22 +77,55 @@ public final class TryRecorder {
       TaskInstanceRow queued, DagRunRow run, Task task, String hostname, int pid, Instant now) {
     return database.inGroupCommit(
         "starting a try of " + queued.taskId(),
+        () -> startIn(queued, run, task, hostname, pid, now));
+  }
+
+  /**
+   * {@link #start(TaskInstanceRow, DagRunRow, Task, String, int, Instant)} for a worker that has
+   * only the queued row (the local executor): its run is read in the start's transaction, not in
+   * one of its own before it, and {@code versionOf} gives the run's DAG version. Empty, with
+   * nothing written, when the run was deleted or its version has no such task, as when the instance
+   * is no longer queued.
+   */
+  public Optional<Started> start(
+      TaskInstanceRow queued,
+      Function<DagRunRow, Dag> versionOf,
+      String hostname,
+      int pid,
+      Instant now) {
+    return database.inGroupCommit(
+        "starting a try of " + queued.taskId(),
         () -> {
-          if (!tries.start(queued.id(), hostname, pid, now)) {
-            return Optional.<TaskInstanceRow>empty();
+          DagRunRow run = runs.get(queued.dagId(), queued.runId()).orElse(null);
+          if (run == null) {
+            return Optional.<Started>empty();
           }
-          callbacks.add(
-              CallbackRequests.forTask(
-                  run.dagId(),
-                  run.runId(),
-                  task,
-                  queued.tryNumber() + 1,
-                  TaskInstanceState.QUEUED,
-                  TaskInstanceState.RUNNING,
-                  null),
-              now);
-          return taskInstances.get(queued.id());
+          Dag dag = versionOf.apply(run);
+          Task task = dag.task(queued.taskId()).orElse(null);
+          if (task == null) {
+            return Optional.<Started>empty();
+          }
+          return startIn(queued, run, task, hostname, pid, now)
+              .map(ti -> new Started(run, dag, task, ti));
         });
+  }
+
+  private Optional<TaskInstanceRow> startIn(
+      TaskInstanceRow queued, DagRunRow run, Task task, String hostname, int pid, Instant now) {
+    if (!tries.start(queued.id(), hostname, pid, now)) {
+      return Optional.empty();
+    }
+    callbacks.add(
+        CallbackRequests.forTask(
+            run.dagId(),
+            run.runId(),
+            task,
+            queued.tryNumber() + 1,
+            TaskInstanceState.QUEUED,
+            TaskInstanceState.RUNNING,
+            null),
+        now);
+    return taskInstances.get(queued.id());
   }
 
   /**
@@ -135,10 +175,16 @@ public final class TryRecorder {
     return recorded;
   }
 
-  /** The try's return value as its XCom; a retry replaces what the earlier try pushed (Airflow). */
+  /**
+   * The try's return value as its XCom; a retry replaces what the earlier try pushed (Airflow). The
+   * first try that returns a value skips the delete (decisions/0184): {@code return_value} is the
+   * only key a try stores, and the upsert replaces the one its own deferral may have kept.
+   */
   private void keepReturnValue(
       DagRunRow run, TaskInstanceRow ti, TryRunner.Result result, Instant end) {
-    xcoms.clearForTask(ti.dagId(), ti.runId(), ti.taskId());
+    if (ti.tryNumber() > 1 || result.returnValueJson() == null) {
+      xcoms.clearForTask(ti.dagId(), ti.runId(), ti.taskId());
+    }
     if (result.returnValueJson() != null) {
       xcoms.put(
           run.id(),
