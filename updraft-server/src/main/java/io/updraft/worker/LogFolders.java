@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Collections;
@@ -61,7 +62,8 @@ final class LogFolders {
     }
     Deque<Path> missing = new ArrayDeque<>();
     Path existing = folder;
-    while (!existing.equals(root) && !Files.isDirectory(existing)) {
+    // A remembered folder on the way is taken as there, without a stat (one per try saved).
+    while (!existing.equals(root) && !known.contains(existing) && !Files.isDirectory(existing)) {
       missing.push(existing);
       existing = existing.getParent();
     }
@@ -80,6 +82,14 @@ final class LogFolders {
     for (Path level : missing) {
       try {
         Files.createDirectory(level);
+      } catch (NoSuchFileException e) {
+        // A remembered folder above it was removed (logs cleaned up by hand): look again.
+        if (!known.contains(existing)) {
+          throw e;
+        }
+        forgetUpTo(root, existing);
+        prepare(root, folder);
+        return;
       } catch (FileAlreadyExistsException e) {
         // made by another try meanwhile, or a file or a dangling link in the way
         if (!Files.isDirectory(level, LinkOption.NOFOLLOW_LINKS)) {
@@ -94,6 +104,13 @@ final class LogFolders {
   /** Looks at {@code folder} again next time: it was not there after all. */
   void forget(Path folder) {
     known.remove(folder);
+  }
+
+  /** Forgets {@code folder} and the folders above it, up to {@code root}. */
+  private void forgetUpTo(Path root, Path folder) {
+    for (Path p = folder; p != null && !p.equals(root); p = p.getParent()) {
+      known.remove(p);
+    }
   }
 
   private Path realRoot(Path root) throws IOException {
