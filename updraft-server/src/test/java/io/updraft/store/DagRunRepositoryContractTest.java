@@ -203,6 +203,26 @@ abstract class DagRunRepositoryContractTest extends RepositoryContractTest {
   }
 
   @Test
+  void runningForSchedulingNotExaminedSinceLeavesRunsExaminedSinceThen() {
+    long a = run("d", "a", RUNNING, 0);
+    long b = run("d", "b", RUNNING, 1);
+    long c = run("d", "c", RUNNING, 2);
+    run("d", "q", QUEUED, 3);
+    runs().touchSchedulingDecision(List.of(a), T0.plusSeconds(20));
+    runs().touchSchedulingDecision(List.of(c), T0.plusSeconds(10));
+
+    assertThat(db.inTransaction(() -> runs().runningForScheduling(10, T0.plusSeconds(15))))
+        .extracting(DagRunRow::id)
+        .containsExactly(b, c);
+    assertThat(db.inTransaction(() -> runs().runningForScheduling(10, T0.plusSeconds(10))))
+        .extracting(DagRunRow::id)
+        .containsExactly(b);
+    assertThat(db.inTransaction(() -> runs().runningForScheduling(1, T0.plusSeconds(30))))
+        .extracting(DagRunRow::id)
+        .containsExactly(b);
+  }
+
+  @Test
   void runningForSchedulingSkipsRunsAnotherSchedulerHolds() {
     long a = run("d", "a", RUNNING, 0);
     long b = run("d", "b", RUNNING, 1);

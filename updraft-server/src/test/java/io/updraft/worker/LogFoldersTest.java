@@ -60,6 +60,22 @@ class LogFoldersTest {
   }
 
   @Test
+  void aNewTaskFolderUnderARememberedRunFolderRemovedSinceIsMadeWithItsRunFolder()
+      throws IOException {
+    Path root = root();
+    LogFolders folders = new LogFolders();
+    create(folders, root, "r1", "t", 1).close();
+    Path run = root.resolve("dag_id=d/run_id=r1");
+    try (var files = Files.walk(run)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    try (TryLog log = create(folders, root, "r1", "u", 1)) {
+      log.note("the next task of the run");
+    }
+    assertThat(run.resolve("task_id=u/attempt=1.log")).exists();
+  }
+
+  @Test
   void aFolderLinkingOutOfTheLogsIsRefusedAndNothingIsWrittenThere() throws IOException {
     Path root = root();
     Path outside = Files.createDirectories(tmp.resolve("outside"));
