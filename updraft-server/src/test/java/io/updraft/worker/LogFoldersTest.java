@@ -25,6 +25,13 @@ class LogFoldersTest {
     return TryLog.create(folders, root, path, Clock.systemUTC(), new SecretMasker());
   }
 
+  /** Removes a folder and what is in it, as logs cleaned up by hand. */
+  private static void deleteTree(Path folder) throws IOException {
+    try (var files = Files.walk(folder)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
   @Test
   void makesTheFoldersOfATryAndAppendsToItsFile() throws IOException {
     Path root = root();
@@ -49,9 +56,7 @@ class LogFoldersTest {
     LogFolders folders = new LogFolders();
     create(folders, root, "r1", "t", 1).close();
     Path run = root.resolve("dag_id=d/run_id=r1");
-    try (var files = Files.walk(run)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    deleteTree(run);
     assertThat(run).doesNotExist();
     try (TryLog log = create(folders, root, "r1", "t", 2)) {
       log.note("again");
@@ -66,9 +71,7 @@ class LogFoldersTest {
     LogFolders folders = new LogFolders();
     create(folders, root, "r1", "t", 1).close();
     Path run = root.resolve("dag_id=d/run_id=r1");
-    try (var files = Files.walk(run)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    deleteTree(run);
     try (TryLog log = create(folders, root, "r1", "u", 1)) {
       log.note("the next task of the run");
     }
