@@ -2,6 +2,7 @@ package io.updraft.bench;
 
 import io.updraft.chaos.ChaosDag;
 import io.updraft.chaos.ChaosVerdict;
+import io.updraft.chaos.FailedRuns;
 import io.updraft.scheduler.DagActions;
 import io.updraft.store.Pool;
 import io.updraft.store.PoolRepository;
@@ -192,6 +193,10 @@ record ChaosWorkload(int runs) implements Workload {
       System.err.println(
           "chaos " + label() + " seed " + seed + ": " + v.summary() + "; kills " + kills);
       v.violations().forEach(line -> System.err.println("chaos violation: " + line));
+      if (!v.runsNotSuccess().isEmpty()) {
+        FailedRuns.explain(site.db(), traces, site.home().resolve("logs"))
+            .forEach(block -> System.err.println("chaos failed: " + block));
+      }
       Map<String, Double> extras = new HashMap<>();
       extras.put("seed", (double) seed);
       extras.put("kills", (double) kills.values().stream().mapToInt(Integer::intValue).sum());

@@ -6,6 +6,7 @@ import io.updraft.api.Role;
 import io.updraft.api.UserAccounts;
 import io.updraft.chaos.ChaosDag;
 import io.updraft.chaos.ChaosVerdict;
+import io.updraft.chaos.FailedRuns;
 import io.updraft.scheduler.DagVersions;
 import io.updraft.scheduler.ManualRuns;
 import io.updraft.store.DagRepository;
@@ -167,6 +168,10 @@ abstract class ChaosTest extends HomeTestBase {
               + " s in all");
       if (!verdict.overlaps().isEmpty()) {
         explain(verdict);
+      }
+      if (!verdict.runsNotSuccess().isEmpty()) {
+        db(d -> FailedRuns.explain(d, traces, site.home().resolve("logs")))
+            .forEach(block -> System.out.println("ChaosTest failed: " + block));
       }
       assertThat(verdict.runs()).isEqualTo(RUNS);
       assertThat(verdict.taskInstances()).isEqualTo(RUNS * dag.tasksPerRun());
