@@ -84,7 +84,19 @@ public final class Database implements AutoCloseable {
             .outOfOrder(true)
             .load();
     this.jdbc = new Jdbc(this);
-    this.groupCommit = new GroupCommit(jdbc);
+    this.groupCommit = new GroupCommit(jdbc, groupCommitLanes(dialect, config.maxPoolSize()));
+  }
+
+  /** Most group commits at once on a server database (decisions/0182). */
+  static final int SERVER_LANES = 4;
+
+  /**
+   * How many group commits may be under way at once: one on H2, whose commits take the store's lock
+   * one at a time; on a server database up to {@value #SERVER_LANES}, leaving half the pool to the
+   * rest of the process.
+   */
+  static int groupCommitLanes(Dialect dialect, int poolSize) {
+    return dialect instanceof Dialect.H2 ? 1 : Math.max(1, Math.min(SERVER_LANES, poolSize / 2));
   }
 
   public static Database open(String url) {
@@ -353,6 +365,11 @@ public final class Database implements AutoCloseable {
   /** The group commits so far: {transactions, units they carried}; for tests and measurements. */
   public long[] groupCommitCounts() {
     return groupCommit.counts();
+  }
+
+  /** How many group commits may be under way at once (decisions/0182). */
+  public int groupCommitLanes() {
+    return groupCommit.lanes();
   }
 
   /** How many units wait for the next group commit; tests wait on it. */

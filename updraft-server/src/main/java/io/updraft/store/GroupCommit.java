@@ -18,14 +18,17 @@ import org.slf4j.LoggerFactory;
  * flush; many small concurrent transactions (tries starting and ending, API triggers) are bounded
  * by their number of commits, not by their rows.
  *
- * <p>Leader and followers, no thread of its own: a caller queues its unit; the first that finds no
- * group in progress becomes the leader, takes every queued unit (at most {@link #MAX_UNITS}), runs
- * them in one transaction on its own thread — each behind a savepoint, so a unit that throws undoes
- * only its own writes and its exception goes to its own caller (a group of one needs none: its
- * transaction is its own, decisions/0178) — commits once, and wakes the followers. Units that
- * arrived meanwhile wait for that commit; then one of them leads the next group. A caller returns
- * only once its unit is committed (or failed), so its own units keep their order and are as durable
- * as with {@link Jdbc#inTransaction}.
+ * <p>Leader and followers, no thread of its own: a caller queues its unit; the first that finds a
+ * lane free (fewer than {@code lanes} groups in progress) becomes a leader, takes every queued unit
+ * (at most {@link #MAX_UNITS}), runs them in one transaction on its own thread — each behind a
+ * savepoint, so a unit that throws undoes only its own writes and its exception goes to its own
+ * caller (a group of one needs none: its transaction is its own, decisions/0178) — commits once,
+ * and wakes the followers. Units that arrive while every lane is busy wait for a commit; then one
+ * of them leads the next group. H2 has one lane (its commits take the store's lock one at a time);
+ * a server database has several, so concurrent units also use its cores and connections side by
+ * side and it groups their WAL flushes itself (decisions/0182). A caller returns only once its unit
+ * is committed (or failed), so its own units keep their order and are as durable as with {@link
+ * Jdbc#inTransaction}.
  *
  * <p>If the group's transaction fails as a whole (the commit fails, or a savepoint cannot be rolled
  * back), nothing of it is kept and each caller runs its unit again, alone, in a transaction of its
@@ -45,15 +48,23 @@ final class GroupCommit {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
 
   private final Jdbc jdbc;
+  private final int lanes;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition committed = lock.newCondition();
   private List<Unit<?>> queued = new ArrayList<>();
-  private boolean leading;
+  private int leading;
   private long transactions;
   private long units;
 
-  GroupCommit(Jdbc jdbc) {
+  /**
+   * @param lanes how many groups may be committed at once, each on a connection of its own
+   */
+  GroupCommit(Jdbc jdbc, int lanes) {
+    if (lanes < 1) {
+      throw new IllegalArgumentException("a group commit needs at least one lane, not " + lanes);
+    }
     this.jdbc = jdbc;
+    this.lanes = lanes;
   }
 
   /**
@@ -73,7 +84,7 @@ final class GroupCommit {
     try {
       queued.add(unit);
       while (unit.outcome == Outcome.PENDING) {
-        if (!leading) {
+        if (!unit.taken && leading < lanes) {
           lead();
         } else {
           // A unit's caller returns only after its commit, as with inTransaction: an interrupt
@@ -104,6 +115,10 @@ final class GroupCommit {
     }
   }
 
+  int lanes() {
+    return lanes;
+  }
+
   /** How many units are queued for the next group (tests wait on it). */
   int queued() {
     lock.lock();
@@ -124,7 +139,8 @@ final class GroupCommit {
       group = new ArrayList<>(queued.subList(0, MAX_UNITS));
       queued = new ArrayList<>(queued.subList(MAX_UNITS, queued.size()));
     }
-    leading = true;
+    group.forEach(u -> u.taken = true);
+    leading++;
     transactions++;
     units += group.size();
     lock.unlock();
@@ -132,7 +148,7 @@ final class GroupCommit {
       commit(group);
     } finally {
       lock.lock();
-      leading = false;
+      leading--;
       committed.signalAll();
     }
   }
@@ -207,6 +223,10 @@ final class GroupCommit {
     private final String what;
     private final Supplier<T> work;
     private Outcome outcome = Outcome.PENDING;
+
+    /** Taken into a group by its leader: no longer queued, it never leads. */
+    private boolean taken;
+
     private T value;
     private Throwable failure;
 

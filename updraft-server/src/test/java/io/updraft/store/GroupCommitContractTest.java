@@ -36,22 +36,11 @@ abstract class GroupCommitContractTest extends RepositoryContractTest {
   @Test
   void unitsWaitingForACommitShareTheNextAndKeepTheirOwnOutcome() throws Exception {
     long[] before = db.groupCommitCounts();
-    CountDownLatch leaderIn = new CountDownLatch(1);
+    int lanes = db.groupCommitLanes();
     CountDownLatch release = new CountDownLatch(1);
-    ExecutorService threads = Executors.newFixedThreadPool(FOLLOWERS + 1);
+    ExecutorService threads = Executors.newFixedThreadPool(FOLLOWERS + lanes);
     try {
-      Future<Integer> leader =
-          threads.submit(
-              () ->
-                  db.inGroupCommit(
-                      "leader",
-                      () -> {
-                        insert("leader");
-                        leaderIn.countDown();
-                        await(release);
-                        return -1;
-                      }));
-      await(leaderIn);
+      List<Future<Integer>> leaders = holdEveryLane(threads, release, true);
       List<Future<Integer>> followers = new ArrayList<>();
       for (int i = 0; i < FOLLOWERS; i++) {
         int n = i;
@@ -77,7 +66,9 @@ abstract class GroupCommitContractTest extends RepositoryContractTest {
       waitFor(() -> db.groupCommitQueued() == FOLLOWERS);
       release.countDown();
 
-      assertThat(leader.get(30, TimeUnit.SECONDS)).isEqualTo(-1);
+      for (Future<Integer> leader : leaders) {
+        assertThat(leader.get(30, TimeUnit.SECONDS)).isEqualTo(-1);
+      }
       for (int i = 0; i < FOLLOWERS; i++) {
         Future<Integer> f = followers.get(i);
         switch (i % 3) {
@@ -100,10 +91,13 @@ abstract class GroupCommitContractTest extends RepositoryContractTest {
       threads.shutdownNow();
     }
     long[] after = db.groupCommitCounts();
-    // The leader's transaction, then one for all 30 that waited for its commit.
-    assertThat(after[0] - before[0]).isEqualTo(2);
-    assertThat(after[1] - before[1]).isEqualTo(FOLLOWERS + 1);
-    List<String> expected = new ArrayList<>(List.of("leader", "taken"));
+    // Each leader's transaction, then one for all 30 that waited for a commit.
+    assertThat(after[0] - before[0]).isEqualTo(lanes + 1);
+    assertThat(after[1] - before[1]).isEqualTo(FOLLOWERS + lanes);
+    List<String> expected = new ArrayList<>(List.of("taken"));
+    for (int i = 0; i < lanes; i++) {
+      expected.add("leader" + i);
+    }
     for (int i = 0; i < FOLLOWERS; i += 3) {
       expected.add("k" + i);
     }
@@ -121,21 +115,10 @@ abstract class GroupCommitContractTest extends RepositoryContractTest {
                 + " DEFERRABLE INITIALLY DEFERRED)",
             Jdbc.Binder.NONE);
     db.jdbc().update("seeding", "INSERT INTO gc_deferred (k) VALUES ('taken')", Jdbc.Binder.NONE);
-    CountDownLatch leaderIn = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    ExecutorService threads = Executors.newFixedThreadPool(11);
+    ExecutorService threads = Executors.newFixedThreadPool(10 + db.groupCommitLanes());
     try {
-      Future<Integer> leader =
-          threads.submit(
-              () ->
-                  db.inGroupCommit(
-                      "leader",
-                      () -> {
-                        leaderIn.countDown();
-                        await(release);
-                        return -1;
-                      }));
-      await(leaderIn);
+      List<Future<Integer>> leaders = holdEveryLane(threads, release, false);
       List<Future<Integer>> followers = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         int n = i;
@@ -158,7 +141,9 @@ abstract class GroupCommitContractTest extends RepositoryContractTest {
       }
       waitFor(() -> db.groupCommitQueued() == 10);
       release.countDown();
-      assertThat(leader.get(30, TimeUnit.SECONDS)).isEqualTo(-1);
+      for (Future<Integer> leader : leaders) {
+        assertThat(leader.get(30, TimeUnit.SECONDS)).isEqualTo(-1);
+      }
       for (int i = 0; i < 10; i++) {
         Future<Integer> f = followers.get(i);
         if (i == 5) {
@@ -224,6 +209,72 @@ abstract class GroupCommitContractTest extends RepositoryContractTest {
     t.join(30_000);
     assertThat(stillInterrupted).isTrue();
     assertThat(keys()).containsExactlyInAnyOrder("taken", "interrupted");
+  }
+
+  @Test
+  void onAServerDatabaseGroupsAreCommittedSideBySide() throws Exception {
+    int lanes = db.groupCommitLanes();
+    assertThat(lanes).isEqualTo(db.dialect() instanceof Dialect.H2 ? 1 : 4);
+    assumeTrue(lanes > 1, "H2 commits one group at a time");
+    // Every lane holds a unit inside its transaction at one instant: none waits for another's
+    // commit, and each commits on its own.
+    long[] before = db.groupCommitCounts();
+    CountDownLatch allIn = new CountDownLatch(lanes);
+    ExecutorService threads = Executors.newFixedThreadPool(lanes);
+    try {
+      List<Future<Integer>> units = new ArrayList<>();
+      for (int i = 0; i < lanes; i++) {
+        int n = i;
+        units.add(
+            threads.submit(
+                () ->
+                    db.inGroupCommit(
+                        "side " + n,
+                        () -> {
+                          insert("side" + n);
+                          allIn.countDown();
+                          await(allIn);
+                          return n;
+                        })));
+      }
+      for (int i = 0; i < lanes; i++) {
+        assertThat(units.get(i).get(30, TimeUnit.SECONDS)).isEqualTo(i);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    long[] after = db.groupCommitCounts();
+    assertThat(after[0] - before[0]).isEqualTo(lanes);
+    assertThat(keys()).hasSize(lanes + 1);
+  }
+
+  /**
+   * Starts one unit per lane, each held inside its transaction until {@code release}: units that
+   * come next wait for a commit. With {@code write}, each inserts {@code leader<i>} first.
+   */
+  private List<Future<Integer>> holdEveryLane(
+      ExecutorService threads, CountDownLatch release, boolean write) {
+    int lanes = db.groupCommitLanes();
+    CountDownLatch in = new CountDownLatch(lanes);
+    List<Future<Integer>> leaders = new ArrayList<>();
+    for (int i = 0; i < lanes; i++) {
+      int n = i;
+      leaders.add(
+          threads.submit(
+              () ->
+                  db.inGroupCommit(
+                      "leader " + n,
+                      () -> {
+                        if (write) {
+                          insert("leader" + n);
+                        }
+                        in.countDown();
+                        await(release);
+                        return -1;
+                      })));
+    }
+    await(in);
+    return leaders;
   }
 
   private int insert(String key) {
