@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,65 @@ final class LogShipper {
    * without it, as before the two were one request. Returns the end's answer; throws when the end
    * could not be reported.
    */
+  /** The first pause between two reports of an end the API server did not take. */
+  private static final Duration END_PAUSE = Duration.ofMillis(200);
+
+  /** The longest pause between two reports of an end. */
+  private static final Duration END_PAUSE_MAX = Duration.ofSeconds(2);
+
+  /**
+   * {@link #end}, again while the API server cannot be reached or fails (5xx: restarting, its
+   * database away): an end it never took would leave the try to the heartbeat timeout, its work
+   * done but counted as a failure. Gives up when the API refuses it (4xx: the try is no longer this
+   * worker's), or once {@code giveUpAfter} (the heartbeat timeout) has passed since the first
+   * report — by then the scheduler has taken the try for dead. Reporting twice is harmless: the
+   * second finds the try ended and changes nothing, and a log piece sent again is stored once.
+   * Returns the API's answer, or null if it never took the end.
+   */
+  JsonNode endRetrying(Supplier<String> token, ObjectNode endBody, Duration giveUpAfter) {
+    long giveUpAt = System.nanoTime() + giveUpAfter.toNanos();
+    Duration pause = END_PAUSE;
+    for (int attempt = 1; ; attempt++) {
+      RuntimeException failure;
+      try {
+        return end(token.get(), endBody.deepCopy());
+      } catch (ExecutionClient.Refused e) {
+        if (e.status() < 500) {
+          log.warn(
+              "the API server refused the end of task instance {}: {}",
+              taskInstanceId,
+              e.getMessage());
+          return null;
+        }
+        failure = e;
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+      if (System.nanoTime() + pause.toNanos() > giveUpAt) {
+        log.warn(
+            "could not report the end of task instance {} in {} attempts: {}",
+            taskInstanceId,
+            attempt,
+            failure.getMessage());
+        return null;
+      }
+      log.info(
+          "reporting the end of task instance {} failed (attempt {}), again in {} ms: {}",
+          taskInstanceId,
+          attempt,
+          pause.toMillis(),
+          failure.getMessage());
+      try {
+        Thread.sleep(pause.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+      Duration twice = pause.multipliedBy(2);
+      pause = twice.compareTo(END_PAUSE_MAX) > 0 ? END_PAUSE_MAX : twice;
+    }
+  }
+
   synchronized JsonNode end(String token, ObjectNode endBody) {
     try {
       send(token, true, true);

@@ -152,12 +152,8 @@ final class RemoteTry {
     }
     Cancellation cancelled = cancel.getNow(null);
     boolean handedBack = cancelled != null && cancelled == stop.get();
-    try {
-      return shipper.end(token.get(), endBody(result, handedBack)); // with the log's last piece
-    } catch (RuntimeException e) {
-      log.warn("could not report the end of task instance {}: {}", taskInstanceId, e.getMessage());
-      return null;
-    }
+    // With the log's last piece; again while the API server is away (a restart).
+    return shipper.endRetrying(token::get, endBody(result, handedBack), c.heartbeatTimeout());
   }
 
   /** Hands the try back unrun (the worker is stopping); whether the API took it back. */

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -174,6 +175,47 @@ class LogShipperTest {
     assertThatThrownBy(() -> shipper.end("t", success()))
         .isInstanceOf(ExecutionClient.Refused.class)
         .hasMessageContaining("now failed");
+  }
+
+  @Test
+  void anEndTheApiServerDoesNotTakeIsReportedAgainUntilItDoes() throws Exception {
+    // A restarting API server: unreachable behind its proxy (502) for its first four requests.
+    Api api = new Api();
+    java.util.concurrent.atomic.AtomicInteger seen =
+        new java.util.concurrent.atomic.AtomicInteger();
+    ExecutionClient client =
+        api(
+            r ->
+                seen.incrementAndGet() <= 4
+                    ? new Answer(502, "{\"detail\": \"down\"}")
+                    : api.apply(r));
+    Path file = Files.writeString(dir.resolve("1.log"), "the try's only line\n");
+    LogShipper shipper = new LogShipper(file, client, 7);
+
+    JsonNode answer = shipper.endRetrying(() -> "t", success(), Duration.ofSeconds(30));
+
+    assertThat(answer.get("state").asText()).isEqualTo("success");
+    assertThat(requests.getLast()).startsWith("PATCH /execution/task-instances/7/state");
+    assertThat(api.log).hasToString("the try's only line\n");
+  }
+
+  @Test
+  void anEndTheApiServerRefusesIsNotReportedAgain() throws Exception {
+    api(r -> new Answer(409, "{\"detail\": \"stop: the task instance is now failed\"}"));
+    LogShipper shipper = new LogShipper(dir.resolve("none.log"), new ExecutionClient(url()), 7);
+
+    assertThat(shipper.endRetrying(() -> "t", success(), Duration.ofSeconds(30))).isNull();
+    assertThat(requests).hasSize(1);
+  }
+
+  @Test
+  void anEndIsGivenUpOnceTheHeartbeatTimeoutHasPassed() throws Exception {
+    api(r -> new Answer(503, "{\"detail\": \"the metadata database is away\"}"));
+    LogShipper shipper = new LogShipper(dir.resolve("none.log"), new ExecutionClient(url()), 7);
+
+    assertThat(shipper.endRetrying(() -> "t", success(), Duration.ofMillis(700))).isNull();
+    // Sent at 0, 200 and 600 ms: the next pause (800 ms) would end past the timeout.
+    assertThat(requests).hasSize(3);
   }
 
   private String url() {
