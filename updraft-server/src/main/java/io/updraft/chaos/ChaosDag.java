@@ -12,6 +12,9 @@ import java.util.List;
  *
  * @param pooledNap a bash expression for a pooled task's nap, e.g. {@code 0.$((RANDOM % 3 + 1))}
  * @param longNap the {@code long} task's nap, longer than the heartbeat timeout
+ * @param retries the retries of every task but {@code long}
+ * @param longRetries the retries of {@code long}: a try of it outlives several kills' intervals, so
+ *     it needs more of them to be sure of its success (decisions/0185)
  */
 public record ChaosDag(
     Path traces,
@@ -19,6 +22,7 @@ public record ChaosDag(
     String pooledNap,
     String longNap,
     int retries,
+    int longRetries,
     int maxActiveRuns) {
   public static final String DAG_ID = "chaos";
   public static final String POOL = "chaos";
@@ -41,6 +45,9 @@ public record ChaosDag(
       String id = pooled ? "pooled_" + i : "long";
       all.add(id);
       task(yaml, id, pooled ? pooledNap : longNap, pooled ? POOL : null);
+      if (!pooled && longRetries != retries) {
+        yaml.append("    retries: ").append(longRetries).append('\n');
+      }
     }
     task(yaml, "last", "0", null);
     yaml.append("    upstream: [").append(String.join(", ", all)).append("]\n");

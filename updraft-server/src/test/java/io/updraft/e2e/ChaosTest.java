@@ -79,7 +79,7 @@ abstract class ChaosTest extends HomeTestBase {
     Random random = new Random(seed);
     Path traces = site.home().resolve("traces.log");
     // 8 pooled tasks napping 0.4-0.8 s a run: the runs outlast the first five kills.
-    ChaosDag dag = new ChaosDag(traces, 8, "0.$((RANDOM % 5 + 4))", "8", 6, RUNS);
+    ChaosDag dag = new ChaosDag(traces, 8, "0.$((RANDOM % 5 + 4))", "8", 6, 6, RUNS);
     Files.writeString(site.dags().resolve("chaos.yaml"), dag.yaml());
     site.migrate();
     db(d -> new PoolRepository(d).add(new Pool(ChaosDag.POOL, POOL_SLOTS, "chaos test", false)));
