@@ -136,6 +136,9 @@ final class WorkerCommand implements Callable<Integer>, LogLevels.LongRunning {
                   settings.runnerSettings(),
                   heartbeatTimeout),
               Clock.systemUTC());
+      // Before the first claim: a kill -9 while the reaper was still being started for the first
+      // task process would leave that process to run on beside its retry (decisions/0186).
+      io.updraft.worker.OrphanReaper.prepare();
       loop = Thread.ofPlatform().name("worker-claims").start(worker::run);
       out.println(
           "Updraft worker is running (queues "

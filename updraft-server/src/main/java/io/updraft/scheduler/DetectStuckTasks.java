@@ -56,8 +56,9 @@ final class DetectStuckTasks {
   /** Returns how many task instances it moved on. */
   int run(Instant now) {
     int moved = 0;
-    for (TaskInstanceRow ti : stuck.staleRunning(now.minus(heartbeatTimeout), LIMIT)) {
-      moved += failLostTry(ti, now) ? 1 : 0;
+    Instant staleBefore = now.minus(heartbeatTimeout);
+    for (TaskInstanceRow ti : stuck.staleRunning(staleBefore, LIMIT)) {
+      moved += failLostTry(ti, now, staleBefore) ? 1 : 0;
     }
     int dead = ctx.jobs().failStale(JobType.SCHEDULER, now.minus(healthThreshold), now);
     if (dead > 0) {
@@ -88,7 +89,7 @@ final class DetectStuckTasks {
     return moved;
   }
 
-  private boolean failLostTry(TaskInstanceRow ti, Instant now) {
+  private boolean failLostTry(TaskInstanceRow ti, Instant now, Instant staleBefore) {
     DagRunRow run = ctx.runs().get(ti.dagId(), ti.runId()).orElse(null);
     if (run == null) {
       return false;
@@ -103,7 +104,8 @@ final class DetectStuckTasks {
         ctx.database()
             .inTransaction(
                 () -> {
-                  if (!tries.finish(ti.id(), ti.state(), end.state(), now, end.nextRetryAt())) {
+                  // Guarded by the heartbeat too: one that landed since the read keeps the try.
+                  if (!tries.finishLost(ti, end.state(), now, end.nextRetryAt(), staleBefore)) {
                     return false;
                   }
                   ctx.callbacks()

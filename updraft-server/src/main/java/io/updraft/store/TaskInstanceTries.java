@@ -98,6 +98,12 @@ public final class TaskInstanceTries {
       WHERE id = ? AND state = ? AND try_number = ?
       """;
 
+  /**
+   * {@link #FINISH} of a try taken for dead: only while its heartbeat is still older than the
+   * cutoff, so a heartbeat that lands after the stale read keeps its try alive (decisions/0186).
+   */
+  private static final String FINISH_LOST = FINISH.strip() + " AND last_heartbeat_at < ?";
+
   private static final String INSERT_HISTORY =
       """
       INSERT INTO task_instance_history (
@@ -251,6 +257,37 @@ public final class TaskInstanceTries {
       TaskInstanceState to,
       Instant now,
       Instant nextRetryAt) {
+    return endTry(ti, from, to, now, nextRetryAt, null);
+  }
+
+  /**
+   * Ends a running (or restarting) try whose heartbeat {@code ti} showed older than {@code
+   * heartbeatBefore}: in one guarded write, and only if its heartbeat is still that old — a
+   * heartbeat that reached the row after it was read as stale means its worker still has it, and
+   * the worker relies on a heartbeat it got through keeping the try its own for the whole timeout
+   * (decisions/0186). Returns whether it ended the try.
+   */
+  public boolean finishLost(
+      TaskInstanceRow ti,
+      TaskInstanceState to,
+      Instant now,
+      Instant nextRetryAt,
+      Instant heartbeatBefore) {
+    if ((ti.state() != RUNNING && ti.state() != RESTARTING) || !TRY_ENDS.contains(to)) {
+      throw new IllegalArgumentException(
+          "finishLost ends a running or restarting try, not " + ti.state().id() + " -> " + to.id());
+    }
+    TaskInstanceTransitions.check(ti.state(), to, "task_instance id=" + ti.id());
+    return jdbc.inTransaction(() -> endTry(ti, ti.state(), to, now, nextRetryAt, heartbeatBefore));
+  }
+
+  private boolean endTry(
+      TaskInstanceRow ti,
+      TaskInstanceState from,
+      TaskInstanceState to,
+      Instant now,
+      Instant nextRetryAt,
+      Instant heartbeatBefore) {
     Double duration =
         ti.startDate() == null
             ? null
@@ -258,7 +295,7 @@ public final class TaskInstanceTries {
     int changed =
         jdbc.update(
             "finishing task instance id=" + ti.id(),
-            FINISH,
+            heartbeatBefore == null ? FINISH : FINISH_LOST,
             ps -> {
               ps.setString(1, to.id());
               dialect.setInstant(ps, 2, now);
@@ -268,6 +305,9 @@ public final class TaskInstanceTries {
               ps.setLong(6, ti.id());
               ps.setString(7, from.id());
               ps.setInt(8, ti.tryNumber());
+              if (heartbeatBefore != null) {
+                dialect.setInstant(ps, 9, heartbeatBefore);
+              }
             });
     if (changed == 0) {
       return false;

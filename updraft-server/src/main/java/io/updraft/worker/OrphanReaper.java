@@ -77,6 +77,15 @@ public final class OrphanReaper {
     }
   }
 
+  /**
+   * Starts this JVM's reaper now rather than at its first task process: a JVM whose job is to run
+   * task processes (a remote worker) has it ready before its first try, so no kill can fall between
+   * that process's start and the reaper's.
+   */
+  public static void prepare() {
+    get();
+  }
+
   /** Tells the reaper of a task process just started. */
   static void started(ProcessHandle p) {
     get().ifPresent(r -> r.send("+ " + p.pid() + "\n"));

@@ -16,6 +16,7 @@ import io.updraft.store.JobType;
 import io.updraft.store.NewDagRun;
 import io.updraft.store.RunType;
 import io.updraft.store.SerializedDagRepository;
+import io.updraft.store.StuckTaskInstances;
 import io.updraft.store.TaskInstanceDeferrals;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
@@ -137,6 +138,37 @@ class DetectStuckTasksTest {
     loop.runOnce();
     assertThat(only("z").state()).as("no tries left").isEqualTo(TaskInstanceState.FAILED);
     assertThat(tries.history(again.id())).hasSize(2);
+  }
+
+  @Test
+  void aHeartbeatThatLandsAfterTheStaleReadKeepsItsTry() {
+    // decisions/0186: between reading a try as stale and failing it, its worker's heartbeat may
+    // reach the row (an API server back from a restart); the worker then counts on the try being
+    // its own for a whole timeout, so the write that fails it must not land.
+    trigger(Dags.dag("h").task(Tasks.shell("a", "true").retries(1)).build());
+    loop.runOnce();
+    TaskInstanceRow queued = only("h");
+    tries.start(queued.id(), "host", 42, clock.now);
+    clock.now = T0.plus(Duration.ofMinutes(6));
+    Instant staleBefore = clock.now.minus(Duration.ofMinutes(5));
+    List<TaskInstanceRow> stale = new StuckTaskInstances(db).staleRunning(staleBefore, 10);
+    assertThat(stale).singleElement().extracting(TaskInstanceRow::id).isEqualTo(queued.id());
+
+    assertThat(tries.heartbeat(queued.id(), 1, clock.now)).isTrue();
+    assertThat(
+            tries.finishLost(
+                stale.get(0), TaskInstanceState.UP_FOR_RETRY, clock.now, null, staleBefore))
+        .as("the heartbeat came after the stale read")
+        .isFalse();
+    assertThat(only("h").state()).isEqualTo(TaskInstanceState.RUNNING);
+    assertThat(tries.history(queued.id())).isEmpty();
+
+    clock.now = clock.now.plus(Duration.ofMinutes(6));
+    Instant later = clock.now.minus(Duration.ofMinutes(5));
+    TaskInstanceRow stillStale = new StuckTaskInstances(db).staleRunning(later, 10).get(0);
+    assertThat(tries.finishLost(stillStale, TaskInstanceState.UP_FOR_RETRY, clock.now, null, later))
+        .isTrue();
+    assertThat(only("h").state()).isEqualTo(TaskInstanceState.UP_FOR_RETRY);
   }
 
   /**
