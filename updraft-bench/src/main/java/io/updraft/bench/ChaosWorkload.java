@@ -6,10 +6,14 @@ import io.updraft.chaos.FailedRuns;
 import io.updraft.scheduler.DagActions;
 import io.updraft.store.Pool;
 import io.updraft.store.PoolRepository;
+import io.updraft.store.TaskInstanceRepository;
+import io.updraft.store.TaskInstanceRow;
+import io.updraft.store.TaskInstanceTries;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -208,6 +212,10 @@ record ChaosWorkload(int runs) implements Workload {
       System.err.println(
           "chaos " + label() + " seed " + seed + ": " + v.summary() + "; kills " + kills);
       v.violations().forEach(line -> System.err.println("chaos violation: " + line));
+      if (!v.violations().isEmpty()) {
+        explainOverlaps(site, v);
+        keep(site, traces, seed);
+      }
       if (!v.runsNotSuccess().isEmpty()) {
         FailedRuns.explain(site.db(), traces, site.home().resolve("logs"))
             .forEach(block -> System.err.println("chaos failed: " + block));
@@ -234,6 +242,51 @@ record ChaosWorkload(int runs) implements Workload {
               / (double) runs);
       return new Sample(seconds, extras);
     }
+  }
+
+  /**
+   * For each task instance that ran two tries at once: its tries as recorded, and every line of the
+   * components' outputs that names it (by run and task, or by its row id).
+   */
+  private static void explainOverlaps(ChildSite site, ChaosVerdict v) throws IOException {
+    TaskInstanceRepository repo = new TaskInstanceRepository(site.db());
+    TaskInstanceTries tries = new TaskInstanceTries(site.db());
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String overlap : v.overlaps()) {
+      String[] f = overlap.split(" ");
+      if (!seen.add(f[0] + " " + f[1])) {
+        continue;
+      }
+      for (TaskInstanceRow ti : repo.listForRun(ChaosDag.DAG_ID, f[0])) {
+        if (!ti.taskId().equals(f[1])) {
+          continue;
+        }
+        System.err.println("chaos overlap " + f[0] + " " + f[1] + ": " + tries.all(ti));
+        String byId = "task instance " + ti.id();
+        try (var files = Files.list(site.outputs())) {
+          for (Path out : files.sorted().toList()) {
+            for (String line : Files.readAllLines(out)) {
+              if (line.contains(byId) || (line.contains(f[0]) && line.contains(f[1]))) {
+                System.err.println("  " + out.getFileName() + ": " + line);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The components' outputs and the traces, kept in {@code target/chaos-SEED} for a look after. */
+  private static void keep(ChildSite site, Path traces, long seed) throws IOException {
+    Path to = Files.createDirectories(Path.of("target", "chaos-" + seed));
+    try (var files = Files.list(site.outputs())) {
+      for (Path out : files.toList()) {
+        Files.copy(out, to.resolve(out.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    Files.copy(traces, to.resolve("traces.log"), StandardCopyOption.REPLACE_EXISTING);
+    System.err.println(
+        "chaos: the components' outputs and the traces are in " + to.toAbsolutePath());
   }
 
   /** Starts one component again under its name. */

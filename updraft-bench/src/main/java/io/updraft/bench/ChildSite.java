@@ -64,6 +64,11 @@ final class ChildSite implements AutoCloseable {
     return Files.createDirectories(fresh.folder().resolve(name));
   }
 
+  /** Each started child's output, one file each, numbered in the order they started. */
+  Path outputs() {
+    return fresh.folder().resolve("outputs");
+  }
+
   /** The home folder the children use (logs are below it). */
   Path home() {
     return UpdraftChild.home(fresh);
@@ -92,7 +97,10 @@ final class ChildSite implements AutoCloseable {
     ProcessBuilder pb = UpdraftChild.command(fresh, home, kind, all, withDags(args));
     pb.redirectErrorStream(true);
     Process p = pb.start();
-    Child child = new Child(p, new UpdraftChild.Output(p, ready));
+    Path journal =
+        Files.createDirectories(fresh.folder().resolve("outputs"))
+            .resolve(String.format("%03d-%s.out", children.size() + 1, args[0]));
+    Child child = new Child(p, new UpdraftChild.Output(p, ready, journal));
     children.add(child);
     return child;
   }

@@ -82,17 +82,32 @@ final class UpdraftChild {
     private final Deque<String> last = new ArrayDeque<>();
     private final CompletableFuture<Void> seen = new CompletableFuture<>();
 
+    /** Every line also goes to this file, when not null: what a chaos run explains itself by. */
+    private final java.nio.file.Path journal;
+
     Output(Process child, String ready) {
+      this(child, ready, null);
+    }
+
+    Output(Process child, String ready, java.nio.file.Path journal) {
       this.child = child;
       this.ready = ready;
+      this.journal = journal;
       Thread.ofPlatform().daemon().name("updraft-child-output").start(this::pump);
     }
 
     private void pump() {
       try (BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+              new BufferedReader(
+                  new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+          java.io.Writer copy =
+              journal == null
+                  ? java.io.Writer.nullWriter()
+                  : java.nio.file.Files.newBufferedWriter(journal, StandardCharsets.UTF_8)) {
         for (String line; (line = in.readLine()) != null; ) {
+          copy.write(line);
+          copy.write('\n');
+          copy.flush();
           synchronized (last) {
             last.addLast(line);
             if (last.size() > 20) {
