@@ -413,23 +413,28 @@ abstract class DagActionsContractTest {
   void concurrentTriggersShareCommitsAndATakenRunIdFailsOnlyItsOwnRequest() throws Exception {
     int fresh = 30;
     int taken = 5;
-    java.util.concurrent.CountDownLatch leaderIn = new java.util.concurrent.CountDownLatch(1);
+    int lanes = db.groupCommitLanes();
+    java.util.concurrent.CountDownLatch leaderIn = new java.util.concurrent.CountDownLatch(lanes);
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.ExecutorService threads =
-        java.util.concurrent.Executors.newFixedThreadPool(fresh + taken + 1);
+        java.util.concurrent.Executors.newFixedThreadPool(fresh + taken + lanes);
     List<java.util.concurrent.Future<DagRunRow>> triggers = new java.util.ArrayList<>();
     try {
-      // A unit that holds the group open, so every trigger below waits for the same next commit.
-      java.util.concurrent.Future<Object> leader =
-          threads.submit(
-              () ->
-                  db.inGroupCommit(
-                      "holding",
-                      () -> {
-                        leaderIn.countDown();
-                        awaitLatch(release);
-                        return null;
-                      }));
+      // Units that hold every lane's group open (decisions/0182), so every trigger below waits
+      // for the same next commit.
+      List<java.util.concurrent.Future<Object>> leaders = new java.util.ArrayList<>();
+      for (int l = 0; l < lanes; l++) {
+        leaders.add(
+            threads.submit(
+                () ->
+                    db.inGroupCommit(
+                        "holding",
+                        () -> {
+                          leaderIn.countDown();
+                          awaitLatch(release);
+                          return null;
+                        })));
+      }
       awaitLatch(leaderIn);
       for (int i = 0; i < fresh + taken; i++) {
         int n = i;
@@ -444,7 +449,9 @@ abstract class DagActionsContractTest {
       }
       assertThat(db.groupCommitQueued()).isEqualTo(fresh + taken);
       release.countDown();
-      leader.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      for (java.util.concurrent.Future<Object> leader : leaders) {
+        leader.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
       for (int i = 0; i < fresh + taken; i++) {
         java.util.concurrent.Future<DagRunRow> f = triggers.get(i);
         if (i < fresh) {
