@@ -8,6 +8,7 @@ import io.updraft.store.Database;
 import io.updraft.store.TaskInstanceRepository;
 import io.updraft.store.TaskInstanceRow;
 import io.updraft.store.TaskInstanceTries;
+import io.updraft.worker.TryLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -85,13 +86,7 @@ public final class FailedRuns {
   }
 
   private static List<String> tail(Path logsRoot, TaskInstanceRow ti, int tryNumber) {
-    Path log =
-        logsRoot.resolve(
-            Path.of(
-                "dag_id=" + ti.dagId(),
-                "run_id=" + ti.runId(),
-                "task_id=" + ti.taskId(),
-                "attempt=" + tryNumber + ".log"));
+    Path log = TryLog.path(logsRoot, ti.dagId(), ti.runId(), ti.taskId(), tryNumber);
     if (!Files.isRegularFile(log)) {
       return List.of("(no log file)");
     }
