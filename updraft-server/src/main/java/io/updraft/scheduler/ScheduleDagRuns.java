@@ -91,7 +91,9 @@ final class ScheduleDagRuns {
                 pass.decide(run, instances.get(run.dagId() + '\n' + run.runId()));
               }
               pass.flush();
-              ctx.runs().touchSchedulingDecision(pass.examined, now);
+              List<Long> touched = new ArrayList<>(pass.examined);
+              touched.removeAll(pass.endedRuns);
+              ctx.runs().touchSchedulingDecision(touched, now);
               return new Result(pass.changes, pass.finished, pass.nextCheckAt);
             });
   }
@@ -106,6 +108,10 @@ final class ScheduleDagRuns {
     private final List<Long> examined = new ArrayList<>();
     private final List<StateChange> writes = new ArrayList<>();
     private final List<Decided> decided = new ArrayList<>();
+
+    /** Runs this pass ended: their end already recorded the pass as their last decision. */
+    private final Set<Long> endedRuns = new HashSet<>();
+
     private int changes;
     private int finished;
     private Instant nextCheckAt;
@@ -146,18 +152,34 @@ final class ScheduleDagRuns {
       decided.add(new Decided(run, version, dag, d, ids));
     }
 
-    /** Writes the batch, then what follows each run's decision. */
+    /**
+     * Writes the batch, then what follows each run's decision: sensors deferred, then the runs'
+     * ends — one statement per end state for the whole pass, since the pass holds its runs locked.
+     */
     void flush() {
       Set<Long> written = ctx.taskInstances().setStates(writes, now);
       changes += written.size();
       writes.clear();
+      Map<DagRunState, List<Long>> ending = new java.util.EnumMap<>(DagRunState.class);
       for (Decided r : decided) {
-        after(r, written);
+        afterTasks(r, written);
+        if (r.decision().runState() != null) {
+          ending.computeIfAbsent(r.decision().runState(), k -> new ArrayList<>()).add(r.run().id());
+        }
       }
+      Set<Long> ended = new HashSet<>();
+      ending.forEach(
+          (to, ids) -> ended.addAll(ctx.runs().setStates(ids, DagRunState.RUNNING, to, now)));
+      for (Decided r : decided) {
+        if (ended.contains(r.run().id())) {
+          runEnded(r);
+        }
+      }
+      endedRuns.addAll(ended);
       decided.clear();
     }
 
-    private void after(Decided r, Set<Long> written) {
+    private void afterTasks(Decided r, Set<Long> written) {
       DagRunRow run = r.run();
       RunDecision d = r.decision();
       for (TaskDecision c : d.changes()) {
@@ -172,23 +194,21 @@ final class ScheduleDagRuns {
           changes++;
         }
       }
-      if (d.runState() != null
-          && ctx.runs().setState(run.id(), DagRunState.RUNNING, d.runState(), now)) {
-        finished++;
-        if (run.startDate() != null) {
-          runEnds.add(
-              new RunEnd(run.dagId(), d.runState(), Duration.between(run.startDate(), now)));
-        }
-        ctx.callbacks()
-            .add(
-                CallbackRequests.forRun(
-                    r.version(), run.runId(), d.runState(), runEndReason(d.runState())),
-                now);
-      }
       if (d.nextCheckAt() != null
           && (nextCheckAt == null || d.nextCheckAt().isBefore(nextCheckAt))) {
         nextCheckAt = d.nextCheckAt();
       }
+    }
+
+    private void runEnded(Decided r) {
+      DagRunRow run = r.run();
+      DagRunState state = r.decision().runState();
+      finished++;
+      if (run.startDate() != null) {
+        runEnds.add(new RunEnd(run.dagId(), state, Duration.between(run.startDate(), now)));
+      }
+      ctx.callbacks()
+          .add(CallbackRequests.forRun(r.version(), run.runId(), state, runEndReason(state)), now);
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Step 2: starts queued DagRuns, oldest first, while their DAG has fewer than {@code
@@ -48,10 +49,10 @@ final class StartQueuedRuns {
               startedIds.clear();
               Map<String, Integer> running = new HashMap<>(ctx.runs().countRunningByDag());
               Map<String, Boolean> paused = new HashMap<>();
-              int started = 0;
               if (ctx.scope() != null) {
                 return startScoped(now);
               }
+              List<DagRunRow> starting = new ArrayList<>();
               for (DagRunRow r : ctx.runs().queuedOldestFirst(RUNS_PER_LOOP)) {
                 boolean isPaused =
                     paused.computeIfAbsent(
@@ -61,17 +62,28 @@ final class StartQueuedRuns {
                 }
                 Dag dag = ctx.versions().get(r.dagId(), r.dagHash());
                 int n = running.getOrDefault(r.dagId(), 0);
-                if (n < dag.maxActiveRuns()
-                    && ctx.runs().setState(r.id(), DagRunState.QUEUED, DagRunState.RUNNING, now)) {
+                if (n < dag.maxActiveRuns()) {
                   running.put(r.dagId(), n + 1);
-                  started++;
+                  starting.add(r);
+                }
+              }
+              // The claim holds these runs locked: one statement starts them all.
+              Set<Long> moved =
+                  ctx.runs()
+                      .setStates(
+                          starting.stream().map(DagRunRow::id).toList(),
+                          DagRunState.QUEUED,
+                          DagRunState.RUNNING,
+                          now);
+              for (DagRunRow r : starting) {
+                if (moved.contains(r.id())) {
                   startedIds.add(r.id());
                   if (r.runType() == RunType.SCHEDULED && r.runAfter() != null) {
                     scheduled.add(r);
                   }
                 }
               }
-              return started;
+              return startedIds.size();
             });
   }
 

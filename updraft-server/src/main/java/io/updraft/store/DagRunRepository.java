@@ -176,6 +176,21 @@ public final class DagRunRepository {
       WHERE id = ? AND state = ?
       """;
 
+  private static final String MANY_TO_RUNNING =
+      """
+      UPDATE dag_run
+      SET state = 'running', start_date = ?, end_date = NULL, updated_at = ?
+      WHERE id IN (%s) AND state = ?
+      """;
+
+  /** A pass's run ends, which also record the pass as the runs' last scheduling decision. */
+  private static final String MANY_TO_FINISHED =
+      """
+      UPDATE dag_run
+      SET state = ?, end_date = ?, updated_at = ?, last_scheduling_decision = ?
+      WHERE id IN (%s) AND state = ?
+      """;
+
   private static final String TOUCH_DECISION =
       """
       UPDATE dag_run
@@ -218,6 +233,8 @@ public final class DagRunRepository {
   private final Dialect dialect;
   private final LockByIds lock = new LockByIds(LOCK);
   private final LockByIds touchDecision = new LockByIds(TOUCH_DECISION);
+  private final LockByIds manyToRunning = new LockByIds(MANY_TO_RUNNING);
+  private final LockByIds manyToFinished = new LockByIds(MANY_TO_FINISHED);
 
   public DagRunRepository(Database database) {
     this.jdbc = database.jdbc();
@@ -777,6 +794,59 @@ public final class DagRunRepository {
                   });
         };
     return changed > 0;
+  }
+
+  /**
+   * {@link #setState} of many runs at once, one statement per 1,024, for a scheduler pass that
+   * starts or ends runs it holds locked; returns the ids that moved. A run that was not in {@code
+   * from} is left alone, as by {@link #setState}. Ending a run also sets its {@code
+   * last_scheduling_decision} to {@code now}. Going back to queued is {@link #setState}'s alone.
+   *
+   * @throws io.updraft.state.IllegalTransitionException when the table does not allow it
+   */
+  public Set<Long> setStates(Collection<Long> ids, DagRunState from, DagRunState to, Instant now) {
+    DagRunTransitions.check(from, to, "dag_run ids=" + ids);
+    if (to == DagRunState.QUEUED) {
+      throw new IllegalArgumentException("runs go back to queued one by one: setState");
+    }
+    List<Long> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
+    Set<Long> changed = new java.util.LinkedHashSet<>();
+    String what = "setting " + all.size() + " DAG run(s) " + from.id() + " -> " + to.id();
+    for (int at = 0; at < all.size(); at += 1024) {
+      List<Long> chunk = all.subList(at, Math.min(all.size(), at + 1024));
+      int n =
+          to == DagRunState.RUNNING
+              ? jdbc.update(
+                  what,
+                  manyToRunning.sql(chunk.size()),
+                  ps -> {
+                    dialect.setInstant(ps, 1, now);
+                    dialect.setInstant(ps, 2, now);
+                    ps.setString(manyToRunning.bind(ps, 3, chunk), from.id());
+                  })
+              : jdbc.update(
+                  what,
+                  manyToFinished.sql(chunk.size()),
+                  ps -> {
+                    ps.setString(1, to.id());
+                    dialect.setInstant(ps, 2, now);
+                    dialect.setInstant(ps, 3, now);
+                    dialect.setInstant(ps, 4, now);
+                    ps.setString(manyToFinished.bind(ps, 5, chunk), from.id());
+                  });
+      if (n == chunk.size()) {
+        changed.addAll(chunk);
+      } else if (n > 0) { // some had moved on: the ones written now bear this write's instant
+        Instant written = Dialect.micros(now);
+        for (long id : chunk) {
+          get(id)
+              .filter(r -> r.state() == to)
+              .filter(r -> written.equals(to == DagRunState.RUNNING ? r.startDate() : r.endDate()))
+              .ifPresent(r -> changed.add(id));
+        }
+      }
+    }
+    return changed;
   }
 
   /** Sets {@code last_scheduling_decision} of many runs, one statement per 1,024. */

@@ -142,6 +142,37 @@ abstract class DagRunRepositoryContractTest extends RepositoryContractTest {
   }
 
   @Test
+  void setStatesMovesManyRunsAndLeavesOutThoseNoLongerInTheExpectedState() {
+    long a = run("d", "a", QUEUED, 0);
+    long b = run("d", "b", QUEUED, 1);
+    long c = run("d", "c", QUEUED, 2);
+    long d = run("d", "d", QUEUED, 3);
+    runs().setState(b, QUEUED, FAILED, T0); // someone else ended it meanwhile
+    Instant start = T0.plusSeconds(5);
+
+    assertThat(runs().setStates(List.of(a, b, c), QUEUED, RUNNING, start))
+        .containsExactlyInAnyOrder(a, c);
+    assertThat(runs().get(a).orElseThrow().startDate()).isEqualTo(start);
+    assertThat(runs().get(b).orElseThrow().state()).isEqualTo(FAILED);
+    assertThat(runs().get(d).orElseThrow().state()).isEqualTo(QUEUED);
+    assertThat(runs().setStates(List.of(), QUEUED, RUNNING, start)).isEmpty();
+
+    // Ending records the pass as the runs' last scheduling decision, and only the guarded ones.
+    Instant end = T0.plusSeconds(9);
+    assertThat(runs().setStates(List.of(a, b, c), RUNNING, SUCCESS, end))
+        .containsExactlyInAnyOrder(a, c);
+    DagRunRow row = runs().get(c).orElseThrow();
+    assertThat(row.state()).isEqualTo(SUCCESS);
+    assertThat(row.endDate()).isEqualTo(end);
+    assertThat(row.lastSchedulingDecision()).isEqualTo(end);
+    assertThat(runs().get(b).orElseThrow().endDate()).isEqualTo(T0);
+    assertThatThrownBy(() -> runs().setStates(List.of(a), SUCCESS, QUEUED, end))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> runs().setStates(List.of(a), SUCCESS, RUNNING, end))
+        .isInstanceOf(IllegalTransitionException.class);
+  }
+
+  @Test
   void anIllegalTransitionThrowsAndWritesNothing() {
     long id = run("d", "r", RUNNING, 0);
     runs().setState(id, RUNNING, SUCCESS, T0);
