@@ -6,10 +6,13 @@ import java.util.List;
 
 /**
  * Runs each workload once to warm up (the JIT, the database's caches; not reported; unless it warms
- * up inside each run, {@link Workload#warmsUp}) and then {@code repeat} times measured, each run on
- * a fresh database.
+ * up inside each run, {@link Workload#warmsUp}) — again, up to {@link Workload#maxWarmUps}, while
+ * the JIT is still busy — and then {@code repeat} times measured, each run on a fresh database.
  */
 final class BenchRunner {
+  /** The JIT's compile time over a warm-up run's wall time below which it counts as settled. */
+  static final double JIT_SETTLED = 0.15;
+
   private final BenchDatabases databases;
   private final int repeat;
   private final Window window;
@@ -31,8 +34,18 @@ final class BenchRunner {
     for (Workload w : workloads) {
       String name = w.scenario() + " " + w.label() + " on " + databases.kind().label();
       if (w.warmsUp()) {
-        Sample warm = w.run(databases, Window.NONE);
-        progress.printf("%s: warm-up %.3f s%n", name, warm.seconds());
+        for (int i = 1; i <= w.maxWarmUps(); i++) {
+          long jit = compileMillis();
+          long t0 = System.nanoTime();
+          Sample warm = w.run(databases, Window.NONE);
+          double jitShare = (compileMillis() - jit) / ((System.nanoTime() - t0) / 1e6);
+          progress.printf(
+              "%s: warm-up %d %.3f s (JIT compiling %.0f %% of it)%n",
+              name, i, warm.seconds(), 100 * jitShare);
+          if (jitShare < JIT_SETTLED) {
+            break;
+          }
+        }
       }
       List<Sample> samples = new ArrayList<>(repeat);
       for (int i = 1; i <= repeat; i++) {
@@ -43,6 +56,11 @@ final class BenchRunner {
       results.add(new Result(w, databases.kind(), samples));
     }
     return results;
+  }
+
+  /** The JIT's compile time so far, over all its threads, in milliseconds. */
+  static long compileMillis() {
+    return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
   }
 
   /** A sample's extra figures, for the progress line: a later failure then loses none of them. */

@@ -36,6 +36,14 @@ public interface Workload {
   }
 
   /**
+   * Warm-up runs at most: after the first, more follow while the JIT compiled for more than {@link
+   * BenchRunner#JIT_SETTLED} of a run's time.
+   */
+  default int maxWarmUps() {
+    return 1;
+  }
+
+  /**
    * Runs it once on a fresh database of {@code databases}, opening {@code window} around what it
    * measures.
    */

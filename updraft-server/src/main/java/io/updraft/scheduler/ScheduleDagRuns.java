@@ -64,8 +64,13 @@ final class ScheduleDagRuns {
     this.deferSensors = new DeferSensors(ctx.database());
   }
 
-  Result run(Instant now) {
-    Result result = examine(now);
+  /**
+   * @param followUp the loop runs this pass at once after one that did work, with no deadline due:
+   *     unless a signal names nothing, the rotation leaves the runs examined within {@link
+   *     #ROTATION_REST} (decisions/0188)
+   */
+  Result run(Instant now, boolean followUp) {
+    Result result = examine(now, followUp);
     for (TaskEnd e : taskEnds) {
       TaskMetrics.finished(e.dagId(), e.taskId(), e.state());
     }
@@ -77,7 +82,7 @@ final class ScheduleDagRuns {
     return result;
   }
 
-  private Result examine(Instant now) {
+  private Result examine(Instant now, boolean followUp) {
     Wakeup.Changes changed = ctx.wakeup().takeChanges();
     return ctx.database()
         .inTransaction(
@@ -85,7 +90,7 @@ final class ScheduleDagRuns {
               taskEnds.clear();
               runEnds.clear();
               Pass pass = new Pass(now);
-              List<DagRunRow> runs = runsToExamine(changed, now);
+              List<DagRunRow> runs = runsToExamine(changed, followUp, now);
               Map<String, List<TaskInstanceRow>> instances = instancesOf(runs);
               for (DagRunRow run : runs) {
                 pass.decide(run, instances.get(run.dagId() + '\n' + run.runId()));
@@ -240,7 +245,7 @@ final class ScheduleDagRuns {
    * #ROTATION_REST}: during a burst every run's tries name it, and re-reading runs examined a few
    * milliseconds ago was most of the pass (decisions/0183).
    */
-  private List<DagRunRow> runsToExamine(Wakeup.Changes changed, Instant now) {
+  private List<DagRunRow> runsToExamine(Wakeup.Changes changed, boolean followUp, Instant now) {
     SchedulerContext.RunScope scope = ctx.scope();
     if (scope != null) {
       return ctx.runs()
@@ -257,10 +262,15 @@ final class ScheduleDagRuns {
     List<DagRunRow> runs = new ArrayList<>(ctx.runs().runningByIds(named));
     Set<Long> have = new HashSet<>();
     runs.forEach(r -> have.add(r.id()));
-    List<DagRunRow> rotation =
-        changed.onlyNamed()
-            ? ctx.runs().runningForScheduling(ROTATION_SHARE, now.minus(ROTATION_REST))
-            : ctx.runs().runningForScheduling(RUNS_PER_LOOP);
+    List<DagRunRow> rotation;
+    if (changed.onlyNamed()) {
+      rotation = ctx.runs().runningForScheduling(ROTATION_SHARE, now.minus(ROTATION_REST));
+    } else if (followUp && !changed.unnamed()) {
+      // Nothing named and nothing else told: the rotation goes on, past the runs just examined.
+      rotation = ctx.runs().runningForScheduling(RUNS_PER_LOOP, now.minus(ROTATION_REST));
+    } else {
+      rotation = ctx.runs().runningForScheduling(RUNS_PER_LOOP);
+    }
     for (DagRunRow r : rotation) {
       if (have.add(r.id())) {
         runs.add(r);

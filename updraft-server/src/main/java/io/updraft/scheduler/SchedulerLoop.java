@@ -84,6 +84,14 @@ public final class SchedulerLoop {
 
   /** One pass of every step, at the clock's current instant. */
   public Pass runOnce() {
+    return runOnce(false);
+  }
+
+  /**
+   * @param followUp the pass comes at once after one that did work, with nothing due: its rotation
+   *     leaves the runs examined within {@link ScheduleDagRuns#ROTATION_REST} (decisions/0188)
+   */
+  private Pass runOnce(boolean followUp) {
     long startedAt = System.nanoTime();
     Instant now = ctx.clock().instant();
     int recovered = 0;
@@ -94,7 +102,7 @@ public final class SchedulerLoop {
     }
     int created = ctx.scope() == null ? createDagRuns.run(now) : 0;
     int started = startQueuedRuns.run(now);
-    ScheduleDagRuns.Result examined = scheduleDagRuns.run(now);
+    ScheduleDagRuns.Result examined = scheduleDagRuns.run(now, followUp);
     int queued = enqueue.run(now);
     if (created + started + examined.changes() + queued > 0) {
       plannerStatistics.analyseIfNone();
@@ -112,19 +120,27 @@ public final class SchedulerLoop {
         examined.nextCheckAt());
   }
 
-  /** Runs passes until {@link #stop()}; a pass that did work is followed at once by another. */
+  /**
+   * Runs passes until {@link #stop()}; a pass that did work is followed at once by another. A pass
+   * that follows work, or a signal whose changes the previous pass already took, is a follow-up:
+   * unless a deadline a pass reported has come, it leaves the runs just examined (decisions/0188).
+   * One after a timeout, with a deadline due, is a full pass.
+   */
   public void run() {
+    boolean followUp = false;
+    Instant dueAt = null; // the earliest deadline of the passes since the last full one
     while (!stopping) {
       try {
-        Pass pass = runOnce();
-        if (!pass.didWork()) {
-          ctx.wakeup().await(sleepFor(pass.nextCheckAt()));
-        }
+        Pass pass = runOnce(followUp);
+        dueAt = followUp ? earliest(dueAt, pass.nextCheckAt()) : pass.nextCheckAt();
+        boolean goOn = pass.didWork() || ctx.wakeup().await(sleepFor(dueAt));
+        followUp = goOn && (dueAt == null || dueAt.isAfter(ctx.clock().instant()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
         errors++;
+        followUp = false;
         log.error("scheduler pass failed (error {}); going on", errors, e);
         try {
           ctx.wakeup().await(Duration.ofSeconds(1));
@@ -134,6 +150,10 @@ public final class SchedulerLoop {
         }
       }
     }
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a == null ? b : b == null || a.isBefore(b) ? a : b;
   }
 
   private Duration sleepFor(Instant nextCheckAt) {

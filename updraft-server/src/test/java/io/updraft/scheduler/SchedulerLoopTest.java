@@ -210,6 +210,34 @@ class SchedulerLoopTest {
   }
 
   @Test
+  void aFollowUpPassLeavesTheRunsJustExaminedUnlessASignalNamesNothing() {
+    register(seed000("d", true)); // three runs, their first tasks held queued: all running
+    SchedulerContext ctx = SchedulerContext.create(db, new HoldingExecutor(100), wakeup, clock, 1);
+    HoldingExecutor.drain(new SchedulerLoop(ctx, Duration.ofSeconds(1)));
+    wakeup.takeChanges();
+    var runs = new io.updraft.store.DagRunRepository(db);
+    // the runs' last scheduling decisions
+    java.util.function.Supplier<List<Instant>> decisions =
+        () -> runs.list("d", 10).stream().map(DagRunRow::lastSchedulingDecision).toList();
+    assertThat(decisions.get()).hasSize(3).containsOnly(NOW);
+    ScheduleDagRuns step = new ScheduleDagRuns(ctx);
+
+    // Right after work, with nothing named: the runs examined within the last second rest.
+    step.run(NOW.plusMillis(500), true);
+    assertThat(decisions.get()).containsOnly(NOW);
+    // A signal naming nothing (a trigger, another process) asks for the whole rotation.
+    wakeup.signal();
+    step.run(NOW.plusMillis(600), true);
+    assertThat(decisions.get()).containsOnly(NOW.plusMillis(600));
+    // A pass after a wait (a deadline, the idle timeout) takes the whole rotation too.
+    step.run(NOW.plusMillis(700), false);
+    assertThat(decisions.get()).containsOnly(NOW.plusMillis(700));
+    // Once rested, a follow-up takes them again.
+    step.run(NOW.plusMillis(1701), true);
+    assertThat(decisions.get()).containsOnly(NOW.plusMillis(1701));
+  }
+
+  @Test
   void aWakeupSignalIsNotLostWhileTheLoopIsBusy() throws Exception {
     wakeup.signal();
     assertThat(wakeup.await(Duration.ofSeconds(5))).isTrue();
