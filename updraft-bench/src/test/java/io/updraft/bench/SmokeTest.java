@@ -22,6 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
  * measure nothing.
  */
 class SmokeTest {
+  /**
+   * How far VmHWM may trail a VmRSS sampled before it: the kernel records the high-water mark only
+   * at some points (an unmap) and from approximate per-CPU counters, so a sample taken between them
+   * can exceed it by a few pages (a run saw 16 KB).
+   */
+  private static final double HWM_LAG_MB = 1.0;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path tmp;
@@ -160,7 +167,7 @@ class SmokeTest {
           .isGreaterThanOrEqualTo(print.get("rss_before_mb").asDouble());
       assertThat(print.get("peak_rss_mb").asDouble())
           .as(c)
-          .isGreaterThanOrEqualTo(print.get("rss_mb").asDouble());
+          .isGreaterThanOrEqualTo(print.get("rss_mb").asDouble() - HWM_LAG_MB);
     }
 
     JsonNode work = r.get("work-footprint all-3");
@@ -169,7 +176,7 @@ class SmokeTest {
         .isBetween(10.0, 4096.0)
         .isGreaterThanOrEqualTo(work.get("rss_before_mb").asDouble());
     assertThat(work.get("peak_rss_mb").asDouble())
-        .isGreaterThanOrEqualTo(work.get("rss_max_mb").asDouble());
+        .isGreaterThanOrEqualTo(work.get("rss_max_mb").asDouble() - HWM_LAG_MB);
     assertThat(work.get("rss_settled_mb").asDouble()).isBetween(10.0, 4096.0);
     assertThat(work.get("operator_jvms").asDouble())
         .as("warm JVMs of the custom part")
