@@ -109,6 +109,13 @@ abstract class GracefulStopTest extends HomeTestBase {
         p.onExit().get(30, TimeUnit.SECONDS);
         continue;
       }
+      // Killed before the stop returned, it may still be a zombie for a moment, until the init
+      // process reaps it; a tree the stop did not end would live on (sleep 600).
+      try {
+        p.onExit().get(5, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        // asserted just below
+      }
       assertThat(p.isAlive()).as("task process %s after the stop", p.pid()).isFalse();
     }
     db(
