@@ -11,7 +11,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +37,22 @@ public final class BenchDatabases implements AutoCloseable {
   private final String pgAdminUrl;
   private final EmbeddedPostgres embedded;
 
+  /**
+   * Run folders left for later, and the bytes they hold. Deleting a run's thousands of log files
+   * right before the next run made that run's file creations slow: ext4's inode allocator steps
+   * over inodes freed within the last seconds ({@code recently_deleted}), which a server does not
+   * meet, and which was most of the {@code http} chains' time in {@code mkdir} and {@code open}.
+   */
+  private final List<Path> left = new ArrayList<>();
+
+  private long leftBytes;
+
+  /** Deferred at most; beyond it, the folders left so far are deleted. */
+  private static final long LEFT_BYTES_MAX = 1L << 30;
+
+  /** A folder larger than this is deleted at once (a 200 MB log of tasks-logs). */
+  private static final long LEAVE_BELOW_BYTES = 64L << 20;
+
   /** A fresh database for one run; closing it closes and drops it. */
   public interface Fresh extends AutoCloseable {
     /** Opens the database (once) and migrates it. */
@@ -43,7 +61,9 @@ public final class BenchDatabases implements AutoCloseable {
     /** The JDBC URL, for a child process that should use the same database. */
     String url();
 
-    /** A folder of the run's own, deleted with the database. */
+    /**
+     * A folder of the run's own, deleted with the database or, when small, later ({@link #leave}).
+     */
     Path folder();
 
     @Override
@@ -101,7 +121,7 @@ public final class BenchDatabases implements AutoCloseable {
   }
 
   /** The database is opened and migrated on first use: a child process may be the one to. */
-  private static Fresh fresh(String url, Path folder, Runnable drop) {
+  private Fresh fresh(String url, Path folder, Runnable drop) {
     return new Fresh() {
       private Database db;
 
@@ -132,7 +152,7 @@ public final class BenchDatabases implements AutoCloseable {
           }
         } finally {
           drop.run();
-          deleteTree(folder);
+          leave(folder);
         }
       }
     };
@@ -157,6 +177,30 @@ public final class BenchDatabases implements AutoCloseable {
               + " jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
     }
     return m.group(1) + "/" + database + m.group(3);
+  }
+
+  /** Deletes a run's folder later if it is small, now if it is large (see {@link #left}). */
+  private synchronized void leave(Path folder) {
+    long bytes = sizeOf(folder);
+    if (bytes >= LEAVE_BELOW_BYTES) {
+      deleteTree(folder);
+      return;
+    }
+    left.add(folder);
+    leftBytes += bytes;
+    if (leftBytes > LEFT_BYTES_MAX) {
+      left.forEach(BenchDatabases::deleteTree);
+      left.clear();
+      leftBytes = 0;
+    }
+  }
+
+  private static long sizeOf(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      return paths.mapToLong(p -> p.toFile().length()).sum();
+    } catch (IOException | UncheckedIOException e) {
+      return Long.MAX_VALUE; // delete it now
+    }
   }
 
   static void deleteTree(Path root) {
