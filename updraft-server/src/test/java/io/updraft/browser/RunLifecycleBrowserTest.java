@@ -92,7 +92,9 @@ class RunLifecycleBrowserTest extends BrowserTest {
             + URLEncoder.encode(runId, StandardCharsets.UTF_8)
             + "&task_id=load");
     find("#ti-actions form.clear button[type=submit]").click();
-    // a confirmation lists what will be cleared
+    // a confirmation lists what will be cleared (the click's page load may still be under way)
+    waitUpTo(Duration.ofSeconds(10))
+        .until(d -> !d.findElements(By.cssSelector("#clear-confirm")).isEmpty());
     WebElement confirm = find("#clear-confirm");
     assertThat(confirm.getText()).contains("load");
     confirm.findElement(By.cssSelector("form button[type=submit]")).click();
