@@ -61,9 +61,7 @@ public final class BenchDatabases implements AutoCloseable {
     /** The JDBC URL, for a child process that should use the same database. */
     String url();
 
-    /**
-     * A folder of the run's own, deleted with the database or, when small, later ({@link #leave}).
-     */
+    /** A folder of the run's own, deleted with the database or, when small, later. */
     Path folder();
 
     @Override

@@ -172,15 +172,13 @@ final class ScheduleDagRuns {
           ending.computeIfAbsent(r.decision().runState(), k -> new ArrayList<>()).add(r.run().id());
         }
       }
-      Set<Long> ended = new HashSet<>();
       ending.forEach(
-          (to, ids) -> ended.addAll(ctx.runs().setStates(ids, DagRunState.RUNNING, to, now)));
+          (to, ids) -> endedRuns.addAll(ctx.runs().setStates(ids, DagRunState.RUNNING, to, now)));
       for (Decided r : decided) {
-        if (ended.contains(r.run().id())) {
+        if (endedRuns.contains(r.run().id())) { // a run is decided once a pass
           runEnded(r);
         }
       }
-      endedRuns.addAll(ended);
       decided.clear();
     }
 
