@@ -51,6 +51,31 @@ final class ProcStatus {
     return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / (double) CLOCK_TICKS;
   }
 
+  /**
+   * CPU seconds this JVM's JIT compiler threads have used so far (the threads named {@code C1
+   * CompilerThread…} and {@code C2 CompilerThread…} in {@code /proc/self/task}); threads that ended
+   * are not counted, so a difference over a window can come out a little low.
+   */
+  static double compilerCpuSeconds() throws IOException {
+    long ticks = 0;
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String text;
+        try {
+          text = Files.readString(task.resolve("stat"));
+        } catch (IOException ended) {
+          continue;
+        }
+        String name = text.substring(text.indexOf('(') + 1, text.lastIndexOf(')'));
+        if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+          String[] f = text.substring(text.lastIndexOf(')') + 2).trim().split("\\s+");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+      }
+    }
+    return ticks / (double) CLOCK_TICKS;
+  }
+
   private static final long CLOCK_TICKS = clockTicks();
 
   private static long clockTicks() {

@@ -218,7 +218,7 @@ public final class DagRunRepository {
           LIMIT 1
           """;
 
-  /** Uses idx_dag_run_dag_id_state; a DAG has few successful runs before a date to sort. */
+  /** Reads the DAG's runs back from the date by the unique (dag_id, logical_date) key. */
   private static final String PREVIOUS_SUCCESS =
       "SELECT "
           + COLUMNS
