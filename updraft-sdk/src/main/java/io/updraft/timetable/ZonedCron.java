@@ -38,7 +38,10 @@ import java.util.Optional;
  * differs in two corner cases that only arise when the current instant is inside a DST change: its
  * {@code _get_prev} can answer a time at or after the current one (the previous local time moved
  * forward out of a gap, or a folded time taken as its second occurrence), and its {@code _get_next}
- * skips the second occurrence of a repeated hour when the current instant is in the first one.
+ * skips the second occurrence of a repeated hour when the current instant is in the first one. A
+ * third needs a gap that ends off the cron's grid (Chatham's ends at 03:45): a time in the gap,
+ * moved forward, comes after the real times that follow the gap, and Airflow answers the first on
+ * the wall clock, not the first in time, so its intervals overlap; here they stay in order.
  */
 public final class ZonedCron {
   /** Offset transitions crossed before giving up; a cron matches at least every 8 years. */
@@ -73,10 +76,10 @@ public final class ZonedCron {
     if (cron.coversEveryHour()) {
       return nextByWallClockSegments(current);
     }
-    // Schedule times are toInstantLikeAirflow(W) for each matching local W, a non-decreasing map.
-    // Airflow searches from W > local(current) only, which misses W <= local(current) that map
-    // after current: those in a repeated hour when current is in its first pass, and those moved
-    // forward out of a gap current is just past. Start the search early enough to include them.
+    // Schedule times are toInstantLikeAirflow(W) for each matching local W. Airflow searches from
+    // W > local(current) only, which misses W <= local(current) that map after current: those in
+    // a repeated hour when current is in its first pass, and those moved forward out of a gap
+    // current is just past. Start the search early enough to include them.
     LocalDateTime from = local(current);
     ZoneOffsetTransition ahead = rules.nextTransition(current);
     ZoneOffsetTransition behind = rules.previousTransition(current.plusNanos(1));
@@ -97,11 +100,39 @@ public final class ZonedCron {
       LocalDateTime local = cron.next(from).orElseThrow(() -> noMatch(current));
       Instant candidate = toInstantLikeAirflow(local);
       if (candidate.isAfter(current)) {
-        return candidate;
+        return earliestAfter(local, candidate, current);
       }
       from = local;
     }
     throw noMatch(current);
+  }
+
+  /**
+   * {@code candidate}, the instant of {@code local}, unless {@code local} is in a gap: moved
+   * forward by the gap's length, it comes after the real times of that length past the gap
+   * (Chatham's gap ends at 03:45: its 03:00 becomes 04:00, after the real 03:45), so the earliest
+   * of those after {@code current} is the next schedule time.
+   */
+  private Instant earliestAfter(LocalDateTime local, Instant candidate, Instant current) {
+    ZoneOffsetTransition gap = rules.getTransition(local);
+    if (gap == null || !gap.isGap()) {
+      return candidate;
+    }
+    LocalDateTime until = local.plus(gap.getDuration());
+    Instant earliest = candidate;
+    LocalDateTime w = local;
+    for (int i = 0; i < MAX_STEPS; i++) {
+      Optional<LocalDateTime> later = cron.next(w);
+      if (later.isEmpty() || !later.get().isBefore(until)) {
+        break;
+      }
+      w = later.get();
+      Instant at = toInstantLikeAirflow(w);
+      if (at.isAfter(current) && at.isBefore(earliest)) {
+        earliest = at;
+      }
+    }
+    return earliest;
   }
 
   /** The last scheduled instant strictly before {@code current} (Airflow's {@code _get_prev}). */
@@ -114,11 +145,41 @@ public final class ZonedCron {
       LocalDateTime local = cron.previous(bound).orElseThrow(() -> noMatch(current));
       Instant candidate = toInstantLikeAirflow(local);
       if (candidate.isBefore(current)) {
-        return candidate;
+        return latestBefore(local, candidate, current);
       }
       bound = local;
     }
     throw noMatch(current);
+  }
+
+  /**
+   * The mirror image of {@link #earliestAfter}: {@code candidate}, the instant of {@code local},
+   * unless {@code local} is a real time within a gap's length past the gap, where the gap's own
+   * times, moved forward, can come after it; the latest of those before {@code current} is then the
+   * previous schedule time.
+   */
+  private Instant latestBefore(LocalDateTime local, Instant candidate, Instant current) {
+    ZoneOffsetTransition gap = rules.previousTransition(candidate.plusNanos(1));
+    if (gap == null
+        || !gap.isGap()
+        || !local.isBefore(gap.getDateTimeAfter().plus(gap.getDuration()))) {
+      return candidate;
+    }
+    LocalDateTime since = local.minus(gap.getDuration());
+    Instant latest = candidate;
+    LocalDateTime w = local;
+    for (int i = 0; i < MAX_STEPS; i++) {
+      Optional<LocalDateTime> earlier = cron.previous(w);
+      if (earlier.isEmpty() || !earlier.get().isAfter(since)) {
+        break;
+      }
+      w = earlier.get();
+      Instant at = toInstantLikeAirflow(w);
+      if (at.isBefore(current) && at.isAfter(latest)) {
+        latest = at;
+      }
+    }
+    return latest;
   }
 
   /** {@code current} if it is a scheduled instant, else the next one (Airflow's same name). */

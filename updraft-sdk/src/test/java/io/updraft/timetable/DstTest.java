@@ -310,4 +310,49 @@ class DstTest {
     assertThat(starts("0 2 * * *", "Australia/Adelaide", "2005-03-26T16:29:00Z", 2))
         .isEqualTo(utc("2005-03-26T16:30:00Z", "2005-03-27T16:30:00Z"));
   }
+
+  @Test
+  void timesMovedForwardOutOfAGapAreTheRealTimesOfTheSameReading() {
+    // New York, 10 Mar 2024: 02:00 EST -> 03:00 EDT at 07:00Z. 02:15 and 02:30 never happened and
+    // move forward to 03:15 and 03:30 EDT (07:15Z, 07:30Z), the instants of the real 03:15 and
+    // 03:30: one schedule time each.
+    assertThat(starts("15,30 2,3 * * *", "America/New_York", "2024-03-09T08:00:00Z", 6))
+        .isEqualTo(
+            utc(
+                "2024-03-09T08:15:00Z", // 03:15 EST
+                "2024-03-09T08:30:00Z",
+                "2024-03-10T07:15:00Z", // 02:15 moved forward = 03:15 EDT
+                "2024-03-10T07:30:00Z",
+                "2024-03-11T06:15:00Z", // 02:15 EDT
+                "2024-03-11T06:30:00Z"));
+  }
+
+  @Test
+  void aQuarterHourOfAGapThatEndsOffTheHourComesAfterTheRealOnesBeforeIt() {
+    // Found by TimetablePropertiesTest. Chatham, Sunday 2 Oct 2005: 02:45 +12:45 -> 03:45 +13:45 at
+    // 14:00Z. Of "*/15 3 * 3,10 SUN", 03:45 is real (14:00Z) and 03:00, 03:15, 03:30 never
+    // happened:
+    // they move forward to 04:00, 04:15, 04:30 (14:15Z, 14:30Z, 14:45Z), after 03:45.
+    assertThat(starts("*/15 3 * 3,10 SUN", "Pacific/Chatham", "2005-10-01T13:00:00Z", 4))
+        .isEqualTo(
+            utc(
+                "2005-10-01T14:00:00Z",
+                "2005-10-01T14:15:00Z",
+                "2005-10-01T14:30:00Z",
+                "2005-10-01T14:45:00Z"));
+  }
+
+  @Test
+  void thePreviousTimeCanBeAQuarterHourMovedOutOfTheGap() {
+    // The same Chatham morning: before 14:30Z (04:15 +13:45) the latest schedule time is 03:00
+    // moved forward (14:15Z), not the real 03:45 (14:00Z) that comes later on the wall clock.
+    ZonedCron cron =
+        new ZonedCron(CronExpression.parse("*/15 3 * 3,10 SUN"), ZoneId.of("Pacific/Chatham"));
+    assertThat(cron.previous(Instant.parse("2005-10-01T14:30:00Z")))
+        .isEqualTo(Instant.parse("2005-10-01T14:15:00Z"));
+    assertThat(cron.previous(Instant.parse("2005-10-01T14:15:00Z")))
+        .isEqualTo(Instant.parse("2005-10-01T14:00:00Z"));
+    assertThat(cron.next(Instant.parse("2005-10-01T14:00:00Z")))
+        .isEqualTo(Instant.parse("2005-10-01T14:15:00Z"));
+  }
 }
