@@ -33,12 +33,22 @@ final class ProcStatus {
    * divided by the window's length, is the share of one core it used.
    */
   static double cpuSeconds(long pid) throws IOException {
-    Path stat = Path.of("/proc", Long.toString(pid), "stat");
-    String text = Files.readString(stat);
-    // fields after the command name, which is in parentheses and may hold spaces: state is the
-    // first; utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name
-    String[] f = text.substring(text.lastIndexOf(')') + 2).trim().split("\\s+");
-    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
+    return cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")))
+        / (double) CLOCK_TICKS;
+  }
+
+  /** {@code utime + stime} of a {@code stat} file's text, of a process or of one of its threads. */
+  private static long cpuTicks(String stat) {
+    String[] f = fieldsAfterName(stat);
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  /**
+   * The fields after the command name, which is in parentheses and may hold spaces: state is the
+   * first; utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+   */
+  private static String[] fieldsAfterName(String stat) {
+    return stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
   }
 
   /**
@@ -46,8 +56,7 @@ final class ProcStatus {
    * cutime + cstime}, fields 16 and 17 of {@code /proc/<pid>/stat}).
    */
   static double childCpuSeconds(long pid) throws IOException {
-    String text = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    String[] f = text.substring(text.lastIndexOf(')') + 2).trim().split("\\s+");
+    String[] f = fieldsAfterName(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
     return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / (double) CLOCK_TICKS;
   }
 
@@ -68,8 +77,7 @@ final class ProcStatus {
         }
         String name = text.substring(text.indexOf('(') + 1, text.lastIndexOf(')'));
         if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-          String[] f = text.substring(text.lastIndexOf(')') + 2).trim().split("\\s+");
-          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          ticks += cpuTicks(text);
         }
       }
     }

@@ -330,9 +330,8 @@ class DstTest {
   @Test
   void aQuarterHourOfAGapThatEndsOffTheHourComesAfterTheRealOnesBeforeIt() {
     // Found by TimetablePropertiesTest. Chatham, Sunday 2 Oct 2005: 02:45 +12:45 -> 03:45 +13:45 at
-    // 14:00Z. Of "*/15 3 * 3,10 SUN", 03:45 is real (14:00Z) and 03:00, 03:15, 03:30 never
-    // happened:
-    // they move forward to 04:00, 04:15, 04:30 (14:15Z, 14:30Z, 14:45Z), after 03:45.
+    // 14:00Z. Of "*/15 3 * 3,10 SUN", 03:45 is real (14:00Z); 03:00, 03:15 and 03:30 never
+    // happened and move forward to 04:00, 04:15, 04:30 (14:15Z, 14:30Z, 14:45Z), after 03:45.
     assertThat(starts("*/15 3 * 3,10 SUN", "Pacific/Chatham", "2005-10-01T13:00:00Z", 4))
         .isEqualTo(
             utc(

@@ -64,16 +64,15 @@ public final class PlannerStatistics {
                   rs.getString("name"), new State(rs.getBoolean("analysed"), rs.getLong("size"))));
       State tis = state.getOrDefault("task_instance", new State(true, 0));
       State runs = state.getOrDefault("dag_run", new State(true, 0));
-      boolean tisAnalysed = tis.analysed(); // by this, autovacuum or an operator
-      boolean runsAnalysed = runs.analysed();
-      if (!tisAnalysed && tis.size() >= MIN_BYTES) {
+      if (!tis.analysed() && tis.size() >= MIN_BYTES) {
         analyse("task_instance, dag_run");
-        tisAnalysed = runsAnalysed = true;
-      } else if (!runsAnalysed && runs.size() >= MIN_BYTES) {
+        done = true;
+      } else if (!runs.analysed() && runs.size() >= MIN_BYTES) {
         analyse("dag_run");
-        runsAnalysed = true;
+        done = tis.analysed();
+      } else {
+        done = tis.analysed() && runs.analysed(); // by autovacuum or an operator, if not by this
       }
-      done = tisAnalysed && runsAnalysed;
     } catch (DatabaseException e) {
       log.warn(
           "could not analyse task_instance and dag_run ({}); leaving it to autovacuum",
