@@ -47,13 +47,17 @@ final class StartQueuedRuns {
             () -> {
               scheduled.clear();
               startedIds.clear();
-              Map<String, Integer> running = new HashMap<>(ctx.runs().countRunningByDag());
-              Map<String, Boolean> paused = new HashMap<>();
               if (ctx.scope() != null) {
                 return startScoped(now);
               }
+              List<DagRunRow> queued = ctx.runs().queuedOldestFirst(RUNS_PER_LOOP);
+              if (queued.isEmpty()) {
+                return 0; // most passes: the running runs need not be counted
+              }
+              Map<String, Integer> running = new HashMap<>(ctx.runs().countRunningByDag());
+              Map<String, Boolean> paused = new HashMap<>();
               List<DagRunRow> starting = new ArrayList<>();
-              for (DagRunRow r : ctx.runs().queuedOldestFirst(RUNS_PER_LOOP)) {
+              for (DagRunRow r : queued) {
                 boolean isPaused =
                     paused.computeIfAbsent(
                         r.dagId(), id -> ctx.dags().get(id).map(DagRow::paused).orElse(false));

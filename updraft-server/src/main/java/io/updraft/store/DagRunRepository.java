@@ -231,13 +231,14 @@ public final class DagRunRepository {
 
   private final Jdbc jdbc;
   private final Dialect dialect;
-  private final LockByIds lock = new LockByIds(LOCK);
+  private final LockByIds lock;
   private final LockByIds touchDecision = new LockByIds(TOUCH_DECISION);
   private final LockByIds manyToRunning = new LockByIds(MANY_TO_RUNNING);
   private final LockByIds manyToFinished = new LockByIds(MANY_TO_FINISHED);
 
   public DagRunRepository(Database database) {
     this.jdbc = database.jdbc();
+    this.lock = new LockByIds(LOCK.replace("FOR UPDATE", database.dialect().rowClaimLock()));
     this.dialect = database.dialect();
   }
 

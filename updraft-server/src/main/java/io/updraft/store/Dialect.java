@@ -115,6 +115,15 @@ public sealed interface Dialect permits Dialect.H2, Dialect.Postgres, Dialect.My
     return "23505".equals(e.getSQLState());
   }
 
+  /**
+   * The lock a scheduler takes on the rows it claims: {@code FOR UPDATE}, or on PostgreSQL {@code
+   * FOR NO KEY UPDATE}, which still keeps every other claimer, update and delete out but not the
+   * foreign key checks of rows that reference the claimed one (decisions/0191).
+   */
+  default String rowClaimLock() {
+    return "FOR UPDATE";
+  }
+
   /** Whether a {@code FOR UPDATE NOWAIT} failed because another transaction holds the rows. */
   default boolean isLockNotAvailable(SQLException e) {
     return "55P03".equals(e.getSQLState()); // PostgreSQL: lock_not_available
@@ -208,6 +217,11 @@ public sealed interface Dialect permits Dialect.H2, Dialect.Postgres, Dialect.My
 
   /** PostgreSQL 13+. */
   record Postgres() implements Dialect {
+    @Override
+    public String rowClaimLock() {
+      return "FOR NO KEY UPDATE";
+    }
+
     @Override
     public String name() {
       return "postgresql";

@@ -121,12 +121,21 @@ public final class TaskInstanceTries {
   private static final String INSERT_HISTORY_ALL =
       INSERT_HISTORY.replace("id = ?", "id IN (%s) AND state = ? AND end_date = ?");
 
+  /**
+   * Read through the history's unique key (the instance's key, then the try), the one index the
+   * table has besides its id: {@code task_instance_id} alone has none, and a read by it walked the
+   * whole table.
+   */
   private static final String HISTORY =
       """
-      SELECT task_instance_id, try_number, state, start_date, end_date, duration, hostname
-      FROM task_instance_history
-      WHERE task_instance_id = ?
-      ORDER BY try_number
+      SELECT h.task_instance_id, h.try_number, h.state, h.start_date, h.end_date, h.duration,
+             h.hostname
+      FROM task_instance t
+      JOIN task_instance_history h
+        ON h.dag_id = t.dag_id AND h.run_id = t.run_id AND h.task_id = t.task_id
+           AND h.map_index = t.map_index
+      WHERE t.id = ? AND h.task_instance_id = t.id
+      ORDER BY h.try_number
       """;
 
   /** Ends many running tries alike in one statement, their durations computed by the engine. */

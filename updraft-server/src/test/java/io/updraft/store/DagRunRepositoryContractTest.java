@@ -6,6 +6,7 @@ import static io.updraft.state.DagRunState.RUNNING;
 import static io.updraft.state.DagRunState.SUCCESS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.updraft.state.DagRunState;
 import io.updraft.state.IllegalTransitionException;
@@ -271,6 +272,41 @@ abstract class DagRunRepositoryContractTest extends RepositoryContractTest {
                                   .toList()));
           assertThat(seen).containsExactly(b, c);
         });
+  }
+
+  /**
+   * A scheduler's claim keeps other schedulers out, not the tries of the claimed run: their writes
+   * (an XCom, a try's history row) check their foreign key to the run, and on PostgreSQL a claim
+   * {@code FOR UPDATE} made that check wait for the scheduler's pass (decisions/0191).
+   */
+  @Test
+  void aClaimedRunStillTakesTheWritesOfItsTries() {
+    assumeFalse(
+        db.dialect() instanceof Dialect.MySql,
+        "InnoDB's foreign key check takes a shared lock on the run that any claim excludes");
+    long a = run("d", "a", RUNNING, 0);
+    db.runInTransaction(
+        () -> {
+          assertThat(runs().runningForScheduling(1)).extracting(DagRunRow::id).containsExactly(a);
+          boolean written =
+              onOtherThread(
+                  () ->
+                      db.inTransaction(
+                          () -> {
+                            if (db.dialect() instanceof Dialect.Postgres) {
+                              db.jdbc()
+                                  .update(
+                                      "a short lock timeout",
+                                      "SET LOCAL lock_timeout = '3s'",
+                                      Jdbc.Binder.NONE);
+                            }
+                            new XComRepository(db)
+                                .put(a, "d", "a", "t", XComRepository.RETURN_VALUE, "1", T0);
+                            return true;
+                          }));
+          assertThat(written).isTrue();
+        });
+    assertThat(new XComRepository(db).entries("d", "a", "t", -1)).hasSize(1);
   }
 
   @Test
