@@ -16,12 +16,14 @@ import io.updraft.worker.Cancellation;
 import io.updraft.worker.SlowStart;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -114,33 +116,96 @@ public final class LocalExecutor implements Executor {
     return parallelism - running.get();
   }
 
+  /**
+   * Starts the tries of a scheduler pass: one alone on its own thread; several in one transaction
+   * (decisions/0192) on one thread, each then run on a thread of its own.
+   */
   @Override
   public void queue(List<TaskInstanceRow> tis) {
+    if (tis.isEmpty()) {
+      return;
+    }
+    running.addAndGet(tis.size());
+    Map<Long, CompletableFuture<Cancellation>> cancels = new LinkedHashMap<>();
     for (TaskInstanceRow ti : tis) {
-      running.incrementAndGet();
-      threads.execute(() -> supervise(ti));
+      CompletableFuture<Cancellation> cancel = new CompletableFuture<>();
+      cancels.put(ti.id(), cancel);
+      supervised.put(ti.id(), cancel);
+    }
+    if (tis.size() == 1) {
+      TaskInstanceRow ti = tis.get(0);
+      threads.execute(() -> supervise(ti, cancels.get(ti.id()), null));
+      return;
+    }
+    threads.execute(() -> startTogether(tis, cancels));
+  }
+
+  /** Starts the tries in one transaction, then supervises each started one on its own thread. */
+  private void startTogether(
+      List<TaskInstanceRow> tis, Map<Long, CompletableFuture<Cancellation>> cancels) {
+    Map<Long, TryRecorder.Started> started = Map.of();
+    long startedAt = System.nanoTime();
+    try {
+      if (stopping == null) {
+        started =
+            recorder.startAll(
+                tis, r -> versions.get(r.dagId(), r.dagHash()), hostname, pid, clock.instant());
+      }
+    } catch (RuntimeException e) {
+      log.error("starting {} tries failed; they stay queued", tis.size(), e);
+    }
+    for (TaskInstanceRow ti : tis) {
+      TryRecorder.Started s = started.get(ti.id());
+      if (s == null) {
+        ended(ti, -1); // not started: see supervise
+      } else {
+        Begun begun = new Begun(s, startedAt);
+        try {
+          threads.execute(() -> supervise(ti, cancels.get(ti.id()), begun));
+        } catch (RejectedExecutionException stopped) {
+          // A stop came after the start: run it here, where its cancellation hands it back.
+          supervise(ti, cancels.get(ti.id()), begun);
+        }
+      }
     }
   }
 
-  private void supervise(TaskInstanceRow queued) {
-    CompletableFuture<Cancellation> cancel = new CompletableFuture<>();
-    supervised.put(queued.id(), cancel);
+  /** A try {@link #startTogether} started, and when it started it. */
+  private record Begun(TryRecorder.Started started, long at) {}
+
+  /**
+   * Runs a try to its end and records it; starts it first unless {@code begun} says it was started
+   * with others.
+   */
+  private void supervise(
+      TaskInstanceRow queued, CompletableFuture<Cancellation> cancel, Begun begun) {
     long runRowId = -1;
     try {
-      if (stopping != null) {
-        // Not started: it stays queued by this scheduler's job, and once the job has ended it is
-        // rescheduled as an orphan (decisions/0024).
-        return;
-      }
-      long startedAt = System.nanoTime();
-      // The run is read in the start's transaction (decisions/0184).
-      TryRecorder.Started started =
-          recorder
-              .start(
-                  queued, r -> versions.get(r.dagId(), r.dagHash()), hostname, pid, clock.instant())
-              .orElse(null);
-      if (started == null) {
-        return; // the run was deleted, or the instance moved on (cleared, rescheduled)
+      long startedAt;
+      TryRecorder.Started started;
+      if (begun != null) {
+        startedAt = begun.at();
+        started = begun.started();
+      } else {
+        if (stopping != null) {
+          // Not started: it stays queued by this scheduler's job, and once the job has ended it is
+          // rescheduled as an orphan (decisions/0024).
+          return;
+        }
+        startedAt = System.nanoTime();
+        // The run is read in the start's transaction (decisions/0184).
+        started =
+            recorder
+                .start(
+                    queued,
+                    r -> versions.get(r.dagId(), r.dagHash()),
+                    hostname,
+                    pid,
+                    clock.instant())
+                .orElse(null);
+        if (started == null) {
+          return; // the run was deleted, or the instance moved on (cleared, rescheduled)
+        }
       }
       DagRunRow run = started.run();
       runRowId = run.id();
@@ -183,15 +248,20 @@ public final class LocalExecutor implements Executor {
       log.error(
           "supervising {}.{} in {} failed", queued.dagId(), queued.taskId(), queued.runId(), e);
     } finally {
-      supervised.remove(queued.id());
-      running.decrementAndGet();
-      if (runRowId >= 0) {
-        wakeup.signalRun(runRowId); // the next pass looks at this run first
-      } else {
-        wakeup.signal();
-      }
-      tryEnded.run();
+      ended(queued, runRowId);
     }
+  }
+
+  /** A try's slot is free again: the scheduler is woken, at its run when it ran ({@code >= 0}). */
+  private void ended(TaskInstanceRow queued, long runRowId) {
+    supervised.remove(queued.id());
+    running.decrementAndGet();
+    if (runRowId >= 0) {
+      wakeup.signalRun(runRowId); // the next pass looks at this run first
+    } else {
+      wakeup.signal();
+    }
+    tryEnded.run();
   }
 
   /**

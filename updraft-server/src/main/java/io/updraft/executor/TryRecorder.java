@@ -9,6 +9,7 @@ import io.updraft.scheduler.FailedTries;
 import io.updraft.state.TaskInstanceState;
 import io.updraft.store.AssetEventRepository;
 import io.updraft.store.CallbackRequestRepository;
+import io.updraft.store.CallbackRequestRepository.NewCallback;
 import io.updraft.store.DagRunRepository;
 import io.updraft.store.DagRunRow;
 import io.updraft.store.Database;
@@ -20,7 +21,12 @@ import io.updraft.store.XComRepository;
 import io.updraft.worker.Downstream;
 import io.updraft.worker.Pause;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -107,6 +113,69 @@ public final class TryRecorder {
           }
           return startIn(queued, run, task, hostname, pid, now)
               .map(ti -> new Started(run, dag, task, ti));
+        });
+  }
+
+  /**
+   * {@link #start(TaskInstanceRow, Function, String, int, Instant)} for the instances a scheduler
+   * pass handed over together, in one transaction whatever their number (decisions/0192): their
+   * runs read with one statement per DAG, their tries started with one and read back with one, and
+   * their on_execute callbacks written with one batch. Returns the tries it started, by task
+   * instance id; an instance whose run was deleted, whose run's version has no such task, or that
+   * is no longer queued is absent, with nothing written for it.
+   */
+  public Map<Long, Started> startAll(
+      List<TaskInstanceRow> queued,
+      Function<DagRunRow, Dag> versionOf,
+      String hostname,
+      int pid,
+      Instant now) {
+    return database.inGroupCommit(
+        "starting " + queued.size() + " tries",
+        () -> {
+          Map<Long, Started> startable = new LinkedHashMap<>();
+          Map<String, List<TaskInstanceRow>> byDag = new LinkedHashMap<>();
+          queued.forEach(ti -> byDag.computeIfAbsent(ti.dagId(), d -> new ArrayList<>()).add(ti));
+          for (Map.Entry<String, List<TaskInstanceRow>> e : byDag.entrySet()) {
+            Map<String, DagRunRow> runOf =
+                runs.getAll(e.getKey(), e.getValue().stream().map(TaskInstanceRow::runId).toList());
+            for (TaskInstanceRow ti : e.getValue()) {
+              DagRunRow run = runOf.get(ti.runId());
+              if (run == null) {
+                continue;
+              }
+              Dag dag = versionOf.apply(run);
+              dag.task(ti.taskId())
+                  .ifPresent(t -> startable.put(ti.id(), new Started(run, dag, t, ti)));
+            }
+          }
+          if (startable.isEmpty()) {
+            return Map.<Long, Started>of();
+          }
+          Set<Long> started = tries.startAll(List.copyOf(startable.keySet()), hostname, pid, now);
+          if (started.isEmpty()) {
+            return Map.<Long, Started>of();
+          }
+          List<NewCallback> onExecute = new ArrayList<>();
+          for (Long id : started) {
+            Started s = startable.get(id);
+            onExecute.addAll(
+                CallbackRequests.forTask(
+                    s.run().dagId(),
+                    s.run().runId(),
+                    s.task(),
+                    s.ti().tryNumber() + 1,
+                    TaskInstanceState.QUEUED,
+                    TaskInstanceState.RUNNING,
+                    null));
+          }
+          callbacks.add(onExecute, now);
+          Map<Long, Started> out = new LinkedHashMap<>();
+          for (TaskInstanceRow ti : taskInstances.getAll(List.copyOf(started))) {
+            Started s = startable.get(ti.id());
+            out.put(ti.id(), new Started(s.run(), s.dag(), s.task(), ti));
+          }
+          return out;
         });
   }
 

@@ -196,6 +196,11 @@ public final class TaskInstanceRepository {
     return rows.get(id);
   }
 
+  /** The task instances with these ids (one that does not exist is absent), in no given order. */
+  public List<TaskInstanceRow> getAll(List<Long> ids) {
+    return rows.getAll(ids);
+  }
+
   private static final String RUNNING_PER_PROCESS =
       """
       SELECT hostname, pid, COUNT(*) AS tries

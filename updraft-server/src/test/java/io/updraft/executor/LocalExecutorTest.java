@@ -346,4 +346,98 @@ class LocalExecutorTest {
     assertThat(loop.errors()).isZero();
     assertThat(run.state()).isEqualTo(DagRunState.QUEUED);
   }
+
+  /**
+   * Tasks a pass queues together start together (decisions/0192): one transaction starts all of
+   * them, so they share its start time, and each then runs and ends on its own.
+   */
+  @Test
+  void tasksQueuedTogetherStartInOneTransaction() throws Exception {
+    Dag dag =
+        Dags.dag("wide")
+            .task(Tasks.shell("a", "x"))
+            .task(Tasks.shell("b", "x"))
+            .task(Tasks.shell("c", "x"))
+            .task(Tasks.shell("d", "x"))
+            .build();
+    trigger(dag);
+    LocalExecutor executor =
+        new LocalExecutor(db, versions, this::scripted, 4, clock, wakeup, Duration.ofSeconds(1));
+    SchedulerLoop loop =
+        new SchedulerLoop(
+            SchedulerContext.create(db, executor, wakeup, clock, 1), Duration.ofMillis(200));
+    Thread scheduler = Thread.ofPlatform().start(loop::run);
+    DagRunRepository runs = new DagRunRepository(db);
+    try {
+      await("the run to finish", () -> runs.get("wide", "r1").orElseThrow().state().isFinished());
+    } finally {
+      loop.stop();
+      scheduler.join();
+      executor.close();
+    }
+    assertThat(runs.get("wide", "r1").orElseThrow().state()).isEqualTo(DagRunState.SUCCESS);
+    List<TaskInstanceRow> tis = new TaskInstanceRepository(db).listForRun("wide", "r1");
+    assertThat(tis).hasSize(4).allMatch(t -> t.state() == TaskInstanceState.SUCCESS);
+    assertThat(tis).allMatch(t -> t.tryNumber() == 1 && t.hostname() != null);
+    assertThat(tis.stream().map(TaskInstanceRow::startDate).distinct())
+        .as("one start for the four")
+        .hasSize(1);
+    assertThat(loop.errors()).isZero();
+  }
+
+  /**
+   * A start of several leaves out, writing nothing for it, an instance that is no longer queued
+   * (cleared meanwhile) and one whose run's version has no such task; the others start.
+   */
+  @Test
+  void aStartOfSeveralLeavesOutInstancesThatMovedOn() {
+    Dag dag =
+        Dags.dag("d")
+            .task(Tasks.shell("a", "x"))
+            .task(Tasks.shell("b", "x"))
+            .task(Tasks.shell("c", "x"))
+            .build();
+    trigger(dag);
+    List<TaskInstanceRow> queued = new ArrayList<>();
+    Executor capture =
+        new Executor() {
+          @Override
+          public int openSlots() {
+            return 10;
+          }
+
+          @Override
+          public void queue(List<TaskInstanceRow> tis) {
+            queued.addAll(tis);
+          }
+
+          @Override
+          public void close() {}
+        };
+    SchedulerLoop loop =
+        new SchedulerLoop(
+            SchedulerContext.create(db, capture, wakeup, clock, 1), Duration.ofMillis(200));
+    for (int i = 0; i < 5 && queued.size() < 3; i++) {
+      loop.runOnce();
+    }
+    assertThat(queued).extracting(TaskInstanceRow::taskId).containsExactlyInAnyOrder("a", "b", "c");
+    ClearTasks.clear(db, versions, "d", "b", false, null, null, clock.instant());
+    Dag withoutC = Dags.dag("d").task(Tasks.shell("a", "x")).task(Tasks.shell("b", "x")).build();
+
+    Map<Long, TryRecorder.Started> started =
+        new TryRecorder(db).startAll(queued, r -> withoutC, "host", 7, clock.instant());
+
+    assertThat(started.values())
+        .extracting(s -> s.ti().taskId())
+        .as("b was cleared, c is not in the run's version")
+        .containsExactly("a");
+    TryRecorder.Started a = started.values().iterator().next();
+    assertThat(a.ti().state()).isEqualTo(TaskInstanceState.RUNNING);
+    assertThat(a.ti().tryNumber()).isEqualTo(1);
+    assertThat(a.ti().hostname()).isEqualTo("host");
+    assertThat(a.run().runId()).isEqualTo("r1");
+    assertThat(ti("b").state()).isEqualTo(TaskInstanceState.NONE);
+    assertThat(ti("c").state()).isEqualTo(TaskInstanceState.QUEUED);
+    assertThat(ti("c").tryNumber()).isZero();
+  }
 }
