@@ -135,6 +135,28 @@ class LocalExecutorTest {
     return loop;
   }
 
+  /**
+   * Runs the scheduler loop with a local executor of {@link #scripted} tries until run r1 of {@code
+   * dagId} has finished; returns the stopped loop.
+   */
+  private SchedulerLoop runScriptedToTheEnd(String dagId) throws InterruptedException {
+    LocalExecutor executor =
+        new LocalExecutor(db, versions, this::scripted, 4, clock, wakeup, Duration.ofSeconds(1));
+    SchedulerLoop loop =
+        new SchedulerLoop(
+            SchedulerContext.create(db, executor, wakeup, clock, 1), Duration.ofMillis(200));
+    Thread scheduler = Thread.ofPlatform().start(loop::run);
+    try {
+      DagRunRepository runs = new DagRunRepository(db);
+      await("the run to finish", () -> runs.get(dagId, "r1").orElseThrow().state().isFinished());
+    } finally {
+      loop.stop();
+      scheduler.join();
+      executor.close();
+    }
+    return loop;
+  }
+
   private TaskInstanceRow ti(String taskId) {
     return new TaskInstanceRepository(db)
         .listForRun("d", "r1").stream()
@@ -315,21 +337,9 @@ class LocalExecutorTest {
             .task(Tasks.shell("load", "x").upstream("transform"))
             .build();
     DagRunRow run = trigger(dag);
-    LocalExecutor executor =
-        new LocalExecutor(db, versions, this::scripted, 4, clock, wakeup, Duration.ofSeconds(1));
-    SchedulerLoop loop =
-        new SchedulerLoop(
-            SchedulerContext.create(db, executor, wakeup, clock, 1), Duration.ofMillis(200));
-    Thread scheduler = Thread.ofPlatform().start(loop::run);
-    try {
-      DagRunRepository runs = new DagRunRepository(db);
-      await("the run to finish", () -> runs.get("etl", "r1").orElseThrow().state().isFinished());
-      assertThat(runs.get("etl", "r1").orElseThrow().state()).isEqualTo(DagRunState.SUCCESS);
-    } finally {
-      loop.stop();
-      scheduler.join();
-      executor.close();
-    }
+    SchedulerLoop loop = runScriptedToTheEnd("etl");
+    assertThat(new DagRunRepository(db).get("etl", "r1").orElseThrow().state())
+        .isEqualTo(DagRunState.SUCCESS);
     Map<String, TaskInstanceRow> tis = new TreeMap<>();
     TaskInstanceRepository repo = new TaskInstanceRepository(db);
     repo.listForRun("etl", "r1").forEach(t -> tis.put(t.taskId(), t));
@@ -361,21 +371,9 @@ class LocalExecutorTest {
             .task(Tasks.shell("d", "x"))
             .build();
     trigger(dag);
-    LocalExecutor executor =
-        new LocalExecutor(db, versions, this::scripted, 4, clock, wakeup, Duration.ofSeconds(1));
-    SchedulerLoop loop =
-        new SchedulerLoop(
-            SchedulerContext.create(db, executor, wakeup, clock, 1), Duration.ofMillis(200));
-    Thread scheduler = Thread.ofPlatform().start(loop::run);
-    DagRunRepository runs = new DagRunRepository(db);
-    try {
-      await("the run to finish", () -> runs.get("wide", "r1").orElseThrow().state().isFinished());
-    } finally {
-      loop.stop();
-      scheduler.join();
-      executor.close();
-    }
-    assertThat(runs.get("wide", "r1").orElseThrow().state()).isEqualTo(DagRunState.SUCCESS);
+    SchedulerLoop loop = runScriptedToTheEnd("wide");
+    assertThat(new DagRunRepository(db).get("wide", "r1").orElseThrow().state())
+        .isEqualTo(DagRunState.SUCCESS);
     List<TaskInstanceRow> tis = new TaskInstanceRepository(db).listForRun("wide", "r1");
     assertThat(tis).hasSize(4).allMatch(t -> t.state() == TaskInstanceState.SUCCESS);
     assertThat(tis).allMatch(t -> t.tryNumber() == 1 && t.hostname() != null);
