@@ -117,8 +117,8 @@ public final class LocalExecutor implements Executor {
   }
 
   /**
-   * Starts the tries of a scheduler pass: one alone on its own thread; several in one transaction
-   * (decisions/0192) on one thread, each then run on a thread of its own.
+   * Starts the tries of a scheduler pass in one transaction (decisions/0192) on a thread of their
+   * own, then runs each on a thread of its own.
    */
   @Override
   public void queue(List<TaskInstanceRow> tis) {
@@ -131,11 +131,6 @@ public final class LocalExecutor implements Executor {
       CompletableFuture<Cancellation> cancel = new CompletableFuture<>();
       cancels.put(ti.id(), cancel);
       supervised.put(ti.id(), cancel);
-    }
-    if (tis.size() == 1) {
-      TaskInstanceRow ti = tis.get(0);
-      threads.execute(() -> supervise(ti, cancels.get(ti.id()), null));
-      return;
     }
     threads.execute(() -> startTogether(tis, cancels));
   }
@@ -157,58 +152,32 @@ public final class LocalExecutor implements Executor {
     for (TaskInstanceRow ti : tis) {
       TryRecorder.Started s = started.get(ti.id());
       if (s == null) {
-        ended(ti, -1); // not started: see supervise
+        // Not started: stopping (it stays queued by this scheduler's job, and once the job has
+        // ended it is rescheduled as an orphan, decisions/0024), its run deleted, or the instance
+        // moved on (cleared, rescheduled).
+        ended(ti, -1);
       } else {
-        Begun begun = new Begun(s, startedAt);
         try {
-          threads.execute(() -> supervise(ti, cancels.get(ti.id()), begun));
+          threads.execute(() -> supervise(ti, cancels.get(ti.id()), s, startedAt));
         } catch (RejectedExecutionException stopped) {
           // A stop came after the start: run it here, where its cancellation hands it back.
-          supervise(ti, cancels.get(ti.id()), begun);
+          supervise(ti, cancels.get(ti.id()), s, startedAt);
         }
       }
     }
   }
 
-  /** A try {@link #startTogether} started, and when it started it. */
-  private record Begun(TryRecorder.Started started, long at) {}
-
   /**
-   * Runs a try to its end and records it; starts it first unless {@code begun} says it was started
-   * with others.
+   * Runs a try {@link #startTogether} started (at {@code startedAt}, {@link System#nanoTime}) to
+   * its end, and records it.
    */
   private void supervise(
-      TaskInstanceRow queued, CompletableFuture<Cancellation> cancel, Begun begun) {
-    long runRowId = -1;
+      TaskInstanceRow queued,
+      CompletableFuture<Cancellation> cancel,
+      TryRecorder.Started started,
+      long startedAt) {
+    DagRunRow run = started.run();
     try {
-      long startedAt;
-      TryRecorder.Started started;
-      if (begun != null) {
-        startedAt = begun.at();
-        started = begun.started();
-      } else {
-        if (stopping != null) {
-          // Not started: it stays queued by this scheduler's job, and once the job has ended it is
-          // rescheduled as an orphan (decisions/0024).
-          return;
-        }
-        startedAt = System.nanoTime();
-        // The run is read in the start's transaction (decisions/0184).
-        started =
-            recorder
-                .start(
-                    queued,
-                    r -> versions.get(r.dagId(), r.dagHash()),
-                    hostname,
-                    pid,
-                    clock.instant())
-                .orElse(null);
-        if (started == null) {
-          return; // the run was deleted, or the instance moved on (cleared, rescheduled)
-        }
-      }
-      DagRunRow run = started.run();
-      runRowId = run.id();
       Dag dag = started.dag();
       Task task = started.task();
       TaskInstanceRow ti = started.ti();
@@ -248,7 +217,7 @@ public final class LocalExecutor implements Executor {
       log.error(
           "supervising {}.{} in {} failed", queued.dagId(), queued.taskId(), queued.runId(), e);
     } finally {
-      ended(queued, runRowId);
+      ended(queued, run.id());
     }
   }
 

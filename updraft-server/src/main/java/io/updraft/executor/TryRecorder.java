@@ -51,7 +51,7 @@ public final class TryRecorder {
     static final Recorded HANDED_BACK = new Recorded(null, true);
   }
 
-  /** A try {@link #start(TaskInstanceRow, Function, String, int, Instant)} started. */
+  /** A try {@link #startAll} started. */
   public record Started(DagRunRow run, Dag dag, Task task, TaskInstanceRow ti) {}
 
   private final Database database;
@@ -83,46 +83,24 @@ public final class TryRecorder {
       TaskInstanceRow queued, DagRunRow run, Task task, String hostname, int pid, Instant now) {
     return database.inGroupCommit(
         "starting a try of " + queued.taskId(),
-        () -> startIn(queued, run, task, hostname, pid, now));
-  }
-
-  /**
-   * {@link #start(TaskInstanceRow, DagRunRow, Task, String, int, Instant)} for a worker that has
-   * only the queued row (the local executor): its run is read in the start's transaction, not in
-   * one of its own before it, and {@code versionOf} gives the run's DAG version. Empty, with
-   * nothing written, when the run was deleted or its version has no such task, as when the instance
-   * is no longer queued.
-   */
-  public Optional<Started> start(
-      TaskInstanceRow queued,
-      Function<DagRunRow, Dag> versionOf,
-      String hostname,
-      int pid,
-      Instant now) {
-    return database.inGroupCommit(
-        "starting a try of " + queued.taskId(),
         () -> {
-          DagRunRow run = runs.get(queued.dagId(), queued.runId()).orElse(null);
-          if (run == null) {
-            return Optional.<Started>empty();
+          if (!tries.start(queued.id(), hostname, pid, now)) {
+            return Optional.<TaskInstanceRow>empty();
           }
-          Dag dag = versionOf.apply(run);
-          Task task = dag.task(queued.taskId()).orElse(null);
-          if (task == null) {
-            return Optional.<Started>empty();
-          }
-          return startIn(queued, run, task, hostname, pid, now)
-              .map(ti -> new Started(run, dag, task, ti));
+          callbacks.add(onExecute(run, task, queued), now);
+          return taskInstances.get(queued.id());
         });
   }
 
   /**
-   * {@link #start(TaskInstanceRow, Function, String, int, Instant)} for the instances a scheduler
-   * pass handed over together, in one transaction whatever their number (decisions/0192): their
-   * runs read with one statement per DAG, their tries started with one and read back with one, and
-   * their on_execute callbacks written with one batch. Returns the tries it started, by task
-   * instance id; an instance whose run was deleted, whose run's version has no such task, or that
-   * is no longer queued is absent, with nothing written for it.
+   * {@link #start(TaskInstanceRow, DagRunRow, Task, String, int, Instant)} for a worker that has
+   * only the queued rows (the local executor), for the instances a scheduler pass handed over
+   * together, in one transaction whatever their number (decisions/0192): their runs read with one
+   * statement per DAG, {@code versionOf} giving each run's DAG version, their tries started with
+   * one statement and read back with one, and their on_execute callbacks written with one batch.
+   * Returns the tries it started, by task instance id; an instance whose run was deleted, whose
+   * run's version has no such task, or that is no longer queued is absent, with nothing written for
+   * it.
    */
   public Map<Long, Started> startAll(
       List<TaskInstanceRow> queued,
@@ -159,15 +137,7 @@ public final class TryRecorder {
           List<NewCallback> onExecute = new ArrayList<>();
           for (Long id : started) {
             Started s = startable.get(id);
-            onExecute.addAll(
-                CallbackRequests.forTask(
-                    s.run().dagId(),
-                    s.run().runId(),
-                    s.task(),
-                    s.ti().tryNumber() + 1,
-                    TaskInstanceState.QUEUED,
-                    TaskInstanceState.RUNNING,
-                    null));
+            onExecute.addAll(onExecute(s.run(), s.task(), s.ti()));
           }
           callbacks.add(onExecute, now);
           Map<Long, Started> out = new LinkedHashMap<>();
@@ -179,22 +149,16 @@ public final class TryRecorder {
         });
   }
 
-  private Optional<TaskInstanceRow> startIn(
-      TaskInstanceRow queued, DagRunRow run, Task task, String hostname, int pid, Instant now) {
-    if (!tries.start(queued.id(), hostname, pid, now)) {
-      return Optional.empty();
-    }
-    callbacks.add(
-        CallbackRequests.forTask(
-            run.dagId(),
-            run.runId(),
-            task,
-            queued.tryNumber() + 1,
-            TaskInstanceState.QUEUED,
-            TaskInstanceState.RUNNING,
-            null),
-        now);
-    return taskInstances.get(queued.id());
+  /** The on_execute callbacks of the start of {@code queued}'s next try. */
+  private static List<NewCallback> onExecute(DagRunRow run, Task task, TaskInstanceRow queued) {
+    return CallbackRequests.forTask(
+        run.dagId(),
+        run.runId(),
+        task,
+        queued.tryNumber() + 1,
+        TaskInstanceState.QUEUED,
+        TaskInstanceState.RUNNING,
+        null);
   }
 
   /**

@@ -390,22 +390,7 @@ public final class DagRunRepository {
       }
       throw e;
     }
-    Map<String, DagRunRow> byRunId = new HashMap<>();
-    forChunks(
-        fresh,
-        chunk ->
-            jdbc.query(
-                    "reading the new runs of DAG '" + dagId + "'",
-                    GET_BY_RUN_IDS.formatted(Jdbc.placeholders(chunk.size())),
-                    ps -> {
-                      ps.setString(1, dagId);
-                      int i = 2;
-                      for (NewDagRun r : chunk) {
-                        ps.setString(i++, r.runId());
-                      }
-                    },
-                    this::row)
-                .forEach(r -> byRunId.put(r.runId(), r)));
+    Map<String, DagRunRow> byRunId = getAll(dagId, fresh.stream().map(NewDagRun::runId).toList());
     return new Created(fresh.stream().map(r -> byRunId.get(r.runId())).toList(), skipped);
   }
 
