@@ -71,7 +71,12 @@ abstract class BrowserTest {
     return new WebDriverWait(driver, d, Duration.ofMillis(20));
   }
 
+  /**
+   * The first element {@code css} selects, waiting up to 10 s for it: a click on a form's submit
+   * button returns before the next page is loaded.
+   */
   WebElement find(String css) {
-    return driver.findElement(By.cssSelector(css));
+    return waitUpTo(Duration.ofSeconds(10))
+        .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
   }
 }
