@@ -49,6 +49,7 @@ public final class LocalExecutor implements Executor {
   private final TaskInstanceRepository taskInstances;
   private final TaskInstanceTries tries;
   private final TryRecorder recorder;
+  private final SuccessBatches successes;
   private final DagVersions versions;
   private final TryRunner runner;
   private final int parallelism;
@@ -101,6 +102,7 @@ public final class LocalExecutor implements Executor {
     this.runner = runner;
     this.parallelism = parallelism;
     this.clock = clock;
+    this.successes = new SuccessBatches(batch -> recorder.recordSuccesses(batch, clock.instant()));
     this.wakeup = wakeup;
     this.heartbeatEvery = heartbeatEvery;
     this.threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("try-", 0).factory());
@@ -201,17 +203,16 @@ public final class LocalExecutor implements Executor {
         beat.cancel(false);
       }
       Cancellation cancelled = cancel.getNow(null);
-      TryRecorder.Recorded recorded =
-          recorder.record(
-              dag,
-              task,
-              run,
-              ti,
-              result,
-              cancelled != null && cancelled == stopping,
-              clock.instant());
-      if (recorded.handedBack()) {
-        handedBack.incrementAndGet();
+      boolean stopped = cancelled != null && cancelled == stopping;
+      // A plain success is recorded with the others that end meanwhile (decisions/0193); anything
+      // else, or one that batch could not record, is recorded alone.
+      if (!TryRecorder.isPlainSuccess(task, result, stopped)
+          || !successes.record(new TryRecorder.Success(task, run, ti, result.returnValueJson()))) {
+        TryRecorder.Recorded recorded =
+            recorder.record(dag, task, run, ti, result, stopped, clock.instant());
+        if (recorded.handedBack()) {
+          handedBack.incrementAndGet();
+        }
       }
     } catch (RuntimeException e) {
       log.error(

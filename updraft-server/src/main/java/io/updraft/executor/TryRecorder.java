@@ -209,6 +209,86 @@ public final class TryRecorder {
   }
 
   /**
+   * A try that succeeded with nothing to record beyond its end: what {@link #recordSuccesses}
+   * takes.
+   */
+  public record Success(Task task, DagRunRow run, TaskInstanceRow ti, String returnValueJson) {}
+
+  /**
+   * Whether {@link #recordSuccesses} can record this end: a success not cut short by a stop, that
+   * neither pauses nor skips downstream tasks, of a task without outlets. Anything else goes
+   * through {@link #record}.
+   */
+  public static boolean isPlainSuccess(Task task, TryRunner.Result result, boolean stopped) {
+    return !stopped
+        && result.state() == TaskInstanceState.SUCCESS
+        && result.pause() == null
+        && result.downstream() instanceof Downstream.Proceed
+        && task.outlets().isEmpty();
+  }
+
+  /**
+   * {@link #record} for tries that ended together, each a {@linkplain #isPlainSuccess plain
+   * success}, in one transaction with shared statements (decisions/0193): one end for all (per try
+   * number), one insert of their history rows, one batch of callbacks and one of XComs. Returns the
+   * ids of the instances whose tries it ended; one that left running while its try ran is absent,
+   * with nothing written for it: {@link #record} handles it (a cleared one is retried).
+   */
+  public Set<Long> recordSuccesses(List<Success> successes, Instant end) {
+    if (successes.isEmpty()) {
+      return Set.of();
+    }
+    Set<Long> ended =
+        database.inGroupCommit(
+            "recording " + successes.size() + " successful tries",
+            () -> {
+              Set<Long> done =
+                  tries.finishStartedAll(
+                      successes.stream().map(Success::ti).toList(), TaskInstanceState.SUCCESS, end);
+              List<NewCallback> onEnd = new ArrayList<>();
+              List<XComRepository.Value> values = new ArrayList<>();
+              for (Success s : successes) {
+                TaskInstanceRow ti = s.ti();
+                if (!done.contains(ti.id())) {
+                  continue;
+                }
+                onEnd.addAll(
+                    CallbackRequests.forTask(
+                        s.run().dagId(),
+                        s.run().runId(),
+                        s.task(),
+                        ti.tryNumber(),
+                        TaskInstanceState.RUNNING,
+                        TaskInstanceState.SUCCESS,
+                        null));
+                if (ti.tryNumber() > 1 || s.returnValueJson() == null) {
+                  xcoms.clearForTask(ti.dagId(), ti.runId(), ti.taskId());
+                }
+                if (s.returnValueJson() != null) {
+                  values.add(
+                      new XComRepository.Value(
+                          s.run().id(),
+                          ti.dagId(),
+                          ti.runId(),
+                          ti.taskId(),
+                          -1,
+                          XComRepository.RETURN_VALUE,
+                          s.returnValueJson()));
+                }
+              }
+              callbacks.add(onEnd, end);
+              xcoms.putAll(values, end);
+              return done;
+            });
+    for (Success s : successes) {
+      if (ended.contains(s.ti().id())) {
+        TaskMetrics.finished(s.ti().dagId(), s.ti().taskId(), TaskInstanceState.SUCCESS);
+      }
+    }
+    return ended;
+  }
+
+  /**
    * The try's return value as its XCom; a retry replaces what the earlier try pushed (Airflow). The
    * first try that returns a value skips the delete (decisions/0184): {@code return_value} is the
    * only key a try stores, and the upsert replaces the one its own deferral may have kept.

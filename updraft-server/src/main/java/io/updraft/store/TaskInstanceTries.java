@@ -165,6 +165,7 @@ public final class TaskInstanceTries {
   private final LockByIds startAll = new LockByIds(START_ALL);
   private final LockByIds insertHistoryAll = new LockByIds(INSERT_HISTORY_ALL);
   private final LockByIds finishAll;
+  private final LockByIds finishStartedAll;
   private final LockByIds runAll = new LockByIds(RUN_ALL);
 
   public TaskInstanceTries(Database database) {
@@ -172,6 +173,10 @@ public final class TaskInstanceTries {
     this.dialect = database.dialect();
     this.rows = new TaskInstanceRows(database);
     this.finishAll = new LockByIds(FINISH_ALL.formatted(dialect.secondsSince("start_date")));
+    this.finishStartedAll =
+        new LockByIds(
+            FINISH_ALL.formatted(dialect.secondsSince("start_date")).strip()
+                + " AND try_number = ?");
   }
 
   /**
@@ -267,6 +272,72 @@ public final class TaskInstanceTries {
       Instant now,
       Instant nextRetryAt) {
     return endTry(ti, from, to, now, nextRetryAt, null);
+  }
+
+  /**
+   * {@link #finishStarted} for many started tries that all end in {@code to} (decisions/0193): one
+   * guarded update per try number among them (usually one) and one insert of their history rows,
+   * whatever their number. Returns the ids of the tries it ended; a try whose instance is no longer
+   * running that try is left alone, with nothing written for it.
+   */
+  public Set<Long> finishStartedAll(
+      List<TaskInstanceRow> started, TaskInstanceState to, Instant now) {
+    if (!TRY_ENDS.contains(to)) {
+      throw new IllegalArgumentException("finishStartedAll ends tries, not -> " + to.id());
+    }
+    TaskInstanceTransitions.check(RUNNING, to);
+    Map<Integer, List<Long>> byTry = new java.util.TreeMap<>();
+    for (TaskInstanceRow ti : started) {
+      if (ti.tryNumber() == 0) {
+        throw new IllegalArgumentException(
+            "finishStartedAll ends started tries, not the unstarted task_instance id=" + ti.id());
+      }
+      byTry.computeIfAbsent(ti.tryNumber(), n -> new ArrayList<>()).add(ti.id());
+    }
+    return jdbc.inTransaction(
+        () -> {
+          Set<Long> done = new LinkedHashSet<>();
+          for (Map.Entry<Integer, List<Long>> e : byTry.entrySet()) {
+            List<Long> ids = List.copyOf(new LinkedHashSet<>(e.getValue()));
+            for (int from = 0; from < ids.size(); from += TaskInstanceRows.IDS_PER_STATEMENT) {
+              List<Long> chunk =
+                  ids.subList(
+                      from, Math.min(ids.size(), from + TaskInstanceRows.IDS_PER_STATEMENT));
+              int n =
+                  jdbc.update(
+                      "finishing task instances",
+                      finishStartedAll.sql(chunk.size()),
+                      ps -> {
+                        ps.setString(1, to.id());
+                        dialect.setInstant(ps, 2, now);
+                        dialect.setInstant(ps, 3, now);
+                        dialect.setInstant(ps, 4, null);
+                        dialect.setInstant(ps, 5, now);
+                        int next = finishStartedAll.bind(ps, 6, chunk);
+                        ps.setInt(next, e.getKey());
+                      });
+              List<Long> ended = chunk;
+              if (n != chunk.size()) { // some had moved on: the ones ended here have this end
+                Instant end = Dialect.micros(now);
+                ended =
+                    rows.getAll(chunk).stream()
+                        .filter(
+                            t ->
+                                t.state() == to
+                                    && t.tryNumber() == e.getKey()
+                                    && end.equals(t.endDate()))
+                        .map(TaskInstanceRow::id)
+                        .toList();
+              }
+              if (ended.isEmpty()) {
+                continue;
+              }
+              recordHistoryAll(ended, to, now);
+              done.addAll(ended);
+            }
+          }
+          return done;
+        });
   }
 
   /**
@@ -368,6 +439,21 @@ public final class TaskInstanceTries {
         "recording the ended try of task instance id=" + id,
         INSERT_HISTORY,
         ps -> ps.setLong(1, id));
+  }
+
+  /**
+   * Writes the history rows of the tries a bulk write just ended in {@code to} at {@code now} (and
+   * only those: state and end match), in its transaction.
+   */
+  private void recordHistoryAll(List<Long> ids, TaskInstanceState to, Instant now) {
+    jdbc.update(
+        "recording finished tries",
+        insertHistoryAll.sql(ids.size()),
+        ps -> {
+          int next = insertHistoryAll.bind(ps, 1, ids);
+          ps.setString(next, to.id());
+          dialect.setInstant(ps, next + 1, now);
+        });
   }
 
   private static final String GRANT_TRY =
@@ -480,14 +566,7 @@ public final class TaskInstanceTries {
                         dialect.setInstant(ps, 5, now);
                         finishAll.bind(ps, 6, targets);
                       });
-              jdbc.update(
-                  "recording finished tries",
-                  insertHistoryAll.sql(targets.size()),
-                  ps -> {
-                    int next = insertHistoryAll.bind(ps, 1, targets);
-                    ps.setString(next, g.getKey().to().id());
-                    dialect.setInstant(ps, next + 1, now);
-                  });
+              recordHistoryAll(targets, g.getKey().to(), now);
               if (finished == targets.size()) {
                 done.addAll(targets);
               } else { // some left running meanwhile: the ones ended here have this end
@@ -568,16 +647,8 @@ public final class TaskInstanceTries {
               if (ended.isEmpty()) {
                 continue;
               }
-              List<Long> targets = ended;
-              jdbc.update(
-                  "recording finished tries",
-                  insertHistoryAll.sql(targets.size()),
-                  ps -> {
-                    int next = insertHistoryAll.bind(ps, 1, targets);
-                    ps.setString(next, to.id());
-                    dialect.setInstant(ps, next + 1, now);
-                  });
-              done.addAll(targets);
+              recordHistoryAll(ended, to, now);
+              done.addAll(ended);
             }
           }
           return done;

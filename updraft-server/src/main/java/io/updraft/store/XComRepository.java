@@ -1,5 +1,7 @@
 package io.updraft.store;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -78,19 +80,37 @@ public final class XComRepository {
       String key,
       String valueJson,
       Instant now) {
+    Value v = new Value(dagRunId, dagId, runId, taskId, mapIndex, key, valueJson);
     jdbc.update(
         "storing XCom '" + key + "' of " + describe(dagId, runId, taskId),
         upsert,
-        ps -> {
-          ps.setLong(1, dagRunId);
-          ps.setString(2, taskId);
-          ps.setInt(3, mapIndex);
-          ps.setString(4, key);
-          ps.setString(5, dagId);
-          ps.setString(6, runId);
-          ps.setString(7, valueJson);
-          dialect.setInstant(ps, 8, now);
-        });
+        ps -> bind(ps, v, now));
+  }
+
+  /** A value for {@link #putAll}. */
+  public record Value(
+      long dagRunId,
+      String dagId,
+      String runId,
+      String taskId,
+      int mapIndex,
+      String key,
+      String valueJson) {}
+
+  /** {@link #put} for many values, in one JDBC batch (one round trip). */
+  public void putAll(List<Value> values, Instant now) {
+    jdbc.batch("storing " + values.size() + " XComs", upsert, values, (ps, v) -> bind(ps, v, now));
+  }
+
+  private void bind(PreparedStatement ps, Value v, Instant now) throws SQLException {
+    ps.setLong(1, v.dagRunId());
+    ps.setString(2, v.taskId());
+    ps.setInt(3, v.mapIndex());
+    ps.setString(4, v.key());
+    ps.setString(5, v.dagId());
+    ps.setString(6, v.runId());
+    ps.setString(7, v.valueJson());
+    dialect.setInstant(ps, 8, now);
   }
 
   /** The JSON value of an unmapped task's key, if pushed. */

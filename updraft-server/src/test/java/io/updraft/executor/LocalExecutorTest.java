@@ -396,28 +396,7 @@ class LocalExecutorTest {
             .task(Tasks.shell("c", "x"))
             .build();
     trigger(dag);
-    List<TaskInstanceRow> queued = new ArrayList<>();
-    Executor capture =
-        new Executor() {
-          @Override
-          public int openSlots() {
-            return 10;
-          }
-
-          @Override
-          public void queue(List<TaskInstanceRow> tis) {
-            queued.addAll(tis);
-          }
-
-          @Override
-          public void close() {}
-        };
-    SchedulerLoop loop =
-        new SchedulerLoop(
-            SchedulerContext.create(db, capture, wakeup, clock, 1), Duration.ofMillis(200));
-    for (int i = 0; i < 5 && queued.size() < 3; i++) {
-      loop.runOnce();
-    }
+    List<TaskInstanceRow> queued = queuedByTheScheduler(3);
     assertThat(queued).extracting(TaskInstanceRow::taskId).containsExactlyInAnyOrder("a", "b", "c");
     ClearTasks.clear(db, versions, "d", "b", false, null, null, clock.instant());
     Dag withoutC = Dags.dag("d").task(Tasks.shell("a", "x")).task(Tasks.shell("b", "x")).build();
@@ -437,5 +416,99 @@ class LocalExecutorTest {
     assertThat(ti("b").state()).isEqualTo(TaskInstanceState.NONE);
     assertThat(ti("c").state()).isEqualTo(TaskInstanceState.QUEUED);
     assertThat(ti("c").tryNumber()).isZero();
+  }
+
+  /**
+   * Successes recorded together (decisions/0193): each ends with its history row, its XCom and its
+   * callbacks, all at one end; one cleared while it ran is left out with nothing written, and
+   * {@link TryRecorder#record} then retries it as for a try that ended alone.
+   */
+  @Test
+  void successesRecordedTogetherLeaveOutAnInstanceClearedMeanwhile() {
+    Dag dag =
+        Dags.dag("d")
+            .task(Tasks.shell("a", "x").onSuccess(new io.updraft.dag.Notifier.Shell("true")))
+            .task(Tasks.shell("b", "x").retries(1))
+            .task(Tasks.shell("c", "x"))
+            .build();
+    trigger(dag);
+    List<TaskInstanceRow> queued = queuedByTheScheduler(3);
+    TryRecorder recorder = new TryRecorder(db);
+    Map<Long, TryRecorder.Started> started =
+        recorder.startAll(queued, r -> dag, "host", 7, clock.instant());
+    assertThat(started).hasSize(3);
+    new TaskInstanceRepository(db)
+        .setStates(
+            List.of(
+                new io.updraft.store.StateChange(
+                    ti("b").id(), TaskInstanceState.RUNNING, TaskInstanceState.RESTARTING)),
+            clock.instant());
+    List<TryRecorder.Success> successes = new ArrayList<>();
+    Map<String, String> values = Map.of("a", "1", "b", "2");
+    for (TryRecorder.Started s : started.values()) {
+      successes.add(
+          new TryRecorder.Success(s.task(), s.run(), s.ti(), values.get(s.ti().taskId())));
+    }
+    Instant end = clock.instant();
+
+    assertThat(recorder.recordSuccesses(successes, end))
+        .containsExactlyInAnyOrder(ti("a").id(), ti("c").id());
+    XComRepository xcoms = new XComRepository(db);
+    TaskInstanceTries tries = new TaskInstanceTries(db);
+    for (String task : List.of("a", "c")) {
+      TaskInstanceRow t = ti(task);
+      assertThat(t.state()).isEqualTo(TaskInstanceState.SUCCESS);
+      assertThat(t.endDate()).isEqualTo(end.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+      assertThat(tries.history(t.id()))
+          .extracting(TaskInstanceTries.Try::state)
+          .containsExactly(TaskInstanceState.SUCCESS);
+    }
+    assertThat(xcoms.get("d", "r1", "a", XComRepository.RETURN_VALUE)).contains("1");
+    assertThat(xcoms.get("d", "r1", "c", XComRepository.RETURN_VALUE)).isEmpty();
+    assertThat(xcoms.get("d", "r1", "b", XComRepository.RETURN_VALUE)).isEmpty();
+    assertThat(new io.updraft.store.CallbackRequestRepository(db).forRun("d", "r1"))
+        .extracting(c -> c.taskId() + " " + c.event())
+        .containsExactly("a on_success");
+    assertThat(ti("b").state()).isEqualTo(TaskInstanceState.RESTARTING);
+    assertThat(tries.history(ti("b").id())).isEmpty();
+
+    TryRecorder.Started b =
+        started.values().stream()
+            .filter(s -> s.ti().taskId().equals("b"))
+            .findFirst()
+            .orElseThrow();
+    recorder.record(
+        dag, b.task(), b.run(), b.ti(), TryRunner.Result.success("2"), false, clock.instant());
+    assertThat(ti("b").state()).as("cleared: retried").isEqualTo(TaskInstanceState.UP_FOR_RETRY);
+  }
+
+  /**
+   * The first {@code n} instances the scheduler queues for r1, taken by an executor that runs none.
+   */
+  private List<TaskInstanceRow> queuedByTheScheduler(int n) {
+    List<TaskInstanceRow> queued = new ArrayList<>();
+    Executor capture =
+        new Executor() {
+          @Override
+          public int openSlots() {
+            return 10;
+          }
+
+          @Override
+          public void queue(List<TaskInstanceRow> tis) {
+            queued.addAll(tis);
+          }
+
+          @Override
+          public void close() {}
+        };
+    SchedulerLoop loop =
+        new SchedulerLoop(
+            SchedulerContext.create(db, capture, wakeup, clock, 1), Duration.ofMillis(200));
+    for (int i = 0; i < 5 && queued.size() < n; i++) {
+      loop.runOnce();
+    }
+    assertThat(loop.errors()).isZero();
+    return queued;
   }
 }

@@ -356,6 +356,62 @@ abstract class TaskInstanceRepositoryContractTest extends RepositoryContractTest
   }
 
   @Test
+  void finishStartedAllEndsOnlyTheTriesItWasGivenThatAreStillRunning() {
+    List<Long> ids =
+        runWith(
+            "d",
+            "r",
+            0,
+            task("a", 1, "p", 1),
+            task("b", 1, "p", 1),
+            task("c", 1, "p", 1),
+            task("e", 1, "p", 1));
+    moveTo(ids, SCHEDULED);
+    queueing().queue(ids, 3L, T0);
+    Instant started = T0.plusSeconds(10);
+    assertThat(tries().startAll(ids, "h", 9, started)).hasSize(4);
+    List<TaskInstanceRow> firstTries = ids.stream().map(this::ti).toList();
+    // b: its try outlived the instance (declared dead, retried, running again as try 2)
+    long b = ids.get(1);
+    assertThat(tries().finishTry(b, 1, RUNNING, UP_FOR_RETRY, started, started)).isTrue();
+    moveTo1(b, UP_FOR_RETRY, SCHEDULED);
+    moveTo1(b, SCHEDULED, QUEUED);
+    tries().start(b, "h", 9, started.plusSeconds(1));
+    // c: cleared while it ran
+    moveTo1(ids.get(2), RUNNING, RESTARTING);
+    // e: a second try, running
+    long e = ids.get(3);
+    assertThat(tries().finishTry(e, 1, RUNNING, UP_FOR_RETRY, started, started)).isTrue();
+    moveTo1(e, UP_FOR_RETRY, SCHEDULED);
+    moveTo1(e, SCHEDULED, QUEUED);
+    tries().start(e, "h", 9, started.plusSeconds(1));
+    TaskInstanceRow eSecond = ti(e);
+
+    Instant ended = started.plusMillis(2500);
+    assertThat(
+            tries()
+                .finishStartedAll(
+                    List.of(firstTries.get(0), firstTries.get(1), firstTries.get(2), eSecond),
+                    SUCCESS,
+                    ended))
+        .containsExactlyInAnyOrder(ids.get(0), e);
+    assertThat(ti(ids.get(0)).state()).isEqualTo(SUCCESS);
+    assertThat(ti(ids.get(0)).duration()).isEqualTo(2.5);
+    assertThat(tries().history(ids.get(0)))
+        .containsExactly(
+            new TaskInstanceTries.Try(ids.get(0), 1, SUCCESS, started, ended, 2.5, "h"));
+    assertThat(ti(e).state()).isEqualTo(SUCCESS);
+    assertThat(tries().history(e))
+        .extracting(TaskInstanceTries.Try::tryNumber)
+        .containsExactly(1, 2);
+    assertThat(ti(b).state()).as("try 2 runs on").isEqualTo(RUNNING);
+    assertThat(tries().history(b)).hasSize(1);
+    assertThat(ti(ids.get(2)).state()).as("cleared: left alone").isEqualTo(RESTARTING);
+    assertThat(tries().history(ids.get(2))).isEmpty();
+    assertThat(tries().finishStartedAll(List.of(), SUCCESS, ended)).isEmpty();
+  }
+
+  @Test
   void aHandedBackTryIsUpForRetryAtOnceWithATryGrantedAndItsHistory() {
     long id = runWith("d", "r", 0, task("a", 1, "p", 1)).get(0);
     moveTo(List.of(id), SCHEDULED, QUEUED);

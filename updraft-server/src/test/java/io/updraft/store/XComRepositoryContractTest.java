@@ -33,6 +33,24 @@ abstract class XComRepositoryContractTest extends RepositoryContractTest {
   }
 
   @Test
+  void putAllStoresAndReplacesSeveralValuesInOneBatch() {
+    long runId = run("d", "r", DagRunState.RUNNING, 0);
+    xcoms().put(runId, "d", "r", "t", XComRepository.RETURN_VALUE, "\"old\"", T0);
+    xcoms()
+        .putAll(
+            java.util.List.of(
+                new XComRepository.Value(
+                    runId, "d", "r", "t", -1, XComRepository.RETURN_VALUE, "1"),
+                new XComRepository.Value(
+                    runId, "d", "r", "u", -1, XComRepository.RETURN_VALUE, "2")),
+            T0.plusSeconds(1));
+    assertThat(xcoms().get("d", "r", "t", XComRepository.RETURN_VALUE)).contains("1");
+    assertThat(xcoms().get("d", "r", "u", XComRepository.RETURN_VALUE)).contains("2");
+    xcoms().putAll(java.util.List.of(), T0);
+    assertThat(xcoms().keys("d", "r", "t", -1)).containsExactly("return_value");
+  }
+
+  @Test
   void keysAreCaseSensitiveAndValuesMayBeLarge() {
     long runId = run("d", "r", DagRunState.RUNNING, 0);
     String big = "\"" + "x€".repeat(200_000) + "\"";
