@@ -252,28 +252,12 @@ public final class TryRecorder {
                 if (!done.contains(ti.id())) {
                   continue;
                 }
-                onEnd.addAll(
-                    CallbackRequests.forTask(
-                        s.run().dagId(),
-                        s.run().runId(),
-                        s.task(),
-                        ti.tryNumber(),
-                        TaskInstanceState.RUNNING,
-                        TaskInstanceState.SUCCESS,
-                        null));
-                if (ti.tryNumber() > 1 || s.returnValueJson() == null) {
+                onEnd.addAll(endCallbacks(s.task(), s.run(), ti, TaskInstanceState.SUCCESS, null));
+                if (replacesEarlierValue(ti, s.returnValueJson())) {
                   xcoms.clearForTask(ti.dagId(), ti.runId(), ti.taskId());
                 }
                 if (s.returnValueJson() != null) {
-                  values.add(
-                      new XComRepository.Value(
-                          s.run().id(),
-                          ti.dagId(),
-                          ti.runId(),
-                          ti.taskId(),
-                          -1,
-                          XComRepository.RETURN_VALUE,
-                          s.returnValueJson()));
+                  values.add(returnValue(s.run(), ti, s.returnValueJson()));
                 }
               }
               callbacks.add(onEnd, end);
@@ -295,19 +279,34 @@ public final class TryRecorder {
    */
   private void keepReturnValue(
       DagRunRow run, TaskInstanceRow ti, TryRunner.Result result, Instant end) {
-    if (ti.tryNumber() > 1 || result.returnValueJson() == null) {
+    if (replacesEarlierValue(ti, result.returnValueJson())) {
       xcoms.clearForTask(ti.dagId(), ti.runId(), ti.taskId());
     }
     if (result.returnValueJson() != null) {
-      xcoms.put(
-          run.id(),
-          ti.dagId(),
-          ti.runId(),
-          ti.taskId(),
-          XComRepository.RETURN_VALUE,
-          result.returnValueJson(),
-          end);
+      xcoms.put(returnValue(run, ti, result.returnValueJson()), end);
     }
+  }
+
+  /**
+   * Whether a try's end deletes its task's earlier XComs before storing its return value: a retry's
+   * does, and so does a try without a value; a first try's value replaces through its upsert
+   * (decisions/0184).
+   */
+  private static boolean replacesEarlierValue(TaskInstanceRow ti, String returnValueJson) {
+    return ti.tryNumber() > 1 || returnValueJson == null;
+  }
+
+  /** A try's return value as its XCom row. */
+  private static XComRepository.Value returnValue(
+      DagRunRow run, TaskInstanceRow ti, String returnValueJson) {
+    return new XComRepository.Value(
+        run.id(),
+        ti.dagId(),
+        ti.runId(),
+        ti.taskId(),
+        -1,
+        XComRepository.RETURN_VALUE,
+        returnValueJson);
   }
 
   /**
@@ -382,10 +381,14 @@ public final class TryRecorder {
       TaskInstanceState to,
       String error,
       Instant end) {
-    callbacks.add(
-        CallbackRequests.forTask(
-            run.dagId(), run.runId(), task, ti.tryNumber(), TaskInstanceState.RUNNING, to, error),
-        end);
+    callbacks.add(endCallbacks(task, run, ti, to, error), end);
+  }
+
+  /** The callbacks of the end of try {@code ti.tryNumber()} in {@code to}. */
+  private static List<NewCallback> endCallbacks(
+      Task task, DagRunRow run, TaskInstanceRow ti, TaskInstanceState to, String error) {
+    return CallbackRequests.forTask(
+        run.dagId(), run.runId(), task, ti.tryNumber(), TaskInstanceState.RUNNING, to, error);
   }
 
   /**

@@ -80,9 +80,13 @@ public final class XComRepository {
       String key,
       String valueJson,
       Instant now) {
-    Value v = new Value(dagRunId, dagId, runId, taskId, mapIndex, key, valueJson);
+    put(new Value(dagRunId, dagId, runId, taskId, mapIndex, key, valueJson), now);
+  }
+
+  /** Stores (or replaces) a value. */
+  public void put(Value v, Instant now) {
     jdbc.update(
-        "storing XCom '" + key + "' of " + describe(dagId, runId, taskId),
+        "storing XCom '" + v.key() + "' of " + describe(v.dagId(), v.runId(), v.taskId()),
         upsert,
         ps -> bind(ps, v, now));
   }
