@@ -36,8 +36,9 @@ public interface Workload {
   }
 
   /**
-   * Warm-up runs at most: after the first, more follow while the JIT compiled for more than {@link
-   * BenchRunner#JIT_SETTLED} of a run's time.
+   * Warm-up runs at most: after the first, more follow until the JIT has compiled for less than
+   * {@link BenchRunner#JIT_SETTLED} of a run's time (of its measured part, where the run reports
+   * {@code jit_ms}) twice in a row.
    */
   default int maxWarmUps() {
     return 1;
