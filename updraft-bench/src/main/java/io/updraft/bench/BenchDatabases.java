@@ -47,6 +47,12 @@ public final class BenchDatabases implements AutoCloseable {
 
   private long leftBytes;
 
+  /** PostgreSQL databases of ended runs, dropped at the end (see {@link #leaveDatabase}). */
+  private final List<String> leftDatabases = new ArrayList<>();
+
+  /** Databases left at most; beyond it, those left so far are dropped. */
+  private static final int LEFT_DATABASES_MAX = 100;
+
   /** Deferred at most; beyond it, the folders left so far are deleted. */
   private static final long LEFT_BYTES_MAX = 1L << 30;
 
@@ -107,15 +113,29 @@ public final class BenchDatabases implements AutoCloseable {
   public Fresh fresh() throws IOException {
     Path folder = Files.createTempDirectory(scratch, "run-");
     if (kind == DbKind.H2) {
-      String url = DatabaseConfig.defaultUrl(folder.resolve("home"));
-      return fresh(url, folder, () -> {});
+      Path home = folder.resolve("home");
+      // its few large files go at once; the run's many small ones are left (see left)
+      return fresh(DatabaseConfig.defaultUrl(home), folder, () -> deleteH2Files(home));
     }
     String name = "updraft_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     admin("CREATE DATABASE " + name);
-    return fresh(
-        withDatabase(pgAdminUrl, name),
-        folder,
-        () -> admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
+    return fresh(withDatabase(pgAdminUrl, name), folder, () -> leaveDatabase(name));
+  }
+
+  /**
+   * Drops a run's PostgreSQL database later: a drop deletes its few hundred files on the machine's
+   * file system, and the next run's log files would step over those inodes (see {@link #left}).
+   */
+  private synchronized void leaveDatabase(String name) {
+    leftDatabases.add(name);
+    if (leftDatabases.size() > LEFT_DATABASES_MAX) {
+      dropLeftDatabases();
+    }
+  }
+
+  private synchronized void dropLeftDatabases() {
+    leftDatabases.forEach(name -> admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
+    leftDatabases.clear();
   }
 
   /** The database is opened and migrated on first use: a child process may be the one to. */
@@ -201,6 +221,17 @@ public final class BenchDatabases implements AutoCloseable {
     }
   }
 
+  /** The files of the embedded database in {@code home} (updraft.mv.db and its companions). */
+  private static void deleteH2Files(Path home) {
+    try (Stream<Path> files = Files.list(home)) {
+      files
+          .filter(f -> f.getFileName().toString().matches("updraft\\.[a-z.]*db"))
+          .forEach(f -> f.toFile().delete());
+    } catch (IOException | UncheckedIOException noHome) {
+      // nothing was created there
+    }
+  }
+
   static void deleteTree(Path root) {
     if (!Files.exists(root)) {
       return;
@@ -214,6 +245,7 @@ public final class BenchDatabases implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    dropLeftDatabases();
     deleteTree(scratch);
     if (embedded != null) {
       embedded.close();

@@ -110,6 +110,7 @@ record InlineChainsWorkload(String operator, String weightRule, int runs) implem
         long cpu = cpuNanos();
         long submitNanos;
         long[] commits = db.groupCommitCounts();
+        Passes passes = Passes.now();
         long jit = BenchRunner.compileMillis();
         Map<Long, Double> pg = PgBackends.cpu(db);
         window.open();
@@ -125,6 +126,7 @@ record InlineChainsWorkload(String operator, String weightRule, int runs) implem
         jit = BenchRunner.compileMillis() - jit;
         double pgSeconds = PgBackends.delta(pg, PgBackends.cpu(db));
         long[] commitsAfter = db.groupCommitCounts();
+        Passes passesAfter = Passes.now();
         Sample s = sample(harness, db, submitted);
         Map<String, Double> extras = new java.util.HashMap<>(s.extras());
         extras.put("submit_s", submitNanos / 1e9);
@@ -140,8 +142,26 @@ record InlineChainsWorkload(String operator, String weightRule, int runs) implem
             (commitsAfter[1] - commits[1]) / (double) Math.max(1, commitsAfter[0] - commits[0]));
         // And how many commits that took: each is a chunk written on H2, a WAL flush on PostgreSQL.
         extras.put("group_commits_per_wf", (commitsAfter[0] - commits[0]) / (double) runs);
+        // The scheduler loop's passes: how many, how long, and their share of the run's time (one
+        // thread: near 1 means the runs waited for the loop).
+        long passCount = passesAfter.count() - passes.count();
+        double passNanos = passesAfter.nanos() - passes.nanos();
+        extras.put("passes_per_wf", passCount / (double) runs);
+        extras.put("pass_ms", passCount == 0 ? 0 : passNanos / 1e6 / passCount);
+        extras.put("loop_busy", passNanos / 1e9 / s.seconds());
         return new Sample(s.seconds(), extras);
       }
+    }
+  }
+
+  /** The scheduler loop's passes so far, from its timer (SchedulerMetrics). */
+  private record Passes(long count, double nanos) {
+    static Passes now() {
+      io.micrometer.core.instrument.Timer t =
+          io.updraft.metrics.Metrics.registry().find("updraft.scheduler.loop.duration").timer();
+      return t == null
+          ? new Passes(0, 0)
+          : new Passes(t.count(), t.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS));
     }
   }
 
