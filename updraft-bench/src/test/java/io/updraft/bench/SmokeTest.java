@@ -122,6 +122,10 @@ class SmokeTest {
       assertThat(r.get(chains).get("units_per_group_commit").asDouble())
           .as(chains)
           .isGreaterThanOrEqualTo(1.0);
+      // the scheduler loop ran passes while the chains ran, and they took time
+      assertThat(r.get(chains).get("passes_per_wf").asDouble()).as(chains).isPositive();
+      assertThat(r.get(chains).get("pass_ms").asDouble()).as(chains).isPositive();
+      assertThat(r.get(chains).get("loop_busy").asDouble()).as(chains).isPositive();
     }
     JsonNode proc = r.get("process-tasks 3x3");
     assertThat(proc.get("ratio").asDouble()).isPositive();
