@@ -156,14 +156,11 @@ record InlineChainsWorkload(String operator, String weightRule, int runs) implem
     }
   }
 
-  /** The scheduler loop's passes so far, from its timer (SchedulerMetrics). */
+  /** The scheduler loop's passes so far, from its timer. */
   private record Passes(long count, double nanos) {
     static Passes now() {
-      io.micrometer.core.instrument.Timer t =
-          io.updraft.metrics.Metrics.registry().find("updraft.scheduler.loop.duration").timer();
-      return t == null
-          ? new Passes(0, 0)
-          : new Passes(t.count(), t.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS));
+      io.micrometer.core.instrument.Timer t = io.updraft.metrics.SchedulerMetrics.loopTimer();
+      return new Passes(t.count(), t.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS));
     }
   }
 
